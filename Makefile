@@ -1,0 +1,76 @@
+# Communa: `make demo` runs a demo instance, `make test` runs every check and test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BIN := $(VENV)/bin
+# uv from PATH, else as a module of $(PYTHON); `make uv` installs it with pip when missing.
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+TEST_DB_URL ?= $(or $(COMMUNA_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+PYTEST_ARGS ?=
+
+.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock
+
+help:
+	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - lint, type checks, migrations check, the suite on SQLite and PostgreSQL"
+	@echo "make lint   - ruff, mypy and makemigrations --check only"
+	@echo "make messages - extract and compile translations"
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || { \
+	  echo "Installing uv with pip..."; \
+	  $(PYTHON) -m pip install --user --quiet uv 2>/dev/null \
+	  || $(PYTHON) -m pip install --user --quiet --break-system-packages uv \
+	  || $(PYTHON) -m pip install --quiet uv; }
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev-lock.txt pyproject.toml | uv
+	@test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev-lock.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+demo: install
+	$(BIN)/communa demo --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/communa serve --migrate
+
+worker: install
+	$(BIN)/communa worker
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/communa manage makemigrations --check --dry-run
+	$(BIN)/python -m communa.web.i18n_check
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	COMMUNA_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL ($(TEST_DB_URL)) =="
+	COMMUNA_DATABASE_URL=$(TEST_DB_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DB_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres && echo "Ran the suite on: SQLite, PostgreSQL"; \
+	else \
+	  echo "PostgreSQL did not answer at $(TEST_DB_URL): ran the suite on SQLite only."; \
+	fi
+
+messages: install
+	cd src/communa && ../../$(BIN)/communa manage makemessages --no-obsolete --no-location -l ru -l uk -l vi -l ms -i "migrations/*"
+	cd src/communa && ../../$(BIN)/python -m communa.web.i18n_check --compile
+
+lock: uv
+	$(UV) pip compile --quiet pyproject.toml --universal --python-version 3.11 --generate-hashes -o requirements/lock.txt
+	$(UV) pip compile --quiet pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -o requirements/dev-lock.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
