@@ -1,0 +1,3 @@
+from communa.cli import main
+
+main()

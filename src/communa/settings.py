@@ -1,0 +1,248 @@
+"""Django settings for Communa, read from COMMUNA_* environment variables (docs/operations.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    """Return the COMMUNA_<name> environment variable, or the default when unset or empty."""
+    return os.environ.get(f"COMMUNA_{name}") or default
+
+
+def env_bool(name: str, *, default: bool = False) -> bool:
+    """Read a boolean variable; 1/true/yes/on mean true."""
+    value = env(name)
+    if not value:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read an integer variable, refusing garbage with a clear message."""
+    value = env(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise SystemExit(f"COMMUNA_{name} must be a whole number, not {value!r}") from exc
+
+
+VAR_DIR = Path(env("VAR_DIR", str(Path.cwd() / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
+
+
+def _secret_key() -> str:
+    # Generated once and kept in var/ so sessions survive restarts without any set-up.
+    if key := env("SECRET_KEY"):
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "django_htmx",
+    "django_countries",
+    "django_tasks",
+    "django_tasks_db",
+    "communa.core",
+    "communa.accounts",
+    "communa.api",
+    "communa.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "communa.accounts.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "communa.urls"
+WSGI_APPLICATION = "communa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "communa.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict[str, Any]:
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except (ValueError, dj_database_url.UnknownSchemeError) as exc:
+        raise SystemExit(
+            f"COMMUNA_DATABASE_URL is not a database URL we can use ({exc}); "
+            "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name"
+        ) from exc
+
+
+DATABASES: dict[str, Any] = {
+    "default": _database(env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'communa.sqlite3'}"))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker read while the other writes;
+    # IMMEDIATE transactions take the write lock up front instead of failing mid-transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # The test database is a file so that worker and demo processes started by tests share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["communa.accounts.backends.CaseInsensitiveModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "web:home"
+
+LANGUAGE_CODE = env("LANGUAGE_CODE", "en")
+LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+    ("vi", _("Vietnamese")),
+    ("ms", _("Malay")),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "web" / "locale"]
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "communa_language"
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "communa@localhost")
+if email_url := env("EMAIL_URL"):
+    # smtp://user:password@host:port ; the console backend is the default for demos.
+    from urllib.parse import unquote, urlparse
+
+    _mail = urlparse(email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or 25
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if env_bool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Limits an operator can tune; each is documented in docs/operations.md.
+COMMUNA: dict[str, Any] = {
+    "LOGIN_ATTEMPTS_PER_ACCOUNT": env_int("LOGIN_ATTEMPTS_PER_ACCOUNT", 5),
+    "LOGIN_ATTEMPTS_PER_IP": env_int("LOGIN_ATTEMPTS_PER_IP", 20),
+    "LOGIN_WINDOW_SECONDS": env_int("LOGIN_WINDOW_SECONDS", 900),
+    "SIGNUPS_PER_IP": env_int("SIGNUPS_PER_IP", 10),
+    "SIGNUP_WINDOW_SECONDS": env_int("SIGNUP_WINDOW_SECONDS", 3600),
+    "PASSWORD_RESETS_PER_IP": env_int("PASSWORD_RESETS_PER_IP", 10),
+    "AVATAR_MAX_BYTES": env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024),
+    "AVATAR_MAX_PIXELS": env_int("AVATAR_MAX_PIXELS", 4096),
+    "TOKENS_PER_USER": env_int("TOKENS_PER_USER", 50),
+    "WORKER_SEEN_SECONDS": env_int("WORKER_SEEN_SECONDS", 60),
+    "WORKER_HEARTBEAT_SECONDS": env_int("WORKER_HEARTBEAT_SECONDS", 10),
+    "RATE_LIMIT_STORE": env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
