@@ -1,0 +1,27 @@
+"""The one API at /api/: every app's router, token and session auth, one error shape."""
+
+from ninja import NinjaAPI
+
+from communa import __version__
+from communa.accounts.api import auth_router, me_router
+from communa.api.auth import default_auth
+from communa.api.errors import install_error_handlers
+from communa.core.api import router as core_router
+
+api = NinjaAPI(
+    title="Communa API",
+    version=__version__,
+    description=(
+        "Everything the web interface does. Authenticate with a personal access token "
+        "(`Authorization: Bearer cmn_…`, made in Settings → API tokens) or the browser session "
+        "(unsafe methods then need the `X-CSRFToken` header). Every error has the shape "
+        '`{"error": {"code": "...", "message": "...", "fields": {"name": ["reason"]}}}`.'
+    ),
+    auth=default_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)
+api.add_router("/auth", auth_router)
+api.add_router("/me", me_router)

@@ -1,0 +1,154 @@
+"""One error shape for every API failure: {"error": {"code", "message", "fields"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from communa.core.errors import DomainError, RateLimited
+
+logger = logging.getLogger(__name__)
+
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+BODY_PARAM = "payload"
+
+
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    """A JSON error in the API's shape, usable outside ninja (e.g. for unknown /api/ paths)."""
+    return JsonResponse(error_body(code, message, fields), status=status)
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] == BODY_PARAM:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"string_type", "string_unicode"}:
+        return _("Expected text.")
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _("Expected a whole number.")
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("Expected true or false.")
+    if kind in {"float_type", "float_parsing"}:
+        return _("Expected a number.")
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return _("Expected an object.")
+    if kind == "list_type":
+        return _("Expected a list.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "string_too_long":
+        return _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("Use at least %(n)s characters.") % {"n": ctx.get("min_length")}
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return _("The value is out of range.")
+    if kind in {"datetime_parsing", "datetime_type", "date_parsing"}:
+        return _("Expected a date and time such as 2026-01-31T18:00:00Z.")
+    return str(error.get("msg", _("This value is not valid.")))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Replace ninja's defaults so every failure has the same shape and a translated message."""
+
+    def respond(
+        request: HttpRequest,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+    ) -> HttpResponse:
+        return api.create_response(request, error_body(code, message, fields), status=status)
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        response = respond(request, exc.status, exc.code, exc.message, exc.fields)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            fields.setdefault(_field_name(error.get("loc", ())), []).append(
+                _pydantic_message(error)
+            )
+        if set(fields) == {"body"}:
+            return respond(
+                request, 400, "malformed_body", _("The request body must be a JSON object."), fields
+            )
+        return respond(request, 422, "validation_error", _("Some fields are not valid."), fields)
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(
+            request,
+            401,
+            "not_authenticated",
+            _("Log in, or send a personal access token as a Bearer token."),
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        text = str(exc)
+        if exc.status_code == 400 and text.startswith("Cannot parse request body"):
+            return respond(request, 400, "malformed_json", _("The request body is not valid JSON."))
+        if exc.status_code == 403 and "CSRF" in text:
+            return respond(
+                request,
+                403,
+                "csrf_failed",
+                _("The CSRF token is missing or wrong. Reload the page and try again."),
+            )
+        codes = {
+            400: "bad_request",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }
+        return respond(request, exc.status_code, codes.get(exc.status_code, "error"), text)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(
+            request, 403, "permission_denied", _("You do not have permission to do this.")
+        )
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API request failed: %s %s", request.method, request.path)
+        return respond(
+            request, 500, "server_error", _("Something went wrong on our side. It has been logged.")
+        )
