@@ -1,0 +1,101 @@
+"""Shared fixtures: clients, users, and the address other processes use for the test database."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    from communa.core.ratelimit import default_store
+
+    default_store.cache_clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice", email="alice@example.org", display_name="Alice")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="bob", email="bob@example.org", display_name="Bob")
+
+
+@pytest.fixture
+def logged_in(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    """A client that enforces CSRF like a browser session would."""
+    return Client(enforce_csrf_checks=True)
+
+
+class Api:
+    """Thin JSON helper around the test client."""
+
+    def __init__(self, client: Client, token: str | None = None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def call(self, method: str, path: str, body: Any = None, **extra: Any):
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}, **extra}
+        if body is not None:
+            kwargs["data"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
+            kwargs["content_type"] = kwargs.get("content_type", "application/json")
+        return getattr(self.client, method)(f"/api{path}", **kwargs)
+
+    def get(self, path: str, **kw: Any):
+        return self.call("get", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any):
+        return self.call("post", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any):
+        return self.call("patch", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any):
+        return self.call("delete", path, **kw)
+
+
+@pytest.fixture
+def api(client: Client) -> Api:
+    return Api(client)
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test runs on, for a worker or demo started by the test."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or "postgres"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def error_of(response) -> dict[str, Any]:
+    """The `error` object of an API answer, checking the one shape every error has."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "fields"}, body
+    assert body["error"]["message"]
+    return body["error"]

@@ -1,0 +1,79 @@
+"""`make demo` from the clone starts, answers, prints logins, stops cleanly, and starts again."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, deadline: float) -> int:
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "make demo exited early"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+def run_demo_once(var_dir: Path, log: Path) -> str:
+    port = free_port()
+    env = {
+        **os.environ,
+        "COMMUNA_VAR_DIR": str(var_dir),
+        "COMMUNA_DATABASE_URL": "",
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["make", "demo"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 240
+        assert wait_for(f"http://127.0.0.1:{port}/", process, deadline) == 200
+        assert wait_for(f"http://127.0.0.1:{port}/api/health", process, deadline) == 200
+        while "Press Ctrl-C to stop." not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        # Ctrl-C in a terminal signals the whole foreground process group.
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    output = log.read_text()
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the server is still listening"
+    return output
+
+
+@pytest.mark.slow
+def test_make_demo_starts_prints_logins_and_stops_cleanly(tmp_path):
+    first = run_demo_once(tmp_path, tmp_path / "first.log")
+    assert "Demo logins:" in first
+    assert "admin" in first
+    assert "password:" in first
+    assert "Stopping the demo" in first
+    assert (tmp_path / "communa.sqlite3").exists()
+    # Run twice: it reuses the existing data and still starts.
+    second = run_demo_once(tmp_path, tmp_path / "second.log")
+    assert "Demo logins:" in second
+    assert second.count("admin ") == first.count("admin ")
