@@ -101,3 +101,20 @@ def test_interactive_docs_use_bundled_assets(client):
     assert "swagger-ui" in html
     assert "cdn." not in html
     assert "unpkg" not in html
+
+
+@pytest.mark.parametrize("escaped", ["Lviv\\u0000", "\\ud800"])
+def test_text_no_database_can_store_is_a_400_naming_the_field(api, logged_in, user, escaped):
+    response = api.patch("/me", '{"city": "' + escaped + '"}')
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid_text"
+    assert "city" in error["fields"]
+    user.refresh_from_db()
+    assert user.city == ""
+
+
+def test_web_forms_refuse_nul_characters(logged_in, user):
+    response = logged_in.post("/accounts/profile/", {"city": "Lviv\x00"})
+    assert response.status_code == 400
+    assert "city" in response.context["profile_form"].errors

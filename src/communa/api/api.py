@@ -6,6 +6,7 @@ from communa import __version__
 from communa.accounts.api import auth_router, me_router
 from communa.api.auth import default_auth
 from communa.api.errors import install_error_handlers
+from communa.api.parser import SafeJsonParser
 from communa.core.api import router as core_router
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
     auth=default_auth,
     urls_namespace="api",
     docs_url="/docs",
+    parser=SafeJsonParser(),
 )
 install_error_handlers(api)
 api.add_router("/", core_router)

@@ -117,6 +117,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         text = str(exc)
+        if isinstance(exc.__cause__, DomainError):
+            # The body parser refused the content; say why rather than "not JSON".
+            return domain_error(request, exc.__cause__)
         if exc.status_code == 400 and text.startswith("Cannot parse request body"):
             return respond(request, 400, "malformed_json", _("The request body is not valid JSON."))
         if exc.status_code == 403 and "CSRF" in text:
