@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/communa manage makemigrations --check --dry-run
-	$(BIN)/python -m communa.web.i18n_check
+	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/python -m communa.web.i18n_check --extract
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="

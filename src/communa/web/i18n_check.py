@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,8 +43,50 @@ def problems(*, compile_mo: bool = False) -> list[str]:
     return found
 
 
+def unextracted() -> list[str]:
+    """Strings marked in the code or templates but absent from the catalogs (needs xgettext)."""
+    import polib
+    from django.core.management import call_command
+
+    pot = LOCALE_DIR / "django.pot"
+    source_dir = LOCALE_DIR.parent.parent
+    previous = Path.cwd()
+    try:
+        os.chdir(source_dir)
+        # Excluding every language leaves only the template (.pot), kept for the comparison.
+        call_command(
+            "makemessages",
+            keep_pot=True,
+            no_location=True,
+            exclude=list(LANGUAGES),
+            ignore_patterns=["migrations/*"],
+            verbosity=0,
+        )
+        marked = {(e.msgctxt, e.msgid) for e in polib.pofile(str(pot)) if e.msgid}
+    finally:
+        os.chdir(previous)
+        pot.unlink(missing_ok=True)
+    known = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(LOCALE_DIR / "ru" / "LC_MESSAGES" / "django.po"))
+    }
+    return [
+        f"not in the catalogs (run `make messages`): {msgid!r}"
+        for _ctx, msgid in sorted(marked - known)
+    ]
+
+
 def main() -> None:
     found = problems(compile_mo="--compile" in sys.argv)
+    if "--extract" in sys.argv:
+        if shutil.which("xgettext"):
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "communa.settings")
+            import django
+
+            django.setup()
+            found += unextracted()
+        else:
+            print("xgettext not found: skipped the check for strings missing from the catalogs.")  # noqa: T201
     for line in found:
         print(line, file=sys.stderr)  # noqa: T201
     if found:
