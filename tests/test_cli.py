@@ -118,3 +118,66 @@ def test_secret_key_is_generated_once_into_the_var_directory(tmp_path):
     assert first.stdout == second.stdout
     assert (tmp_path / "secret_key").read_text().strip() == first.stdout.strip()
     assert len(first.stdout.strip()) >= 50
+
+
+@pytest.mark.slow
+def test_serve_runs_the_production_server_with_static_files(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "COMMUNA_VAR_DIR": str(tmp_path),
+        "COMMUNA_DATABASE_URL": "",
+        "COMMUNA_DEBUG": "",
+        "COMMUNA_SECRET_KEY": "test-" + "k" * 50,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "communa",
+            "serve",
+            "--migrate",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=2) as response:
+                    health = response.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "communa serve did not answer"
+                time.sleep(0.3)
+        assert '"database": {"ok": true' in health
+        with urllib.request.urlopen(base + "/", timeout=5) as response:
+            home = response.read().decode()
+        css = next(
+            part.split('"')[0] for part in home.split('href="') if ".css" in part.split('"')[0]
+        )
+        assert css.startswith("/static/web/communa.")  # hashed-free name, compressed by WhiteNoise
+        with urllib.request.urlopen(base + css, timeout=5) as response:
+            assert response.status == 200
+            assert "--accent" in response.read().decode()
+        with urllib.request.urlopen(base + "/api/docs", timeout=5) as response:
+            assert "/static/ninja/swagger-ui" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
