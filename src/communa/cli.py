@@ -172,7 +172,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
+    # Also for SIGINT: a shell that starts us in the background hands SIGINT down as ignored.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     url = f"http://{args.host}:{args.port}/"
     try:
         if not _wait_for_http(url + "api/health", time.monotonic() + 60, processes):
