@@ -50,11 +50,11 @@ lint: install
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	COMMUNA_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL= COMMUNA_DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL ($(TEST_DB_URL)) =="
-	COMMUNA_DATABASE_URL=$(TEST_DB_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL=$(TEST_DB_URL) COMMUNA_DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint
 	@$(MAKE) --no-print-directory test-sqlite

@@ -113,7 +113,11 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, Any]:
     try:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        return dict(
+            dj_database_url.parse(
+                url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+            )
+        )
     except (ValueError, dj_database_url.UnknownSchemeError) as exc:
         raise SystemExit(
             f"COMMUNA_DATABASE_URL is not a database URL we can use ({exc}); "
