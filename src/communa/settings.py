@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "communa.core",
     "communa.accounts",
+    "communa.communities",
+    "communa.moderation",
     "communa.api",
     "communa.web",
 ]
@@ -238,6 +240,14 @@ COMMUNA: dict[str, Any] = {
     "TOKENS_PER_USER": env_int("TOKENS_PER_USER", 50),
     "WORKER_SEEN_SECONDS": env_int("WORKER_SEEN_SECONDS", 60),
     "WORKER_HEARTBEAT_SECONDS": env_int("WORKER_HEARTBEAT_SECONDS", 10),
+    "INVITATIONS_PER_DAY": env_int("INVITATIONS_PER_DAY", 40),
+    "OWNERSHIP_TRANSFER_DAYS": env_int("OWNERSHIP_TRANSFER_DAYS", 14),
+    "KIND_CHANGE_DAYS": env_int("KIND_CHANGE_DAYS", 30),
+    "COMMUNITY_IMAGE_MAX_BYTES": env_int("COMMUNITY_IMAGE_MAX_BYTES", 8 * 1024 * 1024),
+    "COMMUNITIES_PER_USER": env_int("COMMUNITIES_PER_USER", 50),
+    "PAGE_SIZE": env_int("PAGE_SIZE", 30),
+    "MAX_PAGE_SIZE": env_int("MAX_PAGE_SIZE", 100),
+    "LIFECYCLE_SECONDS": env_int("LIFECYCLE_SECONDS", 30),
     "RATE_LIMIT_STORE": env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database"),
 }
 

@@ -75,3 +75,13 @@ class RateLimited(DomainError):
             _("Too many attempts. Try again in %(wait)s.")
             % {"wait": describe_wait(self.retry_after)}
         )
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (already a member, already decided)."""
+
+    status = 409
+    code = "conflict"
+
+    def default_message(self) -> str:
+        return str(_("This has already been done or changed."))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -23,6 +25,25 @@ class CheckedImage:
     height: int
 
 
+@dataclass(frozen=True)
+class SizeRule:
+    """Pixel sizes an image must have for one use (a cover, an avatar...), with its wording."""
+
+    accepts: Callable[[int, int], bool]
+    description: str | Promise
+
+    def check(self, field: str, width: int, height: int) -> None:
+        if not self.accepts(width, height):
+            raise ValidationFailed(
+                fields={
+                    field: [
+                        _("The image is %(w)d×%(h)d pixels; %(rule)s")
+                        % {"w": width, "h": height, "rule": str(self.description)}
+                    ]
+                }
+            )
+
+
 def check_image(
     upload: IO[bytes],
     *,
@@ -30,6 +51,7 @@ def check_image(
     max_bytes: int,
     max_side: int,
     min_side: int = 1,
+    rule: SizeRule | None = None,
 ) -> CheckedImage:
     """Open the upload with Pillow and refuse anything that is not a sound, allowed image."""
     size = getattr(upload, "size", None)
@@ -84,4 +106,6 @@ def check_image(
                 ]
             }
         )
+    if rule is not None:
+        rule.check(field, width, height)
     return CheckedImage(image_format, ALLOWED_IMAGE_FORMATS[image_format], width, height)

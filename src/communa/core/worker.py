@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from communa.core.conf import int_setting
+from communa.core.lifecycle import run_due_lifecycles
 from communa.core.models import WorkerHeartbeat
 from communa.core.ratelimit import purge_expired
 
@@ -36,11 +38,16 @@ def beat(worker_id: str, started_at: datetime) -> None:
 def _heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
     started_at = timezone.now()
     interval = int_setting("WORKER_HEARTBEAT_SECONDS")
+    lifecycle_every = int_setting("LIFECYCLE_SECONDS")
+    last_lifecycle = 0.0
     try:
         while True:
             try:
                 beat(worker_id, started_at)
                 purge_expired()
+                if time.monotonic() - last_lifecycle >= lifecycle_every:
+                    last_lifecycle = time.monotonic()
+                    run_due_lifecycles()
             except DatabaseError:
                 # The database may be briefly unavailable; the next beat tries again.
                 logger.warning("worker heartbeat failed", exc_info=True)
@@ -61,6 +68,8 @@ def run_worker(
     """Process tasks until stopped (SIGINT/SIGTERM finish the current task first)."""
     worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     beat(worker_id, timezone.now())
+    if batch:
+        run_due_lifecycles()
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat_loop, args=(worker_id, stop), daemon=True)
     heart.start()

@@ -1,0 +1,236 @@
+"""The one role × action table (R2.6): every community permission is decided here.
+
+A person's *relation* to a community is their team role, or member, or one of the outsider
+relations (invited, blocked, non-member, anonymous). Some actions depend on the community's
+privacy, so each action maps privacy → the relations allowed; "*" is the rule for any privacy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from communa.communities.models import (
+    Block,
+    Community,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Privacy,
+    Role,
+)
+from communa.core.errors import NotFound, PermissionRefused
+
+
+class Relation(StrEnum):
+    """How a person stands to one community, most powerful first."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    EDITOR = "editor"
+    MODERATOR = "moderator"
+    ANALYST = "analyst"
+    MEMBER = "member"
+    INVITED = "invited"
+    BLOCKED = "blocked"
+    NON_MEMBER = "non_member"
+    ANONYMOUS = "anonymous"
+
+
+class Action(StrEnum):
+    """Everything a person can try to do with a community."""
+
+    SEE = "see"
+    VIEW_CONTENT = "view_content"
+    JOIN = "join"
+    REQUEST_JOIN = "request_join"
+    ACCEPT_INVITATION = "accept_invitation"
+    LEAVE = "leave"
+    INVITE = "invite"
+    REVIEW_REQUESTS = "review_requests"
+    BLOCK_MEMBERS = "block_members"
+    EDIT_SETTINGS = "edit_settings"
+    EDIT_WIKI = "edit_wiki"
+    MANAGE_TEAM = "manage_team"
+    APPOINT_ADMINS = "appoint_admins"
+    TRANSFER_OWNERSHIP = "transfer_ownership"
+    CONVERT_KIND = "convert_kind"
+    REQUEST_VERIFICATION = "request_verification"
+    VIEW_TEAM = "view_team"
+
+
+R = Relation
+TEAM = frozenset({R.OWNER, R.ADMIN, R.EDITOR, R.MODERATOR, R.ANALYST})
+MEMBERS = TEAM | {R.MEMBER}
+OUTSIDERS = frozenset({R.INVITED, R.BLOCKED, R.NON_MEMBER, R.ANONYMOUS})
+EVERYONE = MEMBERS | OUTSIDERS
+NOBODY: frozenset[Relation] = frozenset()
+
+MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
+    # Name, description, avatar, cover: a private community is unknown to outsiders (404).
+    Action.SEE: {"*": EVERYONE, Privacy.PRIVATE: MEMBERS | {R.INVITED}},
+    # Wall, members, wiki.
+    Action.VIEW_CONTENT: {"*": MEMBERS, Privacy.OPEN: EVERYONE},
+    Action.JOIN: {"*": NOBODY, Privacy.OPEN: frozenset({R.NON_MEMBER, R.INVITED})},
+    Action.REQUEST_JOIN: {"*": NOBODY, Privacy.CLOSED: frozenset({R.NON_MEMBER})},
+    Action.ACCEPT_INVITATION: {"*": frozenset({R.INVITED})},
+    Action.LEAVE: {"*": MEMBERS - {R.OWNER}},
+    Action.INVITE: {
+        "*": MEMBERS,
+        Privacy.PRIVATE: frozenset({R.OWNER, R.ADMIN, R.EDITOR, R.MODERATOR}),
+    },
+    Action.REVIEW_REQUESTS: {"*": frozenset({R.OWNER, R.ADMIN, R.MODERATOR})},
+    Action.BLOCK_MEMBERS: {"*": frozenset({R.OWNER, R.ADMIN, R.MODERATOR})},
+    Action.EDIT_SETTINGS: {"*": frozenset({R.OWNER, R.ADMIN})},
+    Action.EDIT_WIKI: {"*": frozenset({R.OWNER, R.ADMIN, R.EDITOR})},
+    Action.MANAGE_TEAM: {"*": frozenset({R.OWNER, R.ADMIN})},
+    Action.APPOINT_ADMINS: {"*": frozenset({R.OWNER})},
+    Action.TRANSFER_OWNERSHIP: {"*": frozenset({R.OWNER})},
+    Action.CONVERT_KIND: {"*": frozenset({R.OWNER, R.ADMIN})},
+    Action.REQUEST_VERIFICATION: {"*": frozenset({R.OWNER, R.ADMIN})},
+    Action.VIEW_TEAM: {"*": frozenset({R.OWNER, R.ADMIN})},
+}
+
+ACTION_LABELS: dict[Action, Promise] = {
+    Action.SEE: _("See the name and description"),
+    Action.VIEW_CONTENT: _("See the wall, members and wiki"),
+    Action.JOIN: _("Join"),
+    Action.REQUEST_JOIN: _("Ask to join"),
+    Action.ACCEPT_INVITATION: _("Accept an invitation"),
+    Action.LEAVE: _("Leave"),
+    Action.INVITE: _("Invite people"),
+    Action.REVIEW_REQUESTS: _("Approve or reject join requests"),
+    Action.BLOCK_MEMBERS: _("Block and unblock members"),
+    Action.EDIT_SETTINGS: _("Change settings and images"),
+    Action.EDIT_WIKI: _("Edit wiki pages"),
+    Action.MANAGE_TEAM: _("Appoint editors, moderators and analysts"),
+    Action.APPOINT_ADMINS: _("Appoint administrators"),
+    Action.TRANSFER_OWNERSHIP: _("Hand over ownership"),
+    Action.CONVERT_KIND: _("Convert between group and public page"),
+    Action.REQUEST_VERIFICATION: _("Ask for the verified mark"),
+    Action.VIEW_TEAM: _("See the team and this table"),
+}
+
+REFUSALS: dict[Action, Promise] = {
+    Action.JOIN: _("This community cannot be joined directly."),
+    Action.REQUEST_JOIN: _("You cannot ask to join this community."),
+    Action.ACCEPT_INVITATION: _("You have no pending invitation to this community."),
+    Action.LEAVE: _("You are not a member, or you are its owner: hand over ownership first."),
+}
+
+RELATION_LABELS: dict[Relation, Promise] = {
+    R.OWNER: _("Owner"),
+    R.ADMIN: _("Administrator"),
+    R.EDITOR: _("Editor"),
+    R.MODERATOR: _("Moderator"),
+    R.ANALYST: _("Analyst"),
+    R.MEMBER: _("Member"),
+    R.INVITED: _("Invited"),
+    R.BLOCKED: _("Blocked"),
+    R.NON_MEMBER: _("Not a member"),
+    R.ANONYMOUS: _("Not logged in"),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's relation to a community, with the rows it was read from."""
+
+    relation: Relation
+    membership: Membership | None = None
+    block: Block | None = None
+    invitation: Invitation | None = None
+
+
+def allowed(action: Action, privacy: str) -> frozenset[Relation]:
+    """The relations the table allows for an action in a community of this privacy."""
+    rules = MATRIX[action]
+    return rules.get(privacy, rules["*"])
+
+
+def standing_of(actor: Any, community: Community) -> Standing:
+    """Work out how the actor stands to the community (at most three small queries)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Standing(R.ANONYMOUS)
+    membership = Membership.objects.filter(community=community, user=actor).first()
+    if membership is not None:
+        return Standing(Relation(membership.role), membership=membership)
+    block = active_block(community, actor)
+    if block is not None:
+        return Standing(R.BLOCKED, block=block)
+    invitation = Invitation.objects.filter(
+        community=community, invitee=actor, status=InvitationStatus.PENDING
+    ).first()
+    if invitation is not None:
+        return Standing(R.INVITED, invitation=invitation)
+    return Standing(R.NON_MEMBER)
+
+
+def active_block(community: Community, user: Any) -> Block | None:
+    """The block that keeps this person out now, if any."""
+    return (
+        Block.objects.filter(community=community, user=user, lifted_at__isnull=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
+        .first()
+    )
+
+
+def can(
+    actor: Any, action: Action, community: Community, *, standing: Standing | None = None
+) -> bool:
+    """Whether the table allows the actor this action on this community."""
+    standing = standing or standing_of(actor, community)
+    return standing.relation in allowed(action, community.privacy)
+
+
+def require(
+    actor: Any, action: Action, community: Community, *, standing: Standing | None = None
+) -> Standing:
+    """Refuse unless allowed: NotFound when the person may not even see the community."""
+    standing = standing or standing_of(actor, community)
+    if standing.relation in allowed(action, community.privacy):
+        return standing
+    if standing.relation not in allowed(Action.SEE, community.privacy):
+        raise NotFound
+    if action in REFUSALS:
+        raise PermissionRefused(str(REFUSALS[action]))
+    raise PermissionRefused(
+        _("Your role does not allow this: %(action)s.")
+        % {"action": str(ACTION_LABELS[action]).lower()}
+    )
+
+
+def visible_communities(actor: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
+    """Only communities the actor may see: private ones only to their members and invitees."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return queryset.exclude(privacy=Privacy.PRIVATE)
+    return queryset.filter(
+        ~Q(privacy=Privacy.PRIVATE)
+        | Q(memberships__user=actor)
+        | Q(invitations__invitee=actor, invitations__status=InvitationStatus.PENDING)
+    ).distinct()
+
+
+def matrix_rows(privacy: str) -> list[tuple[str, list[bool]]]:
+    """The table as shown on the team page: one row per action, one column per team relation."""
+    columns = [R.OWNER, R.ADMIN, R.EDITOR, R.MODERATOR, R.ANALYST, R.MEMBER]
+    return [
+        (str(ACTION_LABELS[action]), [relation in allowed(action, privacy) for relation in columns])
+        for action in Action
+    ]
+
+
+ROLE_OF_RELATION = {
+    R.OWNER: Role.OWNER,
+    R.ADMIN: Role.ADMIN,
+    R.EDITOR: Role.EDITOR,
+    R.MODERATOR: Role.MODERATOR,
+    R.ANALYST: Role.ANALYST,
+    R.MEMBER: Role.MEMBER,
+}

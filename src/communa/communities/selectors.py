@@ -1,0 +1,216 @@
+"""Reads of communities: lookup with privacy, search, catalog, and the paged lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from communa.communities.models import (
+    Block,
+    Community,
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    Membership,
+    OwnershipTransfer,
+    Privacy,
+    RequestStatus,
+    Role,
+    TransferState,
+    WikiPage,
+)
+from communa.communities.permissions import Action, Standing, require, standing_of
+from communa.core.conf import int_setting
+from communa.core.errors import NotFound
+from communa.core.pagination import Page, keyset_page
+
+
+def page_size(requested: int | None) -> int:
+    """The page size asked for, within the instance's bounds."""
+    if not requested:
+        return int_setting("PAGE_SIZE")
+    return max(1, min(int(requested), int_setting("MAX_PAGE_SIZE")))
+
+
+def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[Community, Standing]:
+    """The community at this address if the actor may do `action`; a hidden one is a 404."""
+    community = Community.objects.filter(slug__iexact=slug).first()
+    if community is None:
+        raise NotFound
+    standing = require(actor, action, community)
+    return community, standing
+
+
+def search_communities(
+    actor: Any, query: str, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Community]:
+    """Communities whose name or description matches; private ones never appear (R1.8).
+
+    Rank 0: the name is the query; 1: the name contains the exact query; 2: every word of the
+    query appears in the name or description. Within a rank, more members first.
+    """
+    folded = " ".join((query or "").split()).casefold()[:100]
+    found = Community.objects.exclude(privacy=Privacy.PRIVATE)
+    if folded:
+        words = folded.split()
+        loose = Q()
+        for word in words:
+            loose &= Q(search_text__contains=word)
+        found = found.filter(loose | Q(search_name__contains=folded)).annotate(
+            rank=Case(
+                When(search_name=folded, then=Value(0)),
+                When(search_name__contains=folded, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+    else:
+        found = found.annotate(rank=Value(2, output_field=IntegerField()))
+    return keyset_page(
+        found, ["rank", "-member_count", "-id"], cursor=cursor, limit=page_size(limit)
+    )
+
+
+def catalog(*, limit: int = 24) -> list[Community]:
+    """Featured communities that operators curate, in their chosen order."""
+    return list(
+        Community.objects.filter(featured=True)
+        .exclude(privacy=Privacy.PRIVATE)
+        .order_by("featured_rank", "-member_count", "id")[:limit]
+    )
+
+
+def members_page(
+    community: Community,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    role: str | None = None,
+) -> Page[Membership]:
+    """Members, newest first, with their user rows (one query per page)."""
+    found = Membership.objects.filter(community=community).select_related("user")
+    if role == "team":
+        found = found.exclude(role=Role.MEMBER)
+    elif role:
+        found = found.filter(role=role)
+    return keyset_page(
+        found,
+        ["-joined_at", "-id"],
+        cursor=cursor,
+        limit=page_size(limit),
+        datetime_fields=frozenset({"joined_at"}),
+    )
+
+
+def join_requests_page(
+    community: Community,
+    *,
+    status: str = RequestStatus.PENDING,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[JoinRequest]:
+    """Join requests of one status, oldest first so none waits forever."""
+    found = JoinRequest.objects.filter(community=community, status=status).select_related("user")
+    return keyset_page(
+        found,
+        ["created_at", "id"],
+        cursor=cursor,
+        limit=page_size(limit),
+        datetime_fields=frozenset({"created_at"}),
+    )
+
+
+def blocks_page(
+    community: Community, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Block]:
+    """Blocks not lifted, newest first (expired ones show as ended)."""
+    found = Block.objects.filter(community=community, lifted_at__isnull=True).select_related(
+        "user", "blocked_by"
+    )
+    return keyset_page(
+        found,
+        ["-created_at", "-id"],
+        cursor=cursor,
+        limit=page_size(limit),
+        datetime_fields=frozenset({"created_at"}),
+    )
+
+
+def invitations_sent(
+    community: Community, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Invitation]:
+    """Pending invitations of a community, newest first."""
+    found = Invitation.objects.filter(
+        community=community, status=InvitationStatus.PENDING
+    ).select_related("invitee", "inviter")
+    return keyset_page(
+        found,
+        ["-created_at", "-id"],
+        cursor=cursor,
+        limit=page_size(limit),
+        datetime_fields=frozenset({"created_at"}),
+    )
+
+
+def invitations_for(user: Any) -> list[Invitation]:
+    """A person's pending invitations, newest first."""
+    return list(
+        Invitation.objects.filter(invitee=user, status=InvitationStatus.PENDING)
+        .select_related("community", "inviter")
+        .order_by("-created_at", "-id")[:100]
+    )
+
+
+def communities_of(user: Any) -> list[Membership]:
+    """The person's memberships with their communities, most recent first."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .order_by("-joined_at", "-id")[:200]
+    )
+
+
+def team_of(community: Community) -> list[Membership]:
+    """Owner and team roles, most powerful first."""
+    order = Case(
+        *[When(role=role, then=Value(i)) for i, role in enumerate(Role.values)],
+        output_field=IntegerField(),
+    )
+    return list(
+        Membership.objects.filter(community=community)
+        .exclude(role=Role.MEMBER)
+        .select_related("user")
+        .annotate(order=order)
+        .order_by("order", "joined_at")
+    )
+
+
+def pending_transfer(community: Community) -> OwnershipTransfer | None:
+    """The handover of ownership waiting to take effect, if any."""
+    return (
+        OwnershipTransfer.objects.filter(community=community, state=TransferState.PENDING)
+        .select_related("from_user", "to_user")
+        .first()
+    )
+
+
+def transfers_for(user: Any) -> list[OwnershipTransfer]:
+    """Pending handovers the person gives or receives."""
+    return list(
+        OwnershipTransfer.objects.filter(state=TransferState.PENDING)
+        .filter(Q(from_user=user) | Q(to_user=user))
+        .select_related("community", "from_user", "to_user")
+    )
+
+
+def wiki_menu(community: Community) -> QuerySet[WikiPage]:
+    """The wiki pages that make the community menu, in order."""
+    return WikiPage.objects.filter(community=community).only(
+        "title", "slug", "position", "community_id"
+    )
+
+
+def standing(actor: Any, community: Community) -> Standing:
+    """How the actor stands to the community (for pages that show buttons by role)."""
+    return standing_of(actor, community)

@@ -1,0 +1,81 @@
+"""Keyset paging: a page is "the next N rows after this one in a fixed order", never an OFFSET.
+
+The cursor is an opaque, URL-safe token of the last row's ordering values, so rows inserted while
+a person pages never make an item appear twice or go missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from communa.core.errors import ValidationFailed
+
+T = TypeVar("T", bound=Model)
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of rows and the cursor of the next page (None on the last page)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, count: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != count:
+        raise ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
+    return values
+
+
+def keyset_page(
+    queryset: QuerySet[T],
+    ordering: list[str],
+    *,
+    cursor: str | None,
+    limit: int,
+    datetime_fields: frozenset[str] = frozenset(),
+) -> Page[T]:
+    """Rows of `queryset` in `ordering` ("-field" descending) that come after `cursor`.
+
+    The last ordering field must be unique (usually "-id") so the order is total. Reads one
+    more row than asked to learn whether a next page exists: always one query.
+    """
+    names = [field.lstrip("-") for field in ordering]
+    queryset = queryset.order_by(*ordering)
+    if cursor:
+        values = _decode(cursor, len(names))
+        for index, name in enumerate(names):
+            if name in datetime_fields and values[index] is not None:
+                values[index] = parse_datetime(values[index])
+        after = Q()
+        for index, field in enumerate(ordering):
+            name = names[index]
+            lookup = f"{name}__lt" if field.startswith("-") else f"{name}__gt"
+            equal_before = Q(**{names[i]: values[i] for i in range(index)})
+            after |= equal_before & Q(**{lookup: values[index]})
+        queryset = queryset.filter(after)
+    rows = list(queryset[: limit + 1])
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit and items:
+        last = items[-1]
+        next_cursor = _encode([getattr(last, name) for name in names])
+    return Page(items=items, next_cursor=next_cursor)
