@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("communa.accounts.urls")),
+    path("", include("communa.communities.urls")),
     path("", include("communa.web.urls")),
 ]
 

@@ -316,7 +316,9 @@ def save_wiki_page(
     errors = FieldErrors()
     slug = (slug or "").strip().lower()
     title = (title or "").strip()
-    if not SLUG_RE.match(slug):
+    if slug in {"new", "edit"}:
+        errors.add("slug", _("“%(slug)s” is reserved; choose another address.") % {"slug": slug})
+    elif not SLUG_RE.match(slug):
         errors.add(
             "slug",
             _(
@@ -671,6 +673,10 @@ def block_member(
         errors.add("user", _("You cannot block a team member of your rank or above."))
     errors.raise_if_any()
     with transaction.atomic():
+        # A block past its end is over: close it, or the one-active-block constraint refuses.
+        Block.objects.filter(
+            community=community, user=user, lifted_at__isnull=True, ends_at__lte=timezone.now()
+        ).update(lifted_at=F("ends_at"))
         try:
             with transaction.atomic():
                 block = Block.objects.create(

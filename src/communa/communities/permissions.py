@@ -77,7 +77,8 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     Action.SEE: {"*": EVERYONE, Privacy.PRIVATE: MEMBERS | {R.INVITED}},
     # Wall, members, wiki.
     Action.VIEW_CONTENT: {"*": MEMBERS, Privacy.OPEN: EVERYONE},
-    Action.JOIN: {"*": NOBODY, Privacy.OPEN: frozenset({R.NON_MEMBER, R.INVITED})},
+    # The invited may join any community; in a closed or private one that accepts the invitation.
+    Action.JOIN: {"*": frozenset({R.INVITED}), Privacy.OPEN: frozenset({R.NON_MEMBER, R.INVITED})},
     Action.REQUEST_JOIN: {"*": NOBODY, Privacy.CLOSED: frozenset({R.NON_MEMBER})},
     Action.ACCEPT_INVITATION: {"*": frozenset({R.INVITED})},
     Action.LEAVE: {"*": MEMBERS - {R.OWNER}},

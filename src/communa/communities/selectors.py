@@ -138,12 +138,18 @@ def blocks_page(
 
 
 def invitations_sent(
-    community: Community, *, cursor: str | None = None, limit: int | None = None
+    community: Community,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    inviter: Any = None,
 ) -> Page[Invitation]:
-    """Pending invitations of a community, newest first."""
+    """Pending invitations of a community, newest first; only one inviter's when given."""
     found = Invitation.objects.filter(
         community=community, status=InvitationStatus.PENDING
     ).select_related("invitee", "inviter")
+    if inviter is not None:
+        found = found.filter(inviter=inviter)
     return keyset_page(
         found,
         ["-created_at", "-id"],
@@ -214,3 +220,64 @@ def wiki_menu(community: Community) -> QuerySet[WikiPage]:
 def standing(actor: Any, community: Community) -> Standing:
     """How the actor stands to the community (for pages that show buttons by role)."""
     return standing_of(actor, community)
+
+
+def has_pending_request(community: Community, user: Any) -> bool:
+    """Whether the person's request to join is waiting for a moderator."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return JoinRequest.objects.filter(
+        community=community, user=user, status=RequestStatus.PENDING
+    ).exists()
+
+
+def join_request_in(community: Community, request_id: int) -> JoinRequest:
+    """A join request of this community, or NotFound (ids of other communities look missing)."""
+    found = (
+        JoinRequest.objects.filter(pk=request_id, community=community)
+        .select_related("user", "community")
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def invitation_in(community: Community, invitation_id: int) -> Invitation:
+    """An invitation of this community, or NotFound."""
+    found = (
+        Invitation.objects.filter(pk=invitation_id, community=community)
+        .select_related("community")
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def invitation_of(user: Any, invitation_id: int) -> Invitation:
+    """An invitation addressed to this person, or NotFound."""
+    found = (
+        Invitation.objects.filter(pk=invitation_id, invitee=user)
+        .select_related("community")
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def transfer_by_id(transfer_id: int) -> OwnershipTransfer:
+    """A handover of ownership, or NotFound (the cancel action checks who may see it)."""
+    found = OwnershipTransfer.objects.filter(pk=transfer_id).select_related("community").first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def wiki_page_in(community: Community, slug: str) -> WikiPage:
+    """A wiki page of this community, or NotFound."""
+    found = WikiPage.objects.filter(community=community, slug=(slug or "").lower()).first()
+    if found is None:
+        raise NotFound
+    return found

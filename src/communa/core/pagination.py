@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -62,16 +63,22 @@ def keyset_page(
     queryset = queryset.order_by(*ordering)
     if cursor:
         values = _decode(cursor, len(names))
-        for index, name in enumerate(names):
-            if name in datetime_fields and values[index] is not None:
-                values[index] = parse_datetime(values[index])
-        after = Q()
-        for index, field in enumerate(ordering):
-            name = names[index]
-            lookup = f"{name}__lt" if field.startswith("-") else f"{name}__gt"
-            equal_before = Q(**{names[i]: values[i] for i in range(index)})
-            after |= equal_before & Q(**{lookup: values[index]})
-        queryset = queryset.filter(after)
+        try:
+            for index, name in enumerate(names):
+                if name in datetime_fields and values[index] is not None:
+                    values[index] = parse_datetime(values[index])
+            after = Q()
+            for index, field in enumerate(ordering):
+                name = names[index]
+                lookup = f"{name}__lt" if field.startswith("-") else f"{name}__gt"
+                equal_before = Q(**{names[i]: values[i] for i in range(index)})
+                after |= equal_before & Q(**{lookup: values[index]})
+            queryset = queryset.filter(after)
+        except (ValueError, TypeError, DjangoValidationError) as exc:
+            # A tampered cursor: values of the wrong type (or None) fail as the filter is built.
+            raise ValidationFailed(
+                fields={"cursor": [_("This page cursor is not valid.")]}
+            ) from exc
     rows = list(queryset[: limit + 1])
     items = rows[:limit]
     next_cursor = None
