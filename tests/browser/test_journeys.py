@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD, UserFactory
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
@@ -88,3 +90,49 @@ def test_sign_up_edit_profile_switch_language_and_make_a_token(page, live_server
     page.locator("#id_password").fill("lotus-pond-morning-7")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/profile/")
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/profile/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_a_closed_group_ask_to_join_and_approve(page, live_server):
+    from communa.communities.models import Community, Membership
+
+    UserFactory(username="owner_olga")
+    UserFactory(username="guest_linh")
+
+    # given an owner who creates a closed group through the form
+    log_in(page, live_server.url, "owner_olga")
+    page.goto(live_server.url + "/communities/new/")
+    page.locator("#id_name").fill("Bếp Việt")
+    page.locator("#id_slug").fill("bep-viet")
+    page.locator("#id_privacy").select_option("closed")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/c/bep-viet/")
+    assert Community.objects.get(slug="bep-viet").member_count == 1
+
+    # when another person finds it by search and asks to join with a message
+    guest = page.context.browser.new_context(locale="en-US").new_page()
+    log_in(guest, live_server.url, "guest_linh")
+    guest.goto(live_server.url + "/communities/?q=bếp")
+    guest.get_by_role("link", name="Bếp Việt").first.click()
+    guest.locator("form.ask-form textarea, form.ask-form input[name=message]").first.fill(
+        "Xin chào!"
+    )
+    guest.get_by_role("button", name="Ask to join").click()
+    assert guest.get_by_role("button", name="Cancel my request").is_visible()
+
+    # then the owner approves it on the requests page and the guest is a member
+    page.goto(live_server.url + "/c/bep-viet/requests/")
+    assert page.get_by_text("Xin chào!").is_visible()
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_load_state()
+    membership = Membership.objects.get(community__slug="bep-viet", user__username="guest_linh")
+    assert membership.source == "search"
+    assert Community.objects.get(slug="bep-viet").member_count == 2
