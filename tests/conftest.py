@@ -99,3 +99,25 @@ def error_of(response) -> dict[str, Any]:
     assert set(body["error"]) == {"code", "message", "fields"}, body
     assert body["error"]["message"]
     return body["error"]
+
+
+def run_worker_batch(var_dir) -> None:
+    """Run `communa worker --batch` in a separate process against the test database."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
+        "COMMUNA_VAR_DIR": str(var_dir),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

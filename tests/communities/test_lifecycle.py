@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -29,7 +26,7 @@ from communa.communities.models import (
 )
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.moderation.models import AuditEntry
-from tests.conftest import database_url_for_subprocess
+from tests.conftest import run_worker_batch
 
 
 def person(username: str) -> User:
@@ -202,20 +199,7 @@ def test_a_worker_process_completes_a_due_handover(tmp_path):
     )
 
     # when a worker process runs once
-    env = {
-        **os.environ,
-        "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
-        "COMMUNA_VAR_DIR": str(tmp_path),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    run_worker_batch(tmp_path)
 
     # then the roles are swapped
     assert roles(community) == {"heir": Role.OWNER, "owner": Role.ADMIN}

@@ -77,24 +77,6 @@ class LinkIn(Strict):
     url: str
 
 
-class CommunityIn(Strict):
-    name: str
-    slug: str
-    kind: str | None = None
-    category: str | None = None
-    description: str | None = None
-    contacts: str | None = None
-    links: list[LinkIn] | None = None
-    privacy: str | None = None
-    wall_mode: str | None = None
-    comment_policy: str | None = None
-    links_allowed: bool | None = None
-    obscene_filter: bool | None = None
-    event_starts_at: datetime | None = None
-    event_ends_at: datetime | None = None
-    event_place: str | None = None
-
-
 class CommunityPatchIn(Strict):
     name: str | None = None
     slug: str | None = None
@@ -110,6 +92,12 @@ class CommunityPatchIn(Strict):
     event_starts_at: datetime | None = None
     event_ends_at: datetime | None = None
     event_place: str | None = None
+
+
+class CommunityIn(CommunityPatchIn):
+    name: str
+    slug: str
+    kind: str | None = None
 
 
 class LinkOut(Schema):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 
 from communa.communities.models import (
     Block,
@@ -24,6 +24,8 @@ from communa.communities.permissions import Action, Standing, require, standing_
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound
 from communa.core.pagination import Page, keyset_page
+
+M = TypeVar("M", bound=Model)
 
 
 def page_size(requested: int | None) -> int:
@@ -222,6 +224,13 @@ def standing(actor: Any, community: Community) -> Standing:
     return standing_of(actor, community)
 
 
+def _one_or_404(queryset: QuerySet[M]) -> M:
+    found = queryset.first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 def has_pending_request(community: Community, user: Any) -> bool:
     """Whether the person's request to join is waiting for a moderator."""
     if not getattr(user, "is_authenticated", False):
@@ -233,51 +242,32 @@ def has_pending_request(community: Community, user: Any) -> bool:
 
 def join_request_in(community: Community, request_id: int) -> JoinRequest:
     """A join request of this community, or NotFound (ids of other communities look missing)."""
-    found = (
-        JoinRequest.objects.filter(pk=request_id, community=community)
-        .select_related("user", "community")
-        .first()
+    return _one_or_404(
+        JoinRequest.objects.filter(pk=request_id, community=community).select_related(
+            "user", "community"
+        )
     )
-    if found is None:
-        raise NotFound
-    return found
 
 
 def invitation_in(community: Community, invitation_id: int) -> Invitation:
     """An invitation of this community, or NotFound."""
-    found = (
-        Invitation.objects.filter(pk=invitation_id, community=community)
-        .select_related("community")
-        .first()
+    return _one_or_404(
+        Invitation.objects.filter(pk=invitation_id, community=community).select_related("community")
     )
-    if found is None:
-        raise NotFound
-    return found
 
 
 def invitation_of(user: Any, invitation_id: int) -> Invitation:
     """An invitation addressed to this person, or NotFound."""
-    found = (
-        Invitation.objects.filter(pk=invitation_id, invitee=user)
-        .select_related("community")
-        .first()
+    return _one_or_404(
+        Invitation.objects.filter(pk=invitation_id, invitee=user).select_related("community")
     )
-    if found is None:
-        raise NotFound
-    return found
 
 
 def transfer_by_id(transfer_id: int) -> OwnershipTransfer:
     """A handover of ownership, or NotFound (the cancel action checks who may see it)."""
-    found = OwnershipTransfer.objects.filter(pk=transfer_id).select_related("community").first()
-    if found is None:
-        raise NotFound
-    return found
+    return _one_or_404(OwnershipTransfer.objects.filter(pk=transfer_id).select_related("community"))
 
 
 def wiki_page_in(community: Community, slug: str) -> WikiPage:
     """A wiki page of this community, or NotFound."""
-    found = WikiPage.objects.filter(community=community, slug=(slug or "").lower()).first()
-    if found is None:
-        raise NotFound
-    return found
+    return _one_or_404(WikiPage.objects.filter(community=community, slug=(slug or "").lower()))
