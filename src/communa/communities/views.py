@@ -207,12 +207,10 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals
 def respond_invitation(request: AuthedRequest, invitation_id: int) -> HttpResponse:
     """Accept (join) or decline an invitation addressed to me."""
-    try:
-        invitation = selectors.invitation_of(request.user, invitation_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    invitation = selectors.invitation_of(request.user, invitation_id)
     form = forms.AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to accept or to decline the invitation."))
@@ -235,12 +233,10 @@ def respond_invitation(request: AuthedRequest, invitation_id: int) -> HttpRespon
 
 @login_required
 @require_POST
+@answers_refusals
 def cancel_transfer(request: AuthedRequest, transfer_id: int) -> HttpResponse:
     """Cancel a pending ownership handover: its giver or its recipient."""
-    try:
-        transfer = selectors.transfer_by_id(transfer_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    transfer = selectors.transfer_by_id(transfer_id)
     try:
         actions.cancel_ownership_transfer(actor=request.user, transfer=transfer)
     except NotFound as exc:
@@ -495,10 +491,7 @@ def requests(request: AuthedRequest, slug: str) -> HttpResponse:
 def decide_request(request: AuthedRequest, slug: str, request_id: int) -> HttpResponse:
     """Approve or reject one join request."""
     community, _standing = _community(request, slug, Action.REVIEW_REQUESTS)
-    try:
-        join_request = selectors.join_request_in(community, request_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    join_request = selectors.join_request_in(community, request_id)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to approve or to reject the request."))
@@ -581,10 +574,7 @@ def invite(request: AuthedRequest, slug: str) -> HttpResponse:
 def cancel_invitation(request: AuthedRequest, slug: str, invitation_id: int) -> HttpResponse:
     """Withdraw an invitation (its sender, or a moderator and above)."""
     community, _standing = _community(request, slug, Action.INVITE)
-    try:
-        invitation = selectors.invitation_in(community, invitation_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    invitation = selectors.invitation_in(community, invitation_id)
     try:
         actions.cancel_invitation(actor=request.user, invitation=invitation)
     except DomainError as exc:
