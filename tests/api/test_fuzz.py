@@ -50,6 +50,8 @@ bodies = st.one_of(
 
 class RawBody(str):
     """Bytes sent as they are, not JSON-encoded (malformed bodies)."""
+
+
 ENDPOINTS = [
     ("post", "/api/auth/signup"),
     ("post", "/api/auth/login"),

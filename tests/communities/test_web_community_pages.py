@@ -382,3 +382,15 @@ def test_a_community_created_closed_shows_only_its_profile_to_outsiders(client, 
     assert page.status_code == 200
     assert "We cook together." in page.content.decode()
     assert client.get("/c/learn-to-cook/members/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_missing_wiki_page_is_a_404_on_the_page_and_its_edit_form(client):
+    from communa.communities.actions import create_community
+    from tests.factories import UserFactory
+
+    owner = UserFactory(username="wiki_owner")
+    create_community(actor=owner, data={"name": "Wiki home", "slug": "wiki-home"})
+    client.force_login(owner)
+    assert client.get("/c/wiki-home/wiki/no-such-page/").status_code == 404
+    assert client.get("/c/wiki-home/wiki/no-such-page/edit/").status_code == 404

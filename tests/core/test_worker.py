@@ -1,6 +1,5 @@
 """A task enqueued in this process is done by a separate `communa worker` process."""
 
-
 import pytest
 from django_tasks import TaskResultStatus
 

@@ -101,7 +101,6 @@ def members_page(
         ["-joined_at", "-id"],
         cursor=cursor,
         limit=page_size(limit),
-        datetime_fields=frozenset({"joined_at"}),
     )
 
 
@@ -119,7 +118,6 @@ def join_requests_page(
         ["created_at", "id"],
         cursor=cursor,
         limit=page_size(limit),
-        datetime_fields=frozenset({"created_at"}),
     )
 
 
@@ -135,7 +133,6 @@ def blocks_page(
         ["-created_at", "-id"],
         cursor=cursor,
         limit=page_size(limit),
-        datetime_fields=frozenset({"created_at"}),
     )
 
 
@@ -157,7 +154,6 @@ def invitations_sent(
         ["-created_at", "-id"],
         cursor=cursor,
         limit=page_size(limit),
-        datetime_fields=frozenset({"created_at"}),
     )
 
 

@@ -854,10 +854,6 @@ def verification(request: AuthedRequest, slug: str) -> HttpResponse:
 # --- wiki --------------------------------------------------------------------------------------
 
 
-def _wiki_page_of(community: Community, page: str) -> WikiPage:
-    return get_object_or_404(WikiPage, community=community, slug=page)
-
-
 @require_GET
 @answers_refusals
 def wiki_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
@@ -868,7 +864,7 @@ def wiki_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
         "communities/wiki_page.html",
         {
             **_page_context(community, standing, "wiki"),
-            "page": _wiki_page_of(community, page),
+            "page": selectors.wiki_page_in(community, page),
             "wiki_menu": selectors.wiki_menu(community),
             "may_edit": _may(community, standing, Action.EDIT_WIKI),
         },
@@ -925,7 +921,7 @@ def wiki_new(request: AuthedRequest, slug: str) -> HttpResponse:
 def wiki_edit(request: AuthedRequest, slug: str, page: str) -> HttpResponse:
     """Edit a wiki page."""
     community, standing = _community(request, slug, Action.EDIT_WIKI)
-    return _save_wiki(request, community, standing, _wiki_page_of(community, page))
+    return _save_wiki(request, community, standing, selectors.wiki_page_in(community, page))
 
 
 @login_required

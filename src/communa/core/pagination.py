@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DateTimeField, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -46,13 +47,19 @@ def _decode(cursor: str, count: int) -> list[Any]:
     return values
 
 
+def _is_datetime(model: type[Model], name: str) -> bool:
+    try:
+        return isinstance(model._meta.get_field(name), DateTimeField)
+    except FieldDoesNotExist:
+        return False  # an annotation, such as a search rank
+
+
 def keyset_page(
     queryset: QuerySet[T],
     ordering: list[str],
     *,
     cursor: str | None,
     limit: int,
-    datetime_fields: frozenset[str] = frozenset(),
 ) -> Page[T]:
     """Rows of `queryset` in `ordering` ("-field" descending) that come after `cursor`.
 
@@ -63,6 +70,8 @@ def keyset_page(
     queryset = queryset.order_by(*ordering)
     if cursor:
         values = _decode(cursor, len(names))
+        # Cursors carry datetimes as ISO text; the model says which ordering fields to parse back.
+        datetime_fields = {name for name in names if _is_datetime(queryset.model, name)}
         try:
             for index, name in enumerate(names):
                 if name in datetime_fields and values[index] is not None:
