@@ -44,6 +44,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.uploads import check_image
 from communa.moderation.actions import record_audit
+from communa.planner.actions import add_default_rubrics
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 TEAM_ROLES = (Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST)
@@ -158,6 +159,7 @@ def create_community(*, actor: User, data: dict[str, Any]) -> Community:
                 fields={"slug": [_("This address is taken by another community.")]}
             ) from exc
         _add_member(community, actor, role=Role.OWNER)
+        add_default_rubrics(community=community)
         _audit(actor, community, "community.create", community, after=cleaned)
     community.refresh_from_db()
     return community

@@ -99,15 +99,21 @@ def _team_links(community: Community, standing: Standing) -> list[tuple[str, str
         ("blocks", _("Blocked"), Action.BLOCK_MEMBERS),
         ("team", _("Team"), Action.VIEW_TEAM),
         ("settings", _("Settings"), Action.EDIT_SETTINGS),
+        ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
     ]
     return [
-        (name, label, reverse(f"communities:{name}", args=[community.slug]))
+        (
+            name.rsplit(":", 1)[-1],
+            label,
+            reverse(name if ":" in name else f"communities:{name}", args=[community.slug]),
+        )
         for name, label, action in pages
         if _may(community, standing, action)
     ]
 
 
-def _page_context(community: Community, standing: Standing, current: str) -> dict[str, Any]:
+def page_context(community: Community, standing: Standing, current: str) -> dict[str, Any]:
+    """What every page of one community needs: the community, the viewer's standing, the tabs."""
     return {
         "community": community,
         "standing": standing,
@@ -261,7 +267,7 @@ def _membership_context(
 ) -> dict[str, Any]:
     relation = standing.relation
     return {
-        **_page_context(community, standing, "home"),
+        **page_context(community, standing, "home"),
         "is_member": relation in MEMBERS,
         "may_join": relation in {Relation.NON_MEMBER, Relation.ANONYMOUS}
         and community.privacy == Privacy.OPEN,
@@ -421,7 +427,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "communities/members.html",
         {
-            **_page_context(community, standing, "members"),
+            **page_context(community, standing, "members"),
             "rows": rows,
             "next_link": _next_link(request, page.next_cursor),
             "shows_source": standing.relation in TEAM,
@@ -462,7 +468,7 @@ def block(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
     return render(
         request,
         "communities/block.html",
-        {**_page_context(community, standing, "members"), "person": person, "form": form},
+        {**page_context(community, standing, "members"), "person": person, "form": form},
         status=status,
     )
 
@@ -478,7 +484,7 @@ def requests(request: AuthedRequest, slug: str) -> HttpResponse:
         request,
         "communities/requests.html",
         {
-            **_page_context(community, standing, "requests"),
+            **page_context(community, standing, "requests"),
             "join_requests": page.items,
             "next_link": _next_link(request, page.next_cursor),
         },
@@ -534,7 +540,7 @@ def _invite_page(
         request,
         "communities/invite.html",
         {
-            **_page_context(community, standing, "invite"),
+            **page_context(community, standing, "invite"),
             "form": form or forms.InviteForm(),
             "left": left,
             "limit": int_setting("INVITATIONS_PER_DAY"),
@@ -595,7 +601,7 @@ def blocks(request: AuthedRequest, slug: str) -> HttpResponse:
         request,
         "communities/blocks.html",
         {
-            **_page_context(community, standing, "blocks"),
+            **page_context(community, standing, "blocks"),
             "blocks": page.items,
             "now": timezone.now(),
             "next_link": _next_link(request, page.next_cursor),
@@ -648,7 +654,7 @@ def _team_page(
         request,
         "communities/team.html",
         {
-            **_page_context(community, standing, "team"),
+            **page_context(community, standing, "team"),
             "rows": rows,
             "role_choices": role_choices,
             "may_manage": _may(community, standing, Action.MANAGE_TEAM),
@@ -743,7 +749,7 @@ def _settings_page(
         request,
         "communities/settings.html",
         {
-            **_page_context(community, standing, "settings"),
+            **page_context(community, standing, "settings"),
             "form": bound.get("form") or forms.SettingsForm(community=community),
             "cover_form": bound.get("cover_form") or forms.CoverForm(),
             "avatar_form": bound.get("avatar_form") or forms.AvatarForm(),
@@ -863,7 +869,7 @@ def wiki_page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
         request,
         "communities/wiki_page.html",
         {
-            **_page_context(community, standing, "wiki"),
+            **page_context(community, standing, "wiki"),
             "page": selectors.wiki_page_in(community, page),
             "wiki_menu": selectors.wiki_menu(community),
             "may_edit": _may(community, standing, Action.EDIT_WIKI),
@@ -901,7 +907,7 @@ def _save_wiki(
     return render(
         request,
         "communities/wiki_form.html",
-        {**_page_context(community, standing, "wiki"), "form": form, "page": existing},
+        {**page_context(community, standing, "wiki"), "form": form, "page": existing},
         status=status,
     )
 
