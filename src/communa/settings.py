@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "communa.accounts",
     "communa.communities",
     "communa.moderation",
+    "communa.planner",
+    "communa.walls",
+    "communa.analytics",
     "communa.api",
     "communa.web",
 ]
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "communa.accounts.middleware.UserPreferencesMiddleware",
+    "communa.analytics.ingest.VisitorCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -248,6 +252,14 @@ COMMUNA: dict[str, Any] = {
     "PAGE_SIZE": env_int("PAGE_SIZE", 30),
     "MAX_PAGE_SIZE": env_int("MAX_PAGE_SIZE", 100),
     "LIFECYCLE_SECONDS": env_int("LIFECYCLE_SECONDS", 30),
+    "POST_MAX_CHARS": env_int("POST_MAX_CHARS", 16000),
+    "POST_MAX_IMAGES": env_int("POST_MAX_IMAGES", 10),
+    "POST_IMAGE_MAX_BYTES": env_int("POST_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
+    "POST_IMAGE_MAX_PIXELS": env_int("POST_IMAGE_MAX_PIXELS", 7000),
+    "DOCUMENT_MAX_BYTES": env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024),
+    "LONGREAD_MAX_BLOCKS": env_int("LONGREAD_MAX_BLOCKS", 100),
+    "COMMENT_MAX_CHARS": env_int("COMMENT_MAX_CHARS", 4000),
+    "THUMBNAIL_PIXELS": env_int("THUMBNAIL_PIXELS", 510),
     "RATE_LIMIT_STORE": env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database"),
 }
 

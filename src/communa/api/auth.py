@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from communa.accounts.actions import user_for_token
+from communa.accounts.models import User
 
 
 class TokenAuth(HttpBearer):
@@ -44,3 +46,24 @@ class SessionAuth(APIKeyCookie):
 token_auth = TokenAuth()
 session_auth = SessionAuth()
 default_auth = [token_auth, session_auth]
+
+
+class OptionalAuth:
+    """Lets a visitor without credentials through as anonymous; a sent token must still be valid.
+
+    Listed after the token and session checks, so a signed-in person is still recognised.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None  # a token that TokenAuth refused: answer 401, not a silent anonymous view
+        return AnonymousUser()
+
+
+anyone = [token_auth, session_auth, OptionalAuth()]
+
+
+class VisitorRequest(HttpRequest):
+    """A request to an endpoint anonymous visitors may call: `auth` is a User or AnonymousUser."""
+
+    auth: User | AnonymousUser

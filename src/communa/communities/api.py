@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
@@ -16,7 +14,7 @@ from pydantic import ConfigDict
 from communa.accounts import selectors as accounts_selectors
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.api.auth import session_auth, token_auth
+from communa.api.auth import VisitorRequest, anyone
 from communa.communities import actions, selectors
 from communa.communities.models import (
     Block,
@@ -34,7 +32,7 @@ from communa.communities.permissions import (
     Action,
     Relation,
     Standing,
-    allowed,
+    allowed_in,
     can,
     matrix_rows,
 )
@@ -42,27 +40,6 @@ from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["communities"])
-
-
-class OptionalAuth:
-    """Lets a visitor without credentials through as anonymous; a sent token must still be valid.
-
-    Listed after the token and session checks, so a signed-in person is still recognised.
-    """
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if request.headers.get("Authorization"):
-            return None  # a token that TokenAuth refused: answer 401, not a silent anonymous view
-        return AnonymousUser()
-
-
-anyone = [token_auth, session_auth, OptionalAuth()]
-
-
-class VisitorRequest(HttpRequest):
-    """A request to an endpoint anonymous visitors may call: `auth` is a User or AnonymousUser."""
-
-    auth: User | AnonymousUser
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -541,7 +518,7 @@ def detail(request: VisitorRequest, slug: str) -> dict[str, Any]:
     return {
         **community_out(community),
         "relation": relation.value,
-        "permissions": [a.value for a in Action if relation in allowed(a, community.privacy)],
+        "permissions": [a.value for a in Action if relation in allowed_in(a, community)],
         "invitation_id": standing.invitation.pk if standing.invitation else None,
         "join_request_pending": request_pending,
         "block": {"reason": block.reason, "ends_at": block.ends_at} if block else None,
@@ -813,7 +790,7 @@ def members(
             }
         )
     team_view = any(
-        standing.relation in allowed(action, community.privacy)
+        standing.relation in allowed_in(action, community)
         for action in (Action.REVIEW_REQUESTS, Action.VIEW_TEAM)
     )
     page = selectors.members_page(community, cursor=cursor, limit=page_limit(limit), role=role)

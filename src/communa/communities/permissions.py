@@ -7,6 +7,7 @@ privacy, so each action maps privacy → the relations allowed; "*" is the rule 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,12 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communa.communities.models import (
     Block,
+    CommentPolicy,
     Community,
     Invitation,
     InvitationStatus,
+    Kind,
     Membership,
     Privacy,
     Role,
+    WallMode,
 )
 from communa.core.errors import NotFound, PermissionRefused
 
@@ -63,6 +67,18 @@ class Action(StrEnum):
     CONVERT_KIND = "convert_kind"
     REQUEST_VERIFICATION = "request_verification"
     VIEW_TEAM = "view_team"
+    VIEW_WALL = "view_wall"
+    POST = "post"
+    SUGGEST_POST = "suggest_post"
+    REVIEW_SUGGESTIONS = "review_suggestions"
+    MANAGE_POSTS = "manage_posts"
+    COMMENT = "comment"
+    INTERACT = "interact"
+    DELETE_COMMENTS = "delete_comments"
+    START_TOPIC = "start_topic"
+    MANAGE_TOPICS = "manage_topics"
+    ATTEND = "attend"
+    MANAGE_MEDIA = "manage_media"
 
 
 R = Relation
@@ -71,6 +87,9 @@ MEMBERS = TEAM | {R.MEMBER}
 OUTSIDERS = frozenset({R.INVITED, R.BLOCKED, R.NON_MEMBER, R.ANONYMOUS})
 EVERYONE = MEMBERS | OUTSIDERS
 NOBODY: frozenset[Relation] = frozenset()
+EDITORS = frozenset({R.OWNER, R.ADMIN, R.EDITOR})
+MODERATORS = EDITORS | {R.MODERATOR}
+SIGNED_IN = EVERYONE - {R.BLOCKED, R.ANONYMOUS}
 
 MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     # Name, description, avatar, cover: a private community is unknown to outsiders (404).
@@ -96,6 +115,23 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     Action.CONVERT_KIND: {"*": frozenset({R.OWNER, R.ADMIN})},
     Action.REQUEST_VERIFICATION: {"*": frozenset({R.OWNER, R.ADMIN})},
     Action.VIEW_TEAM: {"*": frozenset({R.OWNER, R.ADMIN})},
+    # Walls (R4). The community's wall mode, comment policy and kind narrow these further:
+    # see SETTING_RULES below.
+    Action.VIEW_WALL: {"*": MEMBERS, Privacy.OPEN: EVERYONE},
+    Action.POST: {"*": MEMBERS},
+    Action.SUGGEST_POST: {"*": MEMBERS},
+    Action.REVIEW_SUGGESTIONS: {"*": MODERATORS},
+    # Post as the community, edit or delete anyone's post, pin, read the edit history.
+    Action.MANAGE_POSTS: {"*": EDITORS},
+    Action.COMMENT: {"*": MEMBERS, Privacy.OPEN: SIGNED_IN},
+    # Like, share, hide from the feed, report.
+    Action.INTERACT: {"*": MEMBERS, Privacy.OPEN: SIGNED_IN},
+    Action.DELETE_COMMENTS: {"*": MODERATORS},
+    Action.START_TOPIC: {"*": MEMBERS},
+    Action.MANAGE_TOPICS: {"*": MODERATORS},
+    Action.ATTEND: {"*": MEMBERS, Privacy.OPEN: SIGNED_IN},
+    # Documents and photo albums.
+    Action.MANAGE_MEDIA: {"*": EDITORS},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -116,6 +152,18 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.CONVERT_KIND: _("Convert between group and public page"),
     Action.REQUEST_VERIFICATION: _("Ask for the verified mark"),
     Action.VIEW_TEAM: _("See the team and this table"),
+    Action.VIEW_WALL: _("See the wall, discussions, documents and albums"),
+    Action.POST: _("Post on the wall"),
+    Action.SUGGEST_POST: _("Suggest a post"),
+    Action.REVIEW_SUGGESTIONS: _("Publish or reject suggested posts"),
+    Action.MANAGE_POSTS: _("Post as the community, pin, edit and delete any post"),
+    Action.COMMENT: _("Comment"),
+    Action.INTERACT: _("Like, share, hide and report"),
+    Action.DELETE_COMMENTS: _("Delete comments"),
+    Action.START_TOPIC: _("Start a discussion"),
+    Action.MANAGE_TOPICS: _("Pin, close and delete discussions"),
+    Action.ATTEND: _("Say whether one is going to the event"),
+    Action.MANAGE_MEDIA: _("Add and remove documents and photos"),
 }
 
 REFUSALS: dict[Action, Promise] = {
@@ -155,6 +203,87 @@ def allowed(action: Action, privacy: str) -> frozenset[Relation]:
     return rules.get(privacy, rules["*"])
 
 
+@dataclass(frozen=True)
+class SettingRule:
+    """A community setting that narrows an action, and what a refused person is told."""
+
+    allows: frozenset[Relation]
+    refusal: Promise
+
+
+_WALL_OFF = _("The wall of this community is turned off.")
+
+
+def _view_wall_rule(community: Community) -> SettingRule | None:
+    if community.wall_mode == WallMode.OFF:
+        return SettingRule(TEAM, _WALL_OFF)
+    return None
+
+
+def _post_rule(community: Community) -> SettingRule | None:
+    if community.wall_mode == WallMode.OFF:
+        return SettingRule(NOBODY, _WALL_OFF)
+    if community.kind == Kind.PUBLIC_PAGE:
+        return SettingRule(
+            EDITORS, _("A public page posts only as itself: suggest a post instead.")
+        )
+    if community.wall_mode in (WallMode.LIMITED, WallMode.CLOSED):
+        return SettingRule(EDITORS, _("Only the administrators and editors post on this wall."))
+    return None
+
+
+def _suggest_rule(community: Community) -> SettingRule | None:
+    if community.kind != Kind.PUBLIC_PAGE:
+        return SettingRule(NOBODY, _("Posts are suggested only on public pages."))
+    if community.wall_mode == WallMode.OFF:
+        return SettingRule(NOBODY, _WALL_OFF)
+    return None
+
+
+def _comment_rule(community: Community) -> SettingRule | None:
+    if (
+        community.wall_mode in (WallMode.CLOSED, WallMode.OFF)
+        or community.comment_policy == CommentPolicy.NOBODY
+    ):
+        return SettingRule(NOBODY, _("Comments are turned off in this community."))
+    if community.comment_policy == CommentPolicy.MEMBERS:
+        return SettingRule(MEMBERS, _("Only members may comment in this community."))
+    return None
+
+
+def _interact_rule(community: Community) -> SettingRule | None:
+    return SettingRule(NOBODY, _WALL_OFF) if community.wall_mode == WallMode.OFF else None
+
+
+def _attend_rule(community: Community) -> SettingRule | None:
+    if community.kind != Kind.EVENT:
+        return SettingRule(NOBODY, _("Only events have attendance."))
+    return None
+
+
+# R1.1, R1.3, R1.4: the kind, wall mode and comment policy narrow the wall actions.
+SETTING_RULES: dict[Action, Callable[[Community], SettingRule | None]] = {
+    Action.VIEW_WALL: _view_wall_rule,
+    Action.POST: _post_rule,
+    Action.SUGGEST_POST: _suggest_rule,
+    Action.COMMENT: _comment_rule,
+    Action.INTERACT: _interact_rule,
+    Action.ATTEND: _attend_rule,
+}
+
+
+def _setting_rule(action: Action, community: Community) -> SettingRule | None:
+    rule = SETTING_RULES.get(action)
+    return rule(community) if rule is not None else None
+
+
+def allowed_in(action: Action, community: Community) -> frozenset[Relation]:
+    """The relations allowed for an action in this community, its settings included."""
+    relations = allowed(action, community.privacy)
+    rule = _setting_rule(action, community)
+    return relations & rule.allows if rule is not None else relations
+
+
 def standing_of(actor: Any, community: Community) -> Standing:
     """Work out how the actor stands to the community (at most three small queries)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -187,7 +316,7 @@ def can(
 ) -> bool:
     """Whether the table allows the actor this action on this community."""
     standing = standing or standing_of(actor, community)
-    return standing.relation in allowed(action, community.privacy)
+    return standing.relation in allowed_in(action, community)
 
 
 def require(
@@ -195,10 +324,13 @@ def require(
 ) -> Standing:
     """Refuse unless allowed: NotFound when the person may not even see the community."""
     standing = standing or standing_of(actor, community)
-    if standing.relation in allowed(action, community.privacy):
+    if standing.relation in allowed_in(action, community):
         return standing
     if standing.relation not in allowed(Action.SEE, community.privacy):
         raise NotFound
+    rule = _setting_rule(action, community)
+    if standing.relation in allowed(action, community.privacy) and rule is not None:
+        raise PermissionRefused(str(rule.refusal))
     if action in REFUSALS:
         raise PermissionRefused(str(REFUSALS[action]))
     raise PermissionRefused(

@@ -1,12 +1,14 @@
-"""Writes of the moderation app: audit entries."""
+"""Writes of the moderation app: audit entries and reports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
-from communa.moderation.models import AuditEntry
+from communa.core.errors import Conflict, ValidationFailed
+from communa.moderation.models import AuditEntry, Report, ReportReason
 
 
 def record_audit(
@@ -43,3 +45,38 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = str(value)
     return out
+
+
+def file_report(
+    *,
+    reporter: Any,
+    community_id: int | None,
+    reason: str,
+    text: str = "",
+    post: Any = None,
+    comment: Any = None,
+) -> Report:
+    """Record a complaint about a post or comment, once per person and item."""
+    if reason not in ReportReason.values:
+        raise ValidationFailed(
+            fields={
+                "reason": [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(ReportReason.values)}
+                ]
+            }
+        )
+    text = (text or "").strip()
+    if len(text) > 1000:
+        raise ValidationFailed(fields={"text": [_("A report has at most 1000 characters.")]})
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter,
+                community_id=community_id,
+                post=post,
+                comment=comment,
+                reason=reason,
+                text=text,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You have already reported this."), code="already_reported") from exc

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from communa.moderation.models import AuditEntry
+from communa.moderation.models import AuditEntry, Report
 
 
 @admin.register(AuditEntry)
@@ -20,3 +20,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Complaints about posts and comments (the moderation queue arrives with issue 5)."""
+
+    list_display = ("created_at", "community", "reporter", "reason", "status")
+    list_filter = ("status", "reason")
+    raw_id_fields = ("reporter", "post", "comment", "handled_by", "community")

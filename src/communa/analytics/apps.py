@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    """Event ingest (impressions and interactions), exact unique reach, later rollups and KPIs."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "communa.analytics"
+    verbose_name = _("Analytics")

@@ -1,0 +1,95 @@
+"""Who may see and act on one post, comment or topic: the community table plus the row's state.
+
+Community posts follow the role × action table in `communities.permissions`; posts on a
+person's profile wall (shares) are public to read and open to every logged-in person to like
+and comment, and only their author or the profile's owner may delete them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from communa.communities.permissions import Action, Standing, can, require, standing_of
+from communa.core.errors import NotFound, PermissionRefused
+from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
+
+
+def _signed_in(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def require_post_visible(actor: Any, post: Post) -> Standing | None:
+    """Refuse with 404 unless the actor may read this post in its current state."""
+    if post.status == PostStatus.DELETED:
+        raise NotFound
+    community = post.community
+    if community is None:
+        if post.status != PostStatus.PUBLISHED:
+            raise NotFound
+        return None
+    standing = standing_of(actor, community)
+    if post.status == PostStatus.PUBLISHED:
+        if not can(actor, Action.VIEW_WALL, community, standing=standing):
+            raise NotFound
+        return standing
+    # Suggested or rejected: the person who suggested it and the reviewers.
+    if _signed_in(actor) and post.suggested_by_id == actor.pk:
+        return standing
+    if can(actor, Action.REVIEW_SUGGESTIONS, community, standing=standing):
+        return standing
+    raise NotFound
+
+
+def require_on_post(actor: Any, action: Action, post: Post) -> Standing | None:
+    """Refuse unless the actor may see the post and do this to it."""
+    standing = require_post_visible(actor, post)
+    if post.status != PostStatus.PUBLISHED and action in (Action.COMMENT, Action.INTERACT):
+        raise PermissionRefused(_("This post is not published."))
+    community = post.community
+    if community is None:
+        if not _signed_in(actor):
+            raise PermissionRefused(_("Log in first."))
+        if action in (Action.COMMENT, Action.INTERACT):
+            return None
+        if action == Action.MANAGE_POSTS and actor.pk == post.profile_id:
+            return None
+        raise PermissionRefused(_("Only the owner of this profile may do this."))
+    return require(actor, action, community, standing=standing)
+
+
+def may_manage_post(actor: Any, post: Post) -> bool:
+    """Whether the actor may edit or delete this post: its author, or the community's editors."""
+    if not _signed_in(actor):
+        return False
+    if post.community is None:
+        return actor.pk in (post.author_id, post.profile_id)
+    if can(actor, Action.MANAGE_POSTS, post.community):
+        return True
+    return post.author_id == actor.pk and post.signed_as == "author"
+
+
+def thread_of(comment: Comment) -> Post | Topic:
+    """The post or topic a comment belongs to."""
+    return comment.post if comment.post_id is not None else comment.topic  # type: ignore[return-value]
+
+
+def require_comment_visible(actor: Any, comment: Comment) -> None:
+    """Refuse with 404 unless the actor may read the thread and the comment is not deleted."""
+    if comment.status == CommentStatus.DELETED:
+        raise NotFound
+    if comment.post_id is not None:
+        require_post_visible(actor, comment.post)  # type: ignore[arg-type]
+    else:
+        require_topic_visible(actor, comment.topic)  # type: ignore[arg-type]
+
+
+def require_topic_visible(actor: Any, topic: Topic) -> Standing:
+    """Refuse with 404 unless the actor may read this discussion topic."""
+    if topic.deleted_at is not None:
+        raise NotFound
+    standing = standing_of(actor, topic.community)
+    if not can(actor, Action.VIEW_WALL, topic.community, standing=standing):
+        raise NotFound
+    return standing

@@ -1,0 +1,1 @@
+"""Writes of the walls app, one module per subject: posts, comments, interactions, boards."""

@@ -1,0 +1,157 @@
+"""Writes of comments under posts and in discussion topics: add, reply, edit, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communa.accounts.models import User
+from communa.analytics.ingest import Viewer, record_event, viewer_for_user
+from communa.analytics.models import EventKind
+from communa.communities.permissions import Action, can, require
+from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
+from communa.moderation.actions import record_audit
+from communa.walls.access import (
+    require_comment_visible,
+    require_on_post,
+    require_topic_visible,
+    thread_of,
+)
+from communa.walls.actions.posts import refuse_banned_links
+from communa.walls.formatting import find_links, render_markdown
+from communa.walls.models import Comment, CommentStatus, Post, Signature, Topic
+from communa.walls.validation import clean_comment_body
+
+
+def _community_of(thread: Post | Topic) -> Any:
+    return thread.community
+
+
+def _may_comment_on(actor: User, post: Post | None, topic: Topic | None) -> tuple[Any, bool]:
+    """Refuse unless the actor may comment here; return the community and whether they are team."""
+    if post is not None:
+        require_on_post(actor, Action.COMMENT, post)
+        community = post.community
+    else:
+        assert topic is not None  # noqa: S101 — the caller passes exactly one
+        require_topic_visible(actor, topic)
+        community = topic.community
+        if topic.closed:
+            raise PermissionRefused(_("This discussion is closed."))
+        require(actor, Action.COMMENT, community)
+    return community, community is not None and can(actor, Action.MANAGE_POSTS, community)
+
+
+def add_comment(
+    *,
+    actor: User,
+    body: str,
+    post: Post | None = None,
+    topic: Topic | None = None,
+    parent: Comment | None = None,
+    signed_as: str = Signature.AUTHOR,
+    viewer: Viewer | None = None,
+) -> Comment:
+    """Comment on a post or a topic, or reply to a comment (replies nest one level)."""
+    if (post is None) == (topic is None):
+        raise ValueError("comment on exactly one post or topic")
+    community, team = _may_comment_on(actor, post, topic)
+    text = clean_comment_body(body)
+    if not team:
+        refuse_banned_links(community, find_links(text), "body")
+    if signed_as not in Signature.values:
+        raise ValidationFailed(
+            fields={"signed_as": [_("Choose one of: %(c)s.") % {"c": ", ".join(Signature.values)}]}
+        )
+    if signed_as == Signature.COMMUNITY and not team:
+        raise PermissionRefused(_("Only the community's editors may reply as the community."))
+    if parent is not None:
+        same_thread = (post is not None and parent.post_id == post.pk) or (
+            topic is not None and parent.topic_id == topic.pk
+        )
+        if not same_thread or parent.status == CommentStatus.DELETED:
+            raise NotFound(_("The comment you reply to is gone."))
+        # One level of nesting: a reply to a reply joins the top comment's thread.
+        if parent.parent_id is not None:
+            parent = parent.parent
+    now = timezone.now()
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post,
+            topic=topic,
+            parent=parent,
+            author=actor,
+            signed_as=signed_as,
+            body=text,
+            body_html=render_markdown(text),
+            created_at=now,
+        )
+        if parent is not None:
+            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        if post is not None:
+            Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+            record_event(
+                EventKind.COMMENT,
+                viewer=viewer or viewer_for_user(actor),
+                post=post,
+                comment=comment,
+            )
+        else:
+            Topic.objects.filter(pk=topic.pk).update(  # type: ignore[union-attr]
+                comment_count=F("comment_count") + 1, last_activity_at=now
+            )
+    return comment
+
+
+def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
+    """Change one's own comment."""
+    require_comment_visible(actor, comment)
+    if comment.author_id != actor.pk:
+        raise PermissionRefused(_("You can edit only your own comments."))
+    text = clean_comment_body(body)
+    thread = thread_of(comment)
+    community = _community_of(thread)
+    if community is None or not can(actor, Action.MANAGE_POSTS, community):
+        refuse_banned_links(community, find_links(text), "body")
+    comment.body = text
+    comment.body_html = render_markdown(text)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def delete_comment(*, actor: User, comment: Comment) -> None:
+    """Delete a comment: one's own, or any as a moderator; with replies it shows "deleted"."""
+    require_comment_visible(actor, comment)
+    thread = thread_of(comment)
+    community = _community_of(thread)
+    own = comment.author_id == actor.pk
+    moderator = community is not None and can(actor, Action.DELETE_COMMENTS, community)
+    profile_owner = isinstance(thread, Post) and thread.profile_id == actor.pk
+    if not (own or moderator or profile_owner):
+        raise PermissionRefused(_("You can delete only your own comments."))
+    with transaction.atomic():
+        updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.VISIBLE).update(
+            status=CommentStatus.DELETED, deleted_at=timezone.now(), deleted_by=actor
+        )
+        if not updated:
+            return
+        comment.status = CommentStatus.DELETED
+        if comment.parent_id is not None:
+            Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
+        if comment.post_id is not None:
+            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+        elif comment.topic_id is not None:
+            Topic.objects.filter(pk=comment.topic_id).update(comment_count=F("comment_count") - 1)
+        if not own:
+            record_audit(
+                actor=actor,
+                community=community,
+                action="comment.delete",
+                target=comment,
+                before={"body": comment.body},
+            )

@@ -1,0 +1,161 @@
+"""Likes, hides, reports and link clicks: each writes its row, bumps a counter and an event.
+
+Counters move with F() updates in the same transaction as the unique row that justifies them,
+so two concurrent likes by different people add two and a repeated like adds nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from communa.accounts.models import User
+from communa.analytics.ingest import Viewer, record_event, viewer_for_user
+from communa.analytics.models import EventKind
+from communa.communities.permissions import Action
+from communa.core.errors import Conflict, PermissionRefused
+from communa.moderation.actions import file_report
+from communa.moderation.models import Report
+from communa.walls.access import require_comment_visible, require_on_post, require_post_visible
+from communa.walls.models import Comment, HiddenPost, Like, Post
+
+
+def _require_comment_interaction(actor: User, comment: Comment) -> None:
+    require_comment_visible(actor, comment)
+    if comment.post_id is not None:
+        require_on_post(actor, Action.INTERACT, comment.post)  # type: ignore[arg-type]
+    elif not getattr(actor, "is_authenticated", False):
+        raise PermissionRefused(_("Log in first."))
+
+
+def like_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Post:
+    """Like a post once (R4.3)."""
+    require_on_post(actor, Action.INTERACT, post)
+    try:
+        with transaction.atomic():
+            Like.objects.create(user=actor, post=post)
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            record_event(EventKind.LIKE, viewer=viewer or viewer_for_user(actor), post=post)
+    except IntegrityError as exc:
+        raise Conflict(_("You already like this post."), code="already_liked") from exc
+    post.refresh_from_db(fields=["like_count"])
+    return post
+
+
+def unlike_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Post:
+    """Take back a like."""
+    require_on_post(actor, Action.INTERACT, post)
+    with transaction.atomic():
+        deleted, _rows = Like.objects.filter(user=actor, post=post).delete()
+        if not deleted:
+            raise Conflict(_("You do not like this post."), code="not_liked")
+        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+        record_event(EventKind.UNLIKE, viewer=viewer or viewer_for_user(actor), post=post)
+    post.refresh_from_db(fields=["like_count"])
+    return post
+
+
+def like_comment(*, actor: User, comment: Comment, viewer: Viewer | None = None) -> Comment:
+    """Like a comment once."""
+    _require_comment_interaction(actor, comment)
+    try:
+        with transaction.atomic():
+            Like.objects.create(user=actor, comment=comment)
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+            record_event(
+                EventKind.LIKE,
+                viewer=viewer or viewer_for_user(actor),
+                post=comment.post,
+                comment=comment,
+                community_id=_community_id(comment),
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You already like this comment."), code="already_liked") from exc
+    comment.refresh_from_db(fields=["like_count"])
+    return comment
+
+
+def unlike_comment(*, actor: User, comment: Comment, viewer: Viewer | None = None) -> Comment:
+    """Take back a like of a comment."""
+    _require_comment_interaction(actor, comment)
+    with transaction.atomic():
+        deleted, _rows = Like.objects.filter(user=actor, comment=comment).delete()
+        if not deleted:
+            raise Conflict(_("You do not like this comment."), code="not_liked")
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
+        record_event(
+            EventKind.UNLIKE,
+            viewer=viewer or viewer_for_user(actor),
+            post=comment.post,
+            comment=comment,
+            community_id=_community_id(comment),
+        )
+    comment.refresh_from_db(fields=["like_count"])
+    return comment
+
+
+def _community_id(comment: Comment) -> int | None:
+    if comment.post_id is not None:
+        return comment.post.community_id  # type: ignore[union-attr]
+    return comment.topic.community_id  # type: ignore[union-attr]
+
+
+def hide_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> None:
+    """Hide a post from one's feed (counted as negative feedback)."""
+    require_on_post(actor, Action.INTERACT, post)
+    try:
+        with transaction.atomic():
+            HiddenPost.objects.create(user=actor, post=post)
+            Post.objects.filter(pk=post.pk).update(hide_count=F("hide_count") + 1)
+            record_event(EventKind.HIDE, viewer=viewer or viewer_for_user(actor), post=post)
+    except IntegrityError as exc:
+        raise Conflict(_("You have already hidden this post."), code="already_hidden") from exc
+
+
+def report_post(
+    *, actor: User, post: Post, reason: str, text: str = "", viewer: Viewer | None = None
+) -> Report:
+    """Report a post to the community's moderators with a reason."""
+    require_on_post(actor, Action.INTERACT, post)
+    with transaction.atomic():
+        report = file_report(
+            reporter=actor, community_id=post.community_id, post=post, reason=reason, text=text
+        )
+        Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
+        record_event(EventKind.REPORT, viewer=viewer or viewer_for_user(actor), post=post)
+    return report
+
+
+def report_comment(
+    *, actor: User, comment: Comment, reason: str, text: str = "", viewer: Viewer | None = None
+) -> Report:
+    """Report a comment to the community's moderators with a reason."""
+    _require_comment_interaction(actor, comment)
+    with transaction.atomic():
+        report = file_report(
+            reporter=actor,
+            community_id=_community_id(comment),
+            comment=comment,
+            reason=reason,
+            text=text,
+        )
+        record_event(
+            EventKind.REPORT,
+            viewer=viewer or viewer_for_user(actor),
+            post=comment.post,
+            comment=comment,
+            community_id=_community_id(comment),
+        )
+    return report
+
+
+def click_link(*, viewer: Viewer, actor: User | None, post: Post) -> str:
+    """Count a click on the post's link and return the address to send the person to."""
+    require_post_visible(actor, post)
+    if not post.link_url:
+        raise PermissionRefused(_("This post has no link."))
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(link_click_count=F("link_click_count") + 1)
+        record_event(EventKind.LINK_CLICK, viewer=viewer, post=post)
+    return post.link_url

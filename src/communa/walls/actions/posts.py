@@ -1,0 +1,427 @@
+"""Writes of posts: publish, suggest and review, edit with history, delete, pin, share.
+
+Uploads are checked before the transaction starts, so a refused image leaves no post behind;
+a post and its images, document, revision, audit entry and event are written together.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communa.accounts.models import User
+from communa.analytics.ingest import Viewer, record_event, viewer_for_user
+from communa.analytics.models import EventKind
+from communa.communities.models import Community, Privacy
+from communa.communities.permissions import Action, can, require
+from communa.core.conf import int_setting
+from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
+from communa.core.uploads import CheckedImage, make_thumbnail
+from communa.moderation.actions import record_audit
+from communa.walls.access import may_manage_post, require_on_post, require_post_visible
+from communa.walls.formatting import find_links, render_blocks, render_markdown
+from communa.walls.models import (
+    Post,
+    PostDocument,
+    PostImage,
+    PostKind,
+    PostRevision,
+    PostStatus,
+    Share,
+    Signature,
+)
+from communa.walls.validation import (
+    Attachment,
+    PostContent,
+    check_post_document,
+    check_post_images,
+    clean_labels,
+    clean_post_content,
+)
+
+
+def _render(post: Post) -> None:
+    """Fill body_html from the Markdown body and, for a long-read, its blocks."""
+    html = render_markdown(post.body) if post.body else ""
+    if post.kind == PostKind.LONGREAD:
+        urls = [image.image.url for image in post.images.all()] if post.pk else []
+        html += render_blocks(post.blocks, urls)
+    post.body_html = html
+
+
+def _links_in(content: PostContent) -> list[str]:
+    texts = [content.body, content.title] + [
+        str(value) for block in content.blocks for value in block.values() if isinstance(value, str)
+    ]
+    texts += [item for block in content.blocks for item in block.get("items", [])]
+    found = [link for text in texts for link in find_links(text)]
+    return found + ([content.link_url] if content.link_url else [])
+
+
+def refuse_banned_links(community: Community | None, links: list[str], field: str) -> None:
+    """R1.4: where a community bans links, say so instead of publishing them."""
+    if community is not None and not community.links_allowed and links:
+        raise ValidationFailed(
+            fields={
+                field: [
+                    _("Links are not allowed in this community (found: %(link)s).")
+                    % {"link": links[0][:80]}
+                ]
+            }
+        )
+
+
+def _attach(post: Post, images: list[Attachment], document: Attachment | None) -> None:
+    side = int_setting("THUMBNAIL_PIXELS")
+    rows = []
+    for position, attachment in enumerate(images):
+        checked = attachment.checked
+        assert isinstance(checked, CheckedImage)  # noqa: S101 — check_post_images made it
+        thumb_bytes, thumb_ext = make_thumbnail(attachment.upload, max_side=side)
+        row = PostImage(post=post, width=checked.width, height=checked.height, position=position)
+        attachment.upload.seek(0)
+        row.image.save(
+            f"image.{checked.extension}", ContentFile(attachment.upload.read()), save=False
+        )
+        row.thumbnail.save(f"thumb.{thumb_ext}", ContentFile(thumb_bytes), save=False)
+        rows.append(row)
+    PostImage.objects.bulk_create(rows)
+    if document is not None:
+        doc = document.checked
+        attached = PostDocument(
+            post=post,
+            name=doc.name,  # type: ignore[union-attr]
+            size=doc.size,  # type: ignore[union-attr]
+            content_type=doc.content_type,  # type: ignore[union-attr]
+        )
+        document.upload.seek(0)
+        attached.file.save(doc.name, ContentFile(document.upload.read()), save=False)  # type: ignore[union-attr]
+        attached.save()
+
+
+def _new_post(
+    *,
+    actor: User,
+    community: Community,
+    data: dict[str, Any],
+    images: list[IO[bytes]],
+    document: IO[bytes] | None,
+    document_name: str,
+    status: str,
+    team: bool,
+) -> Post:
+    checked_images = check_post_images(images)
+    checked_document = check_post_document(document, document_name)
+    content = clean_post_content(
+        data, image_count=len(checked_images), has_document=checked_document is not None
+    )
+    if not team:
+        refuse_banned_links(community, _links_in(content), "body")
+    labels = data if team else {"signed_as": Signature.AUTHOR}
+    rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
+    now = timezone.now()
+    with transaction.atomic():
+        post = Post.objects.create(
+            community=community,
+            author=actor,
+            signed_as=signed_as if team else Signature.AUTHOR,
+            kind=content.kind,
+            title=content.title,
+            body=content.body,
+            blocks=content.blocks,
+            link_url=content.link_url,
+            link_title=content.link_title,
+            rubric=rubric,
+            tone=tone,
+            promotional=promotional,
+            status=status,
+            suggested_by=actor if status == PostStatus.SUGGESTED else None,
+            created_at=now,
+            published_at=now if status == PostStatus.PUBLISHED else None,
+        )
+        _attach(post, checked_images, checked_document)
+        _render(post)
+        post.save(update_fields=["body_html"])
+        if team and signed_as == Signature.COMMUNITY:
+            record_audit(actor=actor, community=community, action="post.publish", target=post)
+    return post
+
+
+def create_post(
+    *,
+    actor: User,
+    community: Community,
+    data: dict[str, Any],
+    images: list[IO[bytes]] | None = None,
+    document: IO[bytes] | None = None,
+    document_name: str = "",
+) -> Post:
+    """Publish a post on a community wall as the wall mode allows (R1.3, R4.1)."""
+    standing = require(actor, Action.POST, community)
+    team = can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    return _new_post(
+        actor=actor,
+        community=community,
+        data=data,
+        images=images or [],
+        document=document,
+        document_name=document_name,
+        status=PostStatus.PUBLISHED,
+        team=team,
+    )
+
+
+def suggest_post(
+    *,
+    actor: User,
+    community: Community,
+    data: dict[str, Any],
+    images: list[IO[bytes]] | None = None,
+    document: IO[bytes] | None = None,
+    document_name: str = "",
+) -> Post:
+    """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
+    require(actor, Action.SUGGEST_POST, community)
+    return _new_post(
+        actor=actor,
+        community=community,
+        data=data,
+        images=images or [],
+        document=document,
+        document_name=document_name,
+        status=PostStatus.SUGGESTED,
+        team=False,
+    )
+
+
+def _locked(post: Post) -> Post:
+    return Post.objects.select_for_update().get(pk=post.pk)
+
+
+def _snapshot(post: Post, actor: User) -> PostRevision:
+    return PostRevision.objects.create(
+        post=post,
+        title=post.title,
+        body=post.body,
+        blocks=post.blocks,
+        link_url=post.link_url,
+        edited_by=actor,
+    )
+
+
+def _apply_content(post: Post, data: dict[str, Any]) -> PostContent:
+    merged = {
+        "kind": post.kind,
+        "title": post.title,
+        "body": post.body,
+        "blocks": post.blocks,
+        "link_url": post.link_url,
+        "link_title": post.link_title,
+    }
+    merged.update({k: v for k, v in data.items() if k in merged and k != "kind"})
+    content = clean_post_content(
+        merged,
+        image_count=post.images.count(),
+        has_document=PostDocument.objects.filter(post=post).exists(),
+    )
+    post.title, post.body, post.blocks = content.title, content.body, content.blocks
+    post.link_url, post.link_title = content.link_url, content.link_title
+    return content
+
+
+def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
+    """Change a post; the previous version is kept in its history (R4.8)."""
+    require_post_visible(actor, post)
+    if post.status != PostStatus.PUBLISHED or not may_manage_post(actor, post):
+        raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
+    team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
+    with transaction.atomic():
+        post = _locked(post)
+        before = {"title": post.title, "body": post.body}
+        _snapshot(post, actor)
+        content = _apply_content(post, data)
+        if not team:
+            refuse_banned_links(post.community, _links_in(content), "body")
+        fields = ["title", "body", "blocks", "link_url", "link_title", "body_html", "edited_at"]
+        if team and post.community is not None:
+            rubric, tone, promotional, signed_as = clean_labels(
+                data, community=post.community, current=post
+            )
+            post.rubric, post.tone, post.promotional = rubric, tone, promotional
+            post.signed_as = signed_as
+            fields += ["rubric", "tone", "promotional", "signed_as"]
+        _render(post)
+        post.edited_at = timezone.now()
+        post.save(update_fields=fields)
+        if (team and post.author_id != actor.pk) or post.signed_as == Signature.COMMUNITY:
+            record_audit(
+                actor=actor,
+                community=post.community,
+                action="post.edit",
+                target=post,
+                before=before,
+                after={"title": post.title, "body": post.body},
+            )
+    return post
+
+
+def delete_post(*, actor: User, post: Post) -> None:
+    """Take a post off its wall; its rows stay for the history and the statistics."""
+    require_post_visible(actor, post)
+    reviewer = post.community is not None and can(actor, Action.REVIEW_SUGGESTIONS, post.community)
+    own_suggestion = post.status == PostStatus.SUGGESTED and post.suggested_by_id == actor.pk
+    if not (may_manage_post(actor, post) or own_suggestion or reviewer):
+        raise PermissionRefused(
+            _("Only the author or the community's editors may delete this post.")
+        )
+    with transaction.atomic():
+        post = _locked(post)
+        if post.status == PostStatus.DELETED:
+            return
+        post.status = PostStatus.DELETED
+        post.pinned = False
+        post.deleted_at = timezone.now()
+        post.deleted_by = actor
+        post.save(update_fields=["status", "pinned", "deleted_at", "deleted_by"])
+        if post.author_id != actor.pk or post.signed_as == Signature.COMMUNITY:
+            record_audit(actor=actor, community=post.community, action="post.delete", target=post)
+
+
+def pin_post(*, actor: User, post: Post) -> Post:
+    """Make this the community's one pinned post, unpinning the previous one (R4.1)."""
+    require_on_post(actor, Action.MANAGE_POSTS, post)
+    if post.community_id is None or post.status != PostStatus.PUBLISHED:
+        raise PermissionRefused(_("Only a published community post can be pinned."))
+    try:
+        with transaction.atomic():
+            Post.objects.filter(community_id=post.community_id, pinned=True).exclude(
+                pk=post.pk
+            ).update(pinned=False)
+            Post.objects.filter(pk=post.pk).update(pinned=True)
+            record_audit(actor=actor, community=post.community, action="post.pin", target=post)
+    except IntegrityError as exc:
+        raise Conflict(_("Another post was pinned at the same moment; try again.")) from exc
+    post.pinned = True
+    return post
+
+
+def unpin_post(*, actor: User, post: Post) -> Post:
+    """Unpin the community's pinned post."""
+    require_on_post(actor, Action.MANAGE_POSTS, post)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(pinned=False)
+        record_audit(actor=actor, community=post.community, action="post.unpin", target=post)
+    post.pinned = False
+    return post
+
+
+def publish_suggestion(*, actor: User, post: Post, data: dict[str, Any] | None = None) -> Post:
+    """Publish a suggested post, optionally edited, signed by the page and "suggested by" (R4.4)."""
+    community = post.community
+    if community is None or post.status != PostStatus.SUGGESTED:
+        raise PermissionRefused(_("This post is not waiting for review."))
+    require(actor, Action.REVIEW_SUGGESTIONS, community)
+    data = data or {}
+    with transaction.atomic():
+        post = _locked(post)
+        if post.status != PostStatus.SUGGESTED:
+            raise Conflict(_("Someone else has already reviewed this post."))
+        if any(k in data for k in ("title", "body", "blocks", "link_url", "link_title")):
+            _snapshot(post, actor)
+            _apply_content(post, data)
+            _render(post)
+        rubric, tone, promotional, _signed = clean_labels(data, community=community, current=post)
+        now = timezone.now()
+        post.rubric, post.tone, post.promotional = rubric, tone, promotional
+        post.signed_as = Signature.COMMUNITY
+        post.status = PostStatus.PUBLISHED
+        post.published_at = now
+        post.reviewed_by, post.reviewed_at = actor, now
+        post.save()
+        record_audit(actor=actor, community=community, action="suggestion.publish", target=post)
+    return post
+
+
+def reject_suggestion(*, actor: User, post: Post, reason: str) -> Post:
+    """Reject a suggested post with a reason its author sees (R4.4)."""
+    community = post.community
+    if community is None or post.status != PostStatus.SUGGESTED:
+        raise PermissionRefused(_("This post is not waiting for review."))
+    require(actor, Action.REVIEW_SUGGESTIONS, community)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Tell the author why.")]})
+    if len(reason) > 500:
+        raise ValidationFailed(fields={"reason": [_("A reason has at most 500 characters.")]})
+    with transaction.atomic():
+        post = _locked(post)
+        if post.status != PostStatus.SUGGESTED:
+            raise Conflict(_("Someone else has already reviewed this post."))
+        post.status = PostStatus.REJECTED
+        post.review_reason = reason
+        post.reviewed_by, post.reviewed_at = actor, timezone.now()
+        post.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        record_audit(
+            actor=actor,
+            community=community,
+            action="suggestion.reject",
+            target=post,
+            after={"reason": reason},
+        )
+    return post
+
+
+def share_post(
+    *,
+    actor: User,
+    post: Post,
+    to_community: Community | None = None,
+    comment: str = "",
+    viewer: Viewer | None = None,
+) -> Post:
+    """Repost to one's profile wall or to a community where one may post (R4.3)."""
+    require_on_post(actor, Action.INTERACT, post)
+    original = post.shared_from or post
+    if original.status != PostStatus.PUBLISHED:
+        raise PermissionRefused(_("The original post is no longer published."))
+    source = original.community
+    if source is not None and source.privacy != Privacy.OPEN:
+        # A share is readable by anyone who can read its wall; closed content stays inside.
+        raise PermissionRefused(_("Posts of closed and private communities cannot be shared."))
+    comment = (comment or "").strip()
+    if len(comment) > int_setting("COMMENT_MAX_CHARS"):
+        raise ValidationFailed(fields={"comment": [_("The comment is too long.")]})
+    rubric = tone = None
+    signed_as: str = Signature.AUTHOR
+    if to_community is not None:
+        standing = require(actor, Action.POST, to_community)
+        team = can(actor, Action.MANAGE_POSTS, to_community, standing=standing)
+        if not team:
+            refuse_banned_links(to_community, find_links(comment), "comment")
+        labels = {"signed_as": Signature.COMMUNITY if team else Signature.AUTHOR}
+        rubric, tone, _promo, signed_as = clean_labels(labels, community=to_community)
+    now = timezone.now()
+    with transaction.atomic():
+        repost = Post.objects.create(
+            community=to_community,
+            profile=None if to_community is not None else actor,
+            author=actor,
+            signed_as=signed_as,
+            body=comment,
+            body_html=render_markdown(comment) if comment else "",
+            rubric=rubric,
+            tone=tone or "",
+            shared_from=original,
+            status=PostStatus.PUBLISHED,
+            created_at=now,
+            published_at=now,
+        )
+        Share.objects.create(post=original, user=actor, to_community=to_community, repost=repost)
+        Post.objects.filter(pk=original.pk).update(share_count=F("share_count") + 1)
+        record_event(EventKind.SHARE, viewer=viewer or viewer_for_user(actor), post=original)
+    return repost

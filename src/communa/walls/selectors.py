@@ -1,0 +1,153 @@
+"""Reads of walls: a community wall, the member feed, a post with its comments, suggestions.
+
+Every list is a keyset page with a fixed number of queries: the rows (with their authors,
+rubric, document and shared original joined), one prefetch of images for the page, one of the
+shared originals' images, and the viewer's likes as an EXISTS column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.fields import BooleanField
+
+from communa.communities.models import Community, Membership, WallMode
+from communa.communities.permissions import Action, require
+from communa.core.pagination import Page, keyset_page
+from communa.walls.access import require_post_visible
+from communa.walls.models import (
+    Comment,
+    CommentStatus,
+    HiddenPost,
+    Like,
+    Post,
+    PostImage,
+    PostRevision,
+    PostStatus,
+)
+
+ORDER = ["-published_at", "-id"]
+
+
+def _signed_in(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
+    """Join what a post card shows and mark the ones the actor likes."""
+    queryset = queryset.select_related(
+        "author",
+        "community",
+        "rubric",
+        "suggested_by",
+        "document",
+        "shared_from",
+        "shared_from__author",
+        "shared_from__suggested_by",
+        "shared_from__community",
+        "shared_from__document",
+    ).prefetch_related(
+        Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
+        Prefetch("shared_from__images", queryset=PostImage.objects.order_by("position", "id")),
+    )
+    if _signed_in(actor):
+        liked = Like.objects.filter(user=actor, post=OuterRef("pk"))
+        return queryset.annotate(liked=Exists(liked))
+    return queryset.annotate(liked=Value(False, output_field=BooleanField()))
+
+
+def pinned_post(*, actor: Any, community: Community) -> Post | None:
+    """The community's pinned post, if any and if the actor may see the wall."""
+    require(actor, Action.VIEW_WALL, community)
+    return (
+        with_details(Post.objects.filter(community=community), actor)
+        .filter(pinned=True, status=PostStatus.PUBLISHED)
+        .first()
+    )
+
+
+def wall_page(*, actor: Any, community: Community, cursor: str | None, limit: int) -> Page[Post]:
+    """Published posts of a community wall, newest first; the pinned one is shown apart."""
+    require(actor, Action.VIEW_WALL, community)
+    posts = Post.objects.filter(community=community, status=PostStatus.PUBLISHED, pinned=False)
+    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+
+
+def profile_wall_page(*, actor: Any, owner: Any, cursor: str | None, limit: int) -> Page[Post]:
+    """Posts on a person's profile wall (their shares), newest first."""
+    posts = Post.objects.filter(profile=owner, status=PostStatus.PUBLISHED)
+    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+
+
+def feed_page(*, actor: Any, cursor: str | None, limit: int) -> Page[Post]:
+    """R4.7: new posts from the actor's communities, newest first, without hidden ones."""
+    member_of = Membership.objects.filter(user=actor).values("community_id")
+    hidden = HiddenPost.objects.filter(user=actor, post=OuterRef("pk"))
+    posts = (
+        Post.objects.filter(community_id__in=member_of, status=PostStatus.PUBLISHED)
+        .exclude(community__wall_mode=WallMode.OFF)
+        .exclude(Exists(hidden))
+    )
+    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+
+
+def post_for(*, actor: Any, post_id: int) -> Post:
+    """One post with its details, or 404 when missing or hidden from the actor."""
+    from communa.core.errors import NotFound
+
+    post = with_details(Post.objects.filter(pk=post_id), actor).first()
+    if post is None:
+        raise NotFound
+    require_post_visible(actor, post)
+    return post
+
+
+def comments_page(
+    *, actor: Any, post: Post | None = None, topic: Any = None, cursor: str | None, limit: int
+) -> Page[Comment]:
+    """Top-level comments, oldest first, each with its replies; deleted ones with replies stay."""
+    comments = Comment.objects.filter(parent__isnull=True)
+    comments = comments.filter(post=post) if post is not None else comments.filter(topic=topic)
+    comments = comments.filter(Q(status=CommentStatus.VISIBLE) | Q(reply_count__gt=0))
+    replies = Comment.objects.filter(status=CommentStatus.VISIBLE).select_related("author")
+    if _signed_in(actor):
+        liked = Like.objects.filter(user=actor, comment=OuterRef("pk"))
+        comments = comments.annotate(liked=Exists(liked))
+        replies = replies.annotate(liked=Exists(liked))
+    replies = replies.order_by("created_at", "id")
+    comments = comments.select_related("author").prefetch_related(
+        Prefetch("replies", queryset=replies, to_attr="visible_replies")
+    )
+    return keyset_page(comments, ["created_at", "id"], cursor=cursor, limit=limit)
+
+
+def suggestions_page(
+    *, actor: Any, community: Community, cursor: str | None, limit: int
+) -> Page[Post]:
+    """Suggested posts waiting for review, oldest first (reviewers only)."""
+    require(actor, Action.REVIEW_SUGGESTIONS, community)
+    posts = Post.objects.filter(community=community, status=PostStatus.SUGGESTED)
+    return keyset_page(with_details(posts, actor), ["created_at", "id"], cursor=cursor, limit=limit)
+
+
+def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
+    """What the actor suggested to this page, newest first, with the reviewers' answers."""
+    if not _signed_in(actor):
+        return []
+    posts = Post.objects.filter(community=community, suggested_by=actor).exclude(
+        status=PostStatus.DELETED
+    )
+    return list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+
+
+def post_history(*, actor: Any, post: Post) -> list[PostRevision]:
+    """Earlier versions of a post, newest first (R4.8; the community's editors only)."""
+    require_post_visible(actor, post)
+    if post.community is not None:
+        require(actor, Action.MANAGE_POSTS, post.community)
+    elif not (_signed_in(actor) and actor.pk == post.author_id):
+        from communa.core.errors import PermissionRefused
+
+        raise PermissionRefused
+    return list(PostRevision.objects.filter(post=post).select_related("edited_by"))
