@@ -12,6 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", api.urls),
     path("accounts/", include("communa.accounts.urls")),
     path("", include("communa.communities.urls")),
+    path("", include("communa.planner.urls")),
+    path("", include("communa.walls.urls")),
+    path("", include("communa.walls.board_urls")),
     path("", include("communa.web.urls")),
 ]
 

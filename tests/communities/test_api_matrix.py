@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from communa.communities.models import Community, Privacy, Role
-from communa.communities.permissions import MEMBERS, Action, Relation, allowed
+from communa.communities.models import Community, Kind, Privacy, Role
+from communa.communities.permissions import MEMBERS, Action, Relation, allowed, allowed_in
 from communa.moderation.models import AuditEntry
+from communa.walls.models import Topic
 from tests.communities.test_api_support import (
     add_member,
     api_as,
@@ -25,6 +28,7 @@ from tests.communities.test_api_support import (
     with_relation,
 )
 from tests.conftest import error_of
+from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +46,21 @@ Exercise = Callable[[Community], Call]
 
 def _member(community: Community) -> str:
     return add_member(community).username
+
+
+def _post(community: Community) -> int:
+    """A post by the owner, signed with their name (so it writes no audit entry)."""
+    return make_post(community).pk
+
+
+def _members_comment(community: Community) -> int:
+    return make_comment(make_post(community), add_member(community), "Someone else's words").pk
+
+
+def _topic(community: Community) -> int:
+    return Topic.objects.create(
+        community=community, author=add_member(community), title="Which whetstone?"
+    ).pk
 
 
 EXERCISES: dict[Action, Exercise] = {
@@ -84,24 +103,96 @@ EXERCISES: dict[Action, Exercise] = {
         "post", f"/communities/{c.slug}/verification", {"message": "We are the real shop."}
     ),
     Action.VIEW_TEAM: lambda c: Call("get", f"/communities/{c.slug}/team"),
+    Action.VIEW_WALL: lambda c: Call("get", f"/communities/{c.slug}/wall", needs_login=False),
+    Action.POST: lambda c: Call("post", f"/communities/{c.slug}/posts", {"body": "Hello, wall"}),
+    Action.SUGGEST_POST: lambda c: Call(
+        "post", f"/communities/{c.slug}/suggestions", {"body": "An idea for the page"}
+    ),
+    Action.REVIEW_SUGGESTIONS: lambda c: Call("get", f"/communities/{c.slug}/suggestions"),
+    Action.MANAGE_POSTS: lambda c: Call("post", f"/posts/{_post(c)}/pin"),
+    Action.COMMENT: lambda c: Call("post", f"/posts/{_post(c)}/comments", {"body": "Nice"}),
+    Action.INTERACT: lambda c: Call("post", f"/posts/{_post(c)}/like"),
+    Action.DELETE_COMMENTS: lambda c: Call("delete", f"/comments/{_members_comment(c)}"),
+    # The board API (discussions, attendance, documents, albums) has its own router; these
+    # four are skipped while their routes answer 404 (see skip_unless_wired).
+    Action.START_TOPIC: lambda c: Call(
+        "post", f"/communities/{c.slug}/topics", {"title": "Which whetstone?", "body": "Advice?"}
+    ),
+    Action.MANAGE_TOPICS: lambda c: Call("post", f"/topics/{_topic(c)}/pin"),
+    Action.ATTEND: lambda c: Call("put", f"/communities/{c.slug}/attendance", {"status": "going"}),
+    Action.MANAGE_MEDIA: lambda c: Call(
+        "post", f"/communities/{c.slug}/albums", {"title": "Summer meet-up"}
+    ),
 }
+
+
+def _event() -> dict[str, Any]:
+    return {
+        "kind": Kind.EVENT,
+        "event_starts_at": timezone.now() + timedelta(days=7),
+        "event_place": "Riverside hall",
+    }
+
+
+# Kind-gated actions need a community of the right kind to be allowed at all. A public page is
+# always open, so suggestions in closed and private communities are tried on groups, where
+# `allowed_in` expects every relation to be refused.
+SHAPES: dict[Action, Callable[[str], dict[str, Any]]] = {
+    Action.SUGGEST_POST: lambda privacy: (
+        {"kind": Kind.PUBLIC_PAGE} if privacy == Privacy.OPEN else {}
+    ),
+    Action.ATTEND: lambda privacy: _event(),
+}
+
+# Actions on a post, comment or topic: who may not see the wall gets the 404 of a missing one.
+ON_A_THREAD = {
+    Action.MANAGE_POSTS,
+    Action.COMMENT,
+    Action.INTERACT,
+    Action.DELETE_COMMENTS,
+    Action.MANAGE_TOPICS,
+}
+
+BOARD_ACTIONS = {Action.START_TOPIC, Action.MANAGE_TOPICS, Action.ATTEND, Action.MANAGE_MEDIA}
+_wired: dict[Action, bool] = {}
+
+
+def community_for_case(action: Action, privacy: str) -> Community:
+    shape = SHAPES.get(action, lambda _privacy: {})(privacy)
+    return make_community(privacy=privacy, **shape)
+
+
+def skip_unless_wired(action: Action) -> None:
+    """Skip a board action while its route answers 404 to a member of an open community."""
+    if action not in BOARD_ACTIONS:
+        return
+    if action not in _wired:
+        community = community_for_case(action, Privacy.OPEN)
+        call = EXERCISES[action](community)
+        response = api_as(add_member(community)).call(call.method, call.path, call.body)
+        _wired[action] = response.status_code != 404
+    if not _wired[action]:
+        pytest.skip(f"the board API has no route for {action.value} yet (it answers 404)")
+
 
 PRIVACIES = [Privacy.OPEN, Privacy.CLOSED, Privacy.PRIVATE]
 
 
-def refusal_status(action: Action, relation: Relation, privacy: str, call: Call) -> int:
+def refusal_status(action: Action, relation: Relation, community: Community, call: Call) -> int:
     """The status of a refused call: who you are decides 401, 404, 409 or 403."""
     if relation == Relation.ANONYMOUS and call.needs_login:
         return 401  # the same for every community, so it tells nothing about a hidden one
-    if relation not in allowed(Action.SEE, privacy):
+    if relation not in allowed(Action.SEE, community.privacy):
         return 404
+    if action in ON_A_THREAD and relation not in allowed_in(Action.VIEW_WALL, community):
+        return 404  # a post one may not read is as good as missing
     if action in {Action.JOIN, Action.REQUEST_JOIN} and relation in MEMBERS:
         return 409  # "you are already a member": a clash with state, not a missing permission
     return 403
 
 
 def perform(action: Action, relation: Relation, privacy: str):
-    community = make_community(privacy=privacy)
+    community = community_for_case(action, privacy)
     actor = with_relation(community, relation)
     call = EXERCISES[action](community)
     response = api_as(actor).call(call.method, call.path, call.body)
@@ -116,12 +207,13 @@ def test_every_action_has_an_exercise():
 @pytest.mark.parametrize("relation", list(Relation))
 @pytest.mark.parametrize("action", list(Action))
 def test_the_api_obeys_the_role_action_table(action, relation, privacy):
+    skip_unless_wired(action)
     # given a fresh community and a person in this relation to it
     audit_before = AuditEntry.objects.count()
     # when they try the action through the API
-    _community, call, response = perform(action, relation, privacy)
-    # then it succeeds exactly when the table allows it
-    if relation in allowed(action, privacy):
+    community, call, response = perform(action, relation, privacy)
+    # then it succeeds exactly when the table, narrowed by the community's settings, allows it
+    if relation in allowed_in(action, community):
         if action == Action.CONVERT_KIND and privacy != Privacy.OPEN:
             # Allowed, but a public page is always open: the rule, not the role, refuses it.
             assert response.status_code == 422, response.content
@@ -129,7 +221,7 @@ def test_the_api_obeys_the_role_action_table(action, relation, privacy):
         else:
             assert 200 <= response.status_code < 300, response.content
     else:
-        expected = refusal_status(action, relation, privacy, call)
+        expected = refusal_status(action, relation, community, call)
         assert response.status_code == expected, response.content
         error_of(response)
         assert AuditEntry.objects.count() == audit_before + 1  # only the community's creation
@@ -185,6 +277,23 @@ def status_of(action: Action, relation: Relation, privacy: str) -> int:
         # R2.6: the table is shown to admins on the team page, not to members.
         (Action.VIEW_TEAM, Relation.ADMIN, Privacy.OPEN, 200),
         (Action.VIEW_TEAM, Relation.MEMBER, Privacy.OPEN, 403),
+        # R4: members post on an open wall; the team pins; moderators review and delete comments.
+        (Action.POST, Relation.MEMBER, Privacy.OPEN, 201),
+        (Action.POST, Relation.NON_MEMBER, Privacy.OPEN, 403),
+        (Action.VIEW_WALL, Relation.ANONYMOUS, Privacy.OPEN, 200),
+        (Action.VIEW_WALL, Relation.NON_MEMBER, Privacy.CLOSED, 403),
+        (Action.SUGGEST_POST, Relation.MEMBER, Privacy.OPEN, 201),
+        (Action.SUGGEST_POST, Relation.MEMBER, Privacy.CLOSED, 403),
+        (Action.REVIEW_SUGGESTIONS, Relation.MODERATOR, Privacy.OPEN, 200),
+        (Action.REVIEW_SUGGESTIONS, Relation.MEMBER, Privacy.OPEN, 403),
+        (Action.MANAGE_POSTS, Relation.EDITOR, Privacy.CLOSED, 200),
+        (Action.MANAGE_POSTS, Relation.MODERATOR, Privacy.OPEN, 403),
+        (Action.COMMENT, Relation.NON_MEMBER, Privacy.OPEN, 201),
+        (Action.COMMENT, Relation.NON_MEMBER, Privacy.CLOSED, 404),
+        (Action.COMMENT, Relation.BLOCKED, Privacy.OPEN, 403),
+        (Action.INTERACT, Relation.MEMBER, Privacy.PRIVATE, 201),
+        (Action.DELETE_COMMENTS, Relation.MODERATOR, Privacy.OPEN, 204),
+        (Action.DELETE_COMMENTS, Relation.MEMBER, Privacy.OPEN, 403),
     ],
 )
 def test_spot_checks_from_the_issue(action, relation, privacy, status):

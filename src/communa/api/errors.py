@@ -32,13 +32,17 @@ def error_response(
     return JsonResponse(error_body(code, message, fields), status=status)
 
 
-def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+def _field_parts(loc: list[Any] | tuple[Any, ...]) -> list[str]:
     parts = [str(p) for p in loc]
     if parts and parts[0] in LOCATIONS:
         parts = parts[1:]
     if parts and parts[0] == BODY_PARAM:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    return parts
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    return ".".join(_field_parts(loc)) or "body"
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:
@@ -97,7 +101,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             fields.setdefault(_field_name(error.get("loc", ())), []).append(
                 _pydantic_message(error)
             )
-        if set(fields) == {"body"}:
+        # The body as a whole is wrong (not an object), not a field that happens to be "body".
+        if exc.errors and all(not _field_parts(error.get("loc", ())) for error in exc.errors):
             return respond(
                 request, 400, "malformed_body", _("The request body must be a JSON object."), fields
             )
