@@ -72,7 +72,7 @@ class Post(models.Model):
     link_url = models.URLField(_("link"), max_length=1000, blank=True)
     link_title = models.CharField(_("link title"), max_length=200, blank=True)
     rubric = models.ForeignKey(
-        "planner.Rubric", on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+        "planner.Rubric", on_delete=models.RESTRICT, null=True, blank=True, related_name="posts"
     )
     tone = models.CharField(_("tone"), max_length=12, choices=Tone.choices, blank=True)
     promotional = models.BooleanField(_("promotional"), default=False)
