@@ -1,0 +1,31 @@
+"""`{% pinned_on_cover community as post %}`: the pinned post the community's cover shows (R1.6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from communa.communities.models import Community
+from communa.communities.permissions import Action, can
+from communa.walls.formatting import plain_text
+from communa.walls.models import Post, PostStatus
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def pinned_on_cover(context: template.Context, community: Community) -> dict[str, Any] | None:
+    """The pinned post's address and opening words, when the viewer may see the wall."""
+    request = context.get("request")
+    actor = getattr(request, "user", None)
+    if not can(actor, Action.VIEW_WALL, community):
+        return None
+    post = (
+        Post.objects.filter(community=community, pinned=True, status=PostStatus.PUBLISHED)
+        .only("pk", "title", "body")
+        .first()
+    )
+    if post is None:
+        return None
+    return {"pk": post.pk, "title": post.title, "excerpt": plain_text(post.body, 280)}
