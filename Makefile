@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 TEST_DB_URL ?= $(or $(COMMUNA_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
 
-.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock
+.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -63,6 +63,9 @@ test: lint
 	else \
 	  echo "PostgreSQL did not answer at $(TEST_DB_URL): ran the suite on SQLite only."; \
 	fi
+
+bench-walls: install
+	rm -rf var/bench && COMMUNA_VAR_DIR=var/bench $(BIN)/python bench/walls.py
 
 messages: install
 	cd src/communa && ../../$(BIN)/communa manage makemessages --no-obsolete --no-location -l ru -l uk -l vi -l ms -i "migrations/*"
