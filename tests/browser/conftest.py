@@ -1,13 +1,16 @@
 """Browser tests run the ORM inside Playwright's greenlets, where Django's context-local
-connections are not the test's own: end them after the module so PostgreSQL can drop the test
-database."""
+connections are not the test's own: end them once the browser tests are over, so PostgreSQL
+can drop the test database.
+
+Session scope, not module scope: a connection terminated after one module stays cached in a
+context the next module's test reuses, which then fails with AdminShutdown."""
 
 import pytest
 from django.db import connection, connections
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _end_connections_opened_under_playwright(django_db_blocker):
+@pytest.fixture(autouse=True, scope="session")
+def _end_connections_opened_under_playwright(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connections.close_all()
