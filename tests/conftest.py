@@ -13,12 +13,35 @@ from django.test import Client
 from tests.factories import PASSWORD, UserFactory
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real_rate_limits: keep the shipped hourly write limits (R5.5) in this test"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     from communa.core.ratelimit import default_store
 
     default_store.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _roomy_write_limits(request, settings):
+    """Tests write more in a second than a person does in an hour, all from one address: the
+    hourly write limits stay on (every write still counts) but are a thousand times larger.
+    Tests marked `real_rate_limits` keep the shipped numbers."""
+    if request.node.get_closest_marker("real_rate_limits"):
+        return
+    settings.COMMUNA = {
+        **settings.COMMUNA,
+        **{
+            name: value * 1000
+            for name, value in settings.COMMUNA.items()
+            if name.startswith("RATE_") and name.endswith("_PER_HOUR")
+        },
+    }
 
 
 @pytest.fixture

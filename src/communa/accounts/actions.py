@@ -33,6 +33,7 @@ from communa.core import ratelimit
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from communa.core.uploads import check_image
+from communa.moderation.limits import limit_write
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret
 
@@ -57,9 +58,6 @@ def _limits() -> dict[str, ratelimit.Limit]:
         "ip": ratelimit.Limit(
             "login-ip", int_setting("LOGIN_ATTEMPTS_PER_IP"), int_setting("LOGIN_WINDOW_SECONDS")
         ),
-        "signup": ratelimit.Limit(
-            "signup-ip", int_setting("SIGNUPS_PER_IP"), int_setting("SIGNUP_WINDOW_SECONDS")
-        ),
         "reset": ratelimit.Limit(
             "reset-ip", int_setting("PASSWORD_RESETS_PER_IP"), int_setting("SIGNUP_WINDOW_SECONDS")
         ),
@@ -82,8 +80,7 @@ def register_user(
     profile = clean_profile({"display_name": display_name, "language": language}, errors)
     check_password(password, errors, user=User(username=username, email=email, **profile))
     errors.raise_if_any()
-    if ip:
-        ratelimit.consume(_limits()["signup"], ip)
+    limit_write("signup", ip=ip)
     user = User(username=username, email=email, **profile)
     user.set_password(password)
     try:

@@ -44,6 +44,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.uploads import check_image
 from communa.moderation.actions import record_audit
+from communa.moderation.limits import limit_write
 from communa.planner.actions import add_default_rubrics
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -378,6 +379,7 @@ def join_community(
     community: Community,
     source: str = JoinSource.DIRECT,
     utm: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> Membership:
     """Join an open community (an invitation, if any, counts as accepted)."""
     source = _clean_source(source)
@@ -400,6 +402,7 @@ def join_community(
             _("This community is closed: ask to join, and a moderator will decide.")
         )
     require(actor, Action.JOIN, community, standing=standing)
+    limit_write("join", actor=actor, ip=ip)
     with transaction.atomic():
         if standing.relation == Relation.INVITED:
             source = JoinSource.INVITATION
@@ -431,6 +434,7 @@ def request_to_join(
     message: str = "",
     source: str = JoinSource.DIRECT,
     utm: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> JoinRequest:
     """Ask to join a closed community, with an optional message for the moderators."""
     source = _clean_source(source)
@@ -445,6 +449,7 @@ def request_to_join(
         raise ValidationFailed(
             fields={"message": [_("Use at most %(n)d characters.") % {"n": 1000}]}
         )
+    limit_write("join", actor=actor, ip=ip)
     try:
         with transaction.atomic():
             return JoinRequest.objects.create(
@@ -533,7 +538,7 @@ def invitation_quota(inviter: User) -> tuple[int, datetime]:
 
 
 def invite_to_community(
-    *, actor: User, community: Community, invitees: Iterable[User]
+    *, actor: User, community: Community, invitees: Iterable[User], ip: str | None = None
 ) -> list[Invitation]:
     """Invite people; each decides whether to join. Capped per inviter per day (R3.3)."""
     require(actor, Action.INVITE, community)
@@ -584,6 +589,8 @@ def invite_to_community(
                     ]
                 }
             )
+        # Within the daily cap, an hourly one: stricter for new accounts and their address (R5.5).
+        limit_write("invite", actor=actor, ip=ip, count=len(people))
         try:
             with transaction.atomic():
                 created = [

@@ -38,6 +38,7 @@ from communa.communities.permissions import (
 )
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
+from communa.core.http import client_ip
 
 router = Router(tags=["communities"])
 
@@ -652,6 +653,7 @@ def join(request: AuthedRequest, slug: str, payload: JoinIn | None = None) -> St
         community=community,
         source=payload.source,
         utm=payload.utm.model_dump() if payload.utm else None,
+        ip=client_ip(request),
     )
     return Status(201, member_out(membership, team_view=True))
 
@@ -703,6 +705,7 @@ def ask_to_join(request: AuthedRequest, slug: str, payload: JoinRequestIn | None
         message=payload.message,
         source=payload.source,
         utm=payload.utm.model_dump() if payload.utm else None,
+        ip=client_ip(request),
     )
     return Status(201, request_out(found))
 
@@ -808,7 +811,10 @@ def invite(request: AuthedRequest, slug: str, payload: InviteIn) -> Status:
     """Invite people by username; each decides whether to join. Capped per day."""
     community, _standing = selectors.community_for(request.auth, slug, Action.INVITE)
     created = actions.invite_to_community(
-        actor=request.auth, community=community, invitees=users_named(payload.usernames)
+        actor=request.auth,
+        community=community,
+        invitees=users_named(payload.usernames),
+        ip=client_ip(request),
     )
     for invitation in created:
         invitation.community = community

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -32,7 +33,8 @@ class Limit:
 
 
 class Store(Protocol):
-    def incr(self, key: str, window_start: int, window: int) -> int: ...
+    def incr(self, key: str, window_start: int, window: int, amount: int = 1) -> int: ...
+    def decr(self, key: str, window_start: int, amount: int = 1) -> None: ...
     def get(self, key: str, window_start: int) -> int: ...
     def clear(self, key: str, window_start: int) -> None: ...
 
@@ -44,25 +46,34 @@ class DatabaseStore:
     def _start(window_start: int) -> datetime:
         return datetime.fromtimestamp(window_start, tz=UTC)
 
-    def incr(self, key: str, window_start: int, window: int) -> int:
+    def incr(self, key: str, window_start: int, window: int, amount: int = 1) -> int:
         from communa.core.models import RateLimitCounter
 
         start = self._start(window_start)
         rows = RateLimitCounter.objects.filter(key=key, window_start=start)
         with transaction.atomic():
-            if not rows.update(count=F("count") + 1):
+            if not rows.update(count=F("count") + amount):
                 try:
                     # A savepoint: a concurrent insert of this window only retries the update.
                     with transaction.atomic():
                         RateLimitCounter.objects.create(
                             key=key,
                             window_start=start,
-                            count=1,
+                            count=amount,
                             expires_at=start + timedelta(seconds=window),
                         )
                 except IntegrityError:
-                    rows.update(count=F("count") + 1)
+                    rows.update(count=F("count") + amount)
             return int(rows.values_list("count", flat=True).get())
+
+    def decr(self, key: str, window_start: int, amount: int = 1) -> None:
+        from django.db.models.functions import Greatest
+
+        from communa.core.models import RateLimitCounter
+
+        RateLimitCounter.objects.filter(key=key, window_start=self._start(window_start)).update(
+            count=Greatest(F("count") - amount, 0)
+        )
 
     def get(self, key: str, window_start: int) -> int:
         from communa.core.models import RateLimitCounter
@@ -88,13 +99,22 @@ class RedisStore:
     def _name(key: str, window_start: int) -> str:
         return f"communa:rl:{key}:{window_start}"
 
-    def incr(self, key: str, window_start: int, window: int) -> int:
+    # Only an existing counter goes down: a DECR after expiry would leave a key that never expires.
+    _DECR = (
+        "if redis.call('exists', KEYS[1]) == 1 then "
+        "return redis.call('decrby', KEYS[1], ARGV[1]) end return 0"
+    )
+
+    def incr(self, key: str, window_start: int, window: int, amount: int = 1) -> int:
         pipe = self.client.pipeline()
         name = self._name(key, window_start)
-        pipe.incr(name)
+        pipe.incrby(name, amount)
         pipe.expire(name, window + 1)
         count, _ = pipe.execute()
         return int(count)
+
+    def decr(self, key: str, window_start: int, amount: int = 1) -> None:
+        self.client.eval(self._DECR, 1, self._name(key, window_start), amount)
 
     def get(self, key: str, window_start: int) -> int:
         value = self.client.get(self._name(key, window_start))
@@ -112,6 +132,11 @@ def default_store() -> Store:
     return DatabaseStore()
 
 
+def _clock() -> float:
+    """Seconds since the epoch; one seam, so tests can hold a moment inside a window."""
+    return time.time()
+
+
 def _key(limit: Limit, key: str) -> str:
     return f"{limit.scope}:{key}"[:200]
 
@@ -119,7 +144,7 @@ def _key(limit: Limit, key: str) -> str:
 def check(limit: Limit, key: str, *, store: Store | None = None) -> None:
     """Refuse with RateLimited when the key has used up its window, without counting a hit."""
     store = store or default_store()
-    now = time.time()
+    now = _clock()
     if store.get(_key(limit, key), limit.window_start(now)) >= limit.limit:
         raise RateLimited(retry_after=limit.retry_after(now))
 
@@ -127,22 +152,52 @@ def check(limit: Limit, key: str, *, store: Store | None = None) -> None:
 def hit(limit: Limit, key: str, *, store: Store | None = None) -> int:
     """Count one hit and return the count in the current window."""
     store = store or default_store()
-    now = time.time()
+    now = _clock()
     return store.incr(_key(limit, key), limit.window_start(now), limit.window)
 
 
 def consume(limit: Limit, key: str, *, store: Store | None = None) -> None:
     """Count a hit and refuse it when it goes over the limit."""
     store = store or default_store()
-    now = time.time()
+    now = _clock()
     if store.incr(_key(limit, key), limit.window_start(now), limit.window) > limit.limit:
         raise RateLimited(retry_after=limit.retry_after(now))
+
+
+class LimitExceeded(RateLimited):
+    """A refusal by `consume_all`, naming the limit that refused."""
+
+    def __init__(self, limit: Limit, *, retry_after: int) -> None:
+        self.limit = limit
+        super().__init__(retry_after=retry_after)
+
+
+def consume_all(
+    hits: Sequence[tuple[Limit, str]], *, amount: int = 1, store: Store | None = None
+) -> None:
+    """Count `amount` hits on every (limit, key); past any limit, take them all back and refuse.
+
+    Each increment is atomic, so concurrent processes never let more than a limit through; taking
+    the hits back means a refusal costs nothing (an address over its limit does not use up the
+    person's own allowance), so a count is the number of writes that were let through.
+    """
+    store = store or default_store()
+    now = _clock()
+    counted: list[tuple[str, int]] = []
+    for limit, key in hits:
+        name, start = _key(limit, key), limit.window_start(now)
+        count = store.incr(name, start, limit.window, amount)
+        counted.append((name, start))
+        if count > limit.limit:
+            for done_name, done_start in counted:
+                store.decr(done_name, done_start, amount)
+            raise LimitExceeded(limit, retry_after=limit.retry_after(now))
 
 
 def reset(limit: Limit, key: str, *, store: Store | None = None) -> None:
     """Forget the hits of the current window (e.g. after a successful log-in)."""
     store = store or default_store()
-    store.clear(_key(limit, key), limit.window_start(time.time()))
+    store.clear(_key(limit, key), limit.window_start(_clock()))
 
 
 def purge_expired() -> int:

@@ -32,6 +32,7 @@ from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
+from communa.core.http import client_ip
 from communa.moderation.models import Report
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
@@ -577,7 +578,9 @@ def create_post(
     files = _uploads(images, document)
     data = _content_of(request, payload, files)
     community, _standing = community_for(request.auth, slug, Action.SEE)
-    post = post_actions.create_post(actor=request.auth, community=community, data=data, **files)
+    post = post_actions.create_post(
+        actor=request.auth, community=community, data=data, ip=client_ip(request), **files
+    )
     return Status(201, _one_post(request, post))
 
 
@@ -595,7 +598,9 @@ def suggest_post(
     files = _uploads(images, document)
     data = _content_of(request, payload, files)
     community, _standing = community_for(request.auth, slug, Action.SEE)
-    post = post_actions.suggest_post(actor=request.auth, community=community, data=data, **files)
+    post = post_actions.suggest_post(
+        actor=request.auth, community=community, data=data, ip=client_ip(request), **files
+    )
     return Status(201, _one_post(request, post))
 
 
@@ -721,6 +726,7 @@ def add_comment(request: AuthedRequest, post_id: int, payload: CommentIn) -> Sta
         body=payload.body,
         signed_as=payload.signed_as,
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, comment_out(comment, community=post.community))
 
@@ -750,6 +756,7 @@ def like_post(request: AuthedRequest, post_id: int) -> Status:
         actor=request.auth,
         post=post_row(request.auth, post_id),
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, {"liked": True, "likes": post.like_count})
 
@@ -769,7 +776,10 @@ def unlike_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
 def like_comment(request: AuthedRequest, comment_id: int) -> Status:
     """Like a comment (once)."""
     comment = interactions.like_comment(
-        actor=request.auth, comment=comment_row(comment_id), viewer=viewer_of(request, api=True)
+        actor=request.auth,
+        comment=comment_row(comment_id),
+        viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, {"liked": True, "likes": comment.like_count})
 
@@ -797,6 +807,7 @@ def share_post(request: AuthedRequest, post_id: int, payload: ShareIn | None = N
         to_community=target,
         comment=payload.comment,
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, _one_post(request, repost))
 
@@ -821,6 +832,7 @@ def report_post(request: AuthedRequest, post_id: int, payload: ReportIn) -> Stat
         reason=payload.reason,
         text=payload.text,
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, report_out(report))
 
@@ -834,5 +846,6 @@ def report_comment(request: AuthedRequest, comment_id: int, payload: ReportIn) -
         reason=payload.reason,
         text=payload.text,
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, report_out(report))

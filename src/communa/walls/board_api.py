@@ -18,6 +18,7 @@ from communa.api.auth import VisitorRequest, anyone
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
+from communa.core.http import client_ip
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.models import (
@@ -311,7 +312,11 @@ def start_topic(request: AuthedRequest, slug: str, payload: TopicIn) -> Status:
     """Start a discussion: a title of 1 to 200 characters and an optional Markdown text."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     topic = actions.start_topic(
-        actor=request.auth, community=community, title=payload.title, body=payload.body
+        actor=request.auth,
+        community=community,
+        title=payload.title,
+        body=payload.body,
+        ip=client_ip(request),
     )
     return Status(201, topic_out(topic))
 
@@ -394,6 +399,7 @@ def comment_in_topic(request: AuthedRequest, topic_id: int, payload: TopicCommen
         body=payload.body,
         parent=parent,
         viewer=viewer_of(request, api=True),
+        ip=client_ip(request),
     )
     return Status(201, topic_comment_out(comment))
 

@@ -38,7 +38,8 @@ from communa.communities.permissions import MEMBERS, Action, Standing, can, requ
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
-from communa.core.errors import DomainError, NotFound, ValidationFailed
+from communa.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from communa.core.http import client_ip
 from communa.core.web import show_error_on_form
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
@@ -144,10 +145,13 @@ def answers_refusals(view: View) -> View:
                 )
                 response["HX-Retarget"] = "#htmx-alerts"
                 response["HX-Reswap"] = "innerHTML"
-                return response
-            return render(
-                request, "communities/refused.html", {"message": exc.message}, status=status
-            )
+            else:
+                response = render(
+                    request, "communities/refused.html", {"message": exc.message}, status=status
+                )
+            if isinstance(exc, RateLimited):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
 
     return wrapper
 
@@ -236,8 +240,9 @@ def new_topic(request: AuthedRequest, slug: str) -> HttpResponse:
                 community=community,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                ip=client_ip(request),
             )
-        except ValidationFailed as exc:
+        except (ValidationFailed, RateLimited) as exc:
             status = show_error_on_form(form, exc)
         else:
             return redirect("boards:topic", topic.pk)
@@ -312,8 +317,9 @@ def topic_comment(request: AuthedRequest, topic_id: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             parent=parent,
             viewer=viewer_of(request),
+            ip=client_ip(request),
         )
-    except ValidationFailed as exc:
+    except (ValidationFailed, RateLimited) as exc:
         status = show_error_on_form(form, exc)
         return _topic_page(request, found, standing, form=form, status=status)
     return HttpResponseRedirect(f"{reverse('boards:topic', args=[found.pk])}#comment-{comment.pk}")

@@ -40,7 +40,8 @@ from communa.communities.permissions import (
 )
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
-from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused
+from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused, RateLimited
+from communa.core.http import client_ip
 from communa.core.web import show_error_on_form
 from communa.planner.selectors import rubrics_of
 from communa.walls import forms, selectors
@@ -64,8 +65,13 @@ def _refusal_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
         response = render(request, "walls/_alert.html", {"message": exc.message}, status=status)
         response["HX-Retarget"] = "#htmx-alerts"
         response["HX-Reswap"] = "innerHTML"
-        return response
-    return render(request, "communities/refused.html", {"message": exc.message}, status=status)
+    else:
+        response = render(
+            request, "communities/refused.html", {"message": exc.message}, status=status
+        )
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def answers_refusals(view: View) -> View:
@@ -265,7 +271,11 @@ def compose(request: AuthedRequest, slug: str) -> HttpResponse:
     action = post_actions.suggest_post if context["may_suggest"] else post_actions.create_post
     try:
         post = action(
-            actor=request.user, community=community, data=form.data_for_action(), **form.uploads()
+            actor=request.user,
+            community=community,
+            data=form.data_for_action(),
+            ip=client_ip(request),
+            **form.uploads(),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)
@@ -392,6 +402,7 @@ def longread(request: AuthedRequest, slug: str) -> HttpResponse:
             community=community,
             data=data,
             images=list(form.cleaned_data.get("images") or []),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)
@@ -745,7 +756,9 @@ def like(request: AuthedRequest, post_id: int) -> HttpResponse:
         if unlike:
             post = interactions.unlike_post(actor=request.user, post=post, viewer=viewer)
         else:
-            post = interactions.like_post(actor=request.user, post=post, viewer=viewer)
+            post = interactions.like_post(
+                actor=request.user, post=post, viewer=viewer, ip=client_ip(request)
+            )
     except Conflict:
         # A second click that raced the first: show the state as it now is.
         post.refresh_from_db(fields=["like_count"])
@@ -776,6 +789,7 @@ def share(request: AuthedRequest, post_id: int) -> HttpResponse:
                     to_community=to_community,
                     comment=form.cleaned_data["comment"],
                     viewer=viewer_of(request),
+                    ip=client_ip(request),
                 )
             except DomainError as exc:
                 status = show_error_on_form(form, exc)
@@ -831,6 +845,7 @@ def _report_page(
                         actor=request.user,
                         comment=comment,
                         viewer=viewer_of(request),
+                        ip=client_ip(request),
                         **form.cleaned_data,
                     )
                 else:
@@ -838,6 +853,7 @@ def _report_page(
                         actor=request.user,
                         post=post,
                         viewer=viewer_of(request),
+                        ip=client_ip(request),
                         **form.cleaned_data,
                     )
             except DomainError as exc:
@@ -899,6 +915,7 @@ def add_comment(request: AuthedRequest, post_id: int) -> HttpResponse:
             parent=parent,
             signed_as=form.cleaned_data["signed_as"] or Signature.AUTHOR,
             viewer=viewer_of(request),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)
@@ -961,7 +978,9 @@ def like_comment(request: AuthedRequest, comment_id: int) -> HttpResponse:
                 actor=request.user, comment=comment, viewer=viewer
             )
         else:
-            comment = interactions.like_comment(actor=request.user, comment=comment, viewer=viewer)
+            comment = interactions.like_comment(
+                actor=request.user, comment=comment, viewer=viewer, ip=client_ip(request)
+            )
     except Conflict:
         comment.refresh_from_db(fields=["like_count"])
     else:

@@ -26,6 +26,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import PermissionRefused, ValidationFailed
 from communa.core.uploads import CheckedImage, check_document, check_image, make_thumbnail
 from communa.moderation.actions import record_audit
+from communa.moderation.limits import limit_write
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.posts import refuse_banned_links
@@ -111,12 +112,15 @@ def _refuse_links_unless_team(
         refuse_banned_links(community, find_links(text), "body")
 
 
-def start_topic(*, actor: User, community: Community, title: str, body: str = "") -> Topic:
+def start_topic(
+    *, actor: User, community: Community, title: str, body: str = "", ip: str | None = None
+) -> Topic:
     """Open a discussion on the community's board; its title says what it is about."""
     standing = require(actor, Action.VIEW_WALL, community)
     require(actor, Action.START_TOPIC, community, standing=standing)
     clean_title, clean_body = _clean_topic(title, body)
     _refuse_links_unless_team(actor, community, standing, f"{clean_title}\n{clean_body}")
+    limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         return Topic.objects.create(
@@ -240,9 +244,10 @@ def reply_in_topic(
     body: str,
     parent: Comment | None = None,
     viewer: Viewer | None = None,
+    ip: str | None = None,
 ) -> Comment:
     """Comment in a discussion, or answer a comment there (a closed topic refuses both)."""
-    return add_comment(actor=actor, topic=topic, body=body, parent=parent, viewer=viewer)
+    return add_comment(actor=actor, topic=topic, body=body, parent=parent, viewer=viewer, ip=ip)
 
 
 # --- event attendance (R4.6) ----------------------------------------------------------------

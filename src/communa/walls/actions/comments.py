@@ -15,6 +15,7 @@ from communa.analytics.models import EventKind
 from communa.communities.permissions import Action, can, require
 from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
 from communa.moderation.actions import record_audit
+from communa.moderation.limits import limit_write
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -55,6 +56,7 @@ def add_comment(
     parent: Comment | None = None,
     signed_as: str = Signature.AUTHOR,
     viewer: Viewer | None = None,
+    ip: str | None = None,
 ) -> Comment:
     """Comment on a post or a topic, or reply to a comment (replies nest one level)."""
     if (post is None) == (topic is None):
@@ -78,6 +80,7 @@ def add_comment(
         # One level of nesting: a reply to a reply joins the top comment's thread.
         if parent.parent_id is not None:
             parent = parent.parent
+    limit_write("comment", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         comment = Comment.objects.create(

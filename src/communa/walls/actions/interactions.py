@@ -16,6 +16,7 @@ from communa.analytics.models import EventKind
 from communa.communities.permissions import Action
 from communa.core.errors import Conflict, PermissionRefused
 from communa.moderation.actions import file_report
+from communa.moderation.limits import limit_write
 from communa.moderation.models import Report
 from communa.walls.access import require_comment_visible, require_on_post, require_post_visible
 from communa.walls.models import Comment, HiddenPost, Like, Post
@@ -29,9 +30,12 @@ def _require_comment_interaction(actor: User, comment: Comment) -> None:
         raise PermissionRefused(_("Log in first."))
 
 
-def like_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Post:
+def like_post(
+    *, actor: User, post: Post, viewer: Viewer | None = None, ip: str | None = None
+) -> Post:
     """Like a post once (R4.3)."""
     require_on_post(actor, Action.INTERACT, post)
+    limit_write("like", actor=actor, ip=ip)
     try:
         with transaction.atomic():
             Like.objects.create(user=actor, post=post)
@@ -56,9 +60,12 @@ def unlike_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Pos
     return post
 
 
-def like_comment(*, actor: User, comment: Comment, viewer: Viewer | None = None) -> Comment:
+def like_comment(
+    *, actor: User, comment: Comment, viewer: Viewer | None = None, ip: str | None = None
+) -> Comment:
     """Like a comment once."""
     _require_comment_interaction(actor, comment)
+    limit_write("like", actor=actor, ip=ip)
     try:
         with transaction.atomic():
             Like.objects.create(user=actor, comment=comment)
@@ -114,10 +121,17 @@ def hide_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> None:
 
 
 def report_post(
-    *, actor: User, post: Post, reason: str, text: str = "", viewer: Viewer | None = None
+    *,
+    actor: User,
+    post: Post,
+    reason: str,
+    text: str = "",
+    viewer: Viewer | None = None,
+    ip: str | None = None,
 ) -> Report:
     """Report a post to the community's moderators with a reason."""
     require_on_post(actor, Action.INTERACT, post)
+    limit_write("report", actor=actor, ip=ip)
     with transaction.atomic():
         report = file_report(
             reporter=actor, community_id=post.community_id, post=post, reason=reason, text=text
@@ -128,10 +142,17 @@ def report_post(
 
 
 def report_comment(
-    *, actor: User, comment: Comment, reason: str, text: str = "", viewer: Viewer | None = None
+    *,
+    actor: User,
+    comment: Comment,
+    reason: str,
+    text: str = "",
+    viewer: Viewer | None = None,
+    ip: str | None = None,
 ) -> Report:
     """Report a comment to the community's moderators with a reason."""
     _require_comment_interaction(actor, comment)
+    limit_write("report", actor=actor, ip=ip)
     with transaction.atomic():
         report = file_report(
             reporter=actor,

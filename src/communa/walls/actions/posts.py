@@ -23,6 +23,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
 from communa.core.uploads import CheckedImage, make_thumbnail
 from communa.moderation.actions import record_audit
+from communa.moderation.limits import limit_write
 from communa.walls.access import may_manage_post, require_on_post, require_post_visible
 from communa.walls.formatting import find_links, render_blocks, render_markdown
 from communa.walls.models import (
@@ -114,6 +115,7 @@ def _new_post(
     document_name: str,
     status: str,
     team: bool,
+    ip: str | None,
 ) -> Post:
     checked_images = check_post_images(images)
     checked_document = check_post_document(document, document_name)
@@ -124,6 +126,7 @@ def _new_post(
         refuse_banned_links(community, _links_in(content), "body")
     labels = data if team else {"signed_as": Signature.AUTHOR}
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
+    limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         post = Post.objects.create(
@@ -160,6 +163,7 @@ def create_post(
     images: list[IO[bytes]] | None = None,
     document: IO[bytes] | None = None,
     document_name: str = "",
+    ip: str | None = None,
 ) -> Post:
     """Publish a post on a community wall as the wall mode allows (R1.3, R4.1)."""
     standing = require(actor, Action.POST, community)
@@ -173,6 +177,7 @@ def create_post(
         document_name=document_name,
         status=PostStatus.PUBLISHED,
         team=team,
+        ip=ip,
     )
 
 
@@ -184,6 +189,7 @@ def suggest_post(
     images: list[IO[bytes]] | None = None,
     document: IO[bytes] | None = None,
     document_name: str = "",
+    ip: str | None = None,
 ) -> Post:
     """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
     require(actor, Action.SUGGEST_POST, community)
@@ -196,6 +202,7 @@ def suggest_post(
         document_name=document_name,
         status=PostStatus.SUGGESTED,
         team=False,
+        ip=ip,
     )
 
 
@@ -383,6 +390,7 @@ def share_post(
     to_community: Community | None = None,
     comment: str = "",
     viewer: Viewer | None = None,
+    ip: str | None = None,
 ) -> Post:
     """Repost to one's profile wall or to a community where one may post (R4.3)."""
     require_on_post(actor, Action.INTERACT, post)
@@ -405,6 +413,7 @@ def share_post(
             refuse_banned_links(to_community, find_links(comment), "comment")
         labels = {"signed_as": Signature.COMMUNITY if team else Signature.AUTHOR}
         rubric, tone, _promo, signed_as = clean_labels(labels, community=to_community)
+    limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         repost = Post.objects.create(
