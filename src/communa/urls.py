@@ -13,8 +13,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("communa.accounts.urls")),
     path("", include("communa.communities.urls")),
     path("", include("communa.planner.urls")),
+    path("", include("communa.moderation.queue_urls")),
     path("", include("communa.walls.urls")),
     path("", include("communa.walls.board_urls")),
+    path("", include("communa.moderation.urls")),
     path("", include("communa.web.urls")),
 ]
 

@@ -123,6 +123,8 @@ EXERCISES: dict[Action, Exercise] = {
     Action.MANAGE_MEDIA: lambda c: Call(
         "post", f"/communities/{c.slug}/albums", {"title": "Summer meet-up"}
     ),
+    Action.VIEW_AUDIT_LOG: lambda c: Call("get", f"/communities/{c.slug}/audit"),
+    Action.MODERATE: lambda c: Call("get", f"/communities/{c.slug}/moderation/queue"),
 }
 
 
@@ -294,6 +296,12 @@ def status_of(action: Action, relation: Relation, privacy: str) -> int:
         (Action.INTERACT, Relation.MEMBER, Privacy.PRIVATE, 201),
         (Action.DELETE_COMMENTS, Relation.MODERATOR, Privacy.OPEN, 204),
         (Action.DELETE_COMMENTS, Relation.MEMBER, Privacy.OPEN, 403),
+        # R5.6: the owner and administrators read the audit log; moderators do not.
+        (Action.VIEW_AUDIT_LOG, Relation.ADMIN, Privacy.CLOSED, 200),
+        (Action.VIEW_AUDIT_LOG, Relation.MODERATOR, Privacy.OPEN, 403),
+        (Action.MODERATE, Relation.MODERATOR, Privacy.CLOSED, 200),
+        (Action.MODERATE, Relation.ANALYST, Privacy.OPEN, 403),
+        (Action.MODERATE, Relation.MEMBER, Privacy.OPEN, 403),
     ],
 )
 def test_spot_checks_from_the_issue(action, relation, privacy, status):

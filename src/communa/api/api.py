@@ -9,6 +9,8 @@ from communa.api.errors import install_error_handlers
 from communa.api.parser import SafeJsonParser
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
+from communa.moderation.api import router as moderation_router
+from communa.moderation.queue_api import router as moderation_queue_router
 from communa.planner.api import router as planner_router
 from communa.walls.api import router as walls_router
 from communa.walls.board_api import router as boards_router
@@ -33,5 +35,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
+api.add_router("/", moderation_queue_router)
 api.add_router("/", walls_router)
 api.add_router("/", boards_router)
+api.add_router("/", moderation_router)

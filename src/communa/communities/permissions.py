@@ -79,6 +79,8 @@ class Action(StrEnum):
     MANAGE_TOPICS = "manage_topics"
     ATTEND = "attend"
     MANAGE_MEDIA = "manage_media"
+    MODERATE = "moderate"
+    VIEW_AUDIT_LOG = "view_audit_log"
 
 
 R = Relation
@@ -132,6 +134,10 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     Action.ATTEND: {"*": MEMBERS, Privacy.OPEN: SIGNED_IN},
     # Documents and photo albums.
     Action.MANAGE_MEDIA: {"*": EDITORS},
+    # The moderation queue: reports, suggested posts, join requests, and its statistics.
+    Action.MODERATE: {"*": MODERATORS},
+    # Who did what in the community (R5.6): the people who run it.
+    Action.VIEW_AUDIT_LOG: {"*": frozenset({R.OWNER, R.ADMIN})},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -164,6 +170,8 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.MANAGE_TOPICS: _("Pin, close and delete discussions"),
     Action.ATTEND: _("Say whether one is going to the event"),
     Action.MANAGE_MEDIA: _("Add and remove documents and photos"),
+    Action.MODERATE: _("Work the moderation queue"),
+    Action.VIEW_AUDIT_LOG: _("Read the audit log"),
 }
 
 REFUSALS: dict[Action, Promise] = {

@@ -45,6 +45,7 @@ from communa.communities.permissions import (
 )
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused
+from communa.core.http import client_ip
 from communa.core.web import show_error_on_form
 
 View = Callable[..., HttpResponse]
@@ -100,6 +101,8 @@ def _team_links(community: Community, standing: Standing) -> list[tuple[str, str
         ("team", _("Team"), Action.VIEW_TEAM),
         ("settings", _("Settings"), Action.EDIT_SETTINGS),
         ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
+        ("moderation_queue:queue", _("Moderation"), Action.MODERATE),
+        ("moderation:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
     ]
     return [
         (
@@ -323,6 +326,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             community=community,
             source=form.cleaned_data["source"],
             utm=form.utm(),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)
@@ -347,6 +351,7 @@ def ask(request: AuthedRequest, slug: str) -> HttpResponse:
             message=form.cleaned_data["message"],
             source=form.cleaned_data["source"],
             utm=form.utm(),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)
@@ -565,7 +570,10 @@ def invite(request: AuthedRequest, slug: str) -> HttpResponse:
         return _invite_page(request, community, standing, form=form, status=400)
     try:
         sent = actions.invite_to_community(
-            actor=request.user, community=community, invitees=form.cleaned_data["usernames"]
+            actor=request.user,
+            community=community,
+            invitees=form.cleaned_data["usernames"],
+            ip=client_ip(request),
         )
     except DomainError as exc:
         status = show_error_on_form(form, exc)

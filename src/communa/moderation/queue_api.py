@@ -1,0 +1,150 @@
+"""The moderation queue API: list waiting items, decide one or many, read the team's figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from communa.accounts.http import AuthedRequest
+from communa.communities.permissions import Action
+from communa.communities.selectors import community_for
+from communa.moderation import queue
+from communa.walls.api import page_size
+
+router = Router(tags=["moderation"])
+
+
+class QueueItemOut(Schema):
+    key: str
+    kind: str
+    reason: str
+    created_at: datetime
+    author: str | None
+    summary: str
+    decisions: list[str]
+
+
+class QueuePageOut(Schema):
+    items: list[QueueItemOut]
+    next_cursor: str | None
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[str] = Field(min_length=1, max_length=100)
+    decision: str
+    reason: str = ""
+    block_days: int | None = None
+
+
+class BulkOut(Schema):
+    done: list[str]
+    refused: dict[str, str]
+
+
+class ModeratorOut(Schema):
+    username: str
+    reports: int
+    suggestions: int
+    join_requests: int
+    total: int
+
+
+class StatsOut(Schema):
+    since: datetime
+    moderators: list[ModeratorOut]
+    reports_decided: int
+    median_report_hours: float | None
+    suggestions_reviewed: int
+    suggestions_published_share: float | None
+    waiting: int
+
+
+class QueueFilters(Schema):
+    kind: list[str] = Field(default_factory=list)
+    reason: str = ""
+    cursor: str | None = None
+    limit: int | None = None
+
+
+def summary_of(item: queue.QueueItem) -> str:
+    """A line of what the item is about: the reported text, the suggestion, the request."""
+    source = item.source
+    if source is None:
+        return ""
+    if item.kind == queue.ItemKind.REPORT:
+        content = source.post or source.comment
+        text = getattr(content, "body", "") or getattr(content, "title", "")
+        return f"{text[:200]}" + (f" — {source.text[:200]}" if source.text else "")
+    if item.kind == queue.ItemKind.SUGGESTION:
+        return (source.title or source.body)[:200]
+    return source.message[:200]
+
+
+def _item_out(item: queue.QueueItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "kind": item.kind.value,
+        "reason": item.reason,
+        "created_at": item.created_at,
+        "author": item.author.username if item.author else None,
+        "summary": summary_of(item),
+        "decisions": [d.value for d in item.decisions],
+    }
+
+
+@router.get("/communities/{slug}/moderation/queue", response=QueuePageOut)
+def list_queue(request: AuthedRequest, slug: str, filters: Query[QueueFilters]) -> dict[str, Any]:
+    """Waiting reports, suggested posts and join requests, newest first."""
+    community, _standing = community_for(request.auth, slug, Action.SEE)
+    page = queue.queue_page(
+        actor=request.auth,
+        community=community,
+        kinds=filters.kind,
+        reason=filters.reason,
+        cursor=filters.cursor,
+        limit=page_size(filters.limit),
+    )
+    return {"items": [_item_out(i) for i in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post("/communities/{slug}/moderation/queue/decide", response=BulkOut)
+def decide(request: AuthedRequest, slug: str, payload: DecisionIn) -> dict[str, Any]:
+    """Approve, reject (with a reason), delete, or block the author (with days) of items."""
+    community, _standing = community_for(request.auth, slug, Action.SEE)
+    result = queue.decide_many(
+        actor=request.auth,
+        community=community,
+        keys=payload.items,
+        data=queue.DecisionInput(payload.decision, payload.reason, payload.block_days),
+    )
+    return {"done": result.done, "refused": result.refused}
+
+
+@router.get("/communities/{slug}/moderation/stats", response=StatsOut)
+def stats(request: AuthedRequest, slug: str, days: int = 30) -> dict[str, Any]:
+    """Items handled per moderator, median hours from report to decision, suggestions published."""
+    community, _standing = community_for(request.auth, slug, Action.SEE)
+    figures = queue.moderation_stats(actor=request.auth, community=community, days=days)
+    return {
+        "since": figures.since,
+        "moderators": [
+            {
+                "username": f.user.username,
+                "reports": f.reports,
+                "suggestions": f.suggestions,
+                "join_requests": f.join_requests,
+                "total": f.total,
+            }
+            for f in figures.moderators
+        ],
+        "reports_decided": figures.reports_decided,
+        "median_report_hours": figures.median_report_hours,
+        "suggestions_reviewed": figures.suggestions_reviewed,
+        "suggestions_published_share": figures.suggestions_published_share,
+        "waiting": figures.waiting,
+    }
