@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 TEST_DB_URL ?= $(or $(COMMUNA_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
 
-.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls
+.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls bench-moderation
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -66,6 +66,9 @@ test: lint
 
 bench-walls: install
 	rm -rf var/bench && COMMUNA_VAR_DIR=var/bench $(BIN)/python bench/walls.py
+
+bench-moderation: install
+	$(BIN)/python bench/moderation/run.py
 
 messages: install
 	cd src/communa && ../../$(BIN)/communa manage makemessages --no-obsolete --no-location -l ru -l uk -l vi -l ms -i "migrations/*"

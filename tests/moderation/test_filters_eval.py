@@ -1,0 +1,50 @@
+"""The quality bar: obscene-language precision and recall on the evaluation set's held-out split."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.django_db(False)
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "moderation" / "run.py"
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_moderation_run", BENCH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_evaluation_set_is_large_and_covers_every_language() -> None:
+    bench = load_bench()
+    items = bench.load_items()
+
+    assert len(items) >= 1000
+    for lang in bench.LANGUAGES:
+        mine = [i for i in items if i["lang"] == lang]
+        assert sum("obscene" in i["labels"] for i in mine) >= 60
+        assert sum(i["note"] == "scunthorpe" for i in mine) >= 20
+        assert any(i["split"] == "test" for i in mine)
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk", "en", "vi", "ms"])
+def test_obscene_language_meets_the_targets_on_the_test_split(lang: str) -> None:
+    bench = load_bench()
+    rules = bench.eval_rules()
+    items = [i for i in bench.load_items() if i["split"] == "test" and i["lang"] == lang]
+    predictions = {i["id"]: bench.predict(i, rules)[0] for i in items}
+
+    precision, recall, positives, _ = bench.scores(items, predictions, "obscene")
+
+    assert positives > 0
+    assert precision is not None
+    assert precision >= bench.TARGET_PRECISION
+    assert recall is not None
+    assert recall >= bench.TARGET_RECALL
