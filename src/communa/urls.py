@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("communa.walls.urls")),
     path("", include("communa.walls.board_urls")),
     path("", include("communa.moderation.urls")),
+    path("", include("communa.moderation.playbook_urls")),
     path("", include("communa.web.urls")),
 ]
 

@@ -52,7 +52,7 @@ TEAM_ROLES = (Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST)
 
 
 def _audit(
-    actor: User, community: Community, action: str, target: Any = None, **values: Any
+    actor: User | None, community: Community, action: str, target: Any = None, **values: Any
 ) -> None:
     record_audit(
         actor=actor,
@@ -681,6 +681,21 @@ def block_member(
     if target is not None and RANK[Role(target.role)] >= RANK[Role(standing.relation.value)]:
         errors.add("user", _("You cannot block a team member of your rank or above."))
     errors.raise_if_any()
+    return _apply_block(
+        actor=actor, community=community, user=user, reason=reason, ends_at=ends_at, target=target
+    )
+
+
+def _apply_block(
+    *,
+    actor: User | None,
+    community: Community,
+    user: User,
+    reason: str,
+    ends_at: datetime | None,
+    target: Membership | None,
+) -> Block:
+    """Write a block whose permission the caller has checked; actor None is the playbook (R5.4)."""
     with transaction.atomic():
         # A block past its end is over: close it, or the one-active-block constraint refuses.
         Block.objects.filter(

@@ -102,6 +102,7 @@ def _team_links(community: Community, standing: Standing) -> list[tuple[str, str
         ("settings", _("Settings"), Action.EDIT_SETTINGS),
         ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
         ("moderation_queue:queue", _("Moderation"), Action.MODERATE),
+        ("moderation_playbook:playbook", _("Playbook"), Action.EDIT_SETTINGS),
         ("moderation:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
     ]
     return [

@@ -153,3 +153,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report by {self.reporter_id}: {self.reason}"
+
+
+from communa.moderation.playbook_models import *  # noqa: E402,F403

@@ -379,6 +379,7 @@ def _decide_suggestion(actor: User, post: Any, decision: Decision, reason: str) 
 
 def _decide_report(actor: User, community: Community, report: Report, decision: Decision) -> None:
     """Approve keeps the content (the report is dismissed); delete removes it (upheld)."""
+    from communa.moderation.playbooks import offence_for_upheld_report
     from communa.walls.models import Post, PostStatus
 
     now = timezone.now()
@@ -399,6 +400,7 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
                 )
             elif report.comment_id is not None:
                 _remove_comment(report.comment_id, actor, now)
+            offence_for_upheld_report(community=community, report=report, moderator=actor)
             # Other open reports of the same content are settled with it.
             Report.objects.filter(
                 Q(post_id=report.post_id, post_id__isnull=False)

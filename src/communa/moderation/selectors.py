@@ -64,6 +64,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "photo.delete": gettext_lazy("Deleted a photo"),
     "rubric.create": gettext_lazy("Added a rubric"),
     "rubric.update": gettext_lazy("Changed a rubric"),
+    "playbook.update": gettext_lazy("Changed the playbook"),
+    "playbook.warn": gettext_lazy("Warned a member (playbook)"),
+    "playbook.mute": gettext_lazy("Muted a member (playbook)"),
+    "playbook.block": gettext_lazy("Blocked a member (playbook)"),
+    "playbook.lift": gettext_lazy("Lifted a sanction"),
 }
 
 _SHOWN_VALUE = 80

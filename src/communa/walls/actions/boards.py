@@ -27,6 +27,7 @@ from communa.core.errors import PermissionRefused, ValidationFailed
 from communa.core.uploads import CheckedImage, check_document, check_image, make_thumbnail
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
+from communa.moderation.playbooks import require_not_muted
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.posts import refuse_banned_links
@@ -118,6 +119,7 @@ def start_topic(
     """Open a discussion on the community's board; its title says what it is about."""
     standing = require(actor, Action.VIEW_WALL, community)
     require(actor, Action.START_TOPIC, community, standing=standing)
+    require_not_muted(actor, community)
     clean_title, clean_body = _clean_topic(title, body)
     _refuse_links_unless_team(actor, community, standing, f"{clean_title}\n{clean_body}")
     limit_write("post", actor=actor, ip=ip)

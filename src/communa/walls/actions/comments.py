@@ -16,6 +16,7 @@ from communa.communities.permissions import Action, can, require
 from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
+from communa.moderation.playbooks import offence_for_deleted_comment, require_not_muted
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -62,6 +63,7 @@ def add_comment(
     if (post is None) == (topic is None):
         raise ValueError("comment on exactly one post or topic")
     community, team = _may_comment_on(actor, post, topic)
+    require_not_muted(actor, community)
     text = clean_comment_body(body)
     if not team:
         refuse_banned_links(community, find_links(text), "body")
@@ -158,3 +160,4 @@ def delete_comment(*, actor: User, comment: Comment) -> None:
                 target=comment,
                 before={"body": comment.body},
             )
+            offence_for_deleted_comment(community=community, comment=comment, moderator=actor)

@@ -24,6 +24,7 @@ from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
 from communa.core.uploads import CheckedImage, make_thumbnail
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
+from communa.moderation.playbooks import require_not_muted
 from communa.walls.access import may_manage_post, require_on_post, require_post_visible
 from communa.walls.formatting import find_links, render_blocks, render_markdown
 from communa.walls.models import (
@@ -167,6 +168,7 @@ def create_post(
 ) -> Post:
     """Publish a post on a community wall as the wall mode allows (R1.3, R4.1)."""
     standing = require(actor, Action.POST, community)
+    require_not_muted(actor, community)
     team = can(actor, Action.MANAGE_POSTS, community, standing=standing)
     return _new_post(
         actor=actor,
@@ -193,6 +195,7 @@ def suggest_post(
 ) -> Post:
     """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
     require(actor, Action.SUGGEST_POST, community)
+    require_not_muted(actor, community)
     return _new_post(
         actor=actor,
         community=community,
