@@ -17,6 +17,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "real_rate_limits: keep the shipped hourly write limits (R5.5) in this test"
     )
+    config.addinivalue_line(
+        "markers", "real_spam_checks: keep the shipped repeat and burst checks (R5.1) in this test"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +45,16 @@ def _roomy_write_limits(request, settings):
             if name.startswith("RATE_") and name.endswith("_PER_HOUR")
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _quiet_spam_history(request, settings):
+    """Test accounts are minutes old and write the same sample texts many times: the checks of
+    repeats and new-account bursts would hold them. Those two checks read an empty history here
+    (the window is zero) unless the test is marked `real_spam_checks`; every other check runs."""
+    if request.node.get_closest_marker("real_spam_checks"):
+        return
+    settings.COMMUNA = {**settings.COMMUNA, "FILTER_REPEAT_HOURS": 0, "FILTER_BURST_MINUTES": 0}
 
 
 @pytest.fixture

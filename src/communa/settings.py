@@ -282,6 +282,13 @@ COMMUNA: dict[str, Any] = {
     "RATE_JOIN_PER_HOUR": env_int("RATE_JOIN_PER_HOUR", 30),
     "RATE_JOIN_NEW_PER_HOUR": env_int("RATE_JOIN_NEW_PER_HOUR", 10),
     "RATE_JOIN_NEW_PER_IP_PER_HOUR": env_int("RATE_JOIN_NEW_PER_IP_PER_HOUR", 30),
+    # Automatic checks on texts (R5.1, moderation/screening.py).
+    "FILTER_LIST_MAX": env_int("FILTER_LIST_MAX", 500),
+    "FILTER_REPEAT_HOURS": env_int("FILTER_REPEAT_HOURS", 24),
+    "FILTER_BURST_MINUTES": env_int("FILTER_BURST_MINUTES", 10),
+    "FILTER_BURST_TEXTS": env_int("FILTER_BURST_TEXTS", 5),
+    "FILTER_BURST_ACCOUNT_HOURS": env_int("FILTER_BURST_ACCOUNT_HOURS", 72),
+    "FILTER_DETECT_LANGUAGE": env_int("FILTER_DETECT_LANGUAGE", 1),
 }
 
 LOGGING = {

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("communa.walls.board_urls")),
     path("", include("communa.moderation.urls")),
     path("", include("communa.moderation.playbook_urls")),
+    path("", include("communa.moderation.filter_urls")),
     path("", include("communa.web.urls")),
 ]
 

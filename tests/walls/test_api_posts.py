@@ -239,9 +239,9 @@ def test_links_are_refused_where_the_community_bans_them_and_the_error_says_why(
         {"body": "Look", "link_url": "https://spam.example/"},
     )
     # then
-    for response in (in_text, as_link):
+    for response, field in ((in_text, "body"), (as_link, "link_url")):
         assert response.status_code == 422, response.content
-        reasons = " ".join(error_of(response)["fields"]["body"])
+        reasons = " ".join(error_of(response)["fields"][field])
         assert "Links are not allowed" in reasons
         assert "spam.example" in reasons
     assert row_counts() == before

@@ -10,6 +10,7 @@ from communa.api.parser import SafeJsonParser
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
 from communa.moderation.api import router as moderation_router
+from communa.moderation.filter_api import router as filter_router
 from communa.moderation.playbook_api import router as playbook_router
 from communa.moderation.queue_api import router as moderation_queue_router
 from communa.planner.api import router as planner_router
@@ -41,3 +42,4 @@ api.add_router("/", walls_router)
 api.add_router("/", boards_router)
 api.add_router("/", moderation_router)
 api.add_router("/", playbook_router)
+api.add_router("/", filter_router)

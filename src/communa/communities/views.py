@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from communa.communities.permissions import (
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused
 from communa.core.http import client_ip
+from communa.core.pagination import next_page_link
 from communa.core.web import show_error_on_form
 
 View = Callable[..., HttpResponse]
@@ -103,6 +104,7 @@ def _team_links(community: Community, standing: Standing) -> list[tuple[str, str
         ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
         ("moderation_queue:queue", _("Moderation"), Action.MODERATE),
         ("moderation_playbook:playbook", _("Playbook"), Action.EDIT_SETTINGS),
+        ("moderation_checks:checks", _("Automatic checks"), Action.EDIT_SETTINGS),
         ("moderation:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
     ]
     return [
@@ -132,14 +134,7 @@ def _cursor(request: HttpRequest) -> str | None:
 
 
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "cursor":
-            query.setlist(key, values)
-    query["cursor"] = cursor
-    return f"?{query.urlencode()}"
+    return next_page_link(request, cursor)
 
 
 # --- search, catalog, creation, my communities -------------------------------------------------

@@ -100,3 +100,20 @@ def keyset_page(
         last = items[-1]
         next_cursor = _encode([getattr(last, name) for name in names])
     return Page(items=items, next_cursor=next_cursor)
+
+
+def next_page_link(request: Any, cursor: str | None, *, with_path: bool = False) -> str | None:
+    """The link to the next page: this request's query with its cursor replaced (None at the end).
+
+    `with_path` prefixes the request's path, for links used outside the page they point to.
+    """
+    from django.http import QueryDict
+
+    if not cursor:
+        return None
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "cursor":
+            query.setlist(key, values)
+    query["cursor"] = cursor
+    return f"{request.path if with_path else ''}?{query.urlencode()}"

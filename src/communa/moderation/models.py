@@ -155,4 +155,5 @@ class Report(models.Model):
         return f"report by {self.reporter_id}: {self.reason}"
 
 
+from communa.moderation.filter_models import *  # noqa: E402,F403
 from communa.moderation.playbook_models import *  # noqa: E402,F403

@@ -4,8 +4,8 @@ The queue is a read model, not a table of its own: open reports, suggested posts
 join requests are read from their own tables with one UNION, newest first, so an item can never
 be out of step with its source. Each decision calls the action that owns the source row
 (`publish_suggestion`, `decide_join_request`, ...), so the rules, the audit entry and the
-events are those of that action whichever page the moderator used. Held posts and comments
-join the union once the automatic checks hold items back.
+events are those of that action whichever page the moderator used. What the automatic checks
+held (posts, comments, topics) comes from `HeldItem` rows, the fourth part of the union.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ from communa.communities.models import Community, JoinRequest, RequestStatus
 from communa.communities.permissions import Action, require
 from communa.core.errors import DomainError, NotFound, ValidationFailed
 from communa.moderation.actions import record_audit
+from communa.moderation.filter_models import HeldItem, HeldStatus
+from communa.moderation.filters import CATEGORIES
 from communa.moderation.models import Report, ReportReason, ReportStatus
+from communa.moderation.screening import CATEGORY_LABELS, held_note
 
 
 class ItemKind(StrEnum):
@@ -40,9 +43,11 @@ class ItemKind(StrEnum):
     REPORT = "report"
     SUGGESTION = "suggestion"
     JOIN_REQUEST = "join_request"
+    HELD = "held"
 
 
 KIND_LABELS = {
+    ItemKind.HELD: gettext_lazy("Held by the checks"),
     ItemKind.REPORT: gettext_lazy("Report"),
     ItemKind.SUGGESTION: gettext_lazy("Suggested post"),
     ItemKind.JOIN_REQUEST: gettext_lazy("Join request"),
@@ -63,7 +68,9 @@ DECISIONS: dict[ItemKind, tuple[Decision, ...]] = {
     ItemKind.REPORT: (Decision.APPROVE, Decision.DELETE, Decision.BLOCK),
     ItemKind.SUGGESTION: (Decision.APPROVE, Decision.REJECT, Decision.DELETE, Decision.BLOCK),
     ItemKind.JOIN_REQUEST: (Decision.APPROVE, Decision.REJECT, Decision.BLOCK),
+    ItemKind.HELD: (Decision.APPROVE, Decision.REJECT, Decision.DELETE, Decision.BLOCK),
 }
+REASONS = (*ReportReason.values, *CATEGORIES)
 
 
 @dataclass
@@ -91,7 +98,14 @@ class QueueItem:
     def reason_label(self) -> str:
         if self.kind == ItemKind.REPORT and self.reason in ReportReason.values:
             return str(ReportReason(self.reason).label)
+        if self.kind == ItemKind.HELD and self.reason in CATEGORY_LABELS:
+            return str(CATEGORY_LABELS[self.reason])
         return str(KIND_LABELS[self.kind])
+
+    @property
+    def note(self) -> str:
+        """For held items, every reason the checks gave."""
+        return held_note(self.source) if self.kind == ItemKind.HELD and self.source else ""
 
 
 @dataclass
@@ -110,7 +124,21 @@ def _parts(community: Community, kinds: Iterable[ItemKind], reason: str) -> list
     """One query per kind of waiting row, all with the same columns so they can be united."""
     columns = ("item_kind", "pk", "created_at", "item_reason", "item_author")
     parts: list[Part] = []
-    if ItemKind.REPORT in kinds:
+    if ItemKind.HELD in kinds and (not reason or reason in CATEGORIES):
+        held = HeldItem.objects.filter(community=community, status=HeldStatus.HELD)
+        if reason:
+            held = held.filter(reason=reason)
+        parts.append(
+            (
+                ItemKind.HELD,
+                held.annotate(
+                    item_kind=Value(ItemKind.HELD.value, output_field=CharField()),
+                    item_reason=F("reason"),
+                    item_author=F("author_id"),
+                ).values_list(*columns),
+            )
+        )
+    if ItemKind.REPORT in kinds and (not reason or reason in ReportReason.values):
         reports = Report.objects.filter(community=community, status=ReportStatus.OPEN)
         if reason:
             reports = reports.filter(reason=reason)
@@ -202,13 +230,9 @@ def queue_page(
     """Waiting items, newest first, filtered by kind and reason: four queries whatever the size."""
     require(actor, Action.MODERATE, community)
     wanted = _clean_kinds(kinds)
-    if reason and reason not in ReportReason.values:
+    if reason and reason not in REASONS:
         raise ValidationFailed(
-            fields={
-                "reason": [
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(ReportReason.values)}
-                ]
-            }
+            fields={"reason": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(REASONS)}]}
         )
     parts = _after(_parts(community, wanted, reason), cursor)
     if not parts:
@@ -260,6 +284,11 @@ def _hydrate(items: list[QueueItem]) -> None:
             "suggested_by"
         ):
             sources[(ItemKind.SUGGESTION, post.pk)] = post
+    if ItemKind.HELD in by_kind:
+        for held in HeldItem.objects.filter(pk__in=by_kind[ItemKind.HELD]).select_related(
+            "author", "post", "comment", "topic"
+        ):
+            sources[(ItemKind.HELD, held.pk)] = held
     if ItemKind.JOIN_REQUEST in by_kind:
         for request in JoinRequest.objects.filter(
             pk__in=by_kind[ItemKind.JOIN_REQUEST]
@@ -281,6 +310,8 @@ def _author_of(item: QueueItem) -> User | None:
         return content.author if content is not None else None
     if item.kind == ItemKind.SUGGESTION:
         return source.suggested_by
+    if item.kind == ItemKind.HELD:
+        return source.author
     return source.user
 
 
@@ -321,6 +352,8 @@ def decide(*, actor: User, community: Community, item: QueueItem, data: Decision
         _decide_report(actor, community, item.source, decision)
     elif item.kind == ItemKind.SUGGESTION:
         _decide_suggestion(actor, item.source, decision, reason)
+    elif item.kind == ItemKind.HELD:
+        _decide_held(actor, community, item.source, decision, reason)
     else:
         decide_join_request(
             actor=actor,
@@ -362,8 +395,27 @@ def _block_author(
             _decide_report(actor, community, item.source, Decision.DELETE)
         elif item.kind == ItemKind.SUGGESTION:
             _decide_suggestion(actor, item.source, Decision.REJECT, reason)
+        elif item.kind == ItemKind.HELD:
+            _decide_held(actor, community, item.source, Decision.REJECT, reason)
         elif JoinRequest.objects.filter(pk=item.pk, status=RequestStatus.PENDING).exists():
             decide_join_request(actor=actor, join_request=item.source, approve=False, reason=reason)
+
+
+def _decide_held(
+    actor: User, community: Community, item: HeldItem, decision: Decision, reason: str
+) -> None:
+    from communa.moderation.held import approve_held, reject_held
+
+    if decision == Decision.APPROVE:
+        approve_held(actor=actor, community=community, item=item)
+    else:
+        reject_held(
+            actor=actor,
+            community=community,
+            item=item,
+            reason=reason,
+            delete=decision == Decision.DELETE,
+        )
 
 
 def _decide_suggestion(actor: User, post: Any, decision: Decision, reason: str) -> None:
@@ -417,7 +469,8 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
 
 
 def _remove_comment(comment_id: int, actor: User, now: datetime) -> None:
-    from communa.walls.models import Comment, CommentStatus, Post, Topic
+    from communa.walls.actions.comments import uncount_comment
+    from communa.walls.models import Comment, CommentStatus
 
     comment = Comment.objects.filter(pk=comment_id, status=CommentStatus.VISIBLE).first()
     if comment is None:
@@ -425,12 +478,7 @@ def _remove_comment(comment_id: int, actor: User, now: datetime) -> None:
     Comment.objects.filter(pk=comment.pk).update(
         status=CommentStatus.DELETED, deleted_at=now, deleted_by=actor
     )
-    if comment.parent_id is not None:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
-    if comment.post_id is not None:
-        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
-    elif comment.topic_id is not None:
-        Topic.objects.filter(pk=comment.topic_id).update(comment_count=F("comment_count") - 1)
+    uncount_comment(comment)
 
 
 @dataclass
@@ -470,10 +518,11 @@ class ModeratorFigures:
     reports: int = 0
     suggestions: int = 0
     join_requests: int = 0
+    held: int = 0
 
     @property
     def total(self) -> int:
-        return self.reports + self.suggestions + self.join_requests
+        return self.reports + self.suggestions + self.join_requests + self.held
 
 
 @dataclass
@@ -487,6 +536,8 @@ class ModerationStats:
     suggestions_reviewed: int
     suggestions_published_share: float | None
     waiting: int
+    held_decided: int = 0
+    held_approved_share: float | None = None
 
 
 def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> ModerationStats:
@@ -510,7 +561,7 @@ def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> Mod
     for report in reports:
         person(report.handled_by).reports += 1  # type: ignore[arg-type]
     reviewed = list(
-        Post.objects.filter(community=community, reviewed_at__gte=since)
+        Post.objects.filter(community=community, reviewed_at__gte=since, suggested_by__isnull=False)
         .exclude(reviewed_by=None)
         .select_related("reviewed_by")
     )
@@ -521,6 +572,18 @@ def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> Mod
     )
     for request in requests.select_related("decided_by"):
         person(request.decided_by).join_requests += 1  # type: ignore[arg-type]
+    held = list(
+        HeldItem.objects.filter(
+            community=community,
+            decided_at__gte=since,
+            status__in=[HeldStatus.APPROVED, HeldStatus.REJECTED],
+        )
+        .exclude(decided_by=None)
+        .select_related("decided_by")
+    )
+    for item in held:
+        person(item.decided_by).held += 1  # type: ignore[arg-type]
+    approved = sum(1 for item in held if item.status == HeldStatus.APPROVED)
     hours = sorted(
         (r.handled_at - r.created_at).total_seconds() / 3600 for r in reports if r.handled_at
     )
@@ -534,6 +597,8 @@ def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> Mod
         suggestions_reviewed=len(reviewed),
         suggestions_published_share=published / len(reviewed) if reviewed else None,
         waiting=waiting,
+        held_decided=len(held),
+        held_approved_share=approved / len(held) if held else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -12,6 +13,7 @@ from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.moderation import queue
+from communa.moderation.screening import CATEGORY_LABELS
 from communa.walls.api import page_size
 
 router = Router(tags=["moderation"])
@@ -51,6 +53,7 @@ class ModeratorOut(Schema):
     reports: int
     suggestions: int
     join_requests: int
+    held: int
     total: int
 
 
@@ -62,6 +65,8 @@ class StatsOut(Schema):
     suggestions_reviewed: int
     suggestions_published_share: float | None
     waiting: int
+    held_decided: int
+    held_approved_share: float | None
 
 
 class QueueFilters(Schema):
@@ -81,7 +86,15 @@ def summary_of(item: queue.QueueItem) -> str:
         text = getattr(content, "body", "") or getattr(content, "title", "")
         return f"{text[:200]}" + (f" — {source.text[:200]}" if source.text else "")
     if item.kind == queue.ItemKind.SUGGESTION:
-        return (source.title or source.body)[:200]
+        text = (source.title or source.body)[:200]
+        flagged = [str(CATEGORY_LABELS[f]) for f in source.flags or [] if f in CATEGORY_LABELS]
+        # What the automatic checks found in it, for the reviewer (R5.1).
+        checks = _("Checks:")
+        return f"{text} — {checks} {', '.join(flagged)}" if flagged else text
+    if item.kind == queue.ItemKind.HELD:
+        target = source.target
+        text = (getattr(target, "title", "") or getattr(target, "body", "")) if target else ""
+        return f"{text[:200]} — {item.note}"
     return source.message[:200]
 
 
@@ -138,6 +151,7 @@ def stats(request: AuthedRequest, slug: str, days: int = 30) -> dict[str, Any]:
                 "reports": f.reports,
                 "suggestions": f.suggestions,
                 "join_requests": f.join_requests,
+                "held": f.held,
                 "total": f.total,
             }
             for f in figures.moderators
@@ -147,4 +161,6 @@ def stats(request: AuthedRequest, slug: str, days: int = 30) -> dict[str, Any]:
         "suggestions_reviewed": figures.suggestions_reviewed,
         "suggestions_published_share": figures.suggestions_published_share,
         "waiting": figures.waiting,
+        "held_decided": figures.held_decided,
+        "held_approved_share": figures.held_approved_share,
     }

@@ -17,6 +17,7 @@ from communa.core.errors import DomainError
 from communa.moderation import queue
 from communa.moderation.models import ReportReason
 from communa.moderation.queue_api import summary_of
+from communa.moderation.screening import CATEGORY_LABELS
 
 
 def _reasons(error: DomainError) -> list[str]:
@@ -84,7 +85,10 @@ def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
             "next_cursor": page.next_cursor,
             "kinds": [(k.value, queue.KIND_LABELS[k]) for k in queue.ItemKind],
             "chosen_kinds": kinds,
-            "reasons": ReportReason.choices,
+            "reasons": [
+                *ReportReason.choices,
+                *((c, str(label)) for c, label in CATEGORY_LABELS.items()),
+            ],
             "chosen_reason": reason,
             "decisions": [
                 ("approve", _("Approve")),

@@ -69,6 +69,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "playbook.mute": gettext_lazy("Muted a member (playbook)"),
     "playbook.block": gettext_lazy("Blocked a member (playbook)"),
     "playbook.lift": gettext_lazy("Lifted a sanction"),
+    "filters.update": gettext_lazy("Changed the automatic checks"),
+    "held.approve": gettext_lazy("Approved a held item"),
+    "held.reject": gettext_lazy("Rejected a held item"),
+    "held.delete": gettext_lazy("Deleted a held item"),
 }
 
 _SHOWN_VALUE = 80

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.communities.views import answers_refusals, page_context
 from communa.core.errors import DomainError
+from communa.core.pagination import next_page_link
 from communa.core.web import show_error_on_form
 from communa.moderation import selectors
 
@@ -49,14 +50,7 @@ class AuditFilterForm(forms.Form):
 
 
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "cursor":
-            query.setlist(key, values)
-    query["cursor"] = cursor
-    return f"?{query.urlencode()}"
+    return next_page_link(request, cursor)
 
 
 @login_required

@@ -34,10 +34,12 @@ def require_post_visible(actor: Any, post: Post) -> Standing | None:
         if not can(actor, Action.VIEW_WALL, community, standing=standing):
             raise NotFound
         return standing
-    # Suggested or rejected: the person who suggested it and the reviewers.
-    if _signed_in(actor) and post.suggested_by_id == actor.pk:
+    # Suggested, held or rejected: the person who wrote or suggested it, and the reviewers.
+    if _signed_in(actor) and actor.pk in (post.suggested_by_id, post.author_id):
         return standing
     if can(actor, Action.REVIEW_SUGGESTIONS, community, standing=standing):
+        return standing
+    if post.status == PostStatus.HELD and can(actor, Action.MODERATE, community, standing=standing):
         return standing
     raise NotFound
 
@@ -80,9 +82,20 @@ def require_comment_visible(actor: Any, comment: Comment) -> None:
     if comment.status == CommentStatus.DELETED:
         raise NotFound
     if comment.post_id is not None:
-        require_post_visible(actor, comment.post)  # type: ignore[arg-type]
+        standing = require_post_visible(actor, comment.post)  # type: ignore[arg-type]
     else:
-        require_topic_visible(actor, comment.topic)  # type: ignore[arg-type]
+        standing = require_topic_visible(actor, comment.topic)  # type: ignore[arg-type]
+    if comment.status in (CommentStatus.HELD, CommentStatus.REJECTED) and not _author_or_moderator(
+        actor, comment.author_id, thread_of(comment).community, standing
+    ):
+        raise NotFound
+
+
+def _author_or_moderator(actor: Any, author_id: int, community: Any, standing: Any) -> bool:
+    """Who sees what the checks held: its author and the community's moderators."""
+    if _signed_in(actor) and actor.pk == author_id:
+        return True
+    return community is not None and can(actor, Action.MODERATE, community, standing=standing)
 
 
 def require_topic_visible(actor: Any, topic: Topic) -> Standing:
@@ -91,5 +104,7 @@ def require_topic_visible(actor: Any, topic: Topic) -> Standing:
         raise NotFound
     standing = standing_of(actor, topic.community)
     if not can(actor, Action.VIEW_WALL, topic.community, standing=standing):
+        raise NotFound
+    if topic.held and not _author_or_moderator(actor, topic.author_id, topic.community, standing):
         raise NotFound
     return standing

@@ -34,6 +34,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
 from communa.core.http import client_ip
 from communa.moderation.models import Report
+from communa.moderation.screening import held_reasons
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
@@ -195,6 +196,10 @@ class PostOut(Schema):
     # Why a suggestion was rejected: only suggested or rejected posts carry it, and only the
     # person who suggested the post and the reviewers can see those.
     review_reason: str | None
+    # R5.1/R5.2: the detected language, and why the automatic checks hold the post (its
+    # author and the moderators see held posts; null when it is not held).
+    language: str
+    held_reasons: list[str] | None
     pinned: bool
     counts: Counts
     liked: bool
@@ -233,6 +238,8 @@ class CommentOut(Schema):
     body: str
     body_html: str
     status: str
+    language: str
+    held_reasons: list[str] | None
     likes: int
     liked: bool
     reply_count: int
@@ -348,6 +355,8 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
         "promotional": post.promotional if team else None,
         "status": post.status,
         "review_reason": post.review_reason if reviewed else None,
+        "language": post.language,
+        "held_reasons": held_reasons(post) if post.status == PostStatus.HELD else None,
         "pinned": post.pinned,
         "counts": {
             "views": post.impression_count,
@@ -383,6 +392,12 @@ def comment_out(comment: Comment, *, community: Community | None) -> dict[str, A
         "body": "" if deleted else comment.body,
         "body_html": "" if deleted else comment.body_html,
         "status": comment.status,
+        "language": comment.language,
+        "held_reasons": (
+            held_reasons(comment)
+            if comment.status in (CommentStatus.HELD, CommentStatus.REJECTED)
+            else None
+        ),
         "likes": comment.like_count,
         "liked": bool(getattr(comment, "liked", False)),
         "reply_count": comment.reply_count,
@@ -626,6 +641,15 @@ def my_suggestions(request: AuthedRequest, slug: str) -> list[dict[str, Any]]:
     """What you suggested to this page, newest first, with the editors' answers."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     found = selectors.my_suggestions(actor=request.auth, community=community)
+    labels = team_ids(request.auth)
+    return [post_out(post, team_ids=labels) for post in found]
+
+
+@router.get("/communities/{slug}/held/mine", response=list[PostOut])
+def my_held(request: AuthedRequest, slug: str) -> list[dict[str, Any]]:
+    """Your posts the automatic checks hold here, with the reasons, or a moderator refused."""
+    community, _standing = community_for(request.auth, slug, Action.SEE)
+    found = selectors.my_held(actor=request.auth, community=community)
     labels = team_ids(request.auth)
     return [post_out(post, team_ids=labels) for post in found]
 

@@ -19,6 +19,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
 from communa.core.http import client_ip
+from communa.moderation.screening import held_reasons
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.models import (
@@ -66,6 +67,10 @@ class TopicOut(Schema):
     author: PersonOut
     pinned: bool
     closed: bool
+    # R5.2: held by the automatic checks (only its author and the moderators see it), and why.
+    held: bool
+    held_reasons: list[str] | None
+    language: str
     comment_count: int
     created_at: datetime
     last_activity_at: datetime
@@ -196,6 +201,9 @@ def topic_out(topic: Topic) -> dict[str, Any]:
         "author": person_out(topic.author),
         "pinned": topic.pinned,
         "closed": topic.closed,
+        "held": topic.held,
+        "held_reasons": held_reasons(topic) if topic.held else None,
+        "language": topic.language,
         "comment_count": topic.comment_count,
         "created_at": topic.created_at,
         "last_activity_at": topic.last_activity_at,

@@ -50,9 +50,12 @@ def topics_page(
 ) -> Page[Topic]:
     """The board: pinned topics first, then the most recently active."""
     require(actor, Action.VIEW_WALL, community, standing=standing)
-    topics = Topic.objects.filter(community=community, deleted_at__isnull=True).select_related(
-        "author"
-    )
+    topics = Topic.objects.filter(community=community, deleted_at__isnull=True)
+    if getattr(actor, "is_authenticated", False):
+        topics = topics.filter(Q(held=False) | Q(author=actor))
+    else:
+        topics = topics.filter(held=False)
+    topics = topics.select_related("author")
     return keyset_page(topics, TOPIC_ORDER, cursor=cursor, limit=limit)
 
 

@@ -21,7 +21,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    QueryDict,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -40,6 +39,7 @@ from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
 from communa.core.http import client_ip
+from communa.core.pagination import next_page_link
 from communa.core.web import show_error_on_form
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
@@ -162,14 +162,7 @@ def _cursor(request: HttpRequest) -> str | None:
 
 
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "cursor":
-            query.setlist(key, values)
-    query["cursor"] = cursor
-    return f"?{query.urlencode()}"
+    return next_page_link(request, cursor)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -493,15 +486,18 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _documents_page(
+def _media_page(
     request: HttpRequest,
     community: Community,
     standing: Standing,
     *,
-    form: DocumentForm | None = None,
-    status: int = 200,
+    tab: str,
+    list_page: Any,
+    extra: dict[str, Any],
+    status: int,
 ) -> HttpResponse:
-    page = selectors.documents_page(
+    """A documents or albums tab: one page of its items, and the upload form for its editors."""
+    page = list_page(
         actor=request.user,
         community=community,
         cursor=_cursor(request),
@@ -510,15 +506,37 @@ def _documents_page(
     )
     return render(
         request,
-        "walls/board_documents.html",
+        f"walls/board_{tab}.html",
         {
-            **_context(community, standing, "documents"),
-            "documents": page.items,
+            **_context(community, standing, tab),
+            tab: page.items,
             "next_link": _next_link(request, page.next_cursor),
             "may_manage": _may(community, standing, Action.MANAGE_MEDIA),
-            "form": form or DocumentForm(),
-            "max_mb": int_setting("DOCUMENT_MAX_BYTES") // (1024 * 1024),
+            **extra,
         },
+        status=status,
+    )
+
+
+def _documents_page(
+    request: HttpRequest,
+    community: Community,
+    standing: Standing,
+    *,
+    form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    extra = {
+        "form": form or DocumentForm(),
+        "max_mb": int_setting("DOCUMENT_MAX_BYTES") // (1024 * 1024),
+    }
+    return _media_page(
+        request,
+        community,
+        standing,
+        tab="documents",
+        list_page=selectors.documents_page,
+        extra=extra,
         status=status,
     )
 
@@ -584,23 +602,13 @@ def _albums_page(
     form: AlbumForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = selectors.albums_page(
-        actor=request.user,
-        community=community,
-        cursor=_cursor(request),
-        limit=_page_size(),
-        standing=standing,
-    )
-    return render(
+    return _media_page(
         request,
-        "walls/board_albums.html",
-        {
-            **_context(community, standing, "albums"),
-            "albums": page.items,
-            "next_link": _next_link(request, page.next_cursor),
-            "may_manage": _may(community, standing, Action.MANAGE_MEDIA),
-            "form": form or AlbumForm(),
-        },
+        community,
+        standing,
+        tab="albums",
+        list_page=selectors.albums_page,
+        extra={"form": form or AlbumForm()},
         status=status,
     )
 

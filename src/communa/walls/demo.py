@@ -1881,7 +1881,76 @@ def load(ctx: DemoContext) -> None:
         _event(history, communities[EVENT_SLUG])
         history.delete_a_few_comments(4)
         history.write()
+    _held_examples(brand, ctx)
     ctx.objects["posts"] = {
         slug: list(Post.objects.filter(community=community).order_by("published_at", "id"))
         for slug, community in communities.items()
     }
+
+
+HELD_EXAMPLES = (
+    # (kind, text): written through the actions, so the automatic checks decide (R5.1, R5.2).
+    ("post", "Win big at our casino tonight, bonus for everyone who joins!"),
+    (
+        "comment",
+        "Earn from crypto signals, 300% a month, write me @chef_anna @max @lena @oleg @ira @dima",
+    ),
+    (
+        "post",
+        "Пишите в личку, продам курс дёшево: crypto signals и рецепты от шефа",
+    ),
+    ("comment", "Bánh mì này ngon quá, cảm ơn công thức!"),
+    ("comment", "What the fuck, my sourdough collapsed again"),
+)
+
+
+def _held_examples(brand: Community, ctx: DemoContext) -> None:
+    """Checks at work on the brand's group: stop words, held items waiting, one decided each way."""
+    from communa.moderation.filter_models import FilterSettings, HeldItem
+    from communa.moderation.filter_settings import save_filter_settings
+    from communa.moderation.held import approve_held, reject_held
+    from communa.walls.actions.comments import add_comment
+    from communa.walls.actions.posts import create_post
+
+    if FilterSettings.objects.filter(community=brand).exists():
+        return
+    owner = Membership.objects.get(community=brand, role=Role.OWNER).user
+    save_filter_settings(
+        actor=owner,
+        community=brand,
+        data={"stop_words": ["casino*", "crypto signals"], "spam_domains": ["cheap-pills.example"]},
+    )
+    memberships = Membership.objects.filter(community=brand, role=Role.MEMBER)
+    members = [m.user for m in memberships.select_related("user").order_by("pk")[:5]]
+    target = (
+        Post.objects.filter(community=brand, status=PostStatus.PUBLISHED).order_by("-pk").first()
+    )
+    if len(members) < len(HELD_EXAMPLES) or target is None:
+        return
+    for hours, ((kind, text), author) in enumerate(zip(HELD_EXAMPLES, members, strict=True)):
+        # Written "now" by the actions, then dated in the last few hours before the demo's clock.
+        at = ctx.now - timedelta(hours=len(HELD_EXAMPLES) - hours)
+        if kind == "post":
+            post = create_post(actor=author, community=brand, data={"body": text})
+            Post.objects.filter(pk=post.pk).update(
+                created_at=at, published_at=at if post.published_at else None
+            )
+            HeldItem.objects.filter(post=post).update(created_at=at)
+        else:
+            comment = add_comment(actor=author, post=target, body=text)
+            Comment.objects.filter(pk=comment.pk).update(created_at=at)
+            Event.objects.filter(comment=comment).update(at=at)
+            HeldItem.objects.filter(comment=comment).update(created_at=at)
+    waiting = list(HeldItem.objects.filter(community=brand).order_by("pk"))
+    if len(waiting) >= 3:
+        approve_held(actor=owner, community=brand, item=waiting[-1])
+        reject_held(
+            actor=owner, community=brand, item=waiting[0], reason="No gambling ads, please."
+        )
+        for item in (waiting[0], waiting[-1]):
+            decided = item.created_at + timedelta(minutes=40)
+            HeldItem.objects.filter(pk=item.pk).update(decided_at=decided)
+            if item.post_id is not None:
+                Post.objects.filter(pk=item.post_id).exclude(published_at=None).update(
+                    published_at=decided
+                )

@@ -34,6 +34,7 @@ class PostStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
     REJECTED = "rejected", _("Rejected")
     DELETED = "deleted", _("Deleted")
+    HELD = "held", _("Held for review")
 
 
 class Signature(models.TextChoices):
@@ -79,6 +80,9 @@ class Post(models.Model):
     status = models.CharField(
         max_length=10, choices=PostStatus.choices, default=PostStatus.PUBLISHED
     )
+    # R5.1: the language the checks detected ("" when unknown), and what they found.
+    language = models.CharField(max_length=8, blank=True)
+    flags = models.JSONField(default=list, blank=True)
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -137,6 +141,8 @@ class Post(models.Model):
             models.Index(fields=["profile", "status", "-published_at", "-id"]),
             models.Index(fields=["status", "-published_at", "-id"]),
             models.Index(fields=["community", "status", "-created_at", "-id"]),
+            # R5.1: the author's recent texts, read by the repeat and burst checks.
+            models.Index(fields=["author", "-created_at"], name="post_author_recent"),
         ]
 
     def __str__(self) -> str:
@@ -205,13 +211,18 @@ class Topic(models.Model):
     body_html = models.TextField(blank=True)
     pinned = models.BooleanField(default=False)
     closed = models.BooleanField(default=False)
+    held = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["community", "-pinned", "-last_activity_at", "-id"])]
+        indexes = [
+            models.Index(fields=["community", "-pinned", "-last_activity_at", "-id"]),
+            models.Index(fields=["author", "-created_at"], name="topic_author_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -220,6 +231,8 @@ class Topic(models.Model):
 class CommentStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     DELETED = "deleted", _("Deleted")
+    HELD = "held", _("Held for review")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Comment(models.Model):
@@ -243,6 +256,7 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.VISIBLE
     )
+    language = models.CharField(max_length=8, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -267,6 +281,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "parent", "created_at", "id"]),
             models.Index(fields=["topic", "created_at", "id"]),
+            models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
         ]
 
     def __str__(self) -> str:

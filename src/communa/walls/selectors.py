@@ -112,8 +112,12 @@ def comments_page(
     """Top-level comments, oldest first, each with its replies; deleted ones with replies stay."""
     comments = Comment.objects.filter(parent__isnull=True)
     comments = comments.filter(post=post) if post is not None else comments.filter(topic=topic)
-    comments = comments.filter(Q(status=CommentStatus.VISIBLE) | Q(reply_count__gt=0))
-    replies = Comment.objects.filter(status=CommentStatus.VISIBLE).select_related("author")
+    shown = Q(status=CommentStatus.VISIBLE)
+    if _signed_in(actor):
+        # R5.2: the author sees their held comment in place, marked, with the reason.
+        shown |= Q(status__in=[CommentStatus.HELD, CommentStatus.REJECTED], author=actor)
+    comments = comments.filter(shown | Q(reply_count__gt=0))
+    replies = Comment.objects.filter(shown).select_related("author")
     if _signed_in(actor):
         liked = Like.objects.filter(user=actor, comment=OuterRef("pk"))
         comments = comments.annotate(liked=Exists(liked))
@@ -140,6 +144,19 @@ def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list
         return []
     posts = Post.objects.filter(community=community, suggested_by=actor).exclude(
         status=PostStatus.DELETED
+    )
+    return list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+
+
+def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
+    """The actor's posts the automatic checks hold here, or a moderator then refused (R5.2)."""
+    if not _signed_in(actor):
+        return []
+    posts = Post.objects.filter(
+        community=community,
+        author=actor,
+        suggested_by__isnull=True,
+        status__in=[PostStatus.HELD, PostStatus.REJECTED],
     )
     return list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
 

@@ -42,14 +42,16 @@ from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused, RateLimited
 from communa.core.http import client_ip
+from communa.core.pagination import next_page_link
 from communa.core.web import show_error_on_form
+from communa.moderation.screening import held_reasons
 from communa.planner.selectors import rubrics_of
 from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
-from communa.walls.models import Comment, Post, PostKind, PostStatus, Signature
+from communa.walls.models import Comment, CommentStatus, Post, PostKind, PostStatus, Signature
 
 View = Callable[..., HttpResponse]
 BLOCK_TYPES = ("heading", "paragraph", "image", "quote", "list")
@@ -109,14 +111,7 @@ def _cursor(request: HttpRequest) -> str | None:
 
 
 def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "cursor":
-            query.setlist(key, values)
-    query["cursor"] = cursor
-    return f"{request.path}?{query.urlencode()}"
+    return next_page_link(request, cursor, with_path=True)
 
 
 def _refusal(actor: Any, action: Action, community: Community, standing: Standing) -> str | None:
@@ -240,6 +235,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         context["my_suggestions"] = selectors.my_suggestions(
             actor=request.user, community=community
         )
+    context["my_held"] = selectors.my_held(actor=request.user, community=community)
     if context["may_review"]:
         context["waiting"] = Post.objects.filter(
             community=community, status=PostStatus.SUGGESTED
@@ -282,9 +278,21 @@ def compose(request: AuthedRequest, slug: str) -> HttpResponse:
         return render(request, "walls/compose.html", context, status=status)
     if post.status == PostStatus.SUGGESTED:
         messages.success(request, _("Your suggestion has been sent to the editors."))
+    elif post.status == PostStatus.HELD:
+        return _held(request, post)
     else:
         messages.success(request, _("Your post is published."))
     return _back(request, reverse("communities:home", args=[community.slug]))
+
+
+def _held(request: HttpRequest, post: Post) -> HttpResponse:
+    """R5.2: say why the post waits, on its page, where the author can edit and resubmit it."""
+    messages.warning(
+        request,
+        _("Your post waits for a moderator: %(reasons)s")
+        % {"reasons": " ".join(held_reasons(post))},
+    )
+    return redirect("walls:post", post.pk)
 
 
 # --- long-reads ------------------------------------------------------------------------------
@@ -407,9 +415,15 @@ def longread(request: AuthedRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         status = show_error_on_form(form, exc)
         return render(request, "walls/longread.html", context, status=status)
+    return _after_longread(request, post)
+
+
+def _after_longread(request: HttpRequest, post: Post) -> HttpResponse:
     if post.status == PostStatus.SUGGESTED:
         messages.success(request, _("Your suggestion has been sent to the editors."))
-        return redirect("communities:home", community.slug)
+        return redirect("communities:home", post.community.slug)  # type: ignore[union-attr]
+    if post.status == PostStatus.HELD:
+        return _held(request, post)
     messages.success(request, _("Your long-read is published."))
     return redirect("walls:post", post.pk)
 
@@ -617,6 +631,7 @@ def _post_page(
         "more_comments_url": _next_url(request, page.next_cursor) if page else None,
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
+        "held_reasons": held_reasons(post) if post.status == PostStatus.HELD else [],
         **rights,
     }
     return render(request, "walls/post.html", context, status=status)
@@ -646,7 +661,9 @@ def go(request: HttpRequest, post_id: int) -> HttpResponse:
 def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Change a post's words and labels; the earlier version goes into its history (R4.8)."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
-    if post.status != PostStatus.PUBLISHED or not may_manage_post(request.user, post):
+    held_own = post.status == PostStatus.HELD and post.author_id == request.user.pk
+    editable = post.status == PostStatus.PUBLISHED or held_own
+    if not editable or not may_manage_post(request.user, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     community = post.community
     team = community is not None and can(request.user, Action.MANAGE_POSTS, community)
@@ -693,10 +710,12 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     if longread:
         data.update(title=cleaned.get("title", ""), blocks=_blocks_of(rows))
     try:
-        post_actions.edit_post(actor=request.user, post=post, data=data)
+        post = post_actions.edit_post(actor=request.user, post=post, data=data)
     except DomainError as exc:
         status = show_error_on_form(form, exc)
         return render(request, "walls/edit_post.html", context, status=status)
+    if post.status == PostStatus.HELD:
+        return _held(request, post)
     messages.success(request, _("The post has been changed."))
     return redirect("walls:post", post.pk)
 
@@ -920,6 +939,12 @@ def add_comment(request: AuthedRequest, post_id: int) -> HttpResponse:
     except DomainError as exc:
         status = show_error_on_form(form, exc)
         return _post_page(request, post, comment_form=form, status=status)
+    if comment.status == CommentStatus.HELD:
+        messages.warning(
+            request,
+            _("Your comment waits for a moderator: %(reasons)s")
+            % {"reasons": " ".join(held_reasons(comment))},
+        )
     return HttpResponseRedirect(f"{_post_url(post)}#comment-{comment.pk}")
 
 
@@ -929,7 +954,7 @@ def add_comment(request: AuthedRequest, post_id: int) -> HttpResponse:
 def edit_comment(request: AuthedRequest, comment_id: int) -> HttpResponse:
     """Change my own comment."""
     comment, post = _comment_of(request, comment_id)
-    if comment.author_id != request.user.pk or comment.status != "visible":
+    if comment.author_id != request.user.pk or comment.status not in ("visible", "held"):
         raise PermissionRefused(_("You can edit only your own comments."))
     form = forms.EditCommentForm(request.POST or None, initial={"body": comment.body})
     status = 200

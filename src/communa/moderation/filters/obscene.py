@@ -119,13 +119,13 @@ def _phrases(
     return hits
 
 
-def mask_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The text with every non-space character inside the spans replaced by an asterisk."""
+def mask_spans(text: str, spans: Sequence[tuple[int, int]], mark: str = "*") -> str:
+    """The text with every non-space character inside the spans replaced by `mark`."""
     if not spans:
         return text
     chars = list(text)
     for start, end in spans:
         for i in range(start, end):
             if not chars[i].isspace():
-                chars[i] = "*"
+                chars[i] = mark
     return "".join(chars)

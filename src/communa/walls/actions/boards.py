@@ -28,10 +28,10 @@ from communa.core.uploads import CheckedImage, check_document, check_image, make
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
+from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.comments import add_comment
-from communa.walls.actions.posts import refuse_banned_links
-from communa.walls.formatting import find_links, render_markdown
+from communa.walls.formatting import render_markdown
 from communa.walls.models import (
     Album,
     Attendance,
@@ -106,11 +106,24 @@ def _clean_topic(title: Any, body: Any) -> tuple[str, str]:
     return clean_title, clean_body
 
 
-def _refuse_links_unless_team(
-    actor: User, community: Community, standing: Standing, text: str
-) -> None:
-    if not can(actor, Action.MANAGE_POSTS, community, standing=standing):
-        refuse_banned_links(community, find_links(text), "body")
+def _screen_topic(
+    actor: User,
+    community: Community,
+    standing: Standing,
+    title: str,
+    body: str,
+    *,
+    history: bool = True,
+) -> Screened:
+    """R5.1: the automatic checks on a topic's title and text (the team is not checked)."""
+    return screen(
+        author=actor,
+        community=community,
+        texts={"title": title, "body": body},
+        primary="body" if body.strip() else "title",
+        exempt=can(actor, Action.MANAGE_POSTS, community, standing=standing),
+        history=history,
+    )
 
 
 def start_topic(
@@ -121,11 +134,12 @@ def start_topic(
     require(actor, Action.START_TOPIC, community, standing=standing)
     require_not_muted(actor, community)
     clean_title, clean_body = _clean_topic(title, body)
-    _refuse_links_unless_team(actor, community, standing, f"{clean_title}\n{clean_body}")
+    screened = _screen_topic(actor, community, standing, clean_title, clean_body)
+    clean_title, clean_body = screened.texts["title"], screened.texts["body"]
     limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
-        return Topic.objects.create(
+        topic = Topic.objects.create(
             community=community,
             author=actor,
             title=clean_title,
@@ -133,7 +147,12 @@ def start_topic(
             body_html=render_markdown(clean_body) if clean_body else "",
             created_at=now,
             last_activity_at=now,
+            held=screened.holds,
+            language=screened.language,
         )
+        if screened.holds:
+            hold(community=community, author=actor, target=topic, screened=screened)
+        return topic
 
 
 def _may_manage_topics(actor: Any, topic: Topic, standing: Standing) -> bool:
@@ -152,12 +171,22 @@ def edit_topic(
     clean_title, clean_body = _clean_topic(
         topic.title if title is None else title, topic.body if body is None else body
     )
-    _refuse_links_unless_team(actor, topic.community, standing, f"{clean_title}\n{clean_body}")
+    screened = _screen_topic(
+        actor, topic.community, standing, clean_title, clean_body, history=False
+    )
+    clean_title, clean_body = screened.texts["title"], screened.texts["body"]
     before = {"title": topic.title, "body": topic.body}
     with transaction.atomic():
         topic.title, topic.body = clean_title, clean_body
         topic.body_html = render_markdown(clean_body) if clean_body else ""
-        topic.save(update_fields=["title", "body", "body_html"])
+        topic.language = screened.language
+        fields = ["title", "body", "body_html", "language"]
+        if topic.held or screened.holds:
+            # Edit and resubmit (R5.2): released when the checks pass, held again if not.
+            rehold(target=topic, screened=screened, community=topic.community, author=actor)
+            topic.held = screened.holds
+            fields.append("held")
+        topic.save(update_fields=fields)
         if not own:
             record_audit(
                 actor=actor,
@@ -229,6 +258,8 @@ def delete_topic(*, actor: User, topic: Topic) -> None:
     with transaction.atomic():
         deleted = Topic.objects.filter(pk=topic.pk, deleted_at__isnull=True).update(deleted_at=now)
         topic.deleted_at = now
+        if deleted and topic.held:
+            withdraw(topic)
         if deleted and not own:
             record_audit(
                 actor=actor,

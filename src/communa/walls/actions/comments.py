@@ -17,14 +17,14 @@ from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import offence_for_deleted_comment, require_not_muted
+from communa.moderation.screening import hold, rehold, screen, withdraw
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
     require_topic_visible,
     thread_of,
 )
-from communa.walls.actions.posts import refuse_banned_links
-from communa.walls.formatting import find_links, render_markdown
+from communa.walls.formatting import render_markdown
 from communa.walls.models import Comment, CommentStatus, Post, Signature, Topic
 from communa.walls.validation import clean_comment_body
 
@@ -65,8 +65,6 @@ def add_comment(
     community, team = _may_comment_on(actor, post, topic)
     require_not_muted(actor, community)
     text = clean_comment_body(body)
-    if not team:
-        refuse_banned_links(community, find_links(text), "body")
     if signed_as not in Signature.values:
         raise ValidationFailed(
             fields={"signed_as": [_("Choose one of: %(c)s.") % {"c": ", ".join(Signature.values)}]}
@@ -77,11 +75,16 @@ def add_comment(
         same_thread = (post is not None and parent.post_id == post.pk) or (
             topic is not None and parent.topic_id == topic.pk
         )
-        if not same_thread or parent.status == CommentStatus.DELETED:
+        # Only a visible comment takes replies: a held one is not shown to anyone else yet.
+        if not same_thread or parent.status != CommentStatus.VISIBLE:
             raise NotFound(_("The comment you reply to is gone."))
         # One level of nesting: a reply to a reply joins the top comment's thread.
         if parent.parent_id is not None:
             parent = parent.parent
+    screened = screen(
+        author=actor, community=community, texts={"body": text}, primary="body", exempt=team
+    )
+    text = screened.texts["body"]
     limit_write("comment", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -94,22 +97,38 @@ def add_comment(
             body=text,
             body_html=render_markdown(text),
             created_at=now,
+            language=screened.language,
+            status=CommentStatus.HELD if screened.holds else CommentStatus.VISIBLE,
         )
-        if parent is not None:
-            Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        if post is not None:
-            Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
-            record_event(
-                EventKind.COMMENT,
-                viewer=viewer or viewer_for_user(actor),
-                post=post,
-                comment=comment,
-            )
+        if screened.holds:
+            # Counted and announced when a moderator approves it (`count_comment`).
+            hold(community=community, author=actor, target=comment, screened=screened)
         else:
-            Topic.objects.filter(pk=topic.pk).update(  # type: ignore[union-attr]
-                comment_count=F("comment_count") + 1, last_activity_at=now
-            )
+            count_comment(comment, viewer=viewer or viewer_for_user(actor), now=now)
     return comment
+
+
+def count_comment(comment: Comment, *, viewer: Viewer, now: Any) -> None:
+    """A comment becomes visible: move its thread's counters and record the event."""
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+    if comment.post_id is not None:
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+        record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
+    else:
+        Topic.objects.filter(pk=comment.topic_id).update(  # type: ignore[misc]
+            comment_count=F("comment_count") + 1, last_activity_at=now
+        )
+
+
+def uncount_comment(comment: Comment) -> None:
+    """A visible comment leaves its thread: move the counters back."""
+    if comment.parent_id is not None:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
+    if comment.post_id is not None:
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+    elif comment.topic_id is not None:
+        Topic.objects.filter(pk=comment.topic_id).update(comment_count=F("comment_count") - 1)
 
 
 def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
@@ -120,12 +139,35 @@ def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
     text = clean_comment_body(body)
     thread = thread_of(comment)
     community = _community_of(thread)
-    if community is None or not can(actor, Action.MANAGE_POSTS, community):
-        refuse_banned_links(community, find_links(text), "body")
-    comment.body = text
-    comment.body_html = render_markdown(text)
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
+    team = community is not None and can(actor, Action.MANAGE_POSTS, community)
+    screened = screen(
+        author=actor,
+        community=community,
+        texts={"body": text},
+        primary="body",
+        exempt=team,
+        history=False,
+    )
+    text = screened.texts["body"]
+    now = timezone.now()
+    with transaction.atomic():
+        comment.body = text
+        comment.body_html = render_markdown(text)
+        comment.edited_at = now
+        comment.language = screened.language
+        fields = ["body", "body_html", "edited_at", "language"]
+        was_held = comment.status == CommentStatus.HELD
+        if community is not None and (was_held or screened.holds):
+            # Edit and resubmit (R5.2): released when the checks pass, held again if not.
+            rehold(target=comment, screened=screened, community=community, author=actor)
+            if was_held and not screened.holds:
+                comment.status = CommentStatus.VISIBLE
+                count_comment(comment, viewer=viewer_for_user(actor), now=now)
+            elif not was_held:
+                comment.status = CommentStatus.HELD
+                uncount_comment(comment)
+            fields.append("status")
+        comment.save(update_fields=fields)
     return comment
 
 
@@ -144,14 +186,14 @@ def delete_comment(*, actor: User, comment: Comment) -> None:
             status=CommentStatus.DELETED, deleted_at=timezone.now(), deleted_by=actor
         )
         if not updated:
+            if Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
+                status=CommentStatus.DELETED, deleted_at=timezone.now(), deleted_by=actor
+            ):
+                # A held comment was never counted; its author took it back.
+                withdraw(comment)
             return
         comment.status = CommentStatus.DELETED
-        if comment.parent_id is not None:
-            Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
-        if comment.post_id is not None:
-            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
-        elif comment.topic_id is not None:
-            Topic.objects.filter(pk=comment.topic_id).update(comment_count=F("comment_count") - 1)
+        uncount_comment(comment)
         if not own:
             record_audit(
                 actor=actor,

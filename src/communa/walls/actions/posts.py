@@ -25,8 +25,9 @@ from communa.core.uploads import CheckedImage, make_thumbnail
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
+from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
 from communa.walls.access import may_manage_post, require_on_post, require_post_visible
-from communa.walls.formatting import find_links, render_blocks, render_markdown
+from communa.walls.formatting import render_blocks, render_markdown
 from communa.walls.models import (
     Post,
     PostDocument,
@@ -56,26 +57,49 @@ def _render(post: Post) -> None:
     post.body_html = html
 
 
-def _links_in(content: PostContent) -> list[str]:
-    texts = [content.body, content.title] + [
-        str(value) for block in content.blocks for value in block.values() if isinstance(value, str)
-    ]
-    texts += [item for block in content.blocks for item in block.get("items", [])]
-    found = [link for text in texts for link in find_links(text)]
-    return found + ([content.link_url] if content.link_url else [])
+def _post_texts(content: PostContent) -> dict[str, str]:
+    """Every text of a post by a field name that says where it is (blocks by index and key)."""
+    texts = {"title": content.title, "body": content.body, "link_title": content.link_title}
+    for index, block in enumerate(content.blocks):
+        for key, value in block.items():
+            if isinstance(value, str) and key != "type":
+                texts[f"blocks.{index}.{key}"] = value
+        for position, item in enumerate(block.get("items", []) or []):
+            if isinstance(item, str):
+                texts[f"blocks.{index}.items.{position}"] = item
+    texts["link_url"] = content.link_url
+    return texts
 
 
-def refuse_banned_links(community: Community | None, links: list[str], field: str) -> None:
-    """R1.4: where a community bans links, say so instead of publishing them."""
-    if community is not None and not community.links_allowed and links:
-        raise ValidationFailed(
-            fields={
-                field: [
-                    _("Links are not allowed in this community (found: %(link)s).")
-                    % {"link": links[0][:80]}
-                ]
-            }
-        )
+def screen_post(
+    *,
+    actor: User,
+    community: Community | None,
+    content: PostContent,
+    team: bool,
+    history: bool = True,
+) -> Screened:
+    """R5.1: run the automatic checks on a post's texts and put the masked words back."""
+    screened = screen(
+        author=actor,
+        community=community,
+        texts=_post_texts(content),
+        primary="body",
+        exempt=team,
+        history=history,
+    )
+    texts = screened.texts
+    content.title, content.body = texts["title"], texts["body"]
+    content.link_title = texts["link_title"]
+    for name, value in texts.items():
+        if name.startswith("blocks."):
+            parts = name.split(".")
+            block = content.blocks[int(parts[1])]
+            if parts[2] == "items":
+                block["items"][int(parts[3])] = value
+            else:
+                block[parts[2]] = value
+    return screened
 
 
 def _attach(post: Post, images: list[Attachment], document: Attachment | None) -> None:
@@ -123,10 +147,12 @@ def _new_post(
     content = clean_post_content(
         data, image_count=len(checked_images), has_document=checked_document is not None
     )
-    if not team:
-        refuse_banned_links(community, _links_in(content), "body")
     labels = data if team else {"signed_as": Signature.AUTHOR}
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
+    screened = screen_post(actor=actor, community=community, content=content, team=team)
+    held = screened.holds and status == PostStatus.PUBLISHED
+    if held:
+        status = PostStatus.HELD
     limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -147,10 +173,14 @@ def _new_post(
             suggested_by=actor if status == PostStatus.SUGGESTED else None,
             created_at=now,
             published_at=now if status == PostStatus.PUBLISHED else None,
+            language=screened.language,
+            flags=list(screened.found),
         )
         _attach(post, checked_images, checked_document)
         _render(post)
         post.save(update_fields=["body_html"])
+        if held:
+            hold(community=community, author=actor, target=post, screened=screened)
         if team and signed_as == Signature.COMMUNITY:
             record_audit(actor=actor, community=community, action="post.publish", target=post)
     return post
@@ -247,7 +277,10 @@ def _apply_content(post: Post, data: dict[str, Any]) -> PostContent:
 def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
     """Change a post; the previous version is kept in its history (R4.8)."""
     require_post_visible(actor, post)
-    if post.status != PostStatus.PUBLISHED or not may_manage_post(actor, post):
+    editable = post.status == PostStatus.PUBLISHED or (
+        post.status == PostStatus.HELD and post.author_id == actor.pk
+    )
+    if not editable or not may_manage_post(actor, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
     with transaction.atomic():
@@ -255,9 +288,30 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
         before = {"title": post.title, "body": post.body}
         _snapshot(post, actor)
         content = _apply_content(post, data)
-        if not team:
-            refuse_banned_links(post.community, _links_in(content), "body")
+        # The author's own edit is checked again; an editor's edit of a member's post is not.
+        screened = screen_post(
+            actor=actor,
+            community=post.community,
+            content=content,
+            team=team,
+            history=False,
+        )
+        post.title, post.body, post.blocks = content.title, content.body, content.blocks
+        post.link_title = content.link_title
         fields = ["title", "body", "blocks", "link_url", "link_title", "body_html", "edited_at"]
+        fields += ["language", "flags"]
+        post.language, post.flags = screened.language, list(screened.found)
+        if post.status == PostStatus.HELD and post.community is not None:
+            # Edit and resubmit (R5.2): released when the checks pass, held again if not.
+            rehold(target=post, screened=screened, community=post.community, author=actor)
+            if not screened.holds:
+                post.status, post.published_at = PostStatus.PUBLISHED, timezone.now()
+                fields += ["status", "published_at"]
+        elif screened.holds and post.community is not None:
+            post.status, post.published_at = PostStatus.HELD, None
+            post.pinned = False
+            fields += ["status", "published_at", "pinned"]
+            hold(community=post.community, author=actor, target=post, screened=screened)
         if team and post.community is not None:
             rubric, tone, promotional, signed_as = clean_labels(
                 data, community=post.community, current=post
@@ -298,6 +352,7 @@ def delete_post(*, actor: User, post: Post) -> None:
         post.deleted_at = timezone.now()
         post.deleted_by = actor
         post.save(update_fields=["status", "pinned", "deleted_at", "deleted_by"])
+        withdraw(post)
         if post.author_id != actor.pk or post.signed_as == Signature.COMMUNITY:
             record_audit(actor=actor, community=post.community, action="post.delete", target=post)
 
@@ -412,10 +467,18 @@ def share_post(
     if to_community is not None:
         standing = require(actor, Action.POST, to_community)
         team = can(actor, Action.MANAGE_POSTS, to_community, standing=standing)
-        if not team:
-            refuse_banned_links(to_community, find_links(comment), "comment")
         labels = {"signed_as": Signature.COMMUNITY if team else Signature.AUTHOR}
         rubric, tone, _promo, signed_as = clean_labels(labels, community=to_community)
+    team = to_community is not None and can(actor, Action.MANAGE_POSTS, to_community)
+    screened = screen(
+        author=actor,
+        community=to_community,
+        texts={"comment": comment},
+        primary="comment",
+        exempt=team,
+    )
+    comment = screened.texts["comment"]
+    held = screened.holds and to_community is not None
     limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -429,10 +492,14 @@ def share_post(
             rubric=rubric,
             tone=tone or "",
             shared_from=original,
-            status=PostStatus.PUBLISHED,
+            status=PostStatus.HELD if held else PostStatus.PUBLISHED,
             created_at=now,
-            published_at=now,
+            published_at=None if held else now,
+            language=screened.language,
+            flags=list(screened.found),
         )
+        if held:
+            hold(community=to_community, author=actor, target=repost, screened=screened)
         Share.objects.create(post=original, user=actor, to_community=to_community, repost=repost)
         Post.objects.filter(pk=original.pk).update(share_count=F("share_count") + 1)
         record_event(EventKind.SHARE, viewer=viewer or viewer_for_user(actor), post=original)
