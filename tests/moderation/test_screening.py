@@ -454,3 +454,47 @@ def test_a_held_comment_takes_no_replies_so_it_cannot_surface_through_them():
     )
     assert reply.status_code == 404
     assert api_as(add_member(community)).get(f"/posts/{post.pk}/comments").json()["items"] == []
+
+
+def test_a_rejected_topic_stays_with_its_author_with_the_reason_and_cannot_be_edited_back():
+    community = make_community(kind="group")
+    configure(community, stop_words=["crypto"])
+    member = add_member(community)
+    topic = (
+        api_as(member)
+        .post(f"/communities/{community.slug}/topics", {"title": "Crypto signals", "body": "Join"})
+        .json()
+    )
+    key = f"held:{HeldItem.objects.get().pk}"
+    api_as(owner_of(community)).post(
+        f"/communities/{community.slug}/moderation/queue/decide",
+        {"items": [key], "decision": "reject", "reason": "No trading tips here"},
+    )
+    seen = api_as(member).get(f"/topics/{topic['id']}").json()
+    assert (seen["held"], seen["rejected"], seen["held_reasons"]) == (
+        True,
+        True,
+        ["No trading tips here"],
+    )
+    assert api_as(add_member(community)).get(f"/topics/{topic['id']}").status_code == 404
+    edit = api_as(member).patch(f"/topics/{topic['id']}", {"title": "Bread", "body": "Sourdough"})
+    assert edit.status_code == 403
+    assert Topic.objects.get().held is True
+
+
+def test_a_rejected_comment_cannot_be_edited_and_its_thread_count_stays_right():
+    community = make_community()
+    configure(community, outcomes={"obscene": "hold"})
+    member = add_member(community)
+    post = make_post(community)
+    held = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE}).json()
+    key = f"held:{HeldItem.objects.get().pk}"
+    api_as(owner_of(community)).post(
+        f"/communities/{community.slug}/moderation/queue/decide",
+        {"items": [key], "decision": "reject", "reason": "No"},
+    )
+    edit = api_as(member).patch(f"/comments/{held['id']}", {"body": OBSCENE + " ещё"})
+    assert edit.status_code == 403
+    post.refresh_from_db()
+    assert post.comment_count == 0
+    assert Comment.objects.get().status == CommentStatus.REJECTED

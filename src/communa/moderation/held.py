@@ -87,8 +87,9 @@ def reject_held(
                 deleted_at=now,
                 deleted_by=actor,
             )
-        else:
+        elif delete:
             Topic.objects.filter(pk=item.topic_id).update(deleted_at=now)  # type: ignore[misc]
+        # A rejected topic stays held: hidden from others, shown to its author with the reason.
         record_offence(
             community=community,
             user=item.author,

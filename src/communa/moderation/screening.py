@@ -323,14 +323,20 @@ def withdraw(target: Model) -> None:
     )
 
 
-def held_reasons(target: Model) -> list[str]:
-    """Why a held row waits, or why a moderator refused it, for its author (active language)."""
+def held_state(target: Model) -> tuple[str, list[str]]:
+    """Where a held row stands ("held", "rejected", or "" when never held) and the reasons its
+    author sees: the checks' while it waits, the moderator's once refused (active language)."""
     item = HeldItem.objects.filter(**_of(target)).order_by("-created_at", "-id").first()
     if item is None:
-        return []
-    if item.status == HeldStatus.REJECTED and item.decision_reason:
-        return [item.decision_reason]
-    return [reason_of(c, str(item.details.get(c, ""))) for c in item.categories]
+        return "", []
+    if item.status == HeldStatus.REJECTED:
+        return "rejected", [item.decision_reason or held_note(item)]
+    return "held", [reason_of(c, str(item.details.get(c, ""))) for c in item.categories]
+
+
+def held_reasons(target: Model) -> list[str]:
+    """Why a held row waits, or why a moderator refused it, for its author (active language)."""
+    return held_state(target)[1]
 
 
 def held_note(item: HeldItem) -> str:

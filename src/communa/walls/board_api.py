@@ -19,7 +19,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
 from communa.core.http import client_ip
-from communa.moderation.screening import held_reasons
+from communa.moderation.screening import held_state
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.models import (
@@ -69,6 +69,8 @@ class TopicOut(Schema):
     closed: bool
     # R5.2: held by the automatic checks (only its author and the moderators see it), and why.
     held: bool
+    # Refused by a moderator after the checks held it: still shown to its author alone.
+    rejected: bool
     held_reasons: list[str] | None
     language: str
     comment_count: int
@@ -192,6 +194,7 @@ def person_out(user: Any) -> dict[str, Any] | None:
 
 
 def topic_out(topic: Topic) -> dict[str, Any]:
+    state, reasons = held_state(topic) if topic.held else ("", [])
     return {
         "id": topic.pk,
         "community": topic.community.slug,
@@ -202,7 +205,8 @@ def topic_out(topic: Topic) -> dict[str, Any]:
         "pinned": topic.pinned,
         "closed": topic.closed,
         "held": topic.held,
-        "held_reasons": held_reasons(topic) if topic.held else None,
+        "rejected": state == "rejected",
+        "held_reasons": reasons if topic.held else None,
         "language": topic.language,
         "comment_count": topic.comment_count,
         "created_at": topic.created_at,

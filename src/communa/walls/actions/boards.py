@@ -28,7 +28,7 @@ from communa.core.uploads import CheckedImage, check_document, check_image, make
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
-from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
+from communa.moderation.screening import Screened, held_state, hold, rehold, screen, withdraw
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.comments import add_comment
 from communa.walls.formatting import render_markdown
@@ -168,6 +168,8 @@ def edit_topic(
     own = _signed_in(actor) and topic.author_id == actor.pk
     if not (own or team):
         raise PermissionRefused(_("Only the author or the moderators may edit this discussion."))
+    if topic.held and held_state(topic)[0] == "rejected":
+        raise PermissionRefused(_("A moderator rejected this discussion; it can no longer change."))
     clean_title, clean_body = _clean_topic(
         topic.title if title is None else title, topic.body if body is None else body
     )

@@ -136,6 +136,8 @@ def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
     require_comment_visible(actor, comment)
     if comment.author_id != actor.pk:
         raise PermissionRefused(_("You can edit only your own comments."))
+    if comment.status not in (CommentStatus.VISIBLE, CommentStatus.HELD):
+        raise PermissionRefused(_("A moderator rejected this comment; it can no longer change."))
     text = clean_comment_body(body)
     thread = thread_of(comment)
     community = _community_of(thread)
