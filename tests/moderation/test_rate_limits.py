@@ -649,9 +649,13 @@ def _shared_quota_holds(settings, clock, env: dict[str, str]) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_limit_holds_across_two_processes_sharing_the_database(settings, clock):
+    from communa.core.models import RateLimitCounter
+
     limits(settings, RATE_LIMIT_STORE="database")
     ratelimit.default_store.cache_clear()
     _shared_quota_holds(settings, clock, {"COMMUNA_RATE_LIMIT_STORE": "database"})
+    # The two processes met in the database's counter rows.
+    assert RateLimitCounter.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
