@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -44,28 +42,13 @@ from communa.communities.permissions import (
     matrix_rows,
 )
 from communa.core.conf import int_setting
-from communa.core.errors import DomainError, NotFound, PermissionRefused
+from communa.core.errors import DomainError, NotFound
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
-from communa.core.web import show_error_on_form
+from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 
 View = Callable[..., HttpResponse]
 MATRIX_COLUMNS = [Role.OWNER, Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST, Role.MEMBER]
-
-
-def answers_refusals(view: View) -> View:
-    """A hidden or missing community is the site's 404; a refused action is a 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except PermissionRefused as exc:
-            return render(request, "communities/refused.html", {"message": exc.message}, status=403)
-
-    return wrapper
 
 
 def _community(
@@ -76,16 +59,6 @@ def _community(
 
 def _may(community: Community, standing: Standing, action: Action) -> bool:
     return can(None, action, community, standing=standing)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    """Return to the page the form came from, if it is on this site."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
 
 
 def _home_url(community: Community) -> str:
@@ -126,11 +99,6 @@ def page_context(community: Community, standing: Standing, current: str) -> dict
         "team_links": _team_links(community, standing),
         "current": current,
     }
-
-
-def _cursor(request: HttpRequest) -> str | None:
-    form = forms.SearchForm(request.GET)
-    return (form.cleaned_data.get("cursor") or None) if form.is_valid() else None
 
 
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
@@ -250,7 +218,7 @@ def cancel_transfer(request: AuthedRequest, transfer_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The handover of ownership has been cancelled."))
-    return _back(request, reverse("communities:mine"))
+    return back_to(request, reverse("communities:mine"))
 
 
 # --- the community home and joining --------------------------------------------------------
@@ -412,7 +380,7 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """Members, newest first, a page at a time; moderators can block from here."""
     community, standing = _community(request, slug, Action.VIEW_CONTENT)
-    page = selectors.members_page(community, cursor=_cursor(request))
+    page = selectors.members_page(community, cursor=cursor_of(request))
     may_block = _may(community, standing, Action.BLOCK_MEMBERS)
     my_rank = actions.RANK.get(Role(standing.relation.value), 0) if standing.membership else 0
     rows = [
@@ -480,7 +448,7 @@ def block(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
 def requests(request: AuthedRequest, slug: str) -> HttpResponse:
     """Pending join requests, oldest first, with approve and reject buttons."""
     community, standing = _community(request, slug, Action.REVIEW_REQUESTS)
-    page = selectors.join_requests_page(community, cursor=_cursor(request))
+    page = selectors.join_requests_page(community, cursor=cursor_of(request))
     return render(
         request,
         "communities/requests.html",
@@ -533,7 +501,7 @@ def _invite_page(
     sees_all = _may(community, standing, Action.REVIEW_REQUESTS)
     # Members who may invite see and withdraw their own invitations; moderators see them all.
     page = selectors.invitations_sent(
-        community, cursor=_cursor(request), inviter=None if sees_all else request.user
+        community, cursor=cursor_of(request), inviter=None if sees_all else request.user
     )
     pending = page.items
     left, resets = actions.invitation_quota(request.user)
@@ -600,7 +568,7 @@ def cancel_invitation(request: AuthedRequest, slug: str, invitation_id: int) -> 
 def blocks(request: AuthedRequest, slug: str) -> HttpResponse:
     """Blocked people with the reason, who blocked them and until when."""
     community, standing = _community(request, slug, Action.BLOCK_MEMBERS)
-    page = selectors.blocks_page(community, cursor=_cursor(request))
+    page = selectors.blocks_page(community, cursor=cursor_of(request))
     return render(
         request,
         "communities/blocks.html",

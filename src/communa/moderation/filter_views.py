@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.communities.views import answers_refusals, page_context
+from communa.communities.views import page_context
 from communa.core.errors import ValidationFailed
+from communa.core.web import answers_refusals
 from communa.moderation.filter_settings import (
     FilterChoices,
     read_filter_settings,

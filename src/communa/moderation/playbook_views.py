@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from communa.communities.permissions import Action, can
 from communa.communities.selectors import community_for
-from communa.communities.views import answers_refusals, page_context
+from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, ValidationFailed
+from communa.core.web import answers_refusals
 from communa.moderation import playbooks
 from communa.moderation.playbook_models import SanctionAction
 

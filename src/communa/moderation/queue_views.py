@@ -11,9 +11,10 @@ from django.utils.translation import ngettext
 
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.communities.views import answers_refusals, page_context
+from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError
+from communa.core.web import answers_refusals
 from communa.moderation import queue
 from communa.moderation.models import ReportReason
 from communa.moderation.queue_api import summary_of

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.communities.views import answers_refusals, page_context
+from communa.communities.views import page_context
 from communa.core.errors import DomainError
 from communa.core.pagination import next_page_link
-from communa.core.web import show_error_on_form
+from communa.core.web import answers_refusals, show_error_on_form
 from communa.moderation import selectors
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.communities.views import answers_refusals, page_context
+from communa.communities.views import page_context
 from communa.core.errors import DomainError
-from communa.core.web import show_error_on_form
+from communa.core.web import answers_refusals, show_error_on_form
 from communa.planner import actions
 from communa.planner.models import Rubric, Tone
 from communa.planner.selectors import rubrics_of

@@ -8,7 +8,6 @@ with itself, so the buttons on the community home change it in place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -25,7 +23,6 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,10 +34,11 @@ from communa.communities.permissions import MEMBERS, Action, Standing, can, requ
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
-from communa.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from communa.core.errors import NotFound, RateLimited, ValidationFailed
+from communa.core.forms import MultipleFileField, MultipleFileInput
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
-from communa.core.web import show_error_on_form
+from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.actions.comments import delete_comment
@@ -51,10 +49,6 @@ View = Callable[..., HttpResponseBase]
 
 
 # --- forms ----------------------------------------------------------------------------------
-
-
-class CursorForm(forms.Form):
-    cursor = forms.CharField(required=False, max_length=500)
 
 
 class TopicForm(forms.Form):
@@ -102,18 +96,6 @@ class AlbumForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name; the action checks how many and what they are."""
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [file for file in files if file]
-
-
 class PhotosForm(forms.Form):
     photos = MultipleFileField(
         label=gettext_lazy("Photos"),
@@ -127,51 +109,8 @@ class PhotosForm(forms.Form):
 # --- shared helpers -------------------------------------------------------------------------
 
 
-def answers_refusals(view: View) -> View:
-    """A hidden or missing community, topic or album is the site's 404; a refusal says why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            status = exc.status if 400 <= exc.status < 500 else 400
-            if getattr(request, "htmx", False):
-                # htmx swaps no error answer; base.html lets ones aimed at its alert box in.
-                response = render(
-                    request, "walls/_alert.html", {"message": exc.message}, status=status
-                )
-                response["HX-Retarget"] = "#htmx-alerts"
-                response["HX-Reswap"] = "innerHTML"
-            else:
-                response = render(
-                    request, "communities/refused.html", {"message": exc.message}, status=status
-                )
-            if isinstance(exc, RateLimited):
-                response["Retry-After"] = str(exc.retry_after)
-            return response
-
-    return wrapper
-
-
-def _cursor(request: HttpRequest) -> str | None:
-    form = CursorForm(request.GET)
-    return (form.cleaned_data.get("cursor") or None) if form.is_valid() else None
-
-
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
     return next_page_link(request, cursor)
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
 
 
 def _may(community: Community, standing: Standing, action: Action) -> bool:
@@ -201,7 +140,7 @@ def topics(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.topics_page(
         actor=request.user,
         community=community,
-        cursor=_cursor(request),
+        cursor=cursor_of(request),
         limit=_page_size(),
         standing=standing,
     )
@@ -257,7 +196,7 @@ def _topic_page(
 ) -> HttpResponse:
     community = topic.community
     page = selectors.topic_comments_page(
-        actor=request.user, topic=topic, cursor=_cursor(request), limit=_page_size()
+        actor=request.user, topic=topic, cursor=cursor_of(request), limit=_page_size()
     )
     user = request.user
     own = user.is_authenticated and topic.author_id == user.pk
@@ -440,7 +379,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             actions.remove_attendance(actor=request.user, community=community)
         if not getattr(request, "htmx", False):
-            return _back(request, reverse("boards:attendance", args=[community.slug]))
+            return back_to(request, reverse("boards:attendance", args=[community.slug]))
     box = attendance_box_context(request, community, standing)
     if getattr(request, "htmx", False):
         return render(request, "walls/board_attendance.html", {"box": box})
@@ -450,7 +389,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user,
             community=community,
             status=AttendanceStatus.GOING,
-            cursor=_cursor(request),
+            cursor=cursor_of(request),
             limit=_page_size(),
             standing=standing,
         )
@@ -500,7 +439,7 @@ def _media_page(
     page = list_page(
         actor=request.user,
         community=community,
-        cursor=_cursor(request),
+        cursor=cursor_of(request),
         limit=_page_size(),
         standing=standing,
     )
@@ -646,7 +585,7 @@ def _album_page(
     status: int = 200,
 ) -> HttpResponse:
     found, standing = selectors.album_for(actor=request.user, album_id=album_id)
-    page = selectors.photos_page(album=found, cursor=_cursor(request), limit=_page_size())
+    page = selectors.photos_page(album=found, cursor=cursor_of(request), limit=_page_size())
     return render(
         request,
         "walls/board_album.html",

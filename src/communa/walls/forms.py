@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from communa.core.forms import MultipleFileField
 from communa.moderation.models import ReportReason
 from communa.planner.models import Rubric, Tone
 from communa.walls.models import Signature
@@ -21,23 +21,6 @@ MARKDOWN_HINT = _(
     "You can write **bold**, *italic*, [a link](https://example.org), "
     "lists starting with “- ” and quotes starting with “> ”."
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files under one name; the action checks how many and what they are."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [file for file in files if file]
 
 
 def _rubric_choices(rubrics: Any) -> list[tuple[str, str]]:
@@ -247,6 +230,3 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-
-class CursorForm(forms.Form):
-    cursor = forms.CharField(required=False, max_length=500)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,10 +38,10 @@ from communa.communities.permissions import (
 )
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
-from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused, RateLimited
+from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
-from communa.core.web import show_error_on_form
+from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 from communa.moderation.screening import held_reasons
 from communa.planner.selectors import rubrics_of
 from communa.walls import forms, selectors
@@ -60,54 +58,8 @@ BLOCK_TYPES = ("heading", "paragraph", "image", "quote", "list")
 # --- shared helpers ----------------------------------------------------------------------------
 
 
-def _refusal_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = exc.status if 400 <= exc.status < 500 else 400
-    if getattr(request, "htmx", False):
-        # htmx leaves error answers unswapped; base.html lets answers aimed at the alert box in.
-        response = render(request, "walls/_alert.html", {"message": exc.message}, status=status)
-        response["HX-Retarget"] = "#htmx-alerts"
-        response["HX-Reswap"] = "innerHTML"
-    else:
-        response = render(
-            request, "communities/refused.html", {"message": exc.message}, status=status
-        )
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def answers_refusals(view: View) -> View:
-    """A hidden or missing post or community is the site's 404; other refusals say why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            return _refusal_page(request, exc)
-
-    return wrapper
-
-
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    """Return to the page the form came from, if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
-
-
-def _cursor(request: HttpRequest) -> str | None:
-    form = forms.CursorForm(request.GET)
-    return (form.cleaned_data.get("cursor") or None) if form.is_valid() else None
 
 
 def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
@@ -164,7 +116,7 @@ def _home_of(post: Post) -> str:
 @answers_refusals
 def feed(request: AuthedRequest) -> HttpResponse:
     """R4.7: new posts from my communities, newest first; "More" continues by keyset."""
-    cursor = _cursor(request)
+    cursor = cursor_of(request)
     page = selectors.feed_page(actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"))
     context = {
         "posts": _show(request, page.items),
@@ -213,7 +165,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         if _htmx(request):
             return render(request, "walls/_wall_refused.html", {"message": refusal})
         raise PermissionRefused(refusal)
-    cursor = _cursor(request)
+    cursor = cursor_of(request)
     page = selectors.wall_page(
         actor=request.user, community=community, cursor=cursor, limit=int_setting("PAGE_SIZE")
     )
@@ -282,7 +234,7 @@ def compose(request: AuthedRequest, slug: str) -> HttpResponse:
         return _held(request, post)
     else:
         messages.success(request, _("Your post is published."))
-    return _back(request, reverse("communities:home", args=[community.slug]))
+    return back_to(request, reverse("communities:home", args=[community.slug]))
 
 
 def _held(request: HttpRequest, post: Post) -> HttpResponse:
@@ -473,7 +425,7 @@ def _suggestions_page(
     page = selectors.suggestions_page(
         actor=request.user,
         community=community,
-        cursor=_cursor(request),
+        cursor=cursor_of(request),
         limit=int_setting("PAGE_SIZE"),
     )
     rubrics = list(rubrics_of(community))
@@ -621,7 +573,7 @@ def _post_page(
     page = None
     if post.status == PostStatus.PUBLISHED:
         page = selectors.comments_page(
-            actor=request.user, post=post, cursor=_cursor(request), limit=int_setting("PAGE_SIZE")
+            actor=request.user, post=post, cursor=cursor_of(request), limit=int_setting("PAGE_SIZE")
         )
     _show(request, [post])
     context = {
@@ -757,7 +709,7 @@ def pin(request: AuthedRequest, post_id: int) -> HttpResponse:
     else:
         post_actions.pin_post(actor=request.user, post=post)
         messages.success(request, _("The post is pinned to the top of the wall."))
-    return _back(request, _post_url(post))
+    return back_to(request, _post_url(post))
 
 
 # --- likes, shares, hides, reports -------------------------------------------------------------
@@ -785,7 +737,7 @@ def like(request: AuthedRequest, post_id: int) -> HttpResponse:
         post.liked = not unlike  # type: ignore[attr-defined]
     if _htmx(request):
         return render(request, "walls/_like_button.html", {"post": post, "may_interact": True})
-    return _back(request, _post_url(post))
+    return back_to(request, _post_url(post))
 
 
 @login_required
@@ -848,7 +800,7 @@ def hide(request: AuthedRequest, post_id: int) -> HttpResponse:
     if _htmx(request):
         return HttpResponse("")
     messages.info(request, _("The post is hidden from your feed."))
-    return _back(request, reverse("walls:feed"))
+    return back_to(request, reverse("walls:feed"))
 
 
 def _report_page(
@@ -1036,7 +988,7 @@ def profile_wall(request: HttpRequest, username: str) -> HttpResponse:
     owner = User.objects.filter(username__iexact=username, is_active=True).first()
     if owner is None:
         raise NotFound
-    cursor = _cursor(request)
+    cursor = cursor_of(request)
     page = selectors.profile_wall_page(
         actor=request.user, owner=owner, cursor=cursor, limit=int_setting("PAGE_SIZE")
     )
