@@ -262,7 +262,7 @@ COMMUNA: dict[str, Any] = {
     "COMMENT_MAX_CHARS": env_int("COMMENT_MAX_CHARS", 4000),
     "THUMBNAIL_PIXELS": env_int("THUMBNAIL_PIXELS", 510),
     "RATE_LIMIT_STORE": env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database"),
-    # Write limits per hour (R5.5, moderation/limits.py): per member, per member in the first
+    # Write limits per hour (R5.5, core/limits.py): per member, per member in the first
     # NEW_ACCOUNT_HOURS, and per address for new accounts' writes; 0 switches one off.
     "NEW_ACCOUNT_HOURS": env_int("NEW_ACCOUNT_HOURS", 24),
     "RATE_POST_PER_HOUR": env_int("RATE_POST_PER_HOUR", 20),

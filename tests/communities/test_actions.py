@@ -50,7 +50,7 @@ from communa.communities.models import (
 )
 from communa.communities.permissions import Relation, standing_of
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused, ValidationFailed
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

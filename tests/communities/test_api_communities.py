@@ -22,7 +22,7 @@ from communa.communities.models import (
     VerificationRequest,
     WikiPage,
 )
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from tests.communities.test_api_support import (
     add_member,
     api_as,

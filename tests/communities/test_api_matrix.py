@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from communa.communities.models import Community, Kind, Privacy, Role
 from communa.communities.permissions import MEMBERS, Action, Relation, allowed, allowed_in
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.walls.models import Topic
 from tests.communities.test_api_support import (
     add_member,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from communa.communities.models import Membership, OwnershipTransfer, Privacy, Role
 from communa.communities.permissions import Action, Relation, allowed
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from tests.communities.test_api_support import (
     add_member,
     api_as,

@@ -19,7 +19,7 @@ from communa.communities.models import (
     WikiPage,
 )
 from communa.core.demo import DemoContext, load_demo_data
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

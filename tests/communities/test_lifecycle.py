@@ -25,7 +25,7 @@ from communa.communities.models import (
     TransferState,
 )
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from tests.conftest import run_worker_batch
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from communa.moderation.actions import record_audit
-from communa.moderation.models import AuditEntry, AuditLogIsAppendOnly
+from communa.core.audit import record_audit
+from communa.core.models import AuditEntry, AuditLogIsAppendOnly
 from tests.communities.test_api_support import make_community, person
 
 pytestmark = pytest.mark.django_db

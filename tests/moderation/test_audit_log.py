@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from communa.accounts.models import User
 from communa.communities import actions
 from communa.communities.models import Community, Privacy, Role
-from communa.moderation.actions import record_audit
-from communa.moderation.models import AuditEntry
+from communa.core.audit import record_audit
+from communa.core.models import AuditEntry
 from tests.communities.test_api_support import (
     add_member,
     api_as,

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from communa.communities.models import Block, Community, Membership, MembershipEvent, Role
 from communa.communities.permissions import Relation, standing_of
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.moderation.playbook_models import (
     Offence,
     OffenceKind,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from communa.communities.actions import request_to_join
 from communa.communities.models import Block, JoinRequest, Kind, Membership, Privacy, Role
 from communa.core.errors import PermissionRefused, ValidationFailed
-from communa.moderation.models import AuditEntry, Report, ReportStatus
+from communa.core.models import AuditEntry
+from communa.moderation.models import Report, ReportStatus
 from communa.moderation.queue import (
     DecisionInput,
     ItemKind,

@@ -26,7 +26,7 @@ from communa.communities.actions import invite_to_community, join_community, req
 from communa.communities.models import Community, Invitation, JoinRequest, Kind, Membership, Privacy
 from communa.core import ratelimit
 from communa.core.errors import RateLimited, ValidationFailed
-from communa.moderation.limits import address_key, limit_write
+from communa.core.limits import address_key, limit_write
 from communa.moderation.models import Report
 from communa.walls.actions.boards import start_topic
 from communa.walls.actions.comments import add_comment

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from communa.communities.models import Role
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.planner.models import DefaultRubric, Rubric
 from communa.planner.selectors import rubrics_of
 from tests.communities.test_api_support import add_member, api_as, make_community, person

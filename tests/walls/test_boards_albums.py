@@ -8,7 +8,7 @@ from PIL import Image
 
 from communa.communities.models import Privacy
 from communa.core.errors import ValidationFailed
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Album, Photo
 from tests.communities.test_api_support import add_member, api_as, owner_of, person

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Attendance, Photo
 from tests.communities.test_api_support import add_member, owner_of

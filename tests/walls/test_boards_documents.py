@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communa.communities.models import Privacy
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Document
 from tests.communities.test_api_support import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from communa.communities.models import CommentPolicy, Privacy, WallMode
-from communa.moderation.models import AuditEntry
+from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Comment, Topic
 from tests.communities.test_api_support import add_member, api_as, owner_of, person

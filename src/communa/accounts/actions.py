@@ -32,8 +32,8 @@ from communa.accounts.validation import (
 from communa.core import ratelimit
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from communa.core.limits import limit_write
 from communa.core.uploads import check_image
-from communa.moderation.limits import limit_write
 from communa.moderation.screening import screen_profile
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communa.communities.models import Community, RequestStatus, VerificationRequest, WikiPage
-from communa.moderation.actions import record_audit
+from communa.core.audit import record_audit
 
 
 class WikiPageInline(admin.TabularInline):

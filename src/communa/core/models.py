@@ -1,5 +1,8 @@
-"""Shared-kernel tables: rate-limit counters and worker heartbeats."""
+"""Shared-kernel tables: rate-limit counters, worker heartbeats and the append-only audit log."""
 
+from typing import Any, NoReturn
+
+from django.conf import settings
 from django.db import models
 
 
@@ -33,3 +36,87 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit entry: the log only grows."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AuditLogIsAppendOnly(
+        f"The audit log is append-only: {what} is refused. Entries are added with "
+        "core.audit.record_audit and never changed; see docs/adr/0004."
+    )
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Reads and inserts only: every bulk write that would change or remove rows raises.
+
+    The database refuses the same through triggers (moderation migration 0004); this layer gives the
+    clear error before any SQL is sent.
+    """
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("QuerySet.update()")
+
+    def _update(self, values: Any) -> NoReturn:
+        _refuse("an UPDATE")
+
+    def delete(self) -> NoReturn:
+        _refuse("QuerySet.delete()")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        _refuse("a DELETE")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        _refuse("QuerySet.bulk_update()")
+
+
+class AuditEntry(models.Model):
+    """One team action (who, what, on what, before/after, when), added once and never changed.
+
+    Beware on SQLite: a migration that rebuilds this table drops its triggers, and must create
+    them again (tests/moderation checks that the database still refuses changes).
+    """
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it was created with: its append-only triggers are bound to it.
+        db_table = "moderation_auditentry"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["community", "-created_at"], name="moderation__communi_56d413_idx"
+            ),
+            # The audit page filtered by action, and its list of the actions present.
+            models.Index(fields=["community", "action", "-created_at"], name="audit_by_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert a new entry; saving one that is already stored is refused."""
+        if not self._state.adding or kwargs.get("update_fields") or kwargs.get("force_update"):
+            _refuse("saving over a stored entry")
+        # Never let Django try an UPDATE first (it does when a primary key is given).
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleting an entry")

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from communa.moderation.models import AuditEntry, Report
+from communa.core.models import AuditEntry
+from communa.moderation.models import Report
 
 
 @admin.register(AuditEntry)

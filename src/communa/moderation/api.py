@@ -12,8 +12,8 @@ from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
+from communa.core.models import AuditEntry
 from communa.moderation import selectors
-from communa.moderation.models import AuditEntry
 
 router = Router(tags=["moderation"])
 

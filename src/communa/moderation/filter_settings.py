@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from communa.accounts.models import User
 from communa.communities.models import Community
 from communa.communities.permissions import Action, require
+from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
-from communa.moderation.actions import record_audit
 from communa.moderation.filter_models import FilterSettings, Outcome
 from communa.moderation.filters import CATEGORIES
 from communa.moderation.filters.links import host_of

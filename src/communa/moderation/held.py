@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from communa.accounts.models import User
 from communa.communities.models import Community
+from communa.core.audit import record_audit
 from communa.core.errors import DomainError
-from communa.moderation.actions import record_audit
 from communa.moderation.filter_models import HeldItem, HeldStatus
 from communa.moderation.playbook_models import OffenceKind
 from communa.moderation.screening import held_note

@@ -27,9 +27,9 @@ from communa.accounts.models import User
 from communa.communities.actions import _apply_block, unblock_member
 from communa.communities.models import Block, Community, Membership, Role
 from communa.communities.permissions import Action, can, require
+from communa.core.audit import record_audit
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.pagination import Page, keyset_page
-from communa.moderation.actions import record_audit
 from communa.moderation.models import Report, ReportReason
 from communa.moderation.playbook_models import (
     Offence,

@@ -29,8 +29,8 @@ from communa.accounts.models import User
 from communa.communities.actions import block_member, decide_join_request
 from communa.communities.models import Community, JoinRequest, RequestStatus
 from communa.communities.permissions import Action, require
+from communa.core.audit import record_audit
 from communa.core.errors import DomainError, NotFound, ValidationFailed
-from communa.moderation.actions import record_audit
 from communa.moderation.filter_models import HeldItem, HeldStatus
 from communa.moderation.filters import CATEGORIES
 from communa.moderation.models import Report, ReportReason, ReportStatus

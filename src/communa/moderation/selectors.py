@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from communa.communities.models import Community
 from communa.communities.selectors import page_size
 from communa.core.errors import ValidationFailed
+from communa.core.models import AuditEntry
 from communa.core.pagination import Page, keyset_page
-from communa.moderation.models import AuditEntry
 
 # What each recorded action means, for people; an action missing here shows its code.
 ACTION_LABELS: dict[str, Promise] = {

@@ -51,7 +51,7 @@ def create_rubric(*, actor: Any, community: Any, data: dict[str, Any]) -> Rubric
 
     from communa.accounts.validation import FieldErrors
     from communa.communities.permissions import Action, require
-    from communa.moderation.actions import record_audit
+    from communa.core.audit import record_audit
 
     require(actor, Action.MANAGE_POSTS, community)
     errors = FieldErrors()
@@ -72,7 +72,7 @@ def update_rubric(*, actor: Any, rubric: Rubric, data: dict[str, Any]) -> Rubric
 
     from communa.accounts.validation import FieldErrors
     from communa.communities.permissions import Action, require
-    from communa.moderation.actions import record_audit
+    from communa.core.audit import record_audit
 
     require(actor, Action.MANAGE_POSTS, rubric.community)
     errors = FieldErrors()

@@ -30,6 +30,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from communa.core.errors import ValidationFailed
+from communa.core.links import find_links, trim_url
 
 __all__ = [
     "ALLOWED_TAGS",
@@ -137,19 +138,6 @@ _INLINE_CLEANER: Final = _cleaner(INLINE_TAGS)
 # -- Markdown ---------------------------------------------------------------------------------
 
 _BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"»*_~"
-_CLOSING = {")": "(", "]": "[", "}": "{"}
-
-
-def _trim_url(url: str) -> str:
-    """Drop the sentence punctuation and unbalanced closing brackets a URL is written next to."""
-    while url:
-        last = url[-1]
-        unbalanced = last in _CLOSING and url.count(last) > url.count(_CLOSING[last])
-        if last not in _TRAILING and not unbalanced:
-            break
-        url = url[:-1]
-    return url
 
 
 class _Markdown(MarkdownIt):
@@ -180,7 +168,7 @@ def _linkified(md: MarkdownIt, token: Token) -> Iterator[Token]:
     """Split one text token around the bare http(s) URLs in it."""
     start = 0
     for match in _BARE_URL.finditer(token.content):
-        url = _trim_url(match.group())
+        url = trim_url(match.group())
         href = md.normalizeLink(url)
         if not url or not md.validateLink(href):
             continue
@@ -269,55 +257,6 @@ def plain_text(source: str, limit: int | None = None) -> str:
         if len(head) > limit // 2:
             cut = head
     return cut.rstrip(" .,;:!?-–—") + "…"
-
-
-# -- Links ------------------------------------------------------------------------------------
-
-# Top-level domains that make a bare "name.tld" a link. A curated list rather than the full
-# root zone: ".py", ".md", ".sh", ".zip" and ".world" are real domains, but in a post they are
-# far more often file names and words ("main.py", "hello.world").
-_TLD_NAMES = """
-    com net org info biz edu gov mil int eu asia mobi name pro tel travel io co me ly
-    ai app dev xyz top site online shop store club link click live tech blog news page
-    space website fun icu vip win bid pw one cloud digital media agency email host
-    tv cc ws to fm gg tk ml ga cf gq su ru ua by kz uz kg tj am az ge ee lv lt pl cz
-    sk hu ro bg gr de at ch li fr it es pt nl be lu uk ie se no dk fi is us ca mx br ar
-    cl pe au nz jp kr cn hk tw in id my sg th vn ph tr il ae sa za ng ke eg
-    рф рус укр бел қаз срб онлайн сайт москва
-"""
-LINK_TLDS: Final = frozenset(_TLD_NAMES.split())
-
-_URL_CHARS = r"[^\s<>\"'`]"
-_LINKISH = re.compile(
-    rf"""
-    (?<![\w@.\-/])                          # not in the middle of a word, address or URL
-    (?:
-        (?P<url>https?://{_URL_CHARS}+)
-      | (?P<www>www\.(?:[\w\-]+\.)+[^\W\d_]{{2,24}}(?![\w\-]){_URL_CHARS}*)
-      | (?P<bare>
-            (?:[\w\-]+\.)+(?P<tld>[^\W\d_]{{2,24}})
-            (?![\w\-])(?!\.[\w\-])          # the top-level domain ends the host name
-            (?P<path>[/?\#]{_URL_CHARS}*)?
-        )
-    )
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-def find_links(text: str) -> list[str]:
-    """Every http(s) URL, www. address or bare domain in the text, in order, without repeats."""
-    found: dict[str, None] = {}
-    for match in _LINKISH.finditer(text):
-        if match.group("bare"):
-            tld = match.group("tld")
-            # "ASP.NET" and "Mr.Smith" are words; a capitalised TLD counts only with a path.
-            if tld.lower() not in LINK_TLDS or not (tld.islower() or match.group("path")):
-                continue
-        link = _trim_url(match.group())
-        if link:
-            found.setdefault(link, None)
-    return list(found)
 
 
 # -- Long-read blocks (R4.2) ------------------------------------------------------------------

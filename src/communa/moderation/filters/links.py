@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from communa.walls.formatting import find_links
+from communa.core.links import find_links
 
 __all__ = ["Link", "domain_listed", "find_link_spans", "find_mentions", "host_of"]
 
@@ -33,7 +33,7 @@ def host_of(link: str) -> str:
 
 
 def find_link_spans(text: str) -> list[Link]:
-    """Every link of the text (as `walls.formatting.find_links` sees them), each occurrence once."""
+    """Every link of the text (as `core.links.find_links` sees them), each occurrence once."""
     links = []
     for link in find_links(text):
         host = host_of(link)

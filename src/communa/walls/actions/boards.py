@@ -22,11 +22,11 @@ from communa.accounts.validation import FieldErrors
 from communa.analytics.ingest import Viewer
 from communa.communities.models import Community, Kind
 from communa.communities.permissions import Action, Standing, can, require
+from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import PermissionRefused, ValidationFailed
+from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, check_document, check_image, make_thumbnail
-from communa.moderation.actions import record_audit
-from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
 from communa.moderation.screening import Screened, held_state, hold, rehold, screen, withdraw
 from communa.walls.access import require_topic_visible

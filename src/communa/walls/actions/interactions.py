@@ -15,8 +15,8 @@ from communa.analytics.ingest import Viewer, record_event, viewer_for_user
 from communa.analytics.models import EventKind
 from communa.communities.permissions import Action
 from communa.core.errors import Conflict, PermissionRefused
+from communa.core.limits import limit_write
 from communa.moderation.actions import file_report
-from communa.moderation.limits import limit_write
 from communa.moderation.models import Report
 from communa.walls.access import require_comment_visible, require_on_post, require_post_visible
 from communa.walls.models import Comment, HiddenPost, Like, Post

@@ -19,11 +19,11 @@ from communa.analytics.ingest import Viewer, record_event, viewer_for_user
 from communa.analytics.models import EventKind
 from communa.communities.models import Community, Privacy
 from communa.communities.permissions import Action, can, require
+from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
+from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, make_thumbnail
-from communa.moderation.actions import record_audit
-from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
 from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
 from communa.walls.access import may_manage_post, require_on_post, require_post_visible
