@@ -7,88 +7,25 @@ concurrent first views by one viewer exactly one counts towards reach.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from communa.analytics.models import Event, EventKind, Platform, PostViewer
-
-VISITOR_COOKIE = "communa_vid"
-_MOBILE = re.compile(r"Mobi|Android|iPhone|iPad|iPod|Opera Mini|IEMobile", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: a person when logged in, else a privacy-preserving visitor key."""
-
-    user_id: int | None
-    key: str
-    platform: str
-
-    @property
-    def known(self) -> bool:
-        return bool(self.key)
-
-
-NOBODY_IN_PARTICULAR = Viewer(user_id=None, key="", platform=Platform.WEB)
-
-
-def _visitor_key(raw: str) -> str:
-    # Only a keyed hash is stored, never the cookie or address it came from.
-    digest = hmac.new(settings.SECRET_KEY.encode(), raw.encode(), hashlib.sha256).hexdigest()
-    return f"v{digest[:32]}"
-
-
-def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
-    """The viewer behind a request: the user, or the anonymous visitor's cookie or address."""
-    user = getattr(request, "user", None)
-    agent = str(request.META.get("HTTP_USER_AGENT", ""))
-    if api:
-        platform = Platform.API
-    else:
-        platform = Platform.MOBILE_WEB if _MOBILE.search(agent) else Platform.WEB
-    if user is not None and user.is_authenticated:
-        return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
-    visitor = request.COOKIES.get(VISITOR_COOKIE) or getattr(request, "_communa_visitor", "")
-    if not visitor:
-        from communa.core.http import client_ip
-
-        visitor = f"{client_ip(request)}|{agent}"
-    return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform)
-
-
-class VisitorCookieMiddleware:
-    """Give anonymous web visitors a random id, so reach counts each of them once."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        new_id = ""
-        if VISITOR_COOKIE not in request.COOKIES and not request.path.startswith("/api/"):
-            new_id = secrets.token_urlsafe(18)
-            request._communa_visitor = new_id  # type: ignore[attr-defined]
-        response: HttpResponse = self.get_response(request)
-        if new_id:
-            response.set_cookie(
-                VISITOR_COOKIE,
-                new_id,
-                max_age=365 * 24 * 3600,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-        return response
+from communa.analytics.models import Event, PostViewer
+from communa.core.events import (
+    NOBODY_IN_PARTICULAR,
+    VISITOR_COOKIE,
+    EventKind,
+    EventRecorder,
+    Platform,
+    Viewer,
+    VisitorCookieMiddleware,
+    viewer_for_user,
+    viewer_of,
+)
 
 
 def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
@@ -161,6 +98,34 @@ def record_event(
     )
 
 
-def viewer_for_user(user: Any, platform: str = Platform.WEB) -> Viewer:
-    """The viewer of an action taken by a logged-in person outside a request (demo, tests)."""
-    return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
+class EventStore(EventRecorder):
+    """The kernel's event socket, answered by this app's tables."""
+
+    def record_impressions(self, viewer: Viewer, posts: Sequence[Any]) -> None:
+        record_impressions(viewer, posts)
+
+    def record_event(
+        self,
+        kind: str,
+        *,
+        viewer: Viewer,
+        post: Any = None,
+        comment: Any = None,
+        community_id: int | None = None,
+    ) -> None:
+        record_event(kind, viewer=viewer, post=post, comment=comment, community_id=community_id)
+
+
+__all__ = [
+    "NOBODY_IN_PARTICULAR",
+    "VISITOR_COOKIE",
+    "EventKind",
+    "EventStore",
+    "Platform",
+    "Viewer",
+    "VisitorCookieMiddleware",
+    "record_event",
+    "record_impressions",
+    "viewer_for_user",
+    "viewer_of",
+]

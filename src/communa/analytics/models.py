@@ -9,28 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-
-class EventKind(models.TextChoices):
-    """What happened; each kind feeds a metric of METRICS.md."""
-
-    IMPRESSION = "impression", _("Impression")
-    LIKE = "like", _("Like")
-    UNLIKE = "unlike", _("Unlike")
-    COMMENT = "comment", _("Comment")
-    SHARE = "share", _("Share")
-    HIDE = "hide", _("Hide from feed")
-    REPORT = "report", _("Report")
-    LINK_CLICK = "link_click", _("Link click")
-
-
-class Platform(models.TextChoices):
-    """Where the viewer was: the web on a desktop, the web on a phone, or the API."""
-
-    WEB = "web", _("Web")
-    MOBILE_WEB = "mobile_web", _("Mobile web")
-    API = "api", _("API")
+from communa.core.events import EventKind, Platform
 
 
 class Event(models.Model):

@@ -31,7 +31,7 @@ def _claim(item: HeldItem, actor: User, status: str, reason: str) -> None:
 
 def approve_held(*, actor: User, community: Community, item: HeldItem) -> None:
     """Publish what the checks held: the post goes on the wall, the comment into its thread."""
-    from communa.analytics.ingest import viewer_for_user
+    from communa.core.events import viewer_for_user
     from communa.walls.actions.comments import count_comment
     from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
 

@@ -24,7 +24,6 @@ from pydantic import ConfigDict
 from communa.accounts import selectors as accounts_selectors
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.analytics.ingest import record_impressions, viewer_of
 from communa.api.auth import VisitorRequest, anyone
 from communa.api.parser import SafeJsonParser
 from communa.communities.models import Community, Membership
@@ -32,6 +31,7 @@ from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
+from communa.core.events import record_impressions, viewer_of
 from communa.core.http import client_ip
 from communa.moderation.models import Report
 from communa.moderation.screening import held_reasons

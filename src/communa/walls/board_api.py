@@ -13,11 +13,11 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
-from communa.analytics.ingest import viewer_of
 from communa.api.auth import VisitorRequest, anyone
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
+from communa.core.events import viewer_of
 from communa.core.http import client_ip
 from communa.moderation.screening import held_state
 from communa.walls import board_selectors as selectors

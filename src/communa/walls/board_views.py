@@ -28,13 +28,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communa.accounts.http import AuthedRequest
-from communa.analytics.ingest import viewer_of
 from communa.communities.models import Community
 from communa.communities.permissions import MEMBERS, Action, Standing, can, require
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, RateLimited, ValidationFailed
+from communa.core.events import viewer_of
 from communa.core.forms import MultipleFileField, MultipleFileInput
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.analytics.ingest import record_impressions, viewer_of
 from communa.communities.models import Community, Membership
 from communa.communities.permissions import (
     MEMBERS,
@@ -39,6 +38,7 @@ from communa.communities.permissions import (
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused
+from communa.core.events import record_impressions, viewer_of
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from communa.accounts.models import User
 from communa.accounts.validation import FieldErrors
-from communa.analytics.ingest import Viewer
 from communa.communities.models import Community, Kind
 from communa.communities.permissions import Action, Standing, can, require
 from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import PermissionRefused, ValidationFailed
+from communa.core.events import Viewer
 from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, check_document, check_image, make_thumbnail
 from communa.moderation.playbooks import require_not_muted

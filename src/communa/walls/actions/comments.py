@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import User
-from communa.analytics.ingest import Viewer, record_event, viewer_for_user
-from communa.analytics.models import EventKind
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
+from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.limits import limit_write
 from communa.moderation.playbooks import offence_for_deleted_comment, require_not_muted
 from communa.moderation.screening import hold, rehold, screen, withdraw

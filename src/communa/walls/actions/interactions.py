@@ -11,10 +11,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import User
-from communa.analytics.ingest import Viewer, record_event, viewer_for_user
-from communa.analytics.models import EventKind
 from communa.communities.permissions import Action
 from communa.core.errors import Conflict, PermissionRefused
+from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.limits import limit_write
 from communa.moderation.actions import file_report
 from communa.moderation.models import Report

@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import User
-from communa.analytics.ingest import Viewer, record_event, viewer_for_user
-from communa.analytics.models import EventKind
 from communa.communities.models import Community, Privacy
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
+from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, make_thumbnail
 from communa.moderation.playbooks import require_not_muted

@@ -1,0 +1,150 @@
+"""Event capture, the kernel's part: who is looking, what kinds of events there are, and the
+socket that records them. Content apps call `record_event` and `record_impressions`; analytics
+plugs in the store (`analytics.ingest`), so recording an event is a kernel call and the rollups
+and queries stay above the content apps."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from communa.core.hooks import answer
+from communa.core.http import client_ip
+
+VISITOR_COOKIE = "communa_vid"
+_MOBILE = re.compile(r"Mobi|Android|iPhone|iPad|iPod|Opera Mini|IEMobile", re.IGNORECASE)
+
+
+class EventKind(models.TextChoices):
+    """What happened; each kind feeds a metric of METRICS.md."""
+
+    IMPRESSION = "impression", _("Impression")
+    LIKE = "like", _("Like")
+    UNLIKE = "unlike", _("Unlike")
+    COMMENT = "comment", _("Comment")
+    SHARE = "share", _("Share")
+    HIDE = "hide", _("Hide from feed")
+    REPORT = "report", _("Report")
+    LINK_CLICK = "link_click", _("Link click")
+
+
+class Platform(models.TextChoices):
+    """Where the viewer was: the web on a desktop, the web on a phone, or the API."""
+
+    WEB = "web", _("Web")
+    MOBILE_WEB = "mobile_web", _("Mobile web")
+    API = "api", _("API")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a person when logged in, else a privacy-preserving visitor key."""
+
+    user_id: int | None
+    key: str
+    platform: str
+
+    @property
+    def known(self) -> bool:
+        return bool(self.key)
+
+
+NOBODY_IN_PARTICULAR = Viewer(user_id=None, key="", platform=Platform.WEB)
+
+
+def _visitor_key(raw: str) -> str:
+    # Only a keyed hash is stored, never the cookie or address it came from.
+    digest = hmac.new(settings.SECRET_KEY.encode(), raw.encode(), hashlib.sha256).hexdigest()
+    return f"v{digest[:32]}"
+
+
+def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
+    """The viewer behind a request: the user, or the anonymous visitor's cookie or address."""
+    user = getattr(request, "user", None)
+    agent = str(request.META.get("HTTP_USER_AGENT", ""))
+    if api:
+        platform = Platform.API
+    else:
+        platform = Platform.MOBILE_WEB if _MOBILE.search(agent) else Platform.WEB
+    if user is not None and user.is_authenticated:
+        return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
+    visitor = request.COOKIES.get(VISITOR_COOKIE) or getattr(request, "_communa_visitor", "")
+    if not visitor:
+        visitor = f"{client_ip(request)}|{agent}"
+    return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform)
+
+
+def viewer_for_user(user: Any, platform: str = Platform.WEB) -> Viewer:
+    """The viewer of an action taken by a logged-in person outside a request (demo, tests)."""
+    return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
+
+
+class VisitorCookieMiddleware:
+    """Give anonymous web visitors a random id, so reach counts each of them once."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        new_id = ""
+        if VISITOR_COOKIE not in request.COOKIES and not request.path.startswith("/api/"):
+            new_id = secrets.token_urlsafe(18)
+            request._communa_visitor = new_id  # type: ignore[attr-defined]
+        response: HttpResponse = self.get_response(request)
+        if new_id:
+            response.set_cookie(
+                VISITOR_COOKIE,
+                new_id,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
+
+
+class EventRecorder:
+    """The socket analytics plugs its store into; without it, events are not kept."""
+
+    def record_impressions(self, viewer: Viewer, posts: Sequence[Any]) -> None:
+        """A page showed these posts to the viewer (count impressions and first views)."""
+
+    def record_event(
+        self,
+        kind: str,
+        *,
+        viewer: Viewer,
+        post: Any = None,
+        comment: Any = None,
+        community_id: int | None = None,
+    ) -> None:
+        """Append one interaction event (like, unlike, comment, share, hide, report, click)."""
+
+
+def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
+    """A page showed these posts to the viewer: a fixed number of queries whatever their count."""
+    answer(EventRecorder).record_impressions(viewer, posts)
+
+
+def record_event(
+    kind: str,
+    *,
+    viewer: Viewer,
+    post: Any = None,
+    comment: Any = None,
+    community_id: int | None = None,
+) -> None:
+    """Append one interaction event (like, unlike, comment, share, hide, report, link click)."""
+    answer(EventRecorder).record_event(
+        kind, viewer=viewer, post=post, comment=comment, community_id=community_id
+    )
