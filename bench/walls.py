@@ -33,9 +33,12 @@ from django.utils import timezone  # noqa: E402
 from communa.accounts.models import User  # noqa: E402
 from communa.analytics.ingest import Viewer, record_impressions  # noqa: E402
 from communa.communities.actions import create_community  # noqa: E402
-from communa.communities.models import Community, Membership  # noqa: E402
+from communa.communities.models import (  # noqa: E402
+    Community,
+    Membership,
+    Rubric,
+)
 from communa.moderation.filters import detect_language  # noqa: E402
-from communa.planner.models import Rubric  # noqa: E402
 from communa.walls.actions.comments import add_comment  # noqa: E402
 from communa.walls.actions.interactions import like_post  # noqa: E402
 from communa.walls.models import Post, PostStatus  # noqa: E402

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from communa.communities.models import Role
+from communa.communities.models import DefaultRubric, Role, Rubric
+from communa.communities.rubrics import rubrics_of
 from communa.core.models import AuditEntry
-from communa.planner.models import DefaultRubric, Rubric
-from communa.planner.selectors import rubrics_of
 from tests.communities.test_api_support import add_member, api_as, make_community, person
 from tests.conftest import error_of
 

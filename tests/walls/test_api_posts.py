@@ -8,8 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from communa.analytics.models import Event, EventKind, Platform, PostViewer
-from communa.communities.models import Kind, Privacy, Role, WallMode
-from communa.planner.models import Rubric
+from communa.communities.models import Kind, Privacy, Role, Rubric, WallMode
 from communa.walls.actions.posts import suggest_post
 from communa.walls.models import Post, PostStatus
 from tests.communities.test_api_support import add_member, api_as, make_community, person

@@ -16,10 +16,9 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from communa.analytics.models import Event, EventKind, Platform, PostViewer
-from communa.communities.models import Community
+from communa.communities.models import Community, DefaultRubric, Tone
 from communa.core.demo import DemoContext, load_demo_data
 from communa.moderation.models import Report, ReportStatus
-from communa.planner.models import DefaultRubric, Tone
 from communa.walls.models import (
     Comment,
     CommentStatus,

@@ -32,9 +32,9 @@ from communa.accounts.validation import (
 from communa.core import ratelimit
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from communa.core.gate import text_gate
 from communa.core.limits import limit_write
 from communa.core.uploads import check_image
-from communa.moderation.screening import screen_profile
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret
 
@@ -81,7 +81,9 @@ def register_user(
     profile = clean_profile({"display_name": display_name, "language": language}, errors)
     check_password(password, errors, user=User(username=username, email=email, **profile))
     errors.raise_if_any()
-    screen_profile({"username": username, "display_name": profile.get("display_name", "")})
+    text_gate().screen_profile(
+        {"username": username, "display_name": profile.get("display_name", "")}
+    )
     limit_write("signup", ip=ip)
     user = User(username=username, email=email, **profile)
     user.set_password(password)
@@ -118,7 +120,9 @@ def update_profile(*, actor: User, user: User, changes: dict[str, Any]) -> User:
     errors = FieldErrors()
     cleaned = clean_profile(changes, errors)
     errors.raise_if_any()
-    screen_profile({name: cleaned[name] for name in ("display_name", "city") if name in cleaned})
+    text_gate().screen_profile(
+        {name: cleaned[name] for name in ("display_name", "city") if name in cleaned}
+    )
     with transaction.atomic():
         for name, value in cleaned.items():
             setattr(user, name, value)

@@ -39,13 +39,13 @@ from communa.communities.models import (
     WikiPage,
 )
 from communa.communities.permissions import Action, Relation, Standing, require, standing_of
+from communa.communities.rubrics import add_default_rubrics
 from communa.communities.validation import AVATAR_RULE, COVER_RULE, clean_community
 from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.limits import limit_write
 from communa.core.uploads import check_image
-from communa.planner.actions import add_default_rubrics
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 TEAM_ROLES = (Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST)

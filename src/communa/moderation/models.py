@@ -5,16 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ReportReason(models.TextChoices):
-    """Why a member reports a post or comment."""
-
-    SPAM = "spam", _("Spam or advertising")
-    ABUSE = "abuse", _("Insults or harassment")
-    OBSCENE = "obscene", _("Obscene language")
-    VIOLENCE = "violence", _("Violence or hatred")
-    MISINFORMATION = "misinformation", _("False information")
-    OTHER = "other", _("Something else")
+from communa.core.gate import ReportReason
 
 
 class ReportStatus(models.TextChoices):

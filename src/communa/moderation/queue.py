@@ -31,9 +31,12 @@ from communa.communities.models import Community, JoinRequest, RequestStatus
 from communa.communities.permissions import Action, require
 from communa.core.audit import record_audit
 from communa.core.errors import DomainError, NotFound, ValidationFailed
+from communa.core.gate import moderated_content
 from communa.moderation.filter_models import HeldItem, HeldStatus
 from communa.moderation.filters import CATEGORIES
+from communa.moderation.held import approve_held, reject_held
 from communa.moderation.models import Report, ReportReason, ReportStatus
+from communa.moderation.playbooks import offence_for_upheld_report
 from communa.moderation.screening import CATEGORY_LABELS, held_note
 
 
@@ -152,19 +155,16 @@ def _parts(community: Community, kinds: Iterable[ItemKind], reason: str) -> list
                 ).values_list(*columns),
             )
         )
-    if ItemKind.SUGGESTION in kinds and not reason:
-        from communa.walls.models import Post, PostStatus
-
+    suggestions = moderated_content().waiting_suggestions(community)
+    if ItemKind.SUGGESTION in kinds and not reason and suggestions is not None:
         parts.append(
             (
                 ItemKind.SUGGESTION,
-                Post.objects.filter(community=community, status=PostStatus.SUGGESTED)
-                .annotate(
+                suggestions.annotate(
                     item_kind=Value(ItemKind.SUGGESTION.value, output_field=CharField()),
                     item_reason=Value("", output_field=CharField()),
                     item_author=F("suggested_by_id"),
-                )
-                .values_list(*columns),
+                ).values_list(*columns),
             )
         )
     if ItemKind.JOIN_REQUEST in kinds and not reason:
@@ -268,8 +268,6 @@ def _clean_kinds(kinds: Iterable[str] | None) -> list[ItemKind]:
 
 def _hydrate(items: list[QueueItem]) -> None:
     """Load the rows behind a page: one query per kind present, with their people."""
-    from communa.walls.models import Post
-
     by_kind: dict[ItemKind, list[int]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item.pk)
@@ -280,10 +278,8 @@ def _hydrate(items: list[QueueItem]) -> None:
         ):
             sources[(ItemKind.REPORT, report.pk)] = report
     if ItemKind.SUGGESTION in by_kind:
-        for post in Post.objects.filter(pk__in=by_kind[ItemKind.SUGGESTION]).select_related(
-            "suggested_by"
-        ):
-            sources[(ItemKind.SUGGESTION, post.pk)] = post
+        for pk, post in moderated_content().suggestions(by_kind[ItemKind.SUGGESTION]).items():
+            sources[(ItemKind.SUGGESTION, pk)] = post
     if ItemKind.HELD in by_kind:
         for held in HeldItem.objects.filter(pk__in=by_kind[ItemKind.HELD]).select_related(
             "author", "post", "comment", "topic"
@@ -404,8 +400,6 @@ def _block_author(
 def _decide_held(
     actor: User, community: Community, item: HeldItem, decision: Decision, reason: str
 ) -> None:
-    from communa.moderation.held import approve_held, reject_held
-
     if decision == Decision.APPROVE:
         approve_held(actor=actor, community=community, item=item)
     else:
@@ -419,21 +413,13 @@ def _decide_held(
 
 
 def _decide_suggestion(actor: User, post: Any, decision: Decision, reason: str) -> None:
-    from communa.walls.actions.posts import delete_post, publish_suggestion, reject_suggestion
-
-    if decision == Decision.APPROVE:
-        publish_suggestion(actor=actor, post=post)
-    elif decision == Decision.REJECT:
-        reject_suggestion(actor=actor, post=post, reason=reason)
-    else:
-        delete_post(actor=actor, post=post)
+    moderated_content().decide_suggestion(
+        actor=actor, suggestion=post, decision=decision.value, reason=reason
+    )
 
 
 def _decide_report(actor: User, community: Community, report: Report, decision: Decision) -> None:
     """Approve keeps the content (the report is dismissed); delete removes it (upheld)."""
-    from communa.moderation.playbooks import offence_for_upheld_report
-    from communa.walls.models import Post, PostStatus
-
     now = timezone.now()
     upheld = decision == Decision.DELETE
     with transaction.atomic():
@@ -446,12 +432,9 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
             raise DomainError(_("This item has already been handled."), code="conflict")
         if upheld:
             # Moderation removal: the content goes whatever the moderator's editing rights.
-            if report.post_id is not None:
-                Post.objects.filter(pk=report.post_id).exclude(status=PostStatus.DELETED).update(
-                    status=PostStatus.DELETED, pinned=False, deleted_at=now, deleted_by=actor
-                )
-            elif report.comment_id is not None:
-                _remove_comment(report.comment_id, actor, now)
+            moderated_content().remove_reported(
+                actor=actor, post_id=report.post_id, comment_id=report.comment_id
+            )
             offence_for_upheld_report(community=community, report=report, moderator=actor)
             # Other open reports of the same content are settled with it.
             Report.objects.filter(
@@ -466,19 +449,6 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
             target=report,
             after={"reason": report.reason},
         )
-
-
-def _remove_comment(comment_id: int, actor: User, now: datetime) -> None:
-    from communa.walls.actions.comments import uncount_comment
-    from communa.walls.models import Comment, CommentStatus
-
-    comment = Comment.objects.filter(pk=comment_id, status=CommentStatus.VISIBLE).first()
-    if comment is None:
-        return
-    Comment.objects.filter(pk=comment.pk).update(
-        status=CommentStatus.DELETED, deleted_at=now, deleted_by=actor
-    )
-    uncount_comment(comment)
 
 
 @dataclass
@@ -543,8 +513,6 @@ class ModerationStats:
 def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> ModerationStats:
     """R5.3/issue 5 point 7: the team's moderation figures over the last `days` days."""
     require(actor, Action.MODERATE, community)
-    from communa.walls.models import Post, PostStatus
-
     if not 1 <= days <= 366:
         raise ValidationFailed(fields={"days": [_("Use a number of days from 1 to 366.")]})
     since = timezone.now() - timedelta(days=days)
@@ -560,13 +528,9 @@ def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> Mod
     )
     for report in reports:
         person(report.handled_by).reports += 1  # type: ignore[arg-type]
-    reviewed = list(
-        Post.objects.filter(community=community, reviewed_at__gte=since, suggested_by__isnull=False)
-        .exclude(reviewed_by=None)
-        .select_related("reviewed_by")
-    )
-    for post in reviewed:
-        person(post.reviewed_by).suggestions += 1  # type: ignore[arg-type]
+    reviewed = moderated_content().reviewed_suggestions(community, since)
+    for reviewer, _published in reviewed:
+        person(reviewer).suggestions += 1
     requests = JoinRequest.objects.filter(community=community, decided_at__gte=since).exclude(
         decided_by=None
     )
@@ -587,7 +551,7 @@ def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> Mod
     hours = sorted(
         (r.handled_at - r.created_at).total_seconds() / 3600 for r in reports if r.handled_at
     )
-    published = sum(1 for p in reviewed if p.status == PostStatus.PUBLISHED)
+    published = sum(1 for _reviewer, was_published in reviewed if was_published)
     waiting = sum(query.count() for _kind, query in _parts(community, list(ItemKind), ""))
     return ModerationStats(
         since=since,

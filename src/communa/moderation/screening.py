@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communa.core import gate
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
 from communa.moderation.filter_models import FilterSettings, HeldItem, HeldStatus, Outcome
@@ -83,7 +84,7 @@ def reason_of(category: str, detail: str = "") -> str:
 
 
 @dataclass(frozen=True)
-class Screened:
+class Screened(gate.Screened):
     """What the checks decided for one submission."""
 
     outcome: str
@@ -118,17 +119,11 @@ class AuthorHistory:
 
     def _recent(self) -> list[tuple[str, Any]]:
         if self._rows is None:
-            from communa.walls.models import Comment, Post, Topic
-
-            since = self.now - self.span
-            parts = [
-                model.objects.filter(author=self.author, created_at__gte=since).values_list(
-                    "body", "created_at"
+            self._rows = list(
+                gate.moderated_content().recent_texts(
+                    self.author, self.now - self.span, self.SAMPLE
                 )
-                for model in (Post, Comment, Topic)
-            ]
-            union = parts[0].union(*parts[1:], all=True).order_by("-created_at")
-            self._rows = list(union[: self.SAMPLE])
+            )
         return self._rows
 
     def recent_texts(self, within: timedelta) -> Sequence[str]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from communa.planner.models import Rubric
+from communa.communities.models import Rubric
 
 
 @admin.register(Rubric)

@@ -10,12 +10,12 @@ from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
 from communa.api.auth import VisitorRequest, anyone
+from communa.communities import rubrics as actions
+from communa.communities.models import Rubric
 from communa.communities.permissions import Action
+from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
-from communa.planner import actions
-from communa.planner.models import Rubric
-from communa.planner.selectors import rubrics_of
 
 router = Router(tags=["planner"])
 

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communa.communities import rubrics as actions
+from communa.communities.models import Rubric, Tone
 from communa.communities.permissions import Action
+from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.errors import DomainError
 from communa.core.web import answers_refusals, show_error_on_form
-from communa.planner import actions
-from communa.planner.models import Rubric, Tone
-from communa.planner.selectors import rubrics_of
 
 
 class RubricForm(forms.Form):

@@ -32,9 +32,8 @@ from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
 from communa.core.events import record_impressions, viewer_of
+from communa.core.gate import text_gate
 from communa.core.http import client_ip
-from communa.moderation.models import Report
-from communa.moderation.screening import held_reasons
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
@@ -356,7 +355,7 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
         "status": post.status,
         "review_reason": post.review_reason if reviewed else None,
         "language": post.language,
-        "held_reasons": held_reasons(post) if post.status == PostStatus.HELD else None,
+        "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else None,
         "pinned": post.pinned,
         "counts": {
             "views": post.impression_count,
@@ -394,7 +393,7 @@ def comment_out(comment: Comment, *, community: Community | None) -> dict[str, A
         "status": comment.status,
         "language": comment.language,
         "held_reasons": (
-            held_reasons(comment)
+            text_gate().held_state(comment)[1]
             if comment.status in (CommentStatus.HELD, CommentStatus.REJECTED)
             else None
         ),
@@ -418,7 +417,7 @@ def revision_out(revision: PostRevision) -> dict[str, Any]:
     }
 
 
-def report_out(report: Report) -> dict[str, Any]:
+def report_out(report: Any) -> dict[str, Any]:
     return {
         "id": report.pk,
         "reason": report.reason,

@@ -18,8 +18,8 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
 from communa.core.events import viewer_of
+from communa.core.gate import text_gate
 from communa.core.http import client_ip
-from communa.moderation.screening import held_state
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.models import (
@@ -194,7 +194,7 @@ def person_out(user: Any) -> dict[str, Any] | None:
 
 
 def topic_out(topic: Topic) -> dict[str, Any]:
-    state, reasons = held_state(topic) if topic.held else ("", [])
+    state, reasons = text_gate().held_state(topic) if topic.held else ("", [])
     return {
         "id": topic.pk,
         "community": topic.community.slug,

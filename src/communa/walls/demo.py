@@ -20,11 +20,19 @@ from zoneinfo import ZoneInfo
 from communa.accounts.models import User
 from communa.analytics.models import Event, EventKind, Platform, PostViewer
 from communa.communities.demo import BRAND_SLUG, EVENT_SLUG, PAGE_SLUG, SHOP_URL
-from communa.communities.models import Block, Community, Membership, Privacy, Role
+from communa.communities.models import (
+    Block,
+    Community,
+    DefaultRubric,
+    Membership,
+    Privacy,
+    Role,
+    Rubric,
+    Tone,
+)
 from communa.core.conf import int_setting
 from communa.core.demo import DemoContext
 from communa.moderation.models import Report, ReportReason
-from communa.planner.models import DefaultRubric, Rubric, Tone
 from communa.walls.formatting import clean_blocks, render_blocks, render_markdown
 from communa.walls.models import (
     Comment,

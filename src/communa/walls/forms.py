@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communa.communities.models import Rubric, Tone
 from communa.core.forms import MultipleFileField
-from communa.moderation.models import ReportReason
-from communa.planner.models import Rubric, Tone
+from communa.core.gate import ReportReason
 from communa.walls.models import Signature
 
 IMAGE_GUIDANCE = _("Up to 10 images. Recommended post image: 510×510 px.")

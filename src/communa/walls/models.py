@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communa.planner.models import Tone
+from communa.communities.models import Tone
 
 
 def media_path(instance: models.Model, filename: str) -> str:
@@ -73,7 +73,7 @@ class Post(models.Model):
     link_url = models.URLField(_("link"), max_length=1000, blank=True)
     link_title = models.CharField(_("link title"), max_length=200, blank=True)
     rubric = models.ForeignKey(
-        "planner.Rubric", on_delete=models.RESTRICT, null=True, blank=True, related_name="posts"
+        "communities.Rubric", on_delete=models.RESTRICT, null=True, blank=True, related_name="posts"
     )
     tone = models.CharField(_("tone"), max_length=12, choices=Tone.choices, blank=True)
     promotional = models.BooleanField(_("promotional"), default=False)

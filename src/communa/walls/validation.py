@@ -10,10 +10,10 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from communa.accounts.validation import FieldErrors
+from communa.communities.models import Rubric, Tone
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
 from communa.core.uploads import CheckedDocument, CheckedImage, check_document, check_image
-from communa.planner.models import Rubric, Tone
 from communa.walls.formatting import clean_blocks
 from communa.walls.models import PostKind, Signature
 

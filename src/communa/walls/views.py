@@ -35,15 +35,15 @@ from communa.communities.permissions import (
     require,
     standing_of,
 )
+from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused
 from communa.core.events import record_impressions, viewer_of
+from communa.core.gate import text_gate
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
-from communa.moderation.screening import held_reasons
-from communa.planner.selectors import rubrics_of
 from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post
 from communa.walls.actions import comments as comment_actions
@@ -242,7 +242,7 @@ def _held(request: HttpRequest, post: Post) -> HttpResponse:
     messages.warning(
         request,
         _("Your post waits for a moderator: %(reasons)s")
-        % {"reasons": " ".join(held_reasons(post))},
+        % {"reasons": " ".join(text_gate().held_state(post)[1])},
     )
     return redirect("walls:post", post.pk)
 
@@ -583,7 +583,7 @@ def _post_page(
         "more_comments_url": _next_url(request, page.next_cursor) if page else None,
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
-        "held_reasons": held_reasons(post) if post.status == PostStatus.HELD else [],
+        "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else [],
         **rights,
     }
     return render(request, "walls/post.html", context, status=status)
@@ -895,7 +895,7 @@ def add_comment(request: AuthedRequest, post_id: int) -> HttpResponse:
         messages.warning(
             request,
             _("Your comment waits for a moderator: %(reasons)s")
-            % {"reasons": " ".join(held_reasons(comment))},
+            % {"reasons": " ".join(text_gate().held_state(comment)[1])},
         )
     return HttpResponseRedirect(f"{_post_url(post)}#comment-{comment.pk}")
 

@@ -25,10 +25,9 @@ from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import PermissionRefused, ValidationFailed
 from communa.core.events import Viewer
+from communa.core.gate import Screened, member_gate, text_gate
 from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, check_document, check_image, make_thumbnail
-from communa.moderation.playbooks import require_not_muted
-from communa.moderation.screening import Screened, held_state, hold, rehold, screen, withdraw
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.comments import add_comment
 from communa.walls.formatting import render_markdown
@@ -116,7 +115,7 @@ def _screen_topic(
     history: bool = True,
 ) -> Screened:
     """R5.1: the automatic checks on a topic's title and text (the team is not checked)."""
-    return screen(
+    return text_gate().screen(
         author=actor,
         community=community,
         texts={"title": title, "body": body},
@@ -132,7 +131,7 @@ def start_topic(
     """Open a discussion on the community's board; its title says what it is about."""
     standing = require(actor, Action.VIEW_WALL, community)
     require(actor, Action.START_TOPIC, community, standing=standing)
-    require_not_muted(actor, community)
+    member_gate().require_not_muted(actor, community)
     clean_title, clean_body = _clean_topic(title, body)
     screened = _screen_topic(actor, community, standing, clean_title, clean_body)
     clean_title, clean_body = screened.texts["title"], screened.texts["body"]
@@ -151,7 +150,7 @@ def start_topic(
             language=screened.language,
         )
         if screened.holds:
-            hold(community=community, author=actor, target=topic, screened=screened)
+            text_gate().hold(community=community, author=actor, target=topic, screened=screened)
         return topic
 
 
@@ -168,7 +167,7 @@ def edit_topic(
     own = _signed_in(actor) and topic.author_id == actor.pk
     if not (own or team):
         raise PermissionRefused(_("Only the author or the moderators may edit this discussion."))
-    if topic.held and held_state(topic)[0] == "rejected":
+    if topic.held and text_gate().held_state(topic)[0] == "rejected":
         raise PermissionRefused(_("A moderator rejected this discussion; it can no longer change."))
     clean_title, clean_body = _clean_topic(
         topic.title if title is None else title, topic.body if body is None else body
@@ -185,7 +184,9 @@ def edit_topic(
         fields = ["title", "body", "body_html", "language"]
         if topic.held or screened.holds:
             # Edit and resubmit (R5.2): released when the checks pass, held again if not.
-            rehold(target=topic, screened=screened, community=topic.community, author=actor)
+            text_gate().rehold(
+                target=topic, screened=screened, community=topic.community, author=actor
+            )
             topic.held = screened.holds
             fields.append("held")
         topic.save(update_fields=fields)
@@ -261,7 +262,7 @@ def delete_topic(*, actor: User, topic: Topic) -> None:
         deleted = Topic.objects.filter(pk=topic.pk, deleted_at__isnull=True).update(deleted_at=now)
         topic.deleted_at = now
         if deleted and topic.held:
-            withdraw(topic)
+            text_gate().withdraw(topic)
         if deleted and not own:
             record_audit(
                 actor=actor,

@@ -14,9 +14,8 @@ from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
-from communa.moderation.playbooks import offence_for_deleted_comment, require_not_muted
-from communa.moderation.screening import hold, rehold, screen, withdraw
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -25,6 +24,7 @@ from communa.walls.access import (
 )
 from communa.walls.formatting import render_markdown
 from communa.walls.models import Comment, CommentStatus, Post, Signature, Topic
+from communa.walls.states import move_comment, new_comment_status
 from communa.walls.validation import clean_comment_body
 
 
@@ -62,7 +62,7 @@ def add_comment(
     if (post is None) == (topic is None):
         raise ValueError("comment on exactly one post or topic")
     community, team = _may_comment_on(actor, post, topic)
-    require_not_muted(actor, community)
+    member_gate().require_not_muted(actor, community)
     text = clean_comment_body(body)
     if signed_as not in Signature.values:
         raise ValidationFailed(
@@ -80,7 +80,7 @@ def add_comment(
         # One level of nesting: a reply to a reply joins the top comment's thread.
         if parent.parent_id is not None:
             parent = parent.parent
-    screened = screen(
+    screened = text_gate().screen(
         author=actor, community=community, texts={"body": text}, primary="body", exempt=team
     )
     text = screened.texts["body"]
@@ -97,11 +97,11 @@ def add_comment(
             body_html=render_markdown(text),
             created_at=now,
             language=screened.language,
-            status=CommentStatus.HELD if screened.holds else CommentStatus.VISIBLE,
+            status=new_comment_status(held=screened.holds),
         )
         if screened.holds:
             # Counted and announced when a moderator approves it (`count_comment`).
-            hold(community=community, author=actor, target=comment, screened=screened)
+            text_gate().hold(community=community, author=actor, target=comment, screened=screened)
         else:
             count_comment(comment, viewer=viewer or viewer_for_user(actor), now=now)
     return comment
@@ -141,7 +141,7 @@ def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
     thread = thread_of(comment)
     community = _community_of(thread)
     team = community is not None and can(actor, Action.MANAGE_POSTS, community)
-    screened = screen(
+    screened = text_gate().screen(
         author=actor,
         community=community,
         texts={"body": text},
@@ -160,14 +160,14 @@ def edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
         was_held = comment.status == CommentStatus.HELD
         if community is not None and (was_held or screened.holds):
             # Edit and resubmit (R5.2): released when the checks pass, held again if not.
-            rehold(target=comment, screened=screened, community=community, author=actor)
+            text_gate().rehold(target=comment, screened=screened, community=community, author=actor)
             if was_held and not screened.holds:
-                comment.status = CommentStatus.VISIBLE
+                move_comment(comment, CommentStatus.VISIBLE, since=CommentStatus.HELD)
                 count_comment(comment, viewer=viewer_for_user(actor), now=now)
-            elif not was_held:
-                comment.status = CommentStatus.HELD
+            elif not was_held and move_comment(
+                comment, CommentStatus.HELD, since=CommentStatus.VISIBLE
+            ):
                 uncount_comment(comment)
-            fields.append("status")
         comment.save(update_fields=fields)
     return comment
 
@@ -183,17 +183,11 @@ def delete_comment(*, actor: User, comment: Comment) -> None:
     if not (own or moderator or profile_owner):
         raise PermissionRefused(_("You can delete only your own comments."))
     with transaction.atomic():
-        updated = Comment.objects.filter(pk=comment.pk, status=CommentStatus.VISIBLE).update(
-            status=CommentStatus.DELETED, deleted_at=timezone.now(), deleted_by=actor
-        )
-        if not updated:
-            if Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
-                status=CommentStatus.DELETED, deleted_at=timezone.now(), deleted_by=actor
-            ):
+        if not move_comment(comment, CommentStatus.DELETED, since=CommentStatus.VISIBLE, by=actor):
+            if move_comment(comment, CommentStatus.DELETED, since=CommentStatus.HELD, by=actor):
                 # A held comment was never counted; its author took it back.
-                withdraw(comment)
+                text_gate().withdraw(comment)
             return
-        comment.status = CommentStatus.DELETED
         uncount_comment(comment)
         if not own:
             record_audit(
@@ -203,4 +197,4 @@ def delete_comment(*, actor: User, comment: Comment) -> None:
                 target=comment,
                 before={"body": comment.body},
             )
-            offence_for_deleted_comment(community=community, comment=comment, moderator=actor)
+            member_gate().content_removed(community=community, content=comment, moderator=actor)

@@ -6,6 +6,8 @@ so two concurrent likes by different people add two and a repeated like adds not
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -14,9 +16,8 @@ from communa.accounts.models import User
 from communa.communities.permissions import Action
 from communa.core.errors import Conflict, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.gate import report_desk
 from communa.core.limits import limit_write
-from communa.moderation.actions import file_report
-from communa.moderation.models import Report
 from communa.walls.access import require_comment_visible, require_on_post, require_post_visible
 from communa.walls.models import Comment, HiddenPost, Like, Post
 
@@ -127,12 +128,12 @@ def report_post(
     text: str = "",
     viewer: Viewer | None = None,
     ip: str | None = None,
-) -> Report:
+) -> Any:
     """Report a post to the community's moderators with a reason."""
     require_on_post(actor, Action.INTERACT, post)
     limit_write("report", actor=actor, ip=ip)
     with transaction.atomic():
-        report = file_report(
+        report = report_desk().file_report(
             reporter=actor, community_id=post.community_id, post=post, reason=reason, text=text
         )
         Post.objects.filter(pk=post.pk).update(report_count=F("report_count") + 1)
@@ -148,12 +149,12 @@ def report_comment(
     text: str = "",
     viewer: Viewer | None = None,
     ip: str | None = None,
-) -> Report:
+) -> Any:
     """Report a comment to the community's moderators with a reason."""
     _require_comment_interaction(actor, comment)
     limit_write("report", actor=actor, ip=ip)
     with transaction.atomic():
-        report = file_report(
+        report = report_desk().file_report(
             reporter=actor,
             community_id=_community_id(comment),
             comment=comment,

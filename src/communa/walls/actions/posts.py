@@ -21,10 +21,9 @@ from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.gate import Screened, member_gate, text_gate
 from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, make_thumbnail
-from communa.moderation.playbooks import require_not_muted
-from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
 from communa.walls.access import may_manage_post, require_on_post, require_post_visible
 from communa.walls.formatting import render_blocks, render_markdown
 from communa.walls.models import (
@@ -37,6 +36,7 @@ from communa.walls.models import (
     Share,
     Signature,
 )
+from communa.walls.states import move_post, new_post_status
 from communa.walls.validation import (
     Attachment,
     PostContent,
@@ -79,7 +79,7 @@ def screen_post(
     history: bool = True,
 ) -> Screened:
     """R5.1: run the automatic checks on a post's texts and put the masked words back."""
-    screened = screen(
+    screened = text_gate().screen(
         author=actor,
         community=community,
         texts=_post_texts(content),
@@ -149,9 +149,9 @@ def _new_post(
     labels = data if team else {"signed_as": Signature.AUTHOR}
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
     screened = screen_post(actor=actor, community=community, content=content, team=team)
-    held = screened.holds and status == PostStatus.PUBLISHED
-    if held:
-        status = PostStatus.HELD
+    suggested = status == PostStatus.SUGGESTED
+    held = screened.holds and not suggested
+    status = new_post_status(suggested=suggested, held=held)
     limit_write("post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -179,7 +179,7 @@ def _new_post(
         _render(post)
         post.save(update_fields=["body_html"])
         if held:
-            hold(community=community, author=actor, target=post, screened=screened)
+            text_gate().hold(community=community, author=actor, target=post, screened=screened)
         if team and signed_as == Signature.COMMUNITY:
             record_audit(actor=actor, community=community, action="post.publish", target=post)
     return post
@@ -197,7 +197,7 @@ def create_post(
 ) -> Post:
     """Publish a post on a community wall as the wall mode allows (R1.3, R4.1)."""
     standing = require(actor, Action.POST, community)
-    require_not_muted(actor, community)
+    member_gate().require_not_muted(actor, community)
     team = can(actor, Action.MANAGE_POSTS, community, standing=standing)
     return _new_post(
         actor=actor,
@@ -224,7 +224,7 @@ def suggest_post(
 ) -> Post:
     """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
     require(actor, Action.SUGGEST_POST, community)
-    require_not_muted(actor, community)
+    member_gate().require_not_muted(actor, community)
     return _new_post(
         actor=actor,
         community=community,
@@ -302,15 +302,14 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
         post.language, post.flags = screened.language, list(screened.found)
         if post.status == PostStatus.HELD and post.community is not None:
             # Edit and resubmit (R5.2): released when the checks pass, held again if not.
-            rehold(target=post, screened=screened, community=post.community, author=actor)
+            text_gate().rehold(
+                target=post, screened=screened, community=post.community, author=actor
+            )
             if not screened.holds:
-                post.status, post.published_at = PostStatus.PUBLISHED, timezone.now()
-                fields += ["status", "published_at"]
+                move_post(post, PostStatus.PUBLISHED, since=PostStatus.HELD)
         elif screened.holds and post.community is not None:
-            post.status, post.published_at = PostStatus.HELD, None
-            post.pinned = False
-            fields += ["status", "published_at", "pinned"]
-            hold(community=post.community, author=actor, target=post, screened=screened)
+            move_post(post, PostStatus.HELD, since=PostStatus.PUBLISHED)
+            text_gate().hold(community=post.community, author=actor, target=post, screened=screened)
         if team and post.community is not None:
             rubric, tone, promotional, signed_as = clean_labels(
                 data, community=post.community, current=post
@@ -344,14 +343,9 @@ def delete_post(*, actor: User, post: Post) -> None:
         )
     with transaction.atomic():
         post = _locked(post)
-        if post.status == PostStatus.DELETED:
+        if not move_post(post, PostStatus.DELETED, by=actor):
             return
-        post.status = PostStatus.DELETED
-        post.pinned = False
-        post.deleted_at = timezone.now()
-        post.deleted_by = actor
-        post.save(update_fields=["status", "pinned", "deleted_at", "deleted_by"])
-        withdraw(post)
+        text_gate().withdraw(post)
         if post.author_id != actor.pk or post.signed_as == Signature.COMMUNITY:
             record_audit(actor=actor, community=post.community, action="post.delete", target=post)
 
@@ -403,9 +397,13 @@ def publish_suggestion(*, actor: User, post: Post, data: dict[str, Any] | None =
         now = timezone.now()
         post.rubric, post.tone, post.promotional = rubric, tone, promotional
         post.signed_as = Signature.COMMUNITY
-        post.status = PostStatus.PUBLISHED
-        post.published_at = now
-        post.reviewed_by, post.reviewed_at = actor, now
+        move_post(
+            post,
+            PostStatus.PUBLISHED,
+            since=PostStatus.SUGGESTED,
+            now=now,
+            extra={"reviewed_by": actor, "reviewed_at": now},
+        )
         post.save()
         record_audit(actor=actor, community=community, action="suggestion.publish", target=post)
     return post
@@ -426,10 +424,12 @@ def reject_suggestion(*, actor: User, post: Post, reason: str) -> Post:
         post = _locked(post)
         if post.status != PostStatus.SUGGESTED:
             raise Conflict(_("Someone else has already reviewed this post."))
-        post.status = PostStatus.REJECTED
-        post.review_reason = reason
-        post.reviewed_by, post.reviewed_at = actor, timezone.now()
-        post.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        move_post(
+            post,
+            PostStatus.REJECTED,
+            since=PostStatus.SUGGESTED,
+            extra={"review_reason": reason, "reviewed_by": actor, "reviewed_at": timezone.now()},
+        )
         record_audit(
             actor=actor,
             community=community,
@@ -469,7 +469,7 @@ def share_post(
         labels = {"signed_as": Signature.COMMUNITY if team else Signature.AUTHOR}
         rubric, tone, _promo, signed_as = clean_labels(labels, community=to_community)
     team = to_community is not None and can(actor, Action.MANAGE_POSTS, to_community)
-    screened = screen(
+    screened = text_gate().screen(
         author=actor,
         community=to_community,
         texts={"comment": comment},
@@ -491,14 +491,14 @@ def share_post(
             rubric=rubric,
             tone=tone or "",
             shared_from=original,
-            status=PostStatus.HELD if held else PostStatus.PUBLISHED,
+            status=new_post_status(held=held),
             created_at=now,
             published_at=None if held else now,
             language=screened.language,
             flags=list(screened.found),
         )
         if held:
-            hold(community=to_community, author=actor, target=repost, screened=screened)
+            text_gate().hold(community=to_community, author=actor, target=repost, screened=screened)
         Share.objects.create(post=original, user=actor, to_community=to_community, repost=repost)
         Post.objects.filter(pk=original.pk).update(share_count=F("share_count") + 1)
         record_event(EventKind.SHARE, viewer=viewer or viewer_for_user(actor), post=original)

@@ -1,10 +1,25 @@
-"""Writes of the planner: rubrics."""
+"""Rubrics (R8.1): every community's content categories, with their actions and reads.
+
+The planner's pages and API manage them through these functions; walls labels posts with them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from communa.planner.models import DEFAULT_TONES, DefaultRubric, Rubric
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext as _
+
+from communa.accounts.validation import FieldErrors
+from communa.communities.models import DEFAULT_TONES, DefaultRubric, Rubric, Tone
+from communa.communities.permissions import Action, require
+from communa.core.audit import record_audit
+
+
+def rubrics_of(community: Any) -> QuerySet[Rubric]:
+    """The community's rubrics in menu order, archived ones left out."""
+    return Rubric.objects.filter(community=community, archived=False).order_by("position", "id")
 
 
 def add_default_rubrics(*, community: Any) -> list[Rubric]:
@@ -20,10 +35,6 @@ def add_default_rubrics(*, community: Any) -> list[Rubric]:
 
 
 def _clean_rubric(data: dict[str, Any], errors: Any) -> dict[str, Any]:
-    from django.utils.translation import gettext as _
-
-    from communa.planner.models import Tone
-
     cleaned: dict[str, Any] = {}
     if "name" in data:
         name = str(data["name"] or "").strip()
@@ -46,13 +57,6 @@ def _clean_rubric(data: dict[str, Any], errors: Any) -> dict[str, Any]:
 
 def create_rubric(*, actor: Any, community: Any, data: dict[str, Any]) -> Rubric:
     """Add a rubric of the community's own (R8.1); editors and above."""
-    from django.db import transaction
-    from django.db.models import Max
-
-    from communa.accounts.validation import FieldErrors
-    from communa.communities.permissions import Action, require
-    from communa.core.audit import record_audit
-
     require(actor, Action.MANAGE_POSTS, community)
     errors = FieldErrors()
     cleaned = _clean_rubric({"name": data.get("name", ""), **data}, errors)
@@ -68,12 +72,6 @@ def create_rubric(*, actor: Any, community: Any, data: dict[str, Any]) -> Rubric
 
 def update_rubric(*, actor: Any, rubric: Rubric, data: dict[str, Any]) -> Rubric:
     """Rename a rubric, change its default tone, or archive it (posts keep their rubric)."""
-    from django.db import transaction
-
-    from communa.accounts.validation import FieldErrors
-    from communa.communities.permissions import Action, require
-    from communa.core.audit import record_audit
-
     require(actor, Action.MANAGE_POSTS, rubric.community)
     errors = FieldErrors()
     cleaned = _clean_rubric(data, errors)
