@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, type checks, migrations check, the suite on SQLite and PostgreSQL"
-	@echo "make lint   - ruff, mypy and makemigrations --check only"
+	@echo "make lint   - ruff, mypy, the import layers, makemigrations --check, translations"
 	@echo "make messages - extract and compile translations"
 
 uv:
@@ -45,6 +45,7 @@ worker: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/communa manage makemigrations --check --dry-run
 	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/python -m communa.web.i18n_check --extract
 
