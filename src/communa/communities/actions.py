@@ -38,7 +38,14 @@ from communa.communities.models import (
     VerificationRequest,
     WikiPage,
 )
-from communa.communities.permissions import Action, Relation, Standing, require, standing_of
+from communa.communities.permissions import (
+    Action,
+    Relation,
+    Standing,
+    outranks,
+    require,
+    standing_of,
+)
 from communa.communities.rubrics import add_default_rubrics
 from communa.communities.validation import AVATAR_RULE, COVER_RULE, clean_community
 from communa.core.audit import record_audit
@@ -652,16 +659,6 @@ def cancel_invitation(*, actor: User, invitation: Invitation) -> None:
 
 # --- blocking -------------------------------------------------------------------------------
 
-RANK = {
-    Role.OWNER: 5,
-    Role.ADMIN: 4,
-    Role.EDITOR: 3,
-    Role.MODERATOR: 3,
-    Role.ANALYST: 2,
-    Role.MEMBER: 1,
-}
-
-
 def block_member(
     *, actor: User, community: Community, user: User, reason: str, ends_at: datetime | None = None
 ) -> Block:
@@ -678,7 +675,7 @@ def block_member(
     if user.pk == actor.pk:
         errors.add("user", _("You cannot block yourself."))
     target = Membership.objects.filter(community=community, user=user).first()
-    if target is not None and RANK[Role(target.role)] >= RANK[Role(standing.relation.value)]:
+    if target is not None and not outranks(standing, target.role):
         errors.add("user", _("You cannot block a team member of your rank or above."))
     errors.raise_if_any()
     return _apply_block(

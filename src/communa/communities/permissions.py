@@ -375,3 +375,22 @@ ROLE_OF_RELATION = {
     R.ANALYST: Role.ANALYST,
     R.MEMBER: Role.MEMBER,
 }
+
+
+# Who may act on whom among members (blocking): a higher rank only. Editors and moderators share
+# a rank, so neither blocks the other.
+RANK: dict[str, int] = {
+    Role.OWNER: 5,
+    Role.ADMIN: 4,
+    Role.EDITOR: 3,
+    Role.MODERATOR: 3,
+    Role.ANALYST: 2,
+    Role.MEMBER: 1,
+}
+
+
+def outranks(standing: Standing, role: str) -> bool:
+    """Whether the person of this standing ranks above a member of `role` in the community."""
+    if standing.membership is None:
+        return False
+    return RANK.get(str(standing.relation.value), 0) > RANK.get(str(role), 0)

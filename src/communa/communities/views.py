@@ -40,6 +40,7 @@ from communa.communities.permissions import (
     Standing,
     can,
     matrix_rows,
+    outranks,
 )
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound
@@ -382,13 +383,12 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     community, standing = _community(request, slug, Action.VIEW_CONTENT)
     page = selectors.members_page(community, cursor=cursor_of(request))
     may_block = _may(community, standing, Action.BLOCK_MEMBERS)
-    my_rank = actions.RANK.get(Role(standing.relation.value), 0) if standing.membership else 0
     rows = [
         {
             "membership": membership,
             "blockable": may_block
             and membership.user_id != request.user.pk
-            and actions.RANK[Role(membership.role)] < my_rank,
+            and outranks(standing, membership.role),
         }
         for membership in page.items
     ]

@@ -11,8 +11,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from communa.communities.permissions import Action, Standing, can, require, standing_of
-from communa.core.errors import NotFound, PermissionRefused
+from communa.communities.models import Community
+from communa.communities.permissions import (
+    MEMBERS,
+    TEAM,
+    Action,
+    Relation,
+    Standing,
+    allowed_in,
+    can,
+    require,
+    standing_of,
+)
+from communa.core.errors import DomainError, NotFound, PermissionRefused
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
 
 
@@ -108,3 +119,52 @@ def require_topic_visible(actor: Any, topic: Topic) -> Standing:
     if topic.held and not _author_or_moderator(actor, topic.author_id, topic.community, standing):
         raise NotFound
     return standing
+
+
+def refusal_of(actor: Any, action: Action, community: Community, standing: Standing) -> str | None:
+    """Why the actor may not do this here, or None when they may."""
+    try:
+        require(actor, action, community, standing=standing)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
+def rights_on_post(actor: Any, post: Post) -> dict[str, Any]:
+    """What this person may do with this post and its comments, and why not when it helps (the
+    post page shows or hides each control by these)."""
+    signed_in = _signed_in(actor)
+    published = post.status == PostStatus.PUBLISHED
+    if post.community is None:
+        return {
+            "may_interact": signed_in and published,
+            "may_comment": signed_in and published,
+            "comment_refusal": None,
+            "is_editor": False,
+            "team_ids": set(),
+            "may_delete_comments": signed_in and actor.pk == post.profile_id,
+            "team_comment": False,
+            "may_see_history": signed_in and actor.pk == post.author_id,
+        }
+    community = post.community
+    standing = standing_of(actor, community)
+    editor = can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    may_comment = published and can(actor, Action.COMMENT, community, standing=standing)
+    comment_refusal = None
+    if published and not may_comment and (signed_in or standing.relation in MEMBERS):
+        comment_refusal = refusal_of(actor, Action.COMMENT, community, standing)
+    elif published and not may_comment:
+        # Logged out: say why only when nobody may comment; otherwise a login link does.
+        everyone = allowed_in(Action.COMMENT, community)
+        if Relation.MEMBER not in everyone:
+            comment_refusal = refusal_of(actor, Action.COMMENT, community, standing)
+    return {
+        "may_interact": published and can(actor, Action.INTERACT, community, standing=standing),
+        "may_comment": may_comment,
+        "comment_refusal": comment_refusal,
+        "is_editor": editor,
+        "team_ids": {community.pk} if standing.relation in TEAM else set(),
+        "may_delete_comments": can(actor, Action.DELETE_COMMENTS, community, standing=standing),
+        "team_comment": editor,
+        "may_see_history": editor,
+    }

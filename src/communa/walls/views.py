@@ -25,15 +25,12 @@ from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
 from communa.communities.models import Community, Membership
 from communa.communities.permissions import (
-    MEMBERS,
     TEAM,
     Action,
     Relation,
     Standing,
     allowed_in,
     can,
-    require,
-    standing_of,
 )
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
@@ -45,7 +42,7 @@ from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 from communa.walls import forms, selectors
-from communa.walls.access import may_manage_post
+from communa.walls.access import may_manage_post, refusal_of, rights_on_post
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
@@ -64,15 +61,6 @@ def _htmx(request: HttpRequest) -> bool:
 
 def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
     return next_page_link(request, cursor, with_path=True)
-
-
-def _refusal(actor: Any, action: Action, community: Community, standing: Standing) -> str | None:
-    """Why the actor may not do this here, or None when they may."""
-    try:
-        require(actor, action, community, standing=standing)
-    except DomainError as exc:
-        return exc.message
-    return None
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -144,7 +132,7 @@ def _composer(request: HttpRequest, community: Community, standing: Standing) ->
         form = forms.PostForm(rubrics=list(rubrics_of(community)) if team else [], team=team)
     post_refusal = None
     if not (may_post or may_suggest) and _signed_in(request):
-        post_refusal = _refusal(actor, Action.POST, community, standing)
+        post_refusal = refusal_of(actor, Action.POST, community, standing)
     return {
         "form": form,
         "may_post": may_post,
@@ -160,7 +148,7 @@ def _composer(request: HttpRequest, community: Community, standing: Standing) ->
 def wall(request: HttpRequest, slug: str) -> HttpResponse:
     """The wall: the pinned post first, then the others newest first; the composer on top."""
     community, standing = community_for(request.user, slug)
-    refusal = _refusal(request.user, Action.VIEW_WALL, community, standing)
+    refusal = refusal_of(request.user, Action.VIEW_WALL, community, standing)
     if refusal is not None:
         if _htmx(request):
             return render(request, "walls/_wall_refused.html", {"message": refusal})
@@ -522,46 +510,6 @@ def reject_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpRe
 # --- one post --------------------------------------------------------------------------------
 
 
-def _post_rights(request: HttpRequest, post: Post) -> dict[str, Any]:
-    """What this person may do with this post and its comments, and why not when it helps."""
-    actor = request.user
-    signed_in = _signed_in(request)
-    published = post.status == PostStatus.PUBLISHED
-    if post.community is None:
-        return {
-            "may_interact": signed_in and published,
-            "may_comment": signed_in and published,
-            "comment_refusal": None,
-            "is_editor": False,
-            "team_ids": set(),
-            "may_delete_comments": signed_in and actor.pk == post.profile_id,
-            "team_comment": False,
-            "may_see_history": signed_in and actor.pk == post.author_id,
-        }
-    community = post.community
-    standing = standing_of(actor, community)
-    editor = can(actor, Action.MANAGE_POSTS, community, standing=standing)
-    may_comment = published and can(actor, Action.COMMENT, community, standing=standing)
-    comment_refusal = None
-    if published and not may_comment and (signed_in or standing.relation in MEMBERS):
-        comment_refusal = _refusal(actor, Action.COMMENT, community, standing)
-    elif published and not may_comment:
-        # Logged out: say why only when nobody may comment; otherwise a login link does.
-        everyone = allowed_in(Action.COMMENT, community)
-        if Relation.MEMBER not in everyone:
-            comment_refusal = _refusal(actor, Action.COMMENT, community, standing)
-    return {
-        "may_interact": published and can(actor, Action.INTERACT, community, standing=standing),
-        "may_comment": may_comment,
-        "comment_refusal": comment_refusal,
-        "is_editor": editor,
-        "team_ids": {community.pk} if standing.relation in TEAM else set(),
-        "may_delete_comments": can(actor, Action.DELETE_COMMENTS, community, standing=standing),
-        "team_comment": editor,
-        "may_see_history": editor,
-    }
-
-
 def _post_page(
     request: HttpRequest,
     post: Post,
@@ -569,7 +517,7 @@ def _post_page(
     comment_form: forms.CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rights = _post_rights(request, post)
+    rights = rights_on_post(request.user, post)
     page = None
     if post.status == PostStatus.PUBLISHED:
         page = selectors.comments_page(
