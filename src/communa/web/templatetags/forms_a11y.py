@@ -1,0 +1,39 @@
+"""Form pieces every page shares: unique ids per page and a widget tied to its descriptions.
+
+Django names a field's help `<auto_id>_helptext` and its errors `<auto_id>_error` in the widget's
+`aria-describedby`; `web/_field.html` renders elements with exactly those ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unique_id(context: template.Context, prefix: str) -> str:
+    """`prefix-1`, `prefix-2`, … : distinct ids when one page renders several forms."""
+    counters: dict[str, int] = context.render_context.setdefault("unique_ids", {})
+    counters[prefix] = counters.get(prefix, 0) + 1
+    return f"{prefix}-{counters[prefix]}"
+
+
+@register.simple_tag
+def widget(field: BoundField, *, invalid: bool = False, describedby: str = "") -> SafeString:
+    """The field's widget, also described by `describedby` (ids of texts outside the field).
+
+    `invalid` marks it as part of a form-wide error (a wrong username or password), which Django
+    keeps apart from the fields and so does not mark on them.
+    """
+    attrs: dict[str, Any] = {}
+    if invalid:
+        attrs["aria-invalid"] = "true"
+    ids = " ".join(part for part in (describedby, field.aria_describedby or "") if part)
+    if ids:
+        attrs["aria-describedby"] = ids
+    return field.as_widget(attrs=attrs)
