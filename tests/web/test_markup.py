@@ -114,3 +114,28 @@ def test_the_team_page_gives_the_role_and_handover_fields_their_own_ids():
     assert {"id_appoint_user", "id_handover_user"} <= set(markup.ids)
     labels = {ref for tag, attr, ref in markup.references if tag == "label" and attr == "for"}
     assert {"id_appoint_user", "id_handover_user"} <= labels
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "invalid_id"),
+    [
+        ("/c/bep-viet/moderation/checks/", {"max_links": "lots"}, "max_links"),
+        (
+            "/c/bep-viet/playbook/",
+            {"steps.0.offences": "x", "steps.0.action": "warn", "steps.0.window_days": "30"},
+            "steps.0.offences",
+        ),
+    ],
+)
+def test_the_checks_and_the_playbook_mark_a_refused_value_and_say_why(path, data, invalid_id):
+    build_world()
+
+    response = client_for("owner").post(path, data)
+
+    assert response.status_code == 400
+    markup = markup_of(response)
+    assert markup.problems() == []
+    assert any("data-error-summary" in attrs for tag, attrs in markup.tags)
+    field = next(attrs for tag, attrs in markup.tags if attrs.get("id") == invalid_id)
+    assert field.get("aria-invalid") == "true"
+    assert f"{invalid_id}_error" in field["aria-describedby"].split()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.messages import constants
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
@@ -37,3 +38,15 @@ def widget(field: BoundField, *, invalid: bool = False, describedby: str = "") -
     if ids:
         attrs["aria-describedby"] = ids
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def item(mapping: Any, key: str) -> Any:
+    """`mapping[key]`, or None: for keys a template cannot spell, such as `outcomes.links`."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def has_errors(messages: Any) -> bool:
+    """Whether any of the page's messages reports a failure."""
+    return any(message.level >= constants.ERROR for message in messages)
