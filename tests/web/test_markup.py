@@ -139,3 +139,23 @@ def test_the_checks_and_the_playbook_mark_a_refused_value_and_say_why(path, data
     field = next(attrs for tag, attrs in markup.tags if attrs.get("id") == invalid_id)
     assert field.get("aria-invalid") == "true"
     assert f"{invalid_id}_error" in field["aria-describedby"].split()
+
+
+def test_two_failed_forms_on_one_page_get_distinct_summary_ids():
+    from django import forms
+    from django.template import Context, Template
+
+    class NameForm(forms.Form):
+        name = forms.CharField(help_text="Your name.")
+
+    page = Template(
+        '{% include "web/form.html" with form=first %}{% include "web/form.html" with form=second %}'
+    )
+    html = page.render(
+        Context({"first": NameForm({}, prefix="first"), "second": NameForm({}, prefix="second")})
+    )
+
+    markup = Markup()
+    markup.feed(html)
+    assert markup.problems() == []
+    assert len([i for i in markup.ids if i.startswith("form-errors-") and "title" not in i]) == 2

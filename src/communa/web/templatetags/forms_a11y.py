@@ -6,7 +6,7 @@ Django names a field's help `<auto_id>_helptext` and its errors `<auto_id>_error
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.contrib.messages import constants
@@ -19,9 +19,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def unique_id(context: template.Context, prefix: str) -> str:
     """`prefix-1`, `prefix-2`, … : distinct ids when one page renders several forms."""
-    counters: dict[str, int] = context.render_context.setdefault("unique_ids", {})
-    counters[prefix] = counters.get(prefix, 0) + 1
-    return f"{prefix}-{counters[prefix]}"
+    # The bottom of the render context lives for one page render; each include pushes its own
+    # scope above it, so the count is kept there to be shared by every included template.
+    page_scope = cast(dict[str, Any], context.render_context.dicts[0])
+    key = f"unique_id:{prefix}"
+    number = int(page_scope.get(key) or 0) + 1
+    page_scope[key] = number
+    return f"{prefix}-{number}"
 
 
 @register.simple_tag
