@@ -148,9 +148,20 @@ def _wait_for_http(url: str, deadline: float, processes: Sequence[subprocess.Pop
     return False
 
 
+def _demo_allowed_hosts(host: str) -> str:
+    """The demo answers on loopback names and on the address it listens on (any, for 0.0.0.0)."""
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - the person asked to listen everywhere
+        return "*"
+    return ",".join(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", host.strip("[]")]))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Migrate, load demo data, start a worker and the web server; Ctrl-C stops everything."""
-    os.environ.setdefault("COMMUNA_DEBUG", "1")
+    """Migrate, load demo data, start a worker and the web server; Ctrl-C stops everything.
+
+    The demo runs as production does: debug off, static files collected into the var directory
+    and served by WhiteNoise, the site's own error pages.
+    """
+    os.environ.setdefault("COMMUNA_ALLOWED_HOSTS", _demo_allowed_hosts(args.host))
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -159,6 +170,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     print("Loading demo data (kept between runs)...")
     ctx = load_demo_data()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -1,37 +1,11 @@
 """The main account journeys in a real browser (Debian's Chromium driven by Playwright)."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.support import BROWSER_TEST, log_in
+from tests.factories import UserFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)"
-    ),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})
-        page = context.new_page()
-        yield page
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True)
@@ -92,16 +66,8 @@ def test_sign_up_edit_profile_switch_language_and_make_a_token(page, live_server
     page.wait_for_url("**/accounts/profile/")
 
 
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/accounts/profile/")
-
-
 @pytest.mark.django_db(transaction=True)
-def test_create_a_closed_group_ask_to_join_and_approve(page, live_server):
+def test_create_a_closed_group_ask_to_join_and_approve(page, new_context, live_server):
     from communa.communities.models import Community, Membership
 
     UserFactory(username="owner_olga")
@@ -118,7 +84,7 @@ def test_create_a_closed_group_ask_to_join_and_approve(page, live_server):
     assert Community.objects.get(slug="bep-viet").member_count == 1
 
     # when another person finds it by search and asks to join with a message
-    guest = page.context.browser.new_context(locale="en-US").new_page()
+    guest = new_context().new_page()
     log_in(guest, live_server.url, "guest_linh")
     guest.goto(live_server.url + "/communities/?q=bếp")
     guest.get_by_role("link", name="Bếp Việt").first.click()

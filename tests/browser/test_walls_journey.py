@@ -1,39 +1,12 @@
 """The wall journey in a real browser (Debian's Chromium driven by Playwright): post, like,
 comment, and find the post in the feed."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.browser.test_journeys import log_in
+from tests.browser.support import BROWSER_TEST, log_in
 from tests.factories import UserFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)"
-    ),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})
-        page = context.new_page()
-        yield page
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True)

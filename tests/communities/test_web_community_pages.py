@@ -41,9 +41,12 @@ def community_of(owner, **data) -> Community:
 def field_errors(response, field: str, form: str = "form") -> list[str]:
     """The errors the page shows beside one field (and checks they are in the HTML)."""
     errors = list(response.context[form].errors.get(field, []))
-    html = response.content.decode()
+    html = response.content.decode().replace("&quot;", '"')
+    beside = f'<div class="error" id="{response.context[form][field].auto_id}_error">'
+    if errors:
+        assert beside in html
     for error in errors:
-        assert f'<p class="error" role="alert">{error}</p>' in html.replace("&quot;", '"')
+        assert f"<p>{error}</p>" in html.split(beside, 1)[1]
     return errors
 
 

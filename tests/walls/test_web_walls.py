@@ -124,7 +124,7 @@ def test_an_empty_post_is_refused_beside_the_text_field(group):
     assert response.context["form"].errors["body"] == [
         "A post needs text, an image, a link or a document."
     ]
-    assert '<p class="error" role="alert">A post needs text' in response.content.decode()
+    assert '<div class="error" id="id_body_error"><p>A post needs text' in response.content.decode()
     assert not Post.objects.exists()
 
 

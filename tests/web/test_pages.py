@@ -75,3 +75,27 @@ def test_translation_catalogs_are_complete_and_compiled():
     from communa.web.i18n_check import problems
 
     assert problems() == []
+
+
+def test_favicon_is_served_at_the_site_root(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_server_error_page_is_the_sites_own_in_the_visitors_language(rf):
+    from communa.web.views import server_error
+
+    request = rf.get("/c/somewhere/")
+    with translation.override("vi"):
+        response = server_error(request)
+        expected = translation.gettext("Something went wrong")
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert expected != "Something went wrong"
+    assert expected in html
+    assert '<html lang="vi">' in html
+    assert "/static/web/communa.css" in html

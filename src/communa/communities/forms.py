@@ -326,6 +326,8 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, may_appoint_admins: bool, **kwargs: Any) -> None:
+        # The team page shows this form beside HandoverForm: their `user` fields need distinct ids.
+        kwargs.setdefault("auto_id", "id_appoint_%s")
         super().__init__(*args, **kwargs)
         self.role_choices = _role_choices(may_appoint_admins=may_appoint_admins)
         self.fields["role"] = forms.ChoiceField(label=_("Role"), choices=self.role_choices)
@@ -335,6 +337,7 @@ class HandoverForm(forms.Form):
     user = UserField(label=_("New owner's username"), max_length=150)
 
     def __init__(self, *args: Any, days: int = 14, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_handover_%s")
         super().__init__(*args, **kwargs)
         self.fields["user"].help_text = _(
             "They must be a member. The handover takes effect after %(days)d days; "
