@@ -19,15 +19,8 @@ from communa.communities.models import Community, Kind, Privacy, Role
 from communa.communities.permissions import MEMBERS, Action, Relation, allowed, allowed_in
 from communa.moderation.models import AuditEntry
 from communa.walls.models import Topic
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    pending_request,
-    person,
-    with_relation,
-)
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, pending_request, person, with_relation
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from communa.moderation.actions import record_audit
 from communa.moderation.models import AuditEntry, AuditLogIsAppendOnly
-from tests.communities.test_api_support import make_community, person
+from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
 

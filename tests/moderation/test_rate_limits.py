@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
-from django.test import Client
 from django.utils import timezone
 
 from communa.accounts.models import User
@@ -33,8 +32,8 @@ from communa.walls.actions.comments import add_comment
 from communa.walls.actions.interactions import like_comment, like_post, report_post
 from communa.walls.actions.posts import create_post, share_post, suggest_post
 from communa.walls.models import Comment, Like, Post, PostStatus, Topic
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import Api, database_url_for_subprocess, error_of
+from tests.factories import add_member, make_community, person
+from tests.support import Api, api_as, client_of, database_url_for_subprocess, error_of
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -437,12 +436,6 @@ def test_the_api_answers_429_with_retry_after_and_the_wait_in_the_message(settin
     assert error["code"] == "rate_limited"
     assert error["message"].endswith(WAIT)
     assert not Like.objects.filter(post=posts[1]).exists()
-
-
-def client_of(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_composer_page_says_when_to_try_again(settings):

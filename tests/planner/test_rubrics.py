@@ -9,8 +9,8 @@ from communa.communities.models import Role
 from communa.moderation.models import AuditEntry
 from communa.planner.models import DefaultRubric, Rubric
 from communa.planner.selectors import rubrics_of
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, person
+from tests.support import api_as, error_of
 
 pytestmark = pytest.mark.django_db
 
