@@ -49,7 +49,10 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 @pytest.fixture(autouse=True)
 def clock(monkeypatch) -> dict[str, float]:
     """The rate-limit clock, held ten minutes into an hour of a year no real counter uses."""
-    moment = {"now": float(HOUR * random.randrange(500_000, 600_000) + TEN_MINUTES_IN)}
+    # Drawn from the system's randomness, not `random`: pytest-randomly seeds `random` alike for
+    # every test, and counters in the shared Redis outlive a test (and a run) by an hour.
+    hour = random.SystemRandom().randrange(500_000, 600_000)
+    moment = {"now": float(HOUR * hour + TEN_MINUTES_IN)}
     monkeypatch.setattr(ratelimit, "_clock", lambda: moment["now"])
     return moment
 
