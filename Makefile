@@ -9,12 +9,22 @@ BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 TEST_DB_URL ?= $(or $(COMMUNA_TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
+# The suite runs in random order (pytest-randomly) on TEST_WORKERS processes (pytest-xdist;
+# TEST_WORKERS=0 runs it in this process). One seed per `make test`, printed, so that a failure
+# can be replayed: make test TEST_SEED=<seed>.
+TEST_WORKERS ?= auto
+ifeq ($(origin TEST_SEED),undefined)
+TEST_SEED := $(shell echo $$(( RANDOM * 32768 + RANDOM )))
+endif
+export TEST_SEED
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) -p randomly --randomly-seed=$(TEST_SEED)
 
 .PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls bench-moderation
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - lint, type checks, migrations check, the suite on SQLite and PostgreSQL"
+	@echo "              (in parallel, in random order; TEST_SEED=<seed> replays, TEST_WORKERS=0 runs serially)"
 	@echo "make lint   - ruff, mypy, the import layers, makemigrations --check, translations"
 	@echo "make messages - extract and compile translations"
 
@@ -50,18 +60,21 @@ lint: install
 	COMMUNA_VAR_DIR=$$(mktemp -d) $(BIN)/python -m communa.web.i18n_check --extract
 
 test-sqlite: install
-	@echo "== Test suite on SQLite =="
-	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL= COMMUNA_DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== Test suite on SQLite, random order seed $(TEST_SEED) (replay: make test-sqlite TEST_SEED=$(TEST_SEED)) =="
+	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL= COMMUNA_DATABASE_CONN_MAX_AGE=0 $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: install
-	@echo "== Test suite on PostgreSQL ($(TEST_DB_URL)) =="
-	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL=$(TEST_DB_URL) COMMUNA_DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== Test suite on PostgreSQL ($(TEST_DB_URL)), random order seed $(TEST_SEED) (replay: make test-postgres TEST_SEED=$(TEST_SEED)) =="
+	COMMUNA_VAR_DIR=var/test COMMUNA_DATABASE_URL=$(TEST_DB_URL) COMMUNA_DATABASE_CONN_MAX_AGE=0 $(PYTEST) $(PYTEST_ARGS)
 
 test: lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DB_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  $(MAKE) --no-print-directory test-postgres && echo "Ran the suite on: SQLite, PostgreSQL"; \
+	  $(MAKE) --no-print-directory test-postgres \
+	  && echo "Random order seed: $(TEST_SEED) (replay: make test TEST_SEED=$(TEST_SEED))" \
+	  && echo "Ran the suite on: SQLite, PostgreSQL"; \
 	else \
+	  echo "Random order seed: $(TEST_SEED) (replay: make test TEST_SEED=$(TEST_SEED))"; \
 	  echo "PostgreSQL did not answer at $(TEST_DB_URL): ran the suite on SQLite only."; \
 	fi
 

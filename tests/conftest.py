@@ -1,16 +1,31 @@
-"""Shared fixtures: clients, users, and the address other processes use for the test database."""
+"""Shared fixtures: clients, users, and a clean slate around every test.
+
+The suite runs in random order (pytest-randomly) and in parallel (pytest-xdist), so nothing one
+test leaves behind in this process may reach the next: the active language and time zone, the
+caches and the caches derived from settings are reset before and after each test, and uploads go
+to the test's own directory. Helpers live in tests/support.py, builders in tests/factories.py.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.test import Client
+from django.utils import timezone, translation
 
-from tests.factories import PASSWORD, UserFactory
+from communa.core import ratelimit
+from tests.factories import PASSWORD, person
+from tests.support import (  # noqa: F401 - kept importable from here for older branches
+    Api,
+    database_url_for_subprocess,
+    error_of,
+    run_worker_batch,
+)
+
+# Functions that cache something read from settings: forgotten between tests and whenever a test
+# changes a setting, so that the next call reads the settings in force.
+SETTINGS_DERIVED_CACHES = (ratelimit.default_store,)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,12 +37,35 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    from communa.core.ratelimit import default_store
+def _forget_settings_derived_caches(**_kwargs: object) -> None:
+    for cached in SETTINGS_DERIVED_CACHES:
+        cached.cache_clear()
 
-    default_store.cache_clear()
+
+setting_changed.connect(_forget_settings_derived_caches, dispatch_uid="tests-settings-caches")
+
+
+def _clean_slate() -> None:
+    translation.deactivate()
+    timezone.deactivate()
+    for cache in caches.all():
+        cache.clear()
+    _forget_settings_derived_caches()
+
+
+@pytest.fixture(autouse=True)
+def _reset_language_time_zone_and_caches():
+    """Each test starts in the default language and time zone, with empty caches, and leaves
+    them so (a page in Malay must not make the next test's messages Malay)."""
+    _clean_slate()
+    yield
+    _clean_slate()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads go to this test's own directory: parallel workers and later tests never see them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +102,12 @@ def password() -> str:
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="alice", email="alice@example.org", display_name="Alice")
+    return person("alice", password=PASSWORD, email="alice@example.org", display_name="Alice")
 
 
 @pytest.fixture
 def other_user(db):
-    return UserFactory(username="bob", email="bob@example.org", display_name="Bob")
+    return person("bob", password=PASSWORD, email="bob@example.org", display_name="Bob")
 
 
 @pytest.fixture
@@ -84,76 +122,6 @@ def csrf_client() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-class Api:
-    """Thin JSON helper around the test client."""
-
-    def __init__(self, client: Client, token: str | None = None) -> None:
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def call(self, method: str, path: str, body: Any = None, **extra: Any):
-        kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}, **extra}
-        if body is not None:
-            kwargs["data"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
-            kwargs["content_type"] = kwargs.get("content_type", "application/json")
-        return getattr(self.client, method)(f"/api{path}", **kwargs)
-
-    def get(self, path: str, **kw: Any):
-        return self.call("get", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any):
-        return self.call("post", path, body, **kw)
-
-    def patch(self, path: str, body: Any = None, **kw: Any):
-        return self.call("patch", path, body, **kw)
-
-    def delete(self, path: str, **kw: Any):
-        return self.call("delete", path, **kw)
-
-
 @pytest.fixture
 def api(client: Client) -> Api:
     return Api(client)
-
-
-def database_url_for_subprocess() -> str:
-    """The URL of the database this test runs on, for a worker or demo started by the test."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings.get("USER") or "postgres"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-
-
-def error_of(response) -> dict[str, Any]:
-    """The `error` object of an API answer, checking the one shape every error has."""
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "fields"}, body
-    assert body["error"]["message"]
-    return body["error"]
-
-
-def run_worker_batch(var_dir) -> None:
-    """Run `communa worker --batch` in a separate process against the test database."""
-    import os
-    import subprocess
-    import sys
-
-    env = {
-        **os.environ,
-        "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
-        "COMMUNA_VAR_DIR": str(var_dir),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import error_of
+from tests.support import error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from communa.accounts.models import User
-from tests.conftest import error_of
+from tests.support import error_of
 
 pytestmark = pytest.mark.django_db
 NEW = "a-new-long-passphrase-7"

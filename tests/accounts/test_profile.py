@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tests.conftest import error_of
+from tests.support import error_of
 
 pytestmark = pytest.mark.django_db
 

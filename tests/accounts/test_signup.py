@@ -3,8 +3,8 @@
 import pytest
 
 from communa.accounts.models import User
-from tests.conftest import error_of
 from tests.factories import UserFactory
+from tests.support import error_of
 
 pytestmark = pytest.mark.django_db
 

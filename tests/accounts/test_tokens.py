@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from communa.accounts.models import PersonalAccessToken
-from tests.conftest import Api, error_of
+from tests.support import Api, error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from communa.analytics.ingest import VISITOR_COOKIE, Viewer, record_impressions, viewer_of
 from communa.analytics.models import Event, EventKind, Platform, PostViewer
 from communa.walls.actions.posts import create_post
-from tests.communities.test_api_support import make_community, person
+from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
 

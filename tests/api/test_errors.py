@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import error_of
+from tests.support import error_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_unauthenticated_write_is_a_401_not_a_csrf_failure(api):
 
 
 def test_session_write_without_csrf_token_is_refused(csrf_client, user, password):
-    from tests.conftest import Api
+    from tests.support import Api
 
     csrf_client.login(username="alice", password=password)
     api = Api(csrf_client)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -13,7 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.formats import date_format
-from PIL import Image
 
 from communa.accounts.models import User
 from communa.communities.actions import (
@@ -21,7 +18,6 @@ from communa.communities.actions import (
     cancel_invitation,
     cancel_ownership_transfer,
     convert_community,
-    create_community,
     decide_join_request,
     delete_wiki_page,
     invite_to_community,
@@ -51,25 +47,11 @@ from communa.communities.models import (
 from communa.communities.permissions import Relation, standing_of
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused, ValidationFailed
 from communa.core.models import AuditEntry
+from tests.factories import crowd, image_upload, make_community, person
 
 pytestmark = pytest.mark.django_db
 
 TEAM = ("admin", "editor", "moderator", "analyst")
-
-
-def person(username: str) -> User:
-    # No password: argon2 hashing would only slow these tests down.
-    return User.objects.create_user(username=username, email=f"{username}@example.org")
-
-
-def crowd(count: int, prefix: str = "guest") -> list[User]:
-    return User.objects.bulk_create(
-        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.org") for i in range(count)]
-    )
-
-
-def make_group(owner: User, slug: str = "bakers", **data: object) -> Community:
-    return create_community(actor=owner, data={"name": slug.title(), "slug": slug, **data})
 
 
 def refresh(community: Community) -> Community:
@@ -85,7 +67,7 @@ def people(db) -> dict[str, User]:
 @pytest.fixture
 def group(people) -> Community:
     """An open group with one person in every role and one plain member."""
-    community = make_group(people["owner"])
+    community = make_community(people["owner"], name="Bakers", slug="bakers")
     for name in (*TEAM, "member"):
         join_community(actor=people[name], community=community)
     for role in TEAM:
@@ -148,7 +130,7 @@ def test_an_inviter_sends_the_daily_number_and_then_learns_what_is_left(settings
 def test_the_daily_cap_is_an_instance_setting_counted_across_communities(settings, people, group):
     # given a cap of three and an inviter who sent two in another community
     settings.COMMUNA = {**settings.COMMUNA, "INVITATIONS_PER_DAY": 3}
-    other = make_group(people["member"], slug="brewers")
+    other = make_community(people["member"], slug="brewers")
     guests = crowd(4)
     invite_to_community(actor=people["member"], community=other, invitees=guests[:2])
 
@@ -271,7 +253,7 @@ def test_a_closed_group_cannot_become_a_public_page(people, closed_group):
 
 
 def test_a_public_page_stays_open(people):
-    page = make_group(people["owner"], slug="kitchen", kind="public_page", category="company")
+    page = make_community(people["owner"], slug="kitchen", kind="public_page", category="company")
 
     with pytest.raises(ValidationFailed) as refused:
         update_community(actor=people["owner"], community=page, changes={"privacy": "closed"})
@@ -282,14 +264,14 @@ def test_a_public_page_stays_open(people):
 
 def test_a_public_page_cannot_be_created_closed(people):
     with pytest.raises(ValidationFailed) as refused:
-        make_group(people["owner"], slug="kitchen", kind="public_page", privacy="closed")
+        make_community(people["owner"], slug="kitchen", kind="public_page", privacy="closed")
 
     assert field_messages(refused, "privacy")
     assert not Community.objects.filter(slug="kitchen").exists()
 
 
 def test_an_event_is_not_converted(people):
-    event = make_group(
+    event = make_community(
         people["owner"],
         slug="masterclass",
         kind="event",
@@ -311,17 +293,6 @@ def test_a_moderator_cannot_convert_a_group(people, group):
 
 
 # --- images --------------------------------------------------------------------------------------
-
-
-def image_upload(width: int, height: int, image_format: str = "PNG", *, noisy: bool = False):
-    if noisy:
-        image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
-    else:
-        image = Image.new("RGB", (width, height), (200, 120, 40))
-    buffer = io.BytesIO()
-    image.save(buffer, format=image_format)
-    extension = image_format.lower()
-    return SimpleUploadedFile(f"picture.{extension}", buffer.getvalue(), f"image/{extension}")
 
 
 @pytest.fixture
@@ -722,7 +693,7 @@ class Scene:
 
 @pytest.fixture
 def scene(people, group) -> Scene:
-    closed = make_group(people["owner"], slug="closed-circle", privacy="closed")
+    closed = make_community(people["owner"], slug="closed-circle", privacy="closed")
     return Scene(people=people, group=group, closed=closed)
 
 
@@ -737,7 +708,7 @@ def _invite(scene: Scene):
 
 
 TEAM_ACTIONS: dict[str, tuple[str, Callable[[Scene], object]]] = {
-    "community.create": ("owner", lambda s: make_group(s["owner"], slug="new-one")),
+    "community.create": ("owner", lambda s: make_community(s["owner"], slug="new-one")),
     "community.update": (
         "admin",
         lambda s: update_community(

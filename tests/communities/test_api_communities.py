@@ -23,15 +23,8 @@ from communa.communities.models import (
     WikiPage,
 )
 from communa.core.models import AuditEntry
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    image_upload,
-    make_community,
-    owner_of,
-    person,
-)
-from tests.conftest import Api, error_of
+from tests.factories import add_member, image_upload, make_community, owner_of, person
+from tests.support import Api, api_as, error_of
 
 pytestmark = pytest.mark.django_db
 

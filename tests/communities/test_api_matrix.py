@@ -19,15 +19,8 @@ from communa.communities.models import Community, Kind, Privacy, Role
 from communa.communities.permissions import MEMBERS, Action, Relation, allowed, allowed_in
 from communa.core.models import AuditEntry
 from communa.walls.models import Topic
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    pending_request,
-    person,
-    with_relation,
-)
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, pending_request, person, with_relation
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +106,7 @@ EXERCISES: dict[Action, Exercise] = {
     Action.COMMENT: lambda c: Call("post", f"/posts/{_post(c)}/comments", {"body": "Nice"}),
     Action.INTERACT: lambda c: Call("post", f"/posts/{_post(c)}/like"),
     Action.DELETE_COMMENTS: lambda c: Call("delete", f"/comments/{_members_comment(c)}"),
-    # The board API (discussions, attendance, documents, albums) has its own router; these
-    # four are skipped while their routes answer 404 (see skip_unless_wired).
+    # The board API: discussions, attendance, documents and albums.
     Action.START_TOPIC: lambda c: Call(
         "post", f"/communities/{c.slug}/topics", {"title": "Which whetstone?", "body": "Advice?"}
     ),
@@ -155,26 +147,11 @@ ON_A_THREAD = {
     Action.MANAGE_TOPICS,
 }
 
-BOARD_ACTIONS = {Action.START_TOPIC, Action.MANAGE_TOPICS, Action.ATTEND, Action.MANAGE_MEDIA}
-_wired: dict[Action, bool] = {}
 
 
 def community_for_case(action: Action, privacy: str) -> Community:
     shape = SHAPES.get(action, lambda _privacy: {})(privacy)
     return make_community(privacy=privacy, **shape)
-
-
-def skip_unless_wired(action: Action) -> None:
-    """Skip a board action while its route answers 404 to a member of an open community."""
-    if action not in BOARD_ACTIONS:
-        return
-    if action not in _wired:
-        community = community_for_case(action, Privacy.OPEN)
-        call = EXERCISES[action](community)
-        response = api_as(add_member(community)).call(call.method, call.path, call.body)
-        _wired[action] = response.status_code != 404
-    if not _wired[action]:
-        pytest.skip(f"the board API has no route for {action.value} yet (it answers 404)")
 
 
 PRIVACIES = [Privacy.OPEN, Privacy.CLOSED, Privacy.PRIVATE]
@@ -209,7 +186,6 @@ def test_every_action_has_an_exercise():
 @pytest.mark.parametrize("relation", list(Relation))
 @pytest.mark.parametrize("action", list(Action))
 def test_the_api_obeys_the_role_action_table(action, relation, privacy):
-    skip_unless_wired(action)
     # given a fresh community and a person in this relation to it
     audit_before = AuditEntry.objects.count()
     # when they try the action through the API

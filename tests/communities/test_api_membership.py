@@ -20,9 +20,8 @@ from communa.communities.models import (
     Role,
 )
 from communa.core.models import AuditEntry
-from tests.communities.test_api_support import (
+from tests.factories import (
     add_member,
-    api_as,
     block,
     invite,
     make_community,
@@ -30,7 +29,7 @@ from tests.communities.test_api_support import (
     pending_request,
     person,
 )
-from tests.conftest import error_of
+from tests.support import api_as, error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,8 @@ from django.utils import timezone
 from communa.communities.models import Membership, OwnershipTransfer, Privacy, Role
 from communa.communities.permissions import Action, Relation, allowed
 from communa.core.models import AuditEntry
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    owner_of,
-    pending_request,
-    person,
-)
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, owner_of, pending_request, person
+from tests.support import api_as, error_of
 
 pytestmark = pytest.mark.django_db
 

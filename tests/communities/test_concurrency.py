@@ -7,16 +7,11 @@ writer, which proves nothing about races.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 
 from communa.accounts.models import User
 from communa.communities.actions import (
-    create_community,
     decide_join_request,
     invite_to_community,
     join_community,
@@ -33,6 +28,8 @@ from communa.communities.models import (
     Role,
 )
 from communa.core.errors import Conflict, DomainError
+from tests.factories import make_community, person
+from tests.support import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -43,50 +40,13 @@ pytestmark = [
 ]
 
 
-def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each call in its own thread, all released at once; collect results and errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def work(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = call()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the test
-            with lock:
-                errors.append(exc)
-        else:
-            with lock:
-                results.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return results, errors
-
-
-def person(username: str) -> User:
-    return User.objects.create_user(username=username, email=f"{username}@example.org")
-
-
-def make_community(owner: User, **data: Any) -> Community:
-    return create_community(actor=owner, data={"name": "Bakers", "slug": "bakers", **data})
-
-
 def member_count(community: Community) -> int:
     return Community.objects.get(pk=community.pk).member_count
 
 
 def test_one_person_joining_eight_times_at_once_becomes_one_member():
     # given an open community and one person
-    community = make_community(person("owner"))
+    community = make_community(person("owner"), name="Bakers", slug="bakers")
     joiner = person("joiner")
     before = member_count(community)
 
@@ -103,7 +63,7 @@ def test_one_person_joining_eight_times_at_once_becomes_one_member():
 
 
 def test_twenty_people_joining_at_once_are_all_counted():
-    community = make_community(person("owner"))
+    community = make_community(person("owner"), name="Bakers", slug="bakers")
     joiners = [person(f"joiner{i}") for i in range(20)]
 
     results, errors = run_together(
@@ -119,7 +79,7 @@ def test_twenty_people_joining_at_once_are_all_counted():
 def test_two_moderators_approving_one_request_at_once_add_one_member():
     # given a closed community with two moderators and one pending request
     owner = person("owner")
-    community = make_community(owner)
+    community = make_community(owner, name="Bakers", slug="bakers")
     moderators = [person("mod1"), person("mod2")]
     for moderator in moderators:
         join_community(actor=moderator, community=community)
@@ -154,7 +114,7 @@ def test_concurrent_invitations_by_one_inviter_never_pass_the_daily_cap(settings
     # given an inviter three invitations short of the cap
     limit = settings.COMMUNA["INVITATIONS_PER_DAY"]
     inviter = person("inviter")
-    community = make_community(inviter)
+    community = make_community(inviter, name="Bakers", slug="bakers")
     guests = User.objects.bulk_create(
         [User(username=f"guest{i}", email=f"guest{i}@example.org") for i in range(limit + 5)]
     )

@@ -26,11 +26,8 @@ from communa.communities.models import (
 )
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.models import AuditEntry
-from tests.conftest import run_worker_batch
-
-
-def person(username: str) -> User:
-    return User.objects.create_user(username=username, email=f"{username}@example.org")
+from tests.factories import person
+from tests.support import run_worker_batch
 
 
 @pytest.fixture

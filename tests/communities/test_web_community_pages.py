@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.formats import date_format
-from PIL import Image
 
 from communa.communities import actions
 from communa.communities.models import Community, Kind, Membership, Privacy, Role
-from tests.factories import UserFactory
+from tests.factories import image_upload, make_community, person
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +28,6 @@ CREATE = {
 }
 
 
-def community_of(owner, **data) -> Community:
-    return actions.create_community(
-        actor=owner, data={"name": "Learn to Cook", "slug": "learn-to-cook", **data}
-    )
-
-
 def field_errors(response, field: str, form: str = "form") -> list[str]:
     """The errors the page shows beside one field (and checks they are in the HTML)."""
     errors = list(response.context[form].errors.get(field, []))
@@ -48,12 +38,6 @@ def field_errors(response, field: str, form: str = "form") -> list[str]:
     for error in errors:
         assert f"<p>{error}</p>" in html.split(beside, 1)[1]
     return errors
-
-
-def image_upload(width: int, height: int, name: str = "image.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 # --- creation ------------------------------------------------------------------------------
@@ -90,7 +74,7 @@ def test_create_page_needs_a_login(client):
 
 def test_a_taken_short_address_is_refused_beside_the_slug_field(logged_in, other_user):
     # given
-    community_of(other_user)
+    make_community(other_user, name="Learn to Cook", slug="learn-to-cook")
 
     # when
     response = logged_in.post("/communities/new/", {**CREATE, "slug": "Learn-To-Cook"})
@@ -153,9 +137,9 @@ def test_an_event_shows_its_date_and_place(logged_in):
 
 def test_search_results_and_catalog_link_with_their_source(client, user):
     # given
-    community_of(user, name="Learn to Cook", slug="learn-to-cook")
-    featured = community_of(user, name="Garden Friends", slug="garden-friends")
-    community_of(user, name="Secret Cooks", slug="secret-cooks", privacy="private")
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
+    featured = make_community(user, name="Garden Friends", slug="garden-friends")
+    make_community(user, name="Secret Cooks", slug="secret-cooks", privacy="private")
     Community.objects.filter(pk=featured.pk).update(featured=True)  # operators do it in the admin
 
     # when
@@ -172,7 +156,7 @@ def test_search_pages_by_cursor_without_repeating_a_community(client, user, sett
     # given
     settings.COMMUNA = {**settings.COMMUNA, "PAGE_SIZE": 2}
     for n in range(3):
-        community_of(user, name=f"Cooking club {n}", slug=f"cooking-{n}")
+        make_community(user, name=f"Cooking club {n}", slug=f"cooking-{n}")
 
     # when
     first = client.get("/communities/", {"q": "cooking"})
@@ -195,7 +179,7 @@ def test_a_broken_cursor_is_a_clear_error(client):
 
 
 def test_settings_page_saves_changes(logged_in, user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     form = logged_in.get("/c/learn-to-cook/settings/").context["form"]
     data = {k: v for k, v in form.initial.items() if v not in (None, False)}
     del data["obscene_filter"]  # an unticked box is simply not sent
@@ -216,7 +200,9 @@ def test_settings_page_saves_changes(logged_in, user):
 
 
 def test_a_public_page_settings_offer_no_privacy(logged_in, user):
-    community_of(user, kind="public_page", category="public_page")
+    make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", kind="public_page", category="public_page"
+    )
 
     response = logged_in.get("/c/learn-to-cook/settings/")
 
@@ -227,7 +213,7 @@ def test_a_public_page_settings_offer_no_privacy(logged_in, user):
 def test_a_wrong_size_cover_is_refused_with_the_accepted_sizes(logged_in, user, settings, tmp_path):
     # given
     settings.MEDIA_ROOT = tmp_path
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     # when
     response = logged_in.post("/c/learn-to-cook/settings/cover/", {"cover": image_upload(800, 200)})
@@ -244,7 +230,7 @@ def test_a_wrong_size_cover_is_refused_with_the_accepted_sizes(logged_in, user, 
 
 def test_a_cover_of_the_right_size_is_stored_and_shown(logged_in, user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = logged_in.post("/c/learn-to-cook/settings/cover/", {"cover": image_upload(795, 200)})
 
@@ -258,7 +244,7 @@ def test_an_avatar_of_the_wrong_size_is_refused_beside_the_avatar_field(
     logged_in, user, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = logged_in.post(
         "/c/learn-to-cook/settings/avatar/", {"avatar": image_upload(200, 200)}
@@ -271,7 +257,7 @@ def test_an_avatar_of_the_wrong_size_is_refused_beside_the_avatar_field(
 
 def test_a_second_conversion_within_30_days_says_when_it_becomes_possible(logged_in, user):
     # given
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     assert logged_in.post("/c/learn-to-cook/convert/", {"kind": "public_page"}).status_code == 302
     community.refresh_from_db()
     assert community.kind == Kind.PUBLIC_PAGE
@@ -290,7 +276,7 @@ def test_a_second_conversion_within_30_days_says_when_it_becomes_possible(logged
 
 
 def test_settings_show_the_widget_snippet_with_an_absolute_address(logged_in, user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     page = logged_in.get("/c/learn-to-cook/settings/").content.decode()
 
@@ -298,7 +284,7 @@ def test_settings_show_the_widget_snippet_with_an_absolute_address(logged_in, us
 
 
 def test_a_verification_request_reaches_the_operators(logged_in, user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = logged_in.post(
         "/c/learn-to-cook/verification/",
@@ -310,7 +296,7 @@ def test_a_verification_request_reaches_the_operators(logged_in, user):
 
 
 def test_a_member_cannot_open_the_settings(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     actions.join_community(actor=other_user, community=community)
     client.force_login(other_user)
 
@@ -325,8 +311,8 @@ def test_a_member_cannot_open_the_settings(client, user, other_user):
 
 def test_an_editor_writes_a_wiki_page_that_joins_the_menu(client, user):
     # given
-    community = community_of(user)
-    editor = UserFactory()
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
+    editor = person()
     actions.join_community(actor=editor, community=community)
     actions.set_member_role(actor=user, community=community, user=editor, role=Role.EDITOR)
     client.force_login(editor)
@@ -352,7 +338,7 @@ def test_an_editor_writes_a_wiki_page_that_joins_the_menu(client, user):
 
 
 def test_a_member_cannot_edit_the_wiki(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     actions.save_wiki_page(actor=user, community=community, slug="rules", title="Rules", body="")
     actions.join_community(actor=other_user, community=community)
     client.force_login(other_user)
@@ -364,7 +350,7 @@ def test_a_member_cannot_edit_the_wiki(client, user, other_user):
 
 
 def test_the_owner_edits_and_deletes_a_wiki_page(logged_in, user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     actions.save_wiki_page(actor=user, community=community, slug="rules", title="Rules", body="")
 
     edited = logged_in.post(
@@ -378,7 +364,13 @@ def test_the_owner_edits_and_deletes_a_wiki_page(logged_in, user):
 
 
 def test_a_community_created_closed_shows_only_its_profile_to_outsiders(client, user):
-    community_of(user, privacy=Privacy.CLOSED, description="We cook together.")
+    make_community(
+        user,
+        name="Learn to Cook",
+        slug="learn-to-cook",
+        privacy=Privacy.CLOSED,
+        description="We cook together.",
+    )
 
     page = client.get("/c/learn-to-cook/")
 
@@ -390,9 +382,8 @@ def test_a_community_created_closed_shows_only_its_profile_to_outsiders(client, 
 @pytest.mark.django_db
 def test_a_missing_wiki_page_is_a_404_on_the_page_and_its_edit_form(client):
     from communa.communities.actions import create_community
-    from tests.factories import UserFactory
 
-    owner = UserFactory(username="wiki_owner")
+    owner = person(username="wiki_owner")
     create_community(actor=owner, data={"name": "Wiki home", "slug": "wiki-home"})
     client.force_login(owner)
     assert client.get("/c/wiki-home/wiki/no-such-page/").status_code == 404

@@ -23,15 +23,9 @@ from communa.communities.models import (
     RequestStatus,
     Role,
 )
-from tests.factories import UserFactory
+from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
-
-
-def community_of(owner, **data) -> Community:
-    return actions.create_community(
-        actor=owner, data={"name": "Learn to Cook", "slug": "learn-to-cook", **data}
-    )
 
 
 def hidden_fields(html: str, action: str) -> dict[str, str]:
@@ -44,7 +38,7 @@ def hidden_fields(html: str, action: str) -> dict[str, str]:
 
 
 def moderator_of(community: Community, owner) -> object:
-    moderator = UserFactory(username="mod")
+    moderator = person(username="mod")
     actions.invite_to_community(actor=owner, community=community, invitees=[moderator])
     actions.join_community(actor=moderator, community=community)
     actions.set_member_role(actor=owner, community=community, user=moderator, role=Role.MODERATOR)
@@ -56,7 +50,7 @@ def moderator_of(community: Community, owner) -> object:
 
 def test_joining_from_a_search_result_records_search_and_the_utm_tags(client, user, other_user):
     # given
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     client.force_login(other_user)
     page = client.get(
         "/c/learn-to-cook/", {"src": "search", "utm_source": "mail", "utm_campaign": "spring"}
@@ -79,7 +73,7 @@ def test_joining_from_a_search_result_records_search_and_the_utm_tags(client, us
 
 
 def test_a_join_link_with_an_unknown_source_counts_as_a_direct_link(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     client.force_login(other_user)
     page = client.get("/c/learn-to-cook/join/", {"src": "<nonsense>"}).content.decode()
 
@@ -89,7 +83,7 @@ def test_a_join_link_with_an_unknown_source_counts_as_a_direct_link(client, user
 
 
 def test_the_join_page_asks_an_anonymous_visitor_to_log_in_first(client, user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     page = client.get("/c/learn-to-cook/join/", {"src": "widget"}).content.decode()
 
@@ -100,7 +94,7 @@ def test_the_join_page_asks_an_anonymous_visitor_to_log_in_first(client, user):
 
 
 def test_a_member_leaves_and_the_count_follows(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     actions.join_community(actor=other_user, community=community)
     client.force_login(other_user)
 
@@ -113,7 +107,7 @@ def test_a_member_leaves_and_the_count_follows(client, user, other_user):
 
 
 def test_the_owner_is_told_to_hand_over_before_leaving(logged_in, user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = logged_in.post("/c/learn-to-cook/leave/", follow=True)
 
@@ -126,7 +120,9 @@ def test_the_owner_is_told_to_hand_over_before_leaving(logged_in, user):
 
 def test_asking_to_join_a_closed_community_and_a_moderator_approving(client, user, other_user):
     # given
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     moderator = moderator_of(community, user)
     client.force_login(other_user)
     page = client.get("/c/learn-to-cook/", {"src": "catalog"}).content.decode()
@@ -161,7 +157,9 @@ def test_asking_to_join_a_closed_community_and_a_moderator_approving(client, use
 
 
 def test_a_moderator_rejects_a_request_with_a_reason(client, user, other_user):
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     moderator = moderator_of(community, user)
     join_request = actions.request_to_join(actor=other_user, community=community)
     client.force_login(moderator)
@@ -180,7 +178,9 @@ def test_a_moderator_rejects_a_request_with_a_reason(client, user, other_user):
 
 
 def test_a_member_cannot_see_the_requests_page(client, user, other_user):
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     actions.invite_to_community(actor=user, community=community, invitees=[other_user])
     actions.join_community(actor=other_user, community=community)
     client.force_login(other_user)
@@ -189,7 +189,9 @@ def test_a_member_cannot_see_the_requests_page(client, user, other_user):
 
 
 def test_a_person_withdraws_their_request(client, user, other_user):
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     actions.request_to_join(actor=other_user, community=community)
     client.force_login(other_user)
 
@@ -199,7 +201,7 @@ def test_a_person_withdraws_their_request(client, user, other_user):
 
 
 def test_joining_a_closed_community_directly_is_refused(client, user, other_user):
-    community_of(user, privacy=Privacy.CLOSED)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED)
     client.force_login(other_user)
 
     response = client.post("/c/learn-to-cook/join/", {"source": "direct"})
@@ -214,7 +216,9 @@ def test_joining_a_closed_community_directly_is_refused(client, user, other_user
 
 def test_an_invitee_accepts_on_my_communities(client, user, other_user):
     # given
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     client.force_login(user)
     invite_page = client.get("/c/learn-to-cook/invite/").content.decode()
     assert "You can send 40 more invitations today (of 40)" in invite_page
@@ -245,7 +249,7 @@ def test_an_invitee_accepts_on_my_communities(client, user, other_user):
 
 
 def test_declining_an_invitation_adds_nobody(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     (invitation,) = actions.invite_to_community(
         actor=user, community=community, invitees=[other_user]
     )
@@ -259,7 +263,7 @@ def test_declining_an_invitation_adds_nobody(client, user, other_user):
 
 
 def test_inviting_an_unknown_username_is_refused_beside_the_field(logged_in, user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = logged_in.post("/c/learn-to-cook/invite/", {"usernames": "nobody-here, bob"})
 
@@ -272,9 +276,9 @@ def test_inviting_an_unknown_username_is_refused_beside_the_field(logged_in, use
 
 def test_going_over_the_daily_quota_says_how_many_are_left(logged_in, user, settings):
     settings.COMMUNA = {**settings.COMMUNA, "INVITATIONS_PER_DAY": 1}
-    community_of(user)
-    UserFactory(username="carol")
-    UserFactory(username="dave")
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
+    person(username="carol")
+    person(username="dave")
 
     response = logged_in.post("/c/learn-to-cook/invite/", {"usernames": "carol\ndave"})
 
@@ -285,7 +289,7 @@ def test_going_over_the_daily_quota_says_how_many_are_left(logged_in, user, sett
 
 
 def test_the_inviter_withdraws_an_invitation(logged_in, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     (invitation,) = actions.invite_to_community(
         actor=user, community=community, invitees=[other_user]
     )
@@ -301,7 +305,9 @@ def test_the_inviter_withdraws_an_invitation(logged_in, user, other_user):
 
 def test_a_blocked_member_sees_the_reason_and_cannot_ask_again(client, user, other_user):
     # given bob is a member of a closed community
-    community = community_of(user, privacy=Privacy.CLOSED)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.CLOSED
+    )
     moderator = moderator_of(community, user)
     actions.request_to_join(actor=other_user, community=community)
     actions.decide_join_request(
@@ -337,7 +343,7 @@ def test_a_blocked_member_sees_the_reason_and_cannot_ask_again(client, user, oth
 
 
 def test_a_block_without_a_reason_is_refused_beside_the_reason_field(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     moderator = moderator_of(community, user)
     actions.join_community(actor=other_user, community=community)
     client.force_login(moderator)
@@ -350,7 +356,7 @@ def test_a_block_without_a_reason_is_refused_beside_the_reason_field(client, use
 
 
 def test_a_moderator_cannot_block_the_owner(client, user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     moderator = moderator_of(community, user)
     client.force_login(moderator)
 
@@ -364,7 +370,7 @@ def test_a_moderator_cannot_block_the_owner(client, user):
 
 
 def test_the_blocks_page_lists_and_lifts_blocks(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     moderator = moderator_of(community, user)
     actions.block_member(actor=moderator, community=community, user=other_user, reason="Rude")
     client.force_login(moderator)
@@ -382,7 +388,7 @@ def test_the_blocks_page_lists_and_lifts_blocks(client, user, other_user):
 
 def test_a_post_without_the_csrf_token_is_refused(csrf_client, user, other_user):
     # given
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     csrf_client.force_login(other_user)
 
     # when
@@ -394,7 +400,7 @@ def test_a_post_without_the_csrf_token_is_refused(csrf_client, user, other_user)
 
 
 def test_a_post_with_the_csrf_token_goes_through(csrf_client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     csrf_client.force_login(other_user)
     page = csrf_client.get("/c/learn-to-cook/").content.decode()
     fields = hidden_fields(page, "/c/learn-to-cook/join/")

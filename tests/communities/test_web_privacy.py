@@ -8,16 +8,10 @@ import pytest
 from django.test import Client
 
 from communa.communities import actions
-from communa.communities.models import Community, JoinSource, Membership, Privacy, Role
-from tests.factories import UserFactory
+from communa.communities.models import JoinSource, Membership, Privacy, Role
+from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
-
-
-def community_of(owner, **data) -> Community:
-    return actions.create_community(
-        actor=owner, data={"name": "Learn to Cook", "slug": "learn-to-cook", **data}
-    )
 
 
 def normalised(response, slug: str) -> str:
@@ -64,9 +58,11 @@ def pages_of(slug: str, ids: dict[str, int]) -> list[tuple[str, str]]:
 
 def test_every_page_of_a_private_community_is_the_same_404_as_a_missing_one(user, other_user):
     # given a private community with a wiki page, a member, an invitation and a request id
-    community = community_of(user, privacy=Privacy.PRIVATE)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE
+    )
     actions.save_wiki_page(actor=user, community=community, slug="rules", title="Rules", body="")
-    member = UserFactory()
+    member = person()
     (invitation,) = actions.invite_to_community(actor=user, community=community, invitees=[member])
     ids = {"user": member.pk, "invitation": invitation.pk, "request": 1}
     outsider = Client()
@@ -84,14 +80,16 @@ def test_every_page_of_a_private_community_is_the_same_404_as_a_missing_one(user
 
 
 def test_the_private_community_home_is_a_404_to_anonymous_visitors(client, user):
-    community_of(user, privacy=Privacy.PRIVATE)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE)
 
     assert client.get("/c/learn-to-cook/").status_code == 404
     assert client.get("/c/learn-to-cook/widget/").status_code == 404
 
 
 def test_an_invited_person_sees_the_private_community_and_can_accept(client, user, other_user):
-    community = community_of(user, privacy=Privacy.PRIVATE)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE
+    )
     (invitation,) = actions.invite_to_community(
         actor=user, community=community, invitees=[other_user]
     )
@@ -104,7 +102,7 @@ def test_an_invited_person_sees_the_private_community_and_can_accept(client, use
 
 
 def test_a_private_community_is_not_found_by_search(client, user):
-    community_of(user, privacy=Privacy.PRIVATE)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE)
 
     page = client.get("/communities/", {"q": "Learn to Cook"}).content.decode()
 
@@ -116,7 +114,7 @@ def test_a_private_community_is_not_found_by_search(client, user):
 
 def test_the_widget_can_be_framed_and_its_join_link_carries_the_widget_source(client, user):
     # given
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     # when
     widget = client.get("/c/learn-to-cook/widget/")
@@ -136,7 +134,7 @@ def test_the_widget_can_be_framed_and_its_join_link_carries_the_widget_source(cl
 
 
 def test_a_join_through_the_widget_is_attributed_to_the_widget(client, user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     client.force_login(other_user)
     page = client.get("/c/learn-to-cook/join/?src=widget").content.decode()
     assert '<input type="hidden" name="source" value="widget"' in page
@@ -149,7 +147,7 @@ def test_a_join_through_the_widget_is_attributed_to_the_widget(client, user, oth
 
 
 def test_a_private_community_has_no_widget_even_for_its_owner(client, user):
-    community_of(user, privacy=Privacy.PRIVATE)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE)
     client.force_login(user)
 
     assert client.get("/c/learn-to-cook/widget/").status_code == 404

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -18,30 +17,19 @@ from communa.communities.models import (
     Role,
     TransferState,
 )
-from tests.factories import UserFactory
+from tests.factories import make_community, person
+from tests.support import client_of
 
 pytestmark = pytest.mark.django_db
 
 
-def community_of(owner, **data) -> Community:
-    return actions.create_community(
-        actor=owner, data={"name": "Learn to Cook", "slug": "learn-to-cook", **data}
-    )
-
-
 def member_of(community: Community, owner, role: str = Role.MEMBER, **user):
-    person = UserFactory(**user)
-    actions.invite_to_community(actor=owner, community=community, invitees=[person])
-    actions.join_community(actor=person, community=community)
+    joiner = person(**user)
+    actions.invite_to_community(actor=owner, community=community, invitees=[joiner])
+    actions.join_community(actor=joiner, community=community)
     if role != Role.MEMBER:
-        actions.set_member_role(actor=owner, community=community, user=person, role=role)
-    return person
-
-
-def client_of(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
+        actions.set_member_role(actor=owner, community=community, user=joiner, role=role)
+    return joiner
 
 
 def matrix_row(html: str, label: str) -> list[str]:
@@ -56,7 +44,9 @@ def matrix_row(html: str, label: str) -> list[str]:
 
 def test_an_admin_sees_the_role_matrix_for_the_community_privacy(user):
     # given
-    community = community_of(user, privacy=Privacy.PRIVATE)
+    community = make_community(
+        user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE
+    )
     admin = member_of(community, user, Role.ADMIN)
 
     # when
@@ -73,7 +63,7 @@ def test_an_admin_sees_the_role_matrix_for_the_community_privacy(user):
 
 
 def test_the_matrix_follows_the_privacy(user):
-    community_of(user, privacy=Privacy.OPEN)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.OPEN)
 
     html = client_of(user).get("/c/learn-to-cook/team/").content.decode()
 
@@ -81,7 +71,7 @@ def test_the_matrix_follows_the_privacy(user):
 
 
 def test_a_member_is_refused_the_team_page_of_a_community_they_see(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     member = member_of(community, user)
 
     response = client_of(member).get("/c/learn-to-cook/team/")
@@ -91,13 +81,13 @@ def test_a_member_is_refused_the_team_page_of_a_community_they_see(user):
 
 
 def test_a_non_member_gets_404_for_the_team_page_of_a_private_community(user, other_user):
-    community_of(user, privacy=Privacy.PRIVATE)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook", privacy=Privacy.PRIVATE)
 
     assert client_of(other_user).get("/c/learn-to-cook/team/").status_code == 404
 
 
 def test_an_analyst_and_a_moderator_are_refused_the_team_page(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     analyst = member_of(community, user, Role.ANALYST)
     moderator = member_of(community, user, Role.MODERATOR)
 
@@ -106,7 +96,7 @@ def test_an_analyst_and_a_moderator_are_refused_the_team_page(user):
 
 
 def test_the_owner_appoints_an_editor_with_the_role_select(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     member = member_of(community, user, username="carol")
 
     response = client_of(user).post(
@@ -118,7 +108,7 @@ def test_the_owner_appoints_an_editor_with_the_role_select(user):
 
 
 def test_an_admin_is_not_offered_the_admin_role_and_cannot_appoint_one(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     admin = member_of(community, user, Role.ADMIN)
     member = member_of(community, user, username="carol")
     client = client_of(admin)
@@ -133,7 +123,7 @@ def test_an_admin_is_not_offered_the_admin_role_and_cannot_appoint_one(user):
 
 
 def test_a_role_for_a_non_member_is_refused_beside_the_user_field(user, other_user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = client_of(user).post(
         "/c/learn-to-cook/team/role/", {"user": "bob", "role": "moderator"}
@@ -150,7 +140,7 @@ def test_a_role_for_a_non_member_is_refused_beside_the_user_field(user, other_us
 
 def test_the_handover_form_shows_the_pending_handover_and_its_date(user):
     # given
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     recipient = member_of(community, user, username="carol")
     owner = client_of(user)
 
@@ -179,7 +169,7 @@ def test_the_handover_form_shows_the_pending_handover_and_its_date(user):
 
 
 def test_a_handover_to_a_non_member_is_refused_beside_the_user_field(user, other_user):
-    community_of(user)
+    make_community(user, name="Learn to Cook", slug="learn-to-cook")
 
     response = client_of(user).post("/c/learn-to-cook/team/handover/", {"user": "bob"})
 
@@ -191,7 +181,7 @@ def test_a_handover_to_a_non_member_is_refused_beside_the_user_field(user, other
 
 
 def test_an_admin_cannot_start_a_handover(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     admin = member_of(community, user, Role.ADMIN)
     member_of(community, user, username="carol")
 
@@ -202,7 +192,7 @@ def test_an_admin_cannot_start_a_handover(user):
 
 
 def test_somebody_else_cannot_cancel_a_handover(user, other_user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     recipient = member_of(community, user)
     transfer = actions.request_ownership_transfer(
         actor=user, community=community, to_user=recipient
@@ -219,7 +209,7 @@ def test_somebody_else_cannot_cancel_a_handover(user, other_user):
 
 
 def test_the_team_sees_where_members_came_from_and_members_do_not(user):
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     member = member_of(community, user)
 
     team_view = client_of(user).get("/c/learn-to-cook/members/").content.decode()
@@ -233,7 +223,7 @@ def test_the_team_sees_where_members_came_from_and_members_do_not(user):
 
 def test_members_are_paged_by_cursor(user, settings):
     settings.COMMUNA = {**settings.COMMUNA, "PAGE_SIZE": 2}
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     for _n in range(2):
         member_of(community, user)
     client = client_of(user)
@@ -255,7 +245,7 @@ MEMBERS_PAGE_QUERIES = 5
 @pytest.mark.parametrize("members", [5, 30])
 def test_the_members_page_takes_a_fixed_number_of_queries(user, members, django_assert_num_queries):
     # given
-    community = community_of(user)
+    community = make_community(user, name="Learn to Cook", slug="learn-to-cook")
     moderator = member_of(community, user, Role.MODERATOR)
     for _n in range(members):
         member_of(community, user)

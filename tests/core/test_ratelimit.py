@@ -64,7 +64,7 @@ def test_database_counts_from_two_processes_add_up():
     import subprocess
     import sys
 
-    from tests.conftest import database_url_for_subprocess
+    from tests.support import database_url_for_subprocess
 
     scope = f"test-{uuid.uuid4().hex}"
     code = (

@@ -5,7 +5,7 @@ from django_tasks import TaskResultStatus
 
 from communa.core.models import WorkerHeartbeat
 from communa.core.tasks import ping
-from tests.conftest import run_worker_batch
+from tests.support import run_worker_batch
 
 
 @pytest.mark.slow

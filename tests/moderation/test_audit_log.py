@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.formats import date_format
 
@@ -18,23 +17,10 @@ from communa.communities import actions
 from communa.communities.models import Community, Privacy, Role
 from communa.core.audit import record_audit
 from communa.core.models import AuditEntry
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    owner_of,
-    person,
-)
-from tests.conftest import Api, error_of
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import Api, api_as, client_of, error_of
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def entry_at(moment: datetime, community: Community, **fields: Any) -> AuditEntry:
@@ -76,7 +62,7 @@ def test_an_admin_sees_who_did_what_on_what_with_the_change(community, admin):
     actions.block_member(actor=owner, community=community, user=spammer, reason="Casino links")
 
     # when an administrator opens the audit page
-    response = browser(admin).get("/c/knives/audit/")
+    response = client_of(admin).get("/c/knives/audit/")
 
     # then the entries are there, newest first, with who, what, on what and the change
     assert response.status_code == 200
@@ -118,7 +104,7 @@ def test_the_api_gives_entries_newest_first_with_their_changes(community, admin)
 
 def test_an_automatic_entry_shows_no_person(community, admin):
     record_audit(actor=None, community=community, action="ownership.void")
-    html = browser(admin).get("/c/knives/audit/").content.decode()
+    html = client_of(admin).get("/c/knives/audit/").content.decode()
     assert "Communa (automatic)" in html
     assert audit(admin, community).json()["items"][0]["actor"] is None
 
@@ -127,13 +113,13 @@ def test_only_the_communitys_own_entries_are_listed(community, admin):
     other = make_community(name="Stone Carvers", slug="stones")
     record_audit(actor=owner_of(other), community=other, action="wiki.create")
     assert "wiki.create" not in actions_of(audit(admin, community))
-    assert "Stone Carvers" not in browser(admin).get("/c/knives/audit/").content.decode()
+    assert "Stone Carvers" not in client_of(admin).get("/c/knives/audit/").content.decode()
 
 
 def test_the_team_tab_appears_only_for_those_who_may_read_the_log(community, admin):
     moderator = add_member(community, role=Role.MODERATOR)
-    assert "/c/knives/audit/" in browser(admin).get("/c/knives/members/").content.decode()
-    assert "/c/knives/audit/" not in browser(moderator).get("/c/knives/members/").content.decode()
+    assert "/c/knives/audit/" in client_of(admin).get("/c/knives/members/").content.decode()
+    assert "/c/knives/audit/" not in client_of(moderator).get("/c/knives/members/").content.decode()
 
 
 # --- who may read it -----------------------------------------------------------------------------
@@ -142,22 +128,22 @@ def test_the_team_tab_appears_only_for_those_who_may_read_the_log(community, adm
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.MODERATOR, Role.ANALYST, Role.MEMBER])
 def test_the_rest_of_the_team_and_members_are_refused(community, role):
     someone = add_member(community, role=role)
-    assert browser(someone).get("/c/knives/audit/").status_code == 403
+    assert client_of(someone).get("/c/knives/audit/").status_code == 403
     response = audit(someone, community)
     assert response.status_code == 403
     assert error_of(response)["code"] == "permission_denied"
 
 
 def test_the_owner_may_read_it(community):
-    assert browser(owner_of(community)).get("/c/knives/audit/").status_code == 200
+    assert client_of(owner_of(community)).get("/c/knives/audit/").status_code == 200
     assert audit(owner_of(community), community).status_code == 200
 
 
 def test_outsiders_of_a_private_community_get_the_answer_of_a_missing_one():
     hidden = make_community(privacy=Privacy.PRIVATE, slug="hidden")
     outsider = person()
-    assert browser(outsider).get("/c/hidden/audit/").status_code == 404
-    assert browser(outsider).get("/c/nowhere/audit/").status_code == 404
+    assert client_of(outsider).get("/c/hidden/audit/").status_code == 404
+    assert client_of(outsider).get("/c/nowhere/audit/").status_code == 404
     response = audit(outsider, hidden)
     missing = api_as(outsider).get("/communities/nowhere/audit")
     assert response.status_code == missing.status_code == 404
@@ -165,7 +151,7 @@ def test_outsiders_of_a_private_community_get_the_answer_of_a_missing_one():
 
 
 def test_anonymous_visitors_are_sent_to_log_in_or_told_to_authenticate(community):
-    response = browser(None).get("/c/knives/audit/")
+    response = client_of(None).get("/c/knives/audit/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert audit(None, community).status_code == 401
@@ -220,7 +206,7 @@ def test_dates_without_a_zone_are_the_viewers_own(community, history):
         "team.role"
     ]
     # and the page shows the time on their clock
-    html = browser(viewer).get("/c/knives/audit/?action=team.role").content.decode()
+    html = client_of(viewer).get("/c/knives/audit/?action=team.role").content.decode()
     local = datetime(2030, 3, 3, 16, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     assert 'datetime="2030-03-03T16:00:00+07:00"' in html
     assert date_format(local, "SHORT_DATETIME_FORMAT") in html
@@ -228,7 +214,7 @@ def test_dates_without_a_zone_are_the_viewers_own(community, history):
 
 
 def test_the_page_filters_with_selects_of_what_the_log_holds(community, admin, history):
-    client = browser(admin)
+    client = client_of(admin)
     page = client.get("/c/knives/audit/").content.decode()
     # the action select offers the actions present, and no others
     assert '<option value="wiki.create">Added a wiki page</option>' in page
@@ -265,12 +251,12 @@ def test_bad_filters_are_refused_naming_the_field(community, admin, query, field
 
 
 def test_the_page_says_which_date_is_wrong(community, admin):
-    response = browser(admin).get("/c/knives/audit/?since=2030-03-02&until=2030-03-01")
+    response = client_of(admin).get("/c/knives/audit/?since=2030-03-02&until=2030-03-01")
     assert response.status_code == 422
     html = response.content.decode()
     assert "The end of the range comes before its start." in html
     assert 'class="audit-entry"' not in html
-    response = browser(admin).get("/c/knives/audit/?since=soon")
+    response = client_of(admin).get("/c/knives/audit/?since=soon")
     assert response.status_code == 400
     assert "Enter a valid date." in response.content.decode()
 
@@ -306,7 +292,7 @@ def test_the_page_links_to_older_entries_keeping_the_filters(community, admin, s
     settings.COMMUNA = {**settings.COMMUNA, "PAGE_SIZE": 2}
     for hour in range(3):
         entry_at(datetime(2030, 5, 2, hour, tzinfo=UTC), community, action="wiki.update")
-    client = browser(admin)
+    client = client_of(admin)
     first = client.get("/c/knives/audit/?action=wiki.update").content.decode()
     assert first.count('class="audit-entry"') == 2
     link = first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
@@ -333,7 +319,7 @@ def test_a_page_costs_the_same_queries_for_5_and_25_entries(
                 after={"n": n + 1},
             )
 
-    client = browser(admin)
+    client = client_of(admin)
 
     def load():
         if surface == "page":

@@ -33,8 +33,8 @@ from communa.walls.actions.boards import start_topic
 from communa.walls.actions.comments import add_comment, delete_comment
 from communa.walls.actions.interactions import report_comment, report_post
 from communa.walls.actions.posts import create_post
-from tests.communities.test_api_support import add_member, api_as, make_community, owner_of
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, owner_of
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -525,7 +525,7 @@ def test_the_member_sees_the_sanction_on_the_community_home_in_their_time_zone(c
     reason="races need concurrent writers; SQLite runs one writer at a time",
 )
 def test_six_offences_at_once_apply_each_default_step_exactly_once():
-    from tests.communities.test_concurrency import run_together
+    from tests.support import run_together
 
     group, _owner, member = _group_with_member()
     calls = [lambda: _offend(group, member, None) for _ in range(6)]

@@ -24,14 +24,8 @@ from communa.moderation.queue import (
 from communa.walls.actions.interactions import report_comment, report_post
 from communa.walls.actions.posts import create_post, suggest_post
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    owner_of,
-    person,
-)
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
-from django.test import Client
 from django.utils import timezone
 
 from communa.accounts.models import User
@@ -33,8 +32,8 @@ from communa.walls.actions.comments import add_comment
 from communa.walls.actions.interactions import like_comment, like_post, report_post
 from communa.walls.actions.posts import create_post, share_post, suggest_post
 from communa.walls.models import Comment, Like, Post, PostStatus, Topic
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import Api, database_url_for_subprocess, error_of
+from tests.factories import add_member, make_community, person
+from tests.support import Api, api_as, client_of, database_url_for_subprocess, error_of
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +49,10 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 @pytest.fixture(autouse=True)
 def clock(monkeypatch) -> dict[str, float]:
     """The rate-limit clock, held ten minutes into an hour of a year no real counter uses."""
-    moment = {"now": float(HOUR * random.randrange(500_000, 600_000) + TEN_MINUTES_IN)}
+    # Drawn from the system's randomness, not `random`: pytest-randomly seeds `random` alike for
+    # every test, and counters in the shared Redis outlive a test (and a run) by an hour.
+    hour = random.SystemRandom().randrange(500_000, 600_000)
+    moment = {"now": float(HOUR * hour + TEN_MINUTES_IN)}
     monkeypatch.setattr(ratelimit, "_clock", lambda: moment["now"])
     return moment
 
@@ -437,12 +439,6 @@ def test_the_api_answers_429_with_retry_after_and_the_wait_in_the_message(settin
     assert error["code"] == "rate_limited"
     assert error["message"].endswith(WAIT)
     assert not Like.objects.filter(post=posts[1]).exists()
-
-
-def client_of(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_composer_page_says_when_to_try_again(settings):

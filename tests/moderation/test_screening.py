@@ -14,8 +14,8 @@ from communa.moderation.filter_models import FilterSettings, HeldItem, HeldStatu
 from communa.moderation.playbook_models import Offence, OffenceKind
 from communa.moderation.queue import moderation_stats
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
-from tests.communities.test_api_support import add_member, api_as, make_community, owner_of, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import api_as, error_of
 from tests.walls.support import make_post, row_counts
 
 pytestmark = pytest.mark.django_db

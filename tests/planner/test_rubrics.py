@@ -8,8 +8,8 @@ from django.utils import translation
 from communa.communities.models import DefaultRubric, Role, Rubric
 from communa.communities.rubrics import rubrics_of
 from communa.core.models import AuditEntry
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, person
+from tests.support import api_as, error_of
 
 pytestmark = pytest.mark.django_db
 

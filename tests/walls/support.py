@@ -1,9 +1,11 @@
-"""Builders shared by the walls tests (this module holds no tests of its own)."""
+"""Builders shared by the walls tests: posts, comments, boards, events, files (no tests here)."""
 
 from __future__ import annotations
 
 import io
 import json
+import zipfile
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,11 +15,13 @@ from PIL import Image
 
 from communa.accounts.models import User
 from communa.analytics.models import Event
-from communa.communities.models import Community
+from communa.communities.models import Community, Kind, Role
 from communa.moderation.models import Report
+from communa.walls.actions import boards
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.posts import create_post
 from communa.walls.models import (
+    Album,
     Comment,
     HiddenPost,
     Like,
@@ -26,9 +30,10 @@ from communa.walls.models import (
     PostImage,
     PostRevision,
     Share,
+    Topic,
 )
-from tests.communities.test_api_support import owner_of
-from tests.conftest import Api
+from tests.factories import add_member, image_bytes, make_community, owner_of
+from tests.support import Api
 
 
 def tiny_png(width: int = 4, height: int = 4) -> bytes:
@@ -105,3 +110,50 @@ def queries_of(call: Any) -> int:
     with CaptureQueriesContext(connection) as captured:
         call()
     return len(captured)
+
+
+# --- boards, events, documents and albums ---------------------------------------------------
+
+
+def group(**data: Any) -> Community:
+    return make_community(kind=Kind.GROUP, **data)
+
+
+def event(**data: Any) -> Community:
+    data.setdefault("event_starts_at", datetime(2031, 6, 1, 18, 30, tzinfo=UTC))
+    data.setdefault("event_ends_at", datetime(2031, 6, 1, 21, 0, tzinfo=UTC))
+    data.setdefault("event_place", "Town hall")
+    return make_community(kind=Kind.EVENT, **data)
+
+
+def moderator_of(community: Community):
+    return add_member(community, role=Role.MODERATOR)
+
+
+def editor_of(community: Community):
+    return add_member(community, role=Role.EDITOR)
+
+
+def topic_in(community: Community, author=None, title: str = "Hello", body: str = "") -> Topic:
+    author = author or owner_of(community)
+    return boards.start_topic(actor=author, community=community, title=title, body=body)
+
+
+def album_in(community: Community, title: str = "Summer") -> Album:
+    return boards.create_album(actor=owner_of(community), community=community, title=title)
+
+
+def pdf_upload(name: str = "minutes.pdf", size: int = 0) -> SimpleUploadedFile:
+    content = b"%PDF-1.4\n" + b"0" * max(size - 9, 20)
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def photo_upload(width: int = 40, height: int = 30, name: str = "photo.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(width, height), content_type="image/png")

@@ -7,8 +7,8 @@ import pytest
 from communa.analytics.models import Event, EventKind, Platform
 from communa.communities.models import CommentPolicy, Privacy, Role, WallMode
 from communa.walls.models import Comment, CommentStatus, Post
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, person
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post, row_counts
 
 pytestmark = pytest.mark.django_db

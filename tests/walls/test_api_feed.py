@@ -10,8 +10,8 @@ from communa.communities.models import Kind, WallMode
 from communa.walls.actions.interactions import hide_post, like_comment, like_post
 from communa.walls.actions.posts import pin_post, publish_suggestion, share_post, suggest_post
 from communa.walls.models import Post
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, person
+from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post, png_file, queries_of
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from communa.analytics.models import Event, EventKind, Platform, PostViewer
 from communa.communities.models import Kind, Privacy, Role, Rubric, WallMode
 from communa.walls.actions.posts import suggest_post
 from communa.walls.models import Post, PostStatus
-from tests.communities.test_api_support import add_member, api_as, make_community, person
-from tests.conftest import error_of
+from tests.factories import add_member, make_community, person
+from tests.support import api_as, error_of
 from tests.walls.support import make_post, pdf_file, png_file, post_multipart, row_counts
 
 pytestmark = pytest.mark.django_db

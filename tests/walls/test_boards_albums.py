@@ -11,10 +11,9 @@ from communa.core.errors import ValidationFailed
 from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Album, Photo
-from tests.communities.test_api_support import add_member, api_as, owner_of, person
-from tests.conftest import error_of
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
+from tests.factories import add_member, owner_of, person
+from tests.support import api_as, error_of
+from tests.walls.support import (
     album_in,
     editor_of,
     event,

@@ -8,10 +8,9 @@ from django.db import connection
 from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Attendance, Photo
-from tests.communities.test_api_support import add_member, owner_of
-from tests.communities.test_concurrency import run_together
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
+from tests.factories import add_member, owner_of
+from tests.support import run_together
+from tests.walls.support import (
     album_in,
     event,
     group,

@@ -9,16 +9,9 @@ from communa.communities.models import Privacy
 from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Document
-from tests.communities.test_api_support import (
-    add_member,
-    api_as,
-    make_community,
-    owner_of,
-    person,
-)
-from tests.conftest import error_of
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import api_as, error_of
+from tests.walls.support import (
     docx_bytes,
     editor_of,
     event,

@@ -8,10 +8,9 @@ from communa.communities.models import CommentPolicy, Privacy, WallMode
 from communa.core.models import AuditEntry
 from communa.walls.actions import boards
 from communa.walls.models import Comment, Topic
-from tests.communities.test_api_support import add_member, api_as, owner_of, person
-from tests.conftest import error_of
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
+from tests.factories import add_member, owner_of, person
+from tests.support import api_as, error_of
+from tests.walls.support import (
     group,
     moderator_of,
     topic_in,

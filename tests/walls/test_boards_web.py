@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from communa.communities.models import Kind
 from communa.walls.actions import boards
 from communa.walls.models import Album, Attendance, Comment, Document, Photo, Topic
-from tests.communities.test_api_support import add_member, make_community, owner_of, person
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import client_of
+from tests.walls.support import (
     album_in,
     editor_of,
     event,
@@ -26,20 +26,13 @@ from tests.walls.test_boards_support import (  # noqa: F401 — fixture
 pytestmark = pytest.mark.django_db
 
 
-def browser(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 # --- discussions ----------------------------------------------------------------------------
 
 
 def test_a_member_starts_a_discussion_from_the_board_page():
     community = group()
     member = add_member(community)
-    client = browser(member)
+    client = client_of(member)
     board = client.get(f"/c/{community.slug}/topics/")
     assert board.status_code == 200
     assert f'href="/c/{community.slug}/topics/new/"' in board.content.decode()
@@ -56,7 +49,7 @@ def test_a_member_starts_a_discussion_from_the_board_page():
 
 def test_an_empty_title_is_shown_beside_the_field_and_nothing_is_saved():
     community = group()
-    response = browser(owner_of(community)).post(
+    response = client_of(owner_of(community)).post(
         f"/c/{community.slug}/topics/new/", {"title": " ", "body": "text"}
     )
     assert response.status_code == 422
@@ -66,7 +59,7 @@ def test_an_empty_title_is_shown_beside_the_field_and_nothing_is_saved():
 
 def test_an_outsider_is_told_they_may_not_start_a_discussion():
     community = group()
-    response = browser(person()).get(f"/c/{community.slug}/topics/new/")
+    response = client_of(person()).get(f"/c/{community.slug}/topics/new/")
     assert response.status_code == 403
     assert not Topic.objects.exists()
 
@@ -75,7 +68,7 @@ def test_members_reply_on_the_topic_page():
     community = group()
     member = add_member(community)
     topic = topic_in(community)
-    client = browser(member)
+    client = client_of(member)
     response = client.post(f"/t/{topic.pk}/comments/", {"body": "Count me in"})
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -90,7 +83,7 @@ def test_members_reply_on_the_topic_page():
 def test_an_empty_reply_shows_the_reason_on_the_page():
     community = group()
     topic = topic_in(community)
-    response = browser(owner_of(community)).post(f"/t/{topic.pk}/comments/", {"body": ""})
+    response = client_of(owner_of(community)).post(f"/t/{topic.pk}/comments/", {"body": ""})
     assert response.status_code == 422
     assert "Write something first." in response.content.decode()
 
@@ -100,7 +93,7 @@ def test_a_closed_topic_shows_no_comment_form_and_refuses_a_posted_comment():
     member = add_member(community)
     topic = topic_in(community)
     boards.close_topic(actor=owner_of(community), topic=topic)
-    client = browser(member)
+    client = client_of(member)
     page = client.get(f"/t/{topic.pk}/").content.decode()
     assert f'action="/t/{topic.pk}/comments/"' not in page
     assert "This discussion is closed" in page
@@ -112,8 +105,8 @@ def test_a_closed_topic_shows_no_comment_form_and_refuses_a_posted_comment():
 def test_moderators_see_the_pin_and_close_buttons_and_members_do_not():
     community = group()
     topic = topic_in(community, author=add_member(community))
-    moderator_page = browser(moderator_of(community)).get(f"/t/{topic.pk}/").content.decode()
-    member_page = browser(add_member(community)).get(f"/t/{topic.pk}/").content.decode()
+    moderator_page = client_of(moderator_of(community)).get(f"/t/{topic.pk}/").content.decode()
+    member_page = client_of(add_member(community)).get(f"/t/{topic.pk}/").content.decode()
     assert f'action="/t/{topic.pk}/pin/"' in moderator_page
     assert f'action="/t/{topic.pk}/close/"' in moderator_page
     assert f'action="/t/{topic.pk}/pin/"' not in member_page
@@ -122,7 +115,7 @@ def test_moderators_see_the_pin_and_close_buttons_and_members_do_not():
 def test_a_moderator_pins_closes_and_deletes_through_the_buttons():
     community = group()
     topic = topic_in(community, author=add_member(community))
-    client = browser(moderator_of(community))
+    client = client_of(moderator_of(community))
     client.post(f"/t/{topic.pk}/pin/", {"action": "pin"})
     client.post(f"/t/{topic.pk}/close/", {"action": "close"})
     topic.refresh_from_db()
@@ -135,14 +128,14 @@ def test_a_moderator_pins_closes_and_deletes_through_the_buttons():
     assert response["Location"] == f"/c/{community.slug}/topics/"
     topic.refresh_from_db()
     assert topic.deleted_at is not None
-    assert browser(owner_of(community)).get(f"/t/{topic.pk}/").status_code == 404
+    assert client_of(owner_of(community)).get(f"/t/{topic.pk}/").status_code == 404
 
 
 def test_a_member_pressing_pin_is_refused():
     community = group()
     member = add_member(community)
     topic = topic_in(community, author=member)
-    assert browser(member).post(f"/t/{topic.pk}/pin/", {"action": "pin"}).status_code == 403
+    assert client_of(member).post(f"/t/{topic.pk}/pin/", {"action": "pin"}).status_code == 403
     topic.refresh_from_db()
     assert not topic.pinned
 
@@ -151,7 +144,7 @@ def test_the_author_edits_the_discussion():
     community = group()
     member = add_member(community)
     topic = topic_in(community, author=member, title="Old title")
-    client = browser(member)
+    client = client_of(member)
     assert "Old title" in client.get(f"/t/{topic.pk}/edit/").content.decode()
     client.post(f"/t/{topic.pk}/edit/", {"title": "New title", "body": ""})
     topic.refresh_from_db()
@@ -163,7 +156,7 @@ def test_a_comment_in_a_topic_is_deleted_by_its_author():
     member = add_member(community)
     topic = topic_in(community)
     comment = boards.reply_in_topic(actor=member, topic=topic, body="oops")
-    response = browser(member).post(f"/t/comments/{comment.pk}/delete/")
+    response = client_of(member).post(f"/t/comments/{comment.pk}/delete/")
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == "deleted"
@@ -180,7 +173,7 @@ def test_the_board_page_costs_the_same_queries_whatever_the_number_of_topics(
     member = add_member(community)
     for i in range(count):
         topic_in(community, author=member, title=f"t{i}")
-    client = browser(member)
+    client = client_of(member)
     client.get(f"/c/{community.slug}/topics/")
     # session, user, community, membership, the page
     with django_assert_num_queries(5):
@@ -194,7 +187,7 @@ def test_the_board_page_costs_the_same_queries_whatever_the_number_of_topics(
 def test_the_going_button_answers_htmx_with_the_updated_box():
     community = event()
     member = add_member(community)
-    response = browser(member).post(
+    response = client_of(member).post(
         f"/c/{community.slug}/attendance/", {"status": "going"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
@@ -208,7 +201,7 @@ def test_the_going_button_answers_htmx_with_the_updated_box():
 def test_without_htmx_the_answer_returns_to_the_page_it_came_from():
     community = event()
     member = add_member(community)
-    response = browser(member).post(
+    response = client_of(member).post(
         f"/c/{community.slug}/attendance/", {"status": "maybe", "next": f"/c/{community.slug}/"}
     )
     assert response.status_code == 302
@@ -220,13 +213,13 @@ def test_not_going_withdraws_the_answer():
     community = event()
     member = add_member(community)
     boards.set_attendance(actor=member, community=community, status="going")
-    browser(member).post(f"/c/{community.slug}/attendance/", {"status": ""})
+    client_of(member).post(f"/c/{community.slug}/attendance/", {"status": ""})
     assert not Attendance.objects.exists()
 
 
 def test_the_attendance_page_of_a_group_is_refused():
     community = group()
-    response = browser(owner_of(community)).post(
+    response = client_of(owner_of(community)).post(
         f"/c/{community.slug}/attendance/", {"status": "going"}
     )
     assert response.status_code == 403
@@ -238,9 +231,9 @@ def test_members_see_who_is_going_on_the_attendance_page():
     community = event()
     goer = add_member(community, person(display_name="Greta Goer"))
     boards.set_attendance(actor=goer, community=community, status="going")
-    page = browser(add_member(community)).get(f"/c/{community.slug}/attendance/")
+    page = client_of(add_member(community)).get(f"/c/{community.slug}/attendance/")
     assert "Greta Goer" in page.content.decode()
-    outsider_page = browser(person()).get(f"/c/{community.slug}/attendance/").content.decode()
+    outsider_page = client_of(person()).get(f"/c/{community.slug}/attendance/").content.decode()
     assert "Greta Goer" not in outsider_page
     assert "1 going" in outsider_page
 
@@ -304,12 +297,12 @@ def test_the_nav_of_a_closed_group_shows_outsiders_no_board_links():
 def test_an_editor_uploads_a_document_on_the_documents_page_and_members_download_it():
     community = group()
     editor = editor_of(community)
-    response = browser(editor).post(
+    response = client_of(editor).post(
         f"/c/{community.slug}/documents/", {"file": pdf_upload("rules.pdf"), "title": "Rules"}
     )
     assert response.status_code == 302
     document = Document.objects.get()
-    member = browser(add_member(community))
+    member = client_of(add_member(community))
     page = member.get(f"/c/{community.slug}/documents/").content.decode()
     assert f'href="/documents/{document.pk}/download/"' in page
     assert "<form" not in page.split("<h1>", 1)[1].split("<table", 1)[0]
@@ -321,7 +314,9 @@ def test_an_editor_uploads_a_document_on_the_documents_page_and_members_download
 def test_a_fake_pdf_on_the_documents_page_shows_the_reason():
     community = group()
     fake = SimpleUploadedFile("report.pdf", b"GIF89a pretending", "application/pdf")
-    response = browser(owner_of(community)).post(f"/c/{community.slug}/documents/", {"file": fake})
+    response = client_of(owner_of(community)).post(
+        f"/c/{community.slug}/documents/", {"file": fake}
+    )
     assert response.status_code == 422
     assert "does not match its .pdf name" in response.content.decode()
     assert not Document.objects.exists()
@@ -329,7 +324,7 @@ def test_a_fake_pdf_on_the_documents_page_shows_the_reason():
 
 def test_the_documents_page_of_an_event_explains_only_groups_have_one():
     community = event()
-    response = browser(owner_of(community)).get(f"/c/{community.slug}/documents/")
+    response = client_of(owner_of(community)).get(f"/c/{community.slug}/documents/")
     assert response.status_code == 403
     assert "Only groups have a documents section" in response.content.decode()
 
@@ -338,7 +333,7 @@ def test_an_editor_removes_a_document_from_the_page():
     community = group()
     owner = owner_of(community)
     document = boards.add_document(actor=owner, community=community, upload=pdf_upload())
-    response = browser(owner).post(f"/documents/{document.pk}/delete/")
+    response = client_of(owner).post(f"/documents/{document.pk}/delete/")
     assert response["Location"] == f"/c/{community.slug}/documents/"
     assert not Document.objects.exists()
 
@@ -348,7 +343,7 @@ def test_an_editor_removes_a_document_from_the_page():
 
 def test_an_editor_creates_an_album_and_uploads_photos_on_its_page():
     community = group()
-    client = browser(editor_of(community))
+    client = client_of(editor_of(community))
     response = client.post(f"/c/{community.slug}/albums/", {"title": "Trip"})
     album = Album.objects.get()
     assert response["Location"] == f"/albums/{album.pk}/"
@@ -366,7 +361,7 @@ def test_a_broken_photo_on_the_album_page_shows_the_reason_and_adds_nothing():
     community = group()
     album = album_in(community)
     broken = SimpleUploadedFile("x.png", b"\x89PNG broken", "image/png")
-    response = browser(owner_of(community)).post(f"/albums/{album.pk}/", {"photos": [broken]})
+    response = client_of(owner_of(community)).post(f"/albums/{album.pk}/", {"photos": [broken]})
     assert response.status_code == 422
     assert "not an image we can read" in response.content.decode()
     assert not Photo.objects.exists()
@@ -375,9 +370,9 @@ def test_a_broken_photo_on_the_album_page_shows_the_reason_and_adds_nothing():
 def test_members_see_albums_without_the_upload_form():
     community = group()
     album = album_in(community)
-    page = browser(add_member(community)).get(f"/albums/{album.pk}/").content.decode()
+    page = client_of(add_member(community)).get(f"/albums/{album.pk}/").content.decode()
     assert 'enctype="multipart/form-data"' not in page
-    refused = browser(add_member(community)).post(
+    refused = client_of(add_member(community)).post(
         f"/albums/{album.pk}/", {"photos": [photo_upload()]}
     )
     assert refused.status_code == 403
@@ -388,7 +383,7 @@ def test_an_editor_removes_a_photo_and_an_album():
     owner = owner_of(community)
     album = album_in(community)
     (photo,) = boards.add_photos(actor=owner, album=album, uploads=[photo_upload()])
-    client = browser(owner)
+    client = client_of(owner)
     assert client.post(f"/photos/{photo.pk}/delete/")["Location"] == f"/albums/{album.pk}/"
     album.refresh_from_db()
     assert album.photo_count == 0

@@ -17,8 +17,8 @@ from communa.walls.actions.comments import add_comment
 from communa.walls.actions.interactions import like_post
 from communa.walls.actions.posts import create_post, pin_post
 from communa.walls.models import Comment, Like, Post
-from tests.communities.test_api_support import add_member, make_community, person
-from tests.communities.test_concurrency import run_together
+from tests.factories import add_member, make_community, person
+from tests.support import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -6,7 +6,7 @@ import pytest
 
 from communa.communities.models import Privacy
 from communa.walls.actions.posts import create_post, pin_post
-from tests.communities.test_api_support import make_community, owner_of, person
+from tests.factories import make_community, owner_of, person
 
 pytestmark = pytest.mark.django_db
 

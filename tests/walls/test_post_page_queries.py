@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from communa.walls.actions.interactions import like_comment
-from tests.communities.test_api_support import add_member, make_community
+from tests.factories import add_member, make_community
 from tests.walls.support import make_comment, make_post, png_file, queries_of
 
 pytestmark = pytest.mark.django_db

@@ -11,17 +11,12 @@ from communa.moderation.models import Report
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.posts import create_post
 from communa.walls.models import Comment, CommentStatus, Like, Post, PostRevision, Share
-from tests.communities.test_api_support import add_member, block, make_community, person
+from tests.factories import add_member, block, make_community, person
+from tests.support import client_of
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from communa.analytics.models import Event, EventKind, Platform
 from communa.communities.models import Role
 from communa.walls.actions.posts import create_post, share_post
 from communa.walls.models import Post, PostKind, PostStatus
-from tests.communities.test_api_support import add_member, image_upload, make_community, person
+from tests.factories import add_member, image_upload, make_community, person
+from tests.support import client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ IPHONE = (
     "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 )
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_ids(html: str) -> list[int]:

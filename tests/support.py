@@ -1,0 +1,137 @@
+"""The one set of test helpers that are not data: clients, the API error shape, other processes.
+
+Data builders (people, communities, relations) live in tests/factories.py; fixtures in
+tests/conftest.py. This module holds no tests of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+
+from communa.accounts.models import User
+
+
+def client_of(user: User | None = None) -> Client:
+    """A fresh web client, logged in as `user` (anonymous when None)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class Api:
+    """Thin JSON helper around the test client."""
+
+    def __init__(self, client: Client, token: str | None = None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def call(self, method: str, path: str, body: Any = None, **extra: Any):
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}, **extra}
+        if body is not None:
+            kwargs["data"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
+            kwargs["content_type"] = kwargs.get("content_type", "application/json")
+        return getattr(self.client, method)(f"/api{path}", **kwargs)
+
+    def get(self, path: str, **kw: Any):
+        return self.call("get", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any):
+        return self.call("post", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any):
+        return self.call("patch", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any):
+        return self.call("delete", path, **kw)
+
+
+def api_as(user: User | None) -> Api:
+    """The API through a fresh client, logged in as `user` (anonymous when None)."""
+    return Api(client_of(user))
+
+
+def error_of(response) -> dict[str, Any]:
+    """The `error` object of an API answer, checking the one shape every error has."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "fields"}, body
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test runs on, for a worker or demo started by the test.
+
+    Under pytest-xdist each worker has its own test database (a `_gwN` suffix), so a process
+    started by one worker's test never sees another worker's rows.
+    """
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings.get("USER") or "postgres"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def run_worker_batch(var_dir: Path | str) -> None:
+    """Run `communa worker --batch` in a separate process against the test database."""
+    env = {
+        **os.environ,
+        "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
+        "COMMUNA_VAR_DIR": str(var_dir),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    """Run each call in its own thread, all released at once; collect results and errors.
+
+    Each thread has its own database connection, so the database's constraints and locks (not
+    Python) decide who wins.
+    """
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            result = call()
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the test
+            with lock:
+                errors.append(exc)
+        else:
+            with lock:
+                results.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    return results, errors
