@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from communa.core.audit import record_audit
-from communa.core.models import AuditEntry
-from communa.moderation.models import AuditLogIsAppendOnly
+from communa.core.models import AuditEntry, AuditLogIsAppendOnly
 from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
