@@ -297,6 +297,147 @@ def test_a_held_post_the_author_deletes_leaves_the_queue():
     assert Post.objects.get(pk=held["id"]).status == PostStatus.DELETED
 
 
+# --- the community's obscene-language switch ------------------------------------------------
+
+
+def switch_obscene_filter(community, on):
+    response = api_as(owner_of(community)).patch(
+        f"/communities/{community.slug}", {"obscene_filter": on}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["obscene_filter"] is on
+
+
+def test_a_comment_is_stored_as_written_while_the_obscene_switch_is_off_and_starred_once_on():
+    community = make_community()
+    member = add_member(community)
+    post = make_post(community)
+    switch_obscene_filter(community, False)
+
+    written = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE})
+
+    assert written.status_code == 201, written.content
+    assert written.json()["body"] == OBSCENE
+    assert Comment.objects.get(pk=written.json()["id"]).body == OBSCENE
+
+    switch_obscene_filter(community, True)
+    starred = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE})
+
+    assert starred.status_code == 201, starred.content
+    assert "хуйня" not in starred.json()["body"]
+    assert "∗∗∗∗∗" in starred.json()["body"]
+
+
+def _write_post(member, community):
+    response = post_as(member, community, OBSCENE)
+    return response, lambda: Post.objects.get(pk=response.json()["id"]).body
+
+
+def _write_comment(member, community):
+    post = make_post(community)
+    response = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE})
+    return response, lambda: Comment.objects.get(pk=response.json()["id"]).body
+
+
+def _write_topic(member, community):
+    response = api_as(member).post(
+        f"/communities/{community.slug}/topics", {"title": OBSCENE, "body": OBSCENE}
+    )
+    topic = lambda: Topic.objects.get(pk=response.json()["id"])  # noqa: E731
+    return response, lambda: f"{topic().title} | {topic().body}"
+
+
+def _write_suggestion(member, community):
+    response = api_as(member).post(f"/communities/{community.slug}/suggestions", {"body": OBSCENE})
+    return response, lambda: Post.objects.get(pk=response.json()["id"]).body
+
+
+def _edit_post(member, community):
+    post = post_as(member, community, CLEAN_RU).json()
+    response = api_as(member).patch(f"/posts/{post['id']}", {"body": OBSCENE})
+    return response, lambda: Post.objects.get(pk=post["id"]).body
+
+
+def _edit_comment(member, community):
+    post = make_post(community)
+    comment = api_as(member).post(f"/posts/{post.pk}/comments", {"body": CLEAN_RU}).json()
+    response = api_as(member).patch(f"/comments/{comment['id']}", {"body": OBSCENE})
+    return response, lambda: Comment.objects.get(pk=comment["id"]).body
+
+
+WRITES = {
+    "post": ("group", _write_post),
+    "comment": ("group", _write_comment),
+    "topic": ("group", _write_topic),
+    "suggestion": ("public_page", _write_suggestion),
+    "post edit": ("group", _edit_post),
+    "comment edit": ("group", _edit_comment),
+}
+
+
+@pytest.mark.parametrize("outcome", ["hide", "hold", "reject"])
+@pytest.mark.parametrize("kind", list(WRITES))
+def test_nothing_is_checked_for_obscene_language_while_the_switch_is_off(kind, outcome):
+    community_kind, write = WRITES[kind]
+    community = make_community(kind=community_kind)
+    configure(community, outcomes={"obscene": outcome})
+    member = add_member(community)
+    switch_obscene_filter(community, False)
+
+    response, stored = write(member, community)
+
+    assert response.status_code in (200, 201), response.content
+    assert "∗" not in stored()
+    assert OBSCENE in stored()
+    assert not HeldItem.objects.exists()
+    assert all("obscene" not in post.flags for post in Post.objects.all())
+
+
+@pytest.mark.parametrize("kind", list(WRITES))
+def test_obscene_words_are_starred_again_once_the_switch_is_back_on(kind):
+    community_kind, write = WRITES[kind]
+    community = make_community(kind=community_kind)
+    member = add_member(community)
+    switch_obscene_filter(community, False)
+    switch_obscene_filter(community, True)
+
+    response, stored = write(member, community)
+
+    assert response.status_code in (200, 201), response.content
+    assert "хуйня" not in stored()
+    assert "∗∗∗∗∗" in stored()
+
+
+def test_the_web_settings_form_turns_the_obscene_check_off_and_on():
+    community = make_community()
+    owner = Client()
+    owner.force_login(owner_of(community))
+    url = f"/c/{community.slug}/settings/"
+    form = owner.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    member = add_member(community)
+    post = make_post(community)
+
+    del data["obscene_filter"]  # an unticked box is not sent
+    assert owner.post(url, data).status_code == 302
+    off = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE}).json()
+    assert off["body"] == OBSCENE
+
+    assert owner.post(url, {**data, "obscene_filter": "on"}).status_code == 302
+    on = api_as(member).post(f"/posts/{post.pk}/comments", {"body": OBSCENE}).json()
+    assert "∗∗∗∗∗" in on["body"]
+
+
+def test_profile_texts_are_checked_whatever_the_communities_switches_say():
+    community = make_community()
+    switch_obscene_filter(community, False)
+    member = add_member(community)
+
+    response = api_as(member).patch("/me", {"display_name": "Хуйло Петрович"})
+
+    assert response.status_code == 422
+
+
 # --- profile texts ---------------------------------------------------------------------------
 
 

@@ -159,8 +159,14 @@ def outcomes_of(stored: FilterSettings | None) -> dict[str, str]:
 
 
 def rules_of(community: Any, stored: FilterSettings | None) -> FilterRules:
-    """The engine's rules for a community (or for a profile, with `community` None)."""
+    """The engine's rules for a community (or for a profile, with `community` None).
+
+    The community's "obscene language" switch (`Community.obscene_filter`) turns the obscene
+    check off altogether, whatever outcome the automatic-checks page gives it; profiles are
+    always checked.
+    """
     base = FilterRules(
+        check_obscene=community is None or bool(community.obscene_filter),
         links_allowed=community is None or bool(community.links_allowed),
         repeat_window=timedelta(hours=int_setting("FILTER_REPEAT_HOURS")),
         burst_window=timedelta(minutes=int_setting("FILTER_BURST_MINUTES")),

@@ -40,19 +40,23 @@ _MARKERS: Final[dict[str, frozenset[str]]] = {
         _words(
             "eto kak chto ne ty ya mne vse kogda opyat budet prosto tebya menya kakoy kakaya "
             "nu net ochen voobshe zabyl rabotaet vam nas tut uzhe eshche so svoimi pravila "
-            "dostavka skidka ochered mozhno etot etih idi pishet"
+            "dostavka skidka ochered mozhno etot etih idi pishet tebe vas kto gde seychas "
+            "segodnya zavtra pochemu opyat blin poshel poshol sovsem vsyo vsye otsyuda syuda"
         )
     ),
     "uk": frozenset(
         _words(
             "koly bude tse znovu tsi meni vashi yakyis pratsiuie chesne slovo zi svoimy cherha "
-            "znyzhka idy"
+            "znyzhka idy tsei tsey tsia tsiu shcho vzhe mene tebe yak yaka yakyi yakas duzhe "
+            "chomu sohodni zavtra teper zaraz vin vona vony yikh dlia bulo treba nichoho "
+            "pishov sobi svoi nareshti yakoho iakoho"
         )
     ),
     "vi": frozenset(
         _words(
             "tao thang khong roi minh vay nha nhe cua giao cham xoa ngu nhu tien quen hieu biet "
-            "het nguoi duoc troi oi dep ngon dat mua lam bai hang"
+            "het nguoi duoc troi oi dep ngon dat mua lam bai hang cai nua luon cung nhung thi "
+            "voi chua toi tui chet nao giup gium nhieu kieu hom thay muon phai khi vao dien"
         )
     ),
     "ms": frozenset(

@@ -28,13 +28,15 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Word prefixes of Russian and Ukrainian (already normalised: і reads as и), and the Latin
-# spellings of the vowel-ending ones for transliterated Russian.
+# Word prefixes of Russian and Ukrainian (already normalised: і reads as и), and their Latin
+# spellings in transliterated Russian and Ukrainian (`vid-`, `pid-`, `roz-`, `pry-`).
 _CYRILLIC_PREFIXES: Final = _words(
     "на за по при про пере недо до вы у о об обо от ото раз разо рас роз рос с со из изо ис под "
     "подо над надо в во вз взо вс без бес пре ни вид ви пид з"
 )
-_LATIN_PREFIXES: Final = _words("na za po pro pere nedo do vy u o ot s v raz pod iz ob")
+_LATIN_PREFIXES: Final = _words(
+    "na za po pro pere nedo do vy u o ot s v raz pod iz ob vid pid roz z nad pry"
+)
 _VOWELS: Final = frozenset("аеиоуыэюяaeiouy")
 _HARD_SIGNS: Final = ("ъ", "ь", "'", "y")
 
@@ -64,6 +66,9 @@ class Entry:
     nocap: bool = False
     noupper: bool = False
     disguised_only: bool = False
+    # A phrase that counts only where a clause ends after it ("con cac!" but not "con cac ban",
+    # còn các bạn: and you all).
+    clause_end: bool = False
 
 
 @dataclass(slots=True)
@@ -75,6 +80,9 @@ class Lexicon:
     roots: dict[str, Entry] = field(default_factory=dict)
     prefixed: dict[str, Entry] = field(default_factory=dict)
     phrases: dict[str, list[tuple[tuple[str, ...], Entry]]] = field(default_factory=dict)
+    # Innocent phrases by their first word: "vai lon bia" (a few cans of beer) is not
+    # "vãi lồn" followed by a word.
+    allow_phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     allow_exact: set[str] = field(default_factory=set)
     allow_stems: tuple[str, ...] = ()
     stem_lengths: tuple[int, ...] = ()
@@ -92,6 +100,10 @@ class Lexicon:
             line = line.strip()
             flags = {f.strip() for f in flag_text.split(",") if f.strip()}
         gates = frozenset(flags & set(LANGUAGES))
+        if line.startswith("!") and " " in line:
+            words = tuple(canonical(w) for w in line[1:].split())
+            self.allow_phrases.setdefault(words[0], []).append(words)
+            return
         if line.startswith("!"):
             word = canonical(line[1:])
             if word.endswith("*"):
@@ -108,6 +120,7 @@ class Lexicon:
                 nocap="nocap" in flags,
                 noupper="noupper" in flags,
                 disguised_only="disguised" in flags,
+                clause_end="end" in flags,
             )
             self.phrases.setdefault(words[0], []).append((words, entry))
             return
@@ -133,6 +146,11 @@ class Lexicon:
 
     def seal(self) -> None:
         """Index lengths and compile the root pattern once every entry is in."""
+        # The longest phrase first: "du ma may" is masked whole, not as "du ma" and "may".
+        for candidates in self.phrases.values():
+            candidates.sort(key=lambda candidate: -len(candidate[0]))
+        for innocent in self.allow_phrases.values():
+            innocent.sort(key=lambda words: -len(words))
         self.stem_lengths = tuple(sorted({len(s) for s in self.stems}))
         self.prefixed_lengths = tuple(sorted({len(s) for s in self.prefixed}))
         if self.roots:

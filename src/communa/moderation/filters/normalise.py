@@ -1,7 +1,8 @@
 """Tokens of a text with their spans, and the spellings a disguised word may stand for.
 
 A writer hides an obscene word by swapping letters for digits or symbols (`f4ck`, `$hit`,
-`п1здец`), by mixing look-alike Latin and Cyrillic letters (`cyka`, `xyй`, `пuдор`), by
+`п1здец`, `п!зда`, `бл9дь`), by mixing look-alike Latin and Cyrillic letters (`cyka`, `xyй`,
+`пuдор`) or Latin letters that only sound alike into a Cyrillic word (`пиzдец`, `бляdь`), by
 repeating letters (`fuuuck`), by separating the letters (`f.u.c.k`, `х-у-й`, `с у к а`) or
 by starring some out (`п*здец`). `token_variants` turns one written token into the few
 normalised spellings it may stand for; the lexicon compares each of them with its entries as
@@ -9,6 +10,10 @@ whole words, so an innocent word that merely contains a bad substring stays inno
 
 Normalised spelling: lower case; Cyrillic `ё` and `є` read as `е`, `і` as `и`, `ґ` as `г`
 (Ukrainian and Russian spellings meet); Vietnamese keeps its tone marks (`lồn` and `lớn` differ).
+
+Codes are not words: a hexadecimal run of letters and digits (an order number `e8a7b5c2`, a
+UUID, a hash, a colour `#b1ad00`) is read only as written, and three or more digits in a row
+(`HU1220`) stay digits, so a code never reads as a transliterated obscene word.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ _TOKEN = re.compile(
 _SEPARATOR_RUN = re.compile(rf"[{re.escape(_SEPARATORS)}]+")
 _APOSTROPHES = re.compile("['’ʼ`]+")
 _EDGE_SYMBOLS = _LEET_CHARS + _SEPARATORS
+# What a word may carry around it without being disguised: "word!", "*word*", "-word-".
+_STRIPPED = _SEPARATORS + "!*<"
 _DOUBLE = re.compile(r"(.)\1")
 _TRIPLE_OR_MORE = re.compile(r"(.)\1{2,}")
 _RUN = re.compile(r"(.)\1+")
@@ -73,6 +80,24 @@ _TO_CYRILLIC: Final[dict[str, tuple[str, ...]]] = {
     "t": ("т",), "u": ("и",), "x": ("х",), "y": ("у",), "0": ("о",), "1": ("и",),
     "3": ("з", "е"), "4": ("ч", "а"), "6": ("б",), "@": ("а",), "$": ("с",),
 }  # fmt: skip
+# Inside a Cyrillic word, Latin letters, digits and symbols that look like no Cyrillic letter
+# stand for the one they sound like ("пиzдец", "бляdь", "п!зда", "бл@дь", "бл9дь"). A letter
+# with a look-alike keeps that reading alone (a stray Latin "u" in "сухuй" is "сухий", not
+# "сухуй"); "b" is both ("bля"). Only short Latin runs are read so: a run of four or more Latin
+# letters is a brand or a loanword with a Cyrillic ending ("eBay-продавец", "Zoom-е") and keeps
+# the look-alike table.
+_SOUND_ALIKE: Final[dict[str, tuple[str, ...]]] = {
+    "b": ("в", "б"), "d": ("д",), "f": ("ф",), "g": ("г",), "j": ("й",), "l": ("л",),
+    "s": ("с",), "v": ("в",), "w": ("ш",), "z": ("з",), "9": ("я",), "!": ("и",),
+    "@": ("а", "я"),
+}  # fmt: skip
+_IN_CYRILLIC: Final[dict[str, tuple[str, ...]]] = {**_TO_CYRILLIC, **_SOUND_ALIKE}
+_LONG_LATIN_RUN = 4
+_LATIN_RUN = re.compile(r"[a-z]+")
+# Three or more digits in a row are a number (a model, a year, a price), never letters.
+_DIGIT_RUN = re.compile(r"\d{3,}")
+# A hexadecimal code: an order number, a hash, a UUID, a colour ("#b1ad00", "0x3e6a").
+_HEX_CODE = re.compile(r"(?:0x)?(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{4,}")
 # Letters that look the same in both scripts: an all-Latin word made only of them may be
 # Russian typed with Latin keys ("cyka" is "сука").
 _LOOKALIKE_LATIN: Final = frozenset("acehkmoptxyb") | frozenset("0136")
@@ -132,9 +157,32 @@ def plain_tokens(text: str) -> list[str]:
 
 def _expand(word: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     """All readings of a word whose characters may each stand for one of several letters."""
+    if not word.isalpha():
+        return _expand_with(word, [table] * len(word))
     readings = [""]
     for char in word:
         choices = table.get(char)
+        if choices is None:
+            readings = [r + char for r in readings]
+        else:
+            readings = [r + c for r in readings for c in choices][:_MAX_VARIANTS]
+    return readings
+
+
+def _expand_in_cyrillic(word: str) -> list[str]:
+    """The readings of a word with Cyrillic letters: short Latin runs may sound alike."""
+    tables = [_IN_CYRILLIC] * len(word)
+    for run in _LATIN_RUN.finditer(word):
+        if run.end() - run.start() >= _LONG_LATIN_RUN:
+            tables[run.start() : run.end()] = [_TO_CYRILLIC] * (run.end() - run.start())
+    return _expand_with(word, tables)
+
+
+def _expand_with(word: str, tables: list[dict[str, tuple[str, ...]]]) -> list[str]:
+    numbers = {i for run in _DIGIT_RUN.finditer(word) for i in range(run.start(), run.end())}
+    readings = [""]
+    for index, char in enumerate(word):
+        choices = None if index in numbers else tables[index].get(char)
         if choices is None:
             readings = [r + char for r in readings]
         else:
@@ -161,18 +209,20 @@ def token_variants(raw: str) -> list[Variant]:
         core = lowered.lstrip(_EDGE_SYMBOLS).rstrip(_SEPARATORS + "!")
     if not core:
         return []
-    if (
-        core.isalpha()
-        and "ʼ" not in core
-        and not _DOUBLE.search(core)
-        and lowered.strip(_SEPARATORS + "!*<") == core
+    if core.isalpha():
+        if "ʼ" not in core and not _DOUBLE.search(core) and lowered.strip(_STRIPPED) == core:
+            variants = _plain_word_variants(core)
+            return _with_latin_kh(variants) if "kh" in core else variants
+    elif core.isdigit() or _HEX_CODE.fullmatch(
+        core if core.isalnum() else _SEPARATOR_RUN.sub("", core)
     ):
-        return _plain_word_variants(core)
+        # A number or a code: nothing to read into it.
+        return [Variant(canonical(core), False)]
     out: dict[str, bool] = {}
     plain = canonical(core)
     out[plain] = False
     # Inner symbols may stand for letters ("a$$hole"); edge symbols too ("$hit").
-    candidates = [lowered.strip(_SEPARATORS + "!*<"), core]
+    candidates = [lowered.strip(_STRIPPED), core]
     if not _CYRILLIC.search(core):
         # An apostrophe in a Latin word ends it ("who're", "Shi'ite"); Ukrainian keeps it
         # inside words ("з'їбав").
@@ -182,15 +232,43 @@ def token_variants(raw: str) -> list[Variant]:
         joined = _SEPARATOR_RUN.sub("", candidate)
         if joined:
             joined_forms.append(joined)
-    if _SEPARATOR_RUN.search(core):
-        for part in _SEPARATOR_RUN.split(core):
-            if len(part) >= 2:
-                out.setdefault(canonical(part), False)
-    for reading in _with_squeezed([r for joined in joined_forms for r in _readings(joined)]):
+    readings = [r for joined in joined_forms for r in _readings(joined)]
+    if joined_forms and _SEPARATOR_RUN.search(core):
+        readings.extend(_separated(core, joined_forms[-1], out))
+    for reading in _with_squeezed(readings):
         word = canonical(reading)
         if word and word not in out:
             out[word] = True
-    return [Variant(text, disguised) for text, disguised in out.items()]
+    variants = [Variant(text, disguised) for text, disguised in out.items()]
+    return _with_latin_kh(variants) if "kh" in core else variants
+
+
+def _separated(core: str, joined: str, out: dict[str, bool]) -> list[str]:
+    """A token with separators: each part of two letters or more is a word of its own (added
+    to `out` as written); the returned readings are those of a Latin word spelt out letter by
+    letter, which may be Russian read by sound ("n.i.z.d.e.c")."""
+    parts = _SEPARATOR_RUN.split(core)
+    for part in parts:
+        if len(part) >= 2:
+            out.setdefault(canonical(part), False)
+    if core.isascii() and all(len(part) == 1 for part in parts):
+        # Nobody spells out "e-book" like that, so the sound-alike table is safe here.
+        return _expand_with(joined, [_IN_CYRILLIC] * len(joined))
+    return []
+
+
+def _with_latin_kh(variants: list[Variant]) -> list[Variant]:
+    """Add the readings with "kh" as "h": the standard transliteration of Ukrainian and Russian
+    `х` ("khuy", "nakhui") meets the informal one the lexicon lists ("huy", "nahui")."""
+    seen = {v.text for v in variants}
+    extra = []
+    for variant in variants:
+        if "kh" in variant.text and variant.text.isascii():
+            reading = variant.text.replace("kh", "h")
+            if reading not in seen:
+                seen.add(reading)
+                extra.append(Variant(reading, variant.disguised))
+    return [*variants, *extra]
 
 
 def _plain_word_variants(word: str) -> list[Variant]:
@@ -206,7 +284,7 @@ def _plain_word_variants(word: str) -> list[Variant]:
 def _readings(joined: str) -> list[str]:
     """What a word with digits, symbols or mixed scripts may read as, in either script."""
     if _CYRILLIC.search(joined):
-        readings = _expand(joined, _TO_CYRILLIC)
+        readings = _expand_in_cyrillic(joined)
         if _LATIN.search(joined):
             readings.append(joined.translate(_TO_LATIN))
         return readings
@@ -232,7 +310,7 @@ def _cyrillic_readings(word: str) -> list[Variant]:
 
 
 def _mixed_readings(word: str) -> list[Variant]:
-    readings = [*_expand(word, _TO_CYRILLIC), word.translate(_TO_LATIN)]
+    readings = [*_expand_in_cyrillic(word), word.translate(_TO_LATIN)]
     return [Variant(canonical(r), True) for r in _with_squeezed(readings)]
 
 

@@ -65,33 +65,66 @@ def find_obscene(
     shouting = bool(alphabetic) and sum(c.isupper() for c in alphabetic) > 0.6 * len(alphabetic)
     context = _Context(languages, shouting)
     hits: list[ObsceneHit] = []
-    flagged: set[int] = set()
+    # Tokens already matched, and those of an innocent phrase, which are never flagged.
+    taken: set[int] = set()
+    innocent = lexicon.allow_phrases
     for index, token in enumerate(tokens):
-        entry = _match(lexicon, variants[index], token.text, context)
+        if index in taken:
+            continue
+        spellings = variants[index]
+        if spellings and spellings[0].text in innocent:
+            covered = _innocent_phrase_at(innocent[spellings[0].text], variants, index)
+            if covered:
+                taken.update(range(index, index + covered))
+                continue
+        entry = _match(lexicon, spellings, token.text, context)
         if entry is not None:
             hits.append(ObsceneHit(token.start, token.end, entry))
-            flagged.add(index)
+            taken.add(index)
     if lexicon.phrases:
-        hits.extend(_phrases(lexicon, tokens, variants, flagged, context))
+        hits.extend(_phrases(text, lexicon, tokens, variants, taken=taken, context=context))
     for first, last, letters in letter_runs(list(tokens), text):
-        if any(i in flagged for i in range(first, last + 1)):
+        if any(i in taken for i in range(first, last + 1)):
             continue
         entry = _match(lexicon, spelt_variants(letters), letters.lower(), context)
         if entry is not None:
             hits.append(ObsceneHit(tokens[first].start, tokens[last].end, entry))
-            flagged.update(range(first, last + 1))
+            taken.update(range(first, last + 1))
     hits.sort()
     return hits
 
 
+def _innocent_phrase_at(
+    phrases: Sequence[tuple[str, ...]], variants: Sequence[Sequence[Variant]], index: int
+) -> int:
+    """How many tokens from `index` on make an innocent phrase written plainly (0 if none)."""
+    for words in phrases:
+        end = index + len(words)
+        if end <= len(variants) and all(
+            variants[index + k] and variants[index + k][0].text == word
+            for k, word in enumerate(words[1:], 1)
+        ):
+            return len(words)
+    return 0
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    """Whether nothing but spaces stands between `end` and a punctuation mark or the end."""
+    rest = text[end:].lstrip()
+    return not rest or not rest[0].isalnum()
+
+
 def _phrases(
+    text: str,
     lexicon: Lexicon,
     tokens: Sequence[RawToken],
     variants: Sequence[Sequence[Variant]],
-    flagged: set[int],
+    *,
+    taken: set[int],
     context: _Context,
 ) -> list[ObsceneHit]:
     hits = []
+    spellings: dict[int, dict[str, bool]] = {}
     for index in range(len(tokens)):
         for variant in variants[index]:
             candidates = lexicon.phrases.get(variant.text)
@@ -99,22 +132,27 @@ def _phrases(
                 continue
             for words, entry in candidates:
                 end = index + len(words)
-                if end > len(tokens) or any(i in flagged for i in range(index, end)):
+                if end > len(tokens) or any(i in taken for i in range(index, end)):
                     continue
                 disguised = variant.disguised
                 matched = True
                 for offset, word in enumerate(words[1:], start=1):
-                    spelled = {v.text: v.disguised for v in variants[index + offset]}
+                    spelled = spellings.get(index + offset)
+                    if spelled is None:
+                        spelled = {v.text: v.disguised for v in variants[index + offset]}
+                        spellings[index + offset] = spelled
                     if word not in spelled:
                         matched = False
                         break
                     disguised = disguised or spelled[word]
                 if not matched:
                     continue
+                if entry.clause_end and not _ends_clause(text, tokens[end - 1].end):
+                    continue
                 probe = Variant(entry.word, disguised)
                 if _accepts(entry, probe, tokens[index].text, context):
                     hits.append(ObsceneHit(tokens[index].start, tokens[end - 1].end, entry))
-                    flagged.update(range(index, end))
+                    taken.update(range(index, end))
                     break
     return hits
 
