@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -356,6 +356,80 @@ def visible_communities(actor: Any, queryset: QuerySet[Community]) -> QuerySet[C
         | Q(memberships__user=actor)
         | Q(invitations__invitee=actor, invitations__status=InvitationStatus.PENDING)
     ).distinct()
+
+
+# The community fields the VIEW_WALL rule reads: `visible_walls` evaluates the table once for
+# each combination of them (a test checks it agrees with `can` for every other field too).
+_WALL_FIELDS = [(privacy, mode) for privacy in Privacy.values for mode in WallMode.values]
+_OUTSIDERS_SIGNED_IN = frozenset({R.BLOCKED, R.INVITED, R.NON_MEMBER})
+
+
+def _relation_in(relations: frozenset[Relation], actor: Any) -> Q | None:
+    """A filter on communities: the actor stands in one of these relations (None: in none)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Q() if R.ANONYMOUS in relations else None
+    here = {"community": OuterRef("pk"), "user": actor}
+    parts: list[Q] = []
+    roles = sorted(ROLE_OF_RELATION[r].value for r in relations if r in MEMBERS)
+    if roles:
+        parts.append(Q(Exists(Membership.objects.filter(**here, role__in=roles))))
+    outsiders = relations & _OUTSIDERS_SIGNED_IN
+    if outsiders:
+        not_member = ~Q(Exists(Membership.objects.filter(**here)))
+        if outsiders == _OUTSIDERS_SIGNED_IN:
+            parts.append(not_member)
+        else:
+            # The same precedence as standing_of: a block wins over an invitation.
+            blocked = Q(
+                Exists(
+                    Block.objects.filter(**here, lifted_at__isnull=True).filter(
+                        Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())
+                    )
+                )
+            )
+            invited = Q(
+                Exists(
+                    Invitation.objects.filter(
+                        community=OuterRef("pk"), invitee=actor, status=InvitationStatus.PENDING
+                    )
+                )
+            )
+            which = Q(pk__in=[])
+            if R.BLOCKED in outsiders:
+                which |= blocked
+            if R.INVITED in outsiders:
+                which |= ~blocked & invited
+            if R.NON_MEMBER in outsiders:
+                which |= ~blocked & ~invited
+            parts.append(not_member & which)
+    if not parts:
+        return None
+    found = parts[0]
+    for part in parts[1:]:
+        found |= part
+    return found
+
+
+def visible_walls(actor: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
+    """Only communities whose wall the actor may read now (VIEW_WALL with the wall mode).
+
+    One statement whatever the number of communities, for lists that show content of many
+    communities at once (shared originals on a profile wall or in the feed).
+    """
+    by_relations: dict[frozenset[Relation], list[Q]] = {}
+    for privacy, mode in _WALL_FIELDS:
+        relations = allowed_in(Action.VIEW_WALL, Community(privacy=privacy, wall_mode=mode))
+        by_relations.setdefault(relations, []).append(Q(privacy=privacy, wall_mode=mode))
+    condition = Q(pk__in=[])
+    for relations, settings in by_relations.items():
+        standing = _relation_in(relations, actor)
+        if standing is None:
+            continue
+        where = Q(pk__in=[])
+        for setting in settings:
+            where |= setting
+        condition |= where & standing
+    return queryset.filter(condition)
 
 
 def matrix_rows(privacy: str) -> list[tuple[str, list[bool]]]:
