@@ -198,9 +198,20 @@ class MemberOut(Schema):
     display_name: str
     role: str
     joined_at: datetime
-    # Team-only: where the member came from (null for viewers outside the team).
+    # Where the member came from: null unless the viewer may see statistics (VIEW_STATISTICS:
+    # owner, administrators, editors, analysts), or on the answer to one's own join.
     source: str | None = None
     utm: dict[str, str] | None = None
+
+
+class JoinSourceCount(Schema):
+    source: str
+    members: int
+
+
+class MemberSourcesOut(Schema):
+    members: int
+    sources: list[JoinSourceCount]
 
 
 class MemberPage(Schema):
@@ -792,14 +803,23 @@ def members(
                 ]
             }
         )
-    team_view = any(
-        standing.relation in allowed_in(action, community)
-        for action in (Action.REVIEW_REQUESTS, Action.VIEW_TEAM)
-    )
+    # R2.5: where members came from is statistics (the analyst's and editor's), not moderation.
+    team_view = can(request.auth, Action.VIEW_STATISTICS, community, standing=standing)
     page = selectors.members_page(community, cursor=cursor, limit=page_limit(limit), role=role)
     return {
         "items": [member_out(m, team_view=team_view) for m in page.items],
         "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/{slug}/members/sources", response=MemberSourcesOut)
+def member_sources(request: AuthedRequest, slug: str) -> dict[str, Any]:
+    """How many members came from each join source (R3.4), most first (VIEW_STATISTICS)."""
+    community, _standing = selectors.community_for(request.auth, slug, Action.VIEW_STATISTICS)
+    counts = selectors.member_sources(community)
+    return {
+        "members": sum(count for _source, count in counts),
+        "sources": [{"source": source, "members": count} for source, count in counts],
     }
 
 

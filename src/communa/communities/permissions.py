@@ -81,6 +81,7 @@ class Action(StrEnum):
     MANAGE_MEDIA = "manage_media"
     MODERATE = "moderate"
     VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_STATISTICS = "view_statistics"
 
 
 R = Relation
@@ -138,6 +139,9 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     Action.MODERATE: {"*": MODERATORS},
     # Who did what in the community (R5.6): the people who run it.
     Action.VIEW_AUDIT_LOG: {"*": frozenset({R.OWNER, R.ADMIN})},
+    # Statistics and where members came from (join source, UTM tags): R2.5 makes them the
+    # analyst's job and R2.3 the editor's; moderators (R2.4) decide requests, not statistics.
+    Action.VIEW_STATISTICS: {"*": frozenset({R.OWNER, R.ADMIN, R.EDITOR, R.ANALYST})},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -172,6 +176,7 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.MANAGE_MEDIA: _("Add and remove documents and photos"),
     Action.MODERATE: _("Work the moderation queue"),
     Action.VIEW_AUDIT_LOG: _("Read the audit log"),
+    Action.VIEW_STATISTICS: _("See statistics and where members came from"),
 }
 
 REFUSALS: dict[Action, Promise] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
 
 from communa.communities.models import (
     Block,
@@ -102,6 +102,17 @@ def members_page(
         cursor=cursor,
         limit=page_size(limit),
     )
+
+
+def member_sources(community: Community) -> list[tuple[str, int]]:
+    """Members per join source (R3.4), most first: one grouped query."""
+    rows = (
+        Membership.objects.filter(community=community)
+        .values("source")
+        .annotate(members=Count("id"))
+        .order_by("-members", "source")
+    )
+    return [(row["source"], row["members"]) for row in rows]
 
 
 def join_requests_page(
