@@ -24,6 +24,7 @@ from communa.communities.models import (
     JoinSource,
     Membership,
     OwnershipTransfer,
+    Privacy,
     RequestStatus,
     Role,
     WikiPage,
@@ -41,6 +42,8 @@ from communa.core.errors import NotFound, ValidationFailed
 from communa.core.http import client_ip
 
 router = Router(tags=["communities"])
+# Mounted at /me beside the accounts app's router: "my communities" belongs to this app.
+me_router = Router(tags=["communities"])
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -242,6 +245,42 @@ class CommunityRef(Schema):
     name: str
 
 
+class MyCommunityRef(CommunityRef):
+    kind: str
+    privacy: str
+    member_count: int
+    avatar_url: str | None
+
+
+class MyCommunityOut(Schema):
+    community: MyCommunityRef
+    role: str
+    joined_at: datetime
+
+
+class MyTransferOut(TransferOut):
+    community: CommunityRef
+
+
+class MyCommunitiesPage(Schema):
+    items: list[MyCommunityOut]
+    next_cursor: str | None
+    # Pending ownership handovers to or from you: on the first page only (empty after it).
+    transfers: list[MyTransferOut]
+
+
+class WidgetJoinIn(Strict):
+    message: str = ""
+    utm: UtmIn | None = None
+
+
+class WidgetJoinOut(Schema):
+    # "joined": you are a member now; "requested": the moderators decide (a closed community).
+    outcome: str
+    member: MemberOut | None
+    request: JoinRequestOut | None
+
+
 class InviteIn(Strict):
     usernames: list[str]
 
@@ -353,6 +392,22 @@ def member_out(membership: Membership, *, team_view: bool) -> dict[str, Any]:
             if getattr(membership, name)
         }
     return out
+
+
+def my_community_out(membership: Membership) -> dict[str, Any]:
+    community = membership.community
+    return {
+        "community": {
+            "slug": community.slug,
+            "name": community.name,
+            "kind": community.kind,
+            "privacy": community.privacy,
+            "member_count": community.member_count,
+            "avatar_url": community.avatar.url if community.avatar else None,
+        },
+        "role": membership.role,
+        "joined_at": membership.joined_at,
+    }
 
 
 def request_out(join_request: JoinRequest) -> dict[str, Any]:
@@ -506,6 +561,30 @@ def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
     invitation = selectors.invitation_of(request.auth, invitation_id)
     actions.respond_to_invitation(actor=request.auth, invitation=invitation, accept=False)
     return Status(204, None)
+
+
+@me_router.get("/communities", response=MyCommunitiesPage)
+def my_communities(
+    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Your communities with your role, newest first, and handovers of ownership to or from you.
+
+    The API twin of the web page "My communities"; your invitations are at
+    `/communities/invitations/mine`.
+    """
+    page = selectors.my_communities_page(request.auth, cursor=cursor, limit=page_limit(limit))
+    transfers = [] if cursor else selectors.transfers_for(request.auth)
+    return {
+        "items": [my_community_out(m) for m in page.items],
+        "next_cursor": page.next_cursor,
+        "transfers": [
+            {
+                **transfer_out(t),
+                "community": {"slug": t.community.slug, "name": t.community.name},
+            }
+            for t in transfers
+        ],
+    }
 
 
 # --- one community --------------------------------------------------------------------------
@@ -667,6 +746,40 @@ def join(request: AuthedRequest, slug: str, payload: JoinIn | None = None) -> St
         ip=client_ip(request),
     )
     return Status(201, member_out(membership, team_view=True))
+
+
+@router.post("/{slug}/widget/join", response={201: WidgetJoinOut})
+def join_from_widget(
+    request: AuthedRequest, slug: str, payload: WidgetJoinIn | None = None
+) -> Status:
+    """The subscribe widget's button (R3.5): join, or ask to join a closed community.
+
+    The same actions as `/join` and `/requests`, with the source always `widget` (R3.4). Like
+    the widget itself, a private community answers 404.
+    """
+    payload = payload or WidgetJoinIn()
+    actor = request.auth
+    community, standing = selectors.community_for(actor, slug, Action.SEE)
+    if community.privacy == Privacy.PRIVATE:
+        raise NotFound
+    utm = payload.utm.model_dump() if payload.utm else None
+    if can(actor, Action.REQUEST_JOIN, community, standing=standing):
+        found = actions.request_to_join(
+            actor=actor,
+            community=community,
+            message=payload.message,
+            source=JoinSource.WIDGET,
+            utm=utm,
+            ip=client_ip(request),
+        )
+        return Status(201, {"outcome": "requested", "member": None, "request": request_out(found)})
+    membership = actions.join_community(
+        actor=actor, community=community, source=JoinSource.WIDGET, utm=utm, ip=client_ip(request)
+    )
+    return Status(
+        201,
+        {"outcome": "joined", "member": member_out(membership, team_view=True), "request": None},
+    )
 
 
 @router.post("/{slug}/leave", response={204: None})

@@ -186,6 +186,14 @@ def communities_of(user: Any) -> list[Membership]:
     )
 
 
+def my_communities_page(
+    user: Any, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Membership]:
+    """A person's memberships with their communities, most recent first (one query a page)."""
+    found = Membership.objects.filter(user=user).select_related("community")
+    return keyset_page(found, ["-joined_at", "-id"], cursor=cursor, limit=page_size(limit))
+
+
 def team_of(community: Community) -> list[Membership]:
     """Owner and team roles, most powerful first."""
     order = Case(

@@ -266,6 +266,10 @@ class LikeOut(Schema):
     likes: int
 
 
+class LinkClickOut(Schema):
+    url: str
+
+
 class ReportOut(Schema):
     id: int
     reason: str
@@ -760,6 +764,18 @@ def unpin_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
     """Unpin this post."""
     post = post_actions.unpin_post(actor=request.auth, post=post_row(request.auth, post_id))
     return _one_post(request, post)
+
+
+@router.post("/posts/{post_id}/click", auth=anyone, response=LinkClickOut)
+def click_link(request: VisitorRequest, post_id: int) -> dict[str, str]:
+    """Count a click on the post's link (R8.8, R9.1) and get its address to open.
+
+    The API twin of the web's `/p/{id}/go/`: the same action and event, platform "api".
+    """
+    actor = request.auth if isinstance(request.auth, User) else None
+    post = selectors.post_for(actor=actor, post_id=post_id)
+    url = interactions.click_link(viewer=viewer_of(request, api=True), actor=actor, post=post)
+    return {"url": url}
 
 
 # --- comments -------------------------------------------------------------------------------
