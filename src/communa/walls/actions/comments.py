@@ -13,7 +13,7 @@ from communa.accounts.models import User
 from communa.analytics.ingest import Viewer, record_event, viewer_for_user
 from communa.analytics.models import EventKind
 from communa.communities.permissions import Action, can, require
-from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
+from communa.core.errors import NotFound, PermissionRefused
 from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import offence_for_deleted_comment, require_not_muted
@@ -21,6 +21,7 @@ from communa.moderation.screening import hold, rehold, screen, withdraw
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
+    require_signature,
     require_topic_visible,
     thread_of,
 )
@@ -65,12 +66,8 @@ def add_comment(
     community, team = _may_comment_on(actor, post, topic)
     require_not_muted(actor, community)
     text = clean_comment_body(body)
-    if signed_as not in Signature.values:
-        raise ValidationFailed(
-            fields={"signed_as": [_("Choose one of: %(c)s.") % {"c": ", ".join(Signature.values)}]}
-        )
-    if signed_as == Signature.COMMUNITY and not team:
-        raise PermissionRefused(_("Only the community's editors may reply as the community."))
+    signed_as = signed_as or Signature.AUTHOR
+    require_signature(signed_as, team=team)
     if parent is not None:
         same_thread = (post is not None and parent.post_id == post.pk) or (
             topic is not None and parent.topic_id == topic.pk

@@ -26,7 +26,12 @@ from communa.moderation.actions import record_audit
 from communa.moderation.limits import limit_write
 from communa.moderation.playbooks import require_not_muted
 from communa.moderation.screening import Screened, hold, rehold, screen, withdraw
-from communa.walls.access import may_manage_post, require_on_post, require_post_visible
+from communa.walls.access import (
+    may_manage_post,
+    require_on_post,
+    require_post_visible,
+    require_signature,
+)
 from communa.walls.formatting import render_blocks, render_markdown
 from communa.walls.models import (
     Post,
@@ -200,6 +205,7 @@ def create_post(
     standing = require(actor, Action.POST, community)
     require_not_muted(actor, community)
     team = can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    require_signature(data.get("signed_as"), team=team)
     return _new_post(
         actor=actor,
         community=community,
@@ -224,8 +230,13 @@ def suggest_post(
     ip: str | None = None,
 ) -> Post:
     """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
-    require(actor, Action.SUGGEST_POST, community)
+    standing = require(actor, Action.SUGGEST_POST, community)
     require_not_muted(actor, community)
+    # The page signs a suggestion when it publishes it; a member may not sign it so beforehand.
+    require_signature(
+        data.get("signed_as"),
+        team=can(actor, Action.MANAGE_POSTS, community, standing=standing),
+    )
     return _new_post(
         actor=actor,
         community=community,
@@ -283,6 +294,7 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
     if not editable or not may_manage_post(actor, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
+    require_signature(data.get("signed_as"), team=team)
     with transaction.atomic():
         post = _locked(post)
         before = {"title": post.title, "body": post.body}
