@@ -545,22 +545,26 @@ def my_invitation_quota(request: AuthedRequest) -> dict[str, Any]:
     return {"left": left, "limit": int_setting("INVITATIONS_PER_DAY"), "resets_at": resets_at}
 
 
-@router.post("/invitations/{invitation_id}/accept", response={201: MemberOut})
-def accept_invitation(request: AuthedRequest, invitation_id: int) -> Status:
-    """Accept an invitation addressed to you: you join the community."""
-    invitation = selectors.invitation_of(request.auth, invitation_id)
-    membership = actions.respond_to_invitation(
-        actor=request.auth, invitation=invitation, accept=True
-    )
-    return Status(201, member_out(membership, team_view=True))
-
-
-@router.post("/invitations/{invitation_id}/decline", response={204: None})
-def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
-    """Decline an invitation addressed to you."""
-    invitation = selectors.invitation_of(request.auth, invitation_id)
-    actions.respond_to_invitation(actor=request.auth, invitation=invitation, accept=False)
+def _answer_invitation(actor: User, invitation: Invitation, *, accept: bool) -> Status:
+    """Both routes of an invitation answer here: one action, one answer (docs/api.md)."""
+    membership = actions.respond_to_invitation(actor=actor, invitation=invitation, accept=accept)
+    if accept:
+        return Status(201, member_out(membership, team_view=True))
     return Status(204, None)
+
+
+@router.post("/invitations/{invitation_id}/accept", response={201: MemberOut}, deprecated=True)
+def accept_invitation(request: AuthedRequest, invitation_id: int) -> Status:
+    """Deprecated alias of `POST /communities/{slug}/invitation/accept` (the same action)."""
+    invitation = selectors.invitation_of(request.auth, invitation_id)
+    return _answer_invitation(request.auth, invitation, accept=True)
+
+
+@router.post("/invitations/{invitation_id}/decline", response={204: None}, deprecated=True)
+def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
+    """Deprecated alias of `POST /communities/{slug}/invitation/decline` (the same action)."""
+    invitation = selectors.invitation_of(request.auth, invitation_id)
+    return _answer_invitation(request.auth, invitation, accept=False)
 
 
 @me_router.get("/communities", response=MyCommunitiesPage)
@@ -792,24 +796,19 @@ def leave(request: AuthedRequest, slug: str) -> Status:
 
 @router.post("/{slug}/invitation/accept", response={201: MemberOut})
 def accept_invitation_to(request: AuthedRequest, slug: str) -> Status:
-    """Accept your pending invitation to this community."""
+    """Accept your pending invitation to this community: you join it.
+
+    The canonical route, checked against the role × action table like `/join` and `/leave`.
+    """
     _community, standing = selectors.community_for(request.auth, slug, Action.ACCEPT_INVITATION)
-    membership = actions.respond_to_invitation(
-        actor=request.auth,
-        invitation=_invitation_of(standing),
-        accept=True,
-    )
-    return Status(201, member_out(membership, team_view=True))
+    return _answer_invitation(request.auth, _invitation_of(standing), accept=True)
 
 
 @router.post("/{slug}/invitation/decline", response={204: None})
 def decline_invitation_to(request: AuthedRequest, slug: str) -> Status:
-    """Decline your pending invitation to this community."""
+    """Decline your pending invitation to this community (the canonical route)."""
     _community, standing = selectors.community_for(request.auth, slug, Action.ACCEPT_INVITATION)
-    actions.respond_to_invitation(
-        actor=request.auth, invitation=_invitation_of(standing), accept=False
-    )
-    return Status(204, None)
+    return _answer_invitation(request.auth, _invitation_of(standing), accept=False)
 
 
 def _invitation_of(standing: Standing) -> Invitation:
