@@ -15,7 +15,6 @@ from pydantic import ConfigDict
 from communa.accounts.http import AuthedRequest
 from communa.analytics.ingest import viewer_of
 from communa.api.auth import VisitorRequest, anyone
-from communa.communities.api import CommunityRef
 from communa.communities.models import Community
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
@@ -24,6 +23,7 @@ from communa.core.http import client_ip
 from communa.moderation.screening import held_state
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
+from communa.walls.api import CommunityRef
 from communa.walls.models import (
     Album,
     Attendance,
