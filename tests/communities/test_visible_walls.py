@@ -9,6 +9,7 @@ import pytest
 from communa.communities import permissions
 from communa.communities.models import Community, Kind, Privacy, WallMode
 from communa.communities.permissions import Action, Relation, can, visible_walls
+from communa.walls.models import Post
 from tests.communities.test_api_support import add_member, block, invite, make_community, person
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,14 @@ def test_visible_walls_agrees_with_the_table_for_every_relation_and_setting(rela
     # then exactly the communities `can` allows are kept
     expected = {c.pk for c in communities if can(actor, Action.VIEW_WALL, c)}
     assert visible == expected
+    # and rows that belong to a community (posts) are filtered the same way through their key
+    posts = Post.objects.bulk_create(
+        [Post(community=c, author=c.created_by, body="Hello") for c in communities]
+    )
+    kept = visible_walls(
+        actor, Post.objects.filter(pk__in=[p.pk for p in posts]), through="community"
+    )
+    assert {post.community_id for post in kept} == expected
     assert expected or relation != Relation.OWNER  # the walk is not vacuous
 
 

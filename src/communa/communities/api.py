@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -276,7 +276,7 @@ class WidgetJoinIn(Strict):
 
 class WidgetJoinOut(Schema):
     # "joined": you are a member now; "requested": the moderators decide (a closed community).
-    outcome: str
+    outcome: Literal["joined", "requested"]
     member: MemberOut | None
     request: JoinRequestOut | None
 

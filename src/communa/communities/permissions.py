@@ -369,33 +369,32 @@ _WALL_FIELDS = [(privacy, mode) for privacy in Privacy.values for mode in WallMo
 _OUTSIDERS_SIGNED_IN = frozenset({R.BLOCKED, R.INVITED, R.NON_MEMBER})
 
 
-def _relation_in(relations: frozenset[Relation], actor: Any) -> Q | None:
-    """A filter on communities: the actor stands in one of these relations (None: in none)."""
+def _relation_in(relations: frozenset[Relation], actor: Any, community: OuterRef) -> Q | None:
+    """A filter: the actor stands in one of these relations to `community` (None: in none)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return Q() if R.ANONYMOUS in relations else None
-    here = {"community": OuterRef("pk"), "user": actor}
+    if relations >= MEMBERS | _OUTSIDERS_SIGNED_IN:
+        return Q()  # every signed-in person: nothing to look up
     parts: list[Q] = []
     roles = sorted(ROLE_OF_RELATION[r].value for r in relations if r in MEMBERS)
     if roles:
-        parts.append(Q(Exists(Membership.objects.filter(**here, role__in=roles))))
+        mine = Membership.objects.filter(community=community, user=actor, role__in=roles)
+        parts.append(Q(Exists(mine)))
     outsiders = relations & _OUTSIDERS_SIGNED_IN
     if outsiders:
-        not_member = ~Q(Exists(Membership.objects.filter(**here)))
+        not_member = ~Q(Exists(Membership.objects.filter(community=community, user=actor)))
         if outsiders == _OUTSIDERS_SIGNED_IN:
             parts.append(not_member)
         else:
             # The same precedence as standing_of: a block wins over an invitation.
+            blocks = Block.objects.filter(community=community, user=actor, lifted_at__isnull=True)
             blocked = Q(
-                Exists(
-                    Block.objects.filter(**here, lifted_at__isnull=True).filter(
-                        Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())
-                    )
-                )
+                Exists(blocks.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())))
             )
             invited = Q(
                 Exists(
                     Invitation.objects.filter(
-                        community=OuterRef("pk"), invitee=actor, status=InvitationStatus.PENDING
+                        community=community, invitee=actor, status=InvitationStatus.PENDING
                     )
                 )
             )
@@ -415,19 +414,24 @@ def _relation_in(relations: frozenset[Relation], actor: Any) -> Q | None:
     return found
 
 
-def visible_walls(actor: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
-    """Only communities whose wall the actor may read now (VIEW_WALL with the wall mode).
+def visible_walls(actor: Any, queryset: QuerySet[Any], *, through: str = "") -> QuerySet[Any]:
+    """Only rows whose community's wall the actor may read now (VIEW_WALL, wall mode included).
 
-    One statement whatever the number of communities, for lists that show content of many
-    communities at once (shared originals on a profile wall or in the feed).
+    `queryset` holds communities, or rows with a foreign key to one named by `through` (posts:
+    `through="community"`; rows without a community are dropped). One statement whatever the
+    number of communities, checked row by row, for lists that show content of many communities
+    at once (shared originals on a profile wall or in the feed).
     """
+    field = f"{through}__" if through else ""
+    community = OuterRef(f"{through}_id" if through else "pk")
     by_relations: dict[frozenset[Relation], list[Q]] = {}
     for privacy, mode in _WALL_FIELDS:
         relations = allowed_in(Action.VIEW_WALL, Community(privacy=privacy, wall_mode=mode))
-        by_relations.setdefault(relations, []).append(Q(privacy=privacy, wall_mode=mode))
+        setting = Q(**{f"{field}privacy": privacy, f"{field}wall_mode": mode})
+        by_relations.setdefault(relations, []).append(setting)
     condition = Q(pk__in=[])
     for relations, settings in by_relations.items():
-        standing = _relation_in(relations, actor)
+        standing = _relation_in(relations, actor, community)
         if standing is None:
             continue
         where = Q(pk__in=[])

@@ -44,11 +44,12 @@ def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
     # each extra join made planning the page query slower than one more small query
     # (5 joins: 7.6 ms of planning, 2 joins: 0.6 ms; bench/walls.py).
     images = PostImage.objects.order_by("position", "id")
+    published = Post.objects.filter(status=PostStatus.PUBLISHED)
+    # Profile posts are public; a community's only where its wall is open to the viewer now.
     originals = (
-        Post.objects.filter(status=PostStatus.PUBLISHED)
-        .filter(
-            Q(community__isnull=True)
-            | Q(community__in=visible_walls(actor, Community.objects.all()))
+        (
+            published.filter(community__isnull=True)
+            | visible_walls(actor, published, through="community")
         )
         .select_related("author", "community")
         .prefetch_related("suggested_by", "document", Prefetch("images", queryset=images))
