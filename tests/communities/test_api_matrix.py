@@ -117,6 +117,7 @@ EXERCISES: dict[Action, Exercise] = {
     ),
     Action.VIEW_AUDIT_LOG: lambda c: Call("get", f"/communities/{c.slug}/audit"),
     Action.MODERATE: lambda c: Call("get", f"/communities/{c.slug}/moderation/queue"),
+    Action.VIEW_STATISTICS: lambda c: Call("get", f"/communities/{c.slug}/members/sources"),
 }
 
 
@@ -278,6 +279,11 @@ def status_of(action: Action, relation: Relation, privacy: str) -> int:
         (Action.MODERATE, Relation.MODERATOR, Privacy.CLOSED, 200),
         (Action.MODERATE, Relation.ANALYST, Privacy.OPEN, 403),
         (Action.MODERATE, Relation.MEMBER, Privacy.OPEN, 403),
+        # R2.5: statistics (where members came from) are the analyst's job, not moderation.
+        (Action.VIEW_STATISTICS, Relation.ANALYST, Privacy.CLOSED, 200),
+        (Action.VIEW_STATISTICS, Relation.EDITOR, Privacy.OPEN, 200),
+        (Action.VIEW_STATISTICS, Relation.MODERATOR, Privacy.OPEN, 403),
+        (Action.VIEW_STATISTICS, Relation.MEMBER, Privacy.OPEN, 403),
     ],
 )
 def test_spot_checks_from_the_issue(action, relation, privacy, status):

@@ -129,14 +129,15 @@ def test_the_wall_of_nobody_is_a_404():
     assert api_as(None).get("/users/nobody-at-all/wall").status_code == 404
 
 
-def test_a_deleted_original_shows_as_deleted_inside_its_shares():
+def test_a_deleted_original_shows_as_unavailable_inside_its_shares():
     community = make_community()
     post = make_post(community, body="Soon gone")
     member = add_member(community)
     share_post(actor=member, post=post)
     api_as(community.created_by).delete(f"/posts/{post.pk}")
     item = api_as(None).get(f"/users/{member.username}/wall").json()["items"][0]
-    assert item["shared_from"]["status"] == "deleted"
+    assert item["shared_from"]["available"] is False
+    assert item["shared_from"]["status"] == "unavailable"
     assert item["shared_from"]["body_html"] == ""
 
 

@@ -7,6 +7,7 @@ from communa.accounts.api import auth_router, me_router
 from communa.api.auth import default_auth
 from communa.api.errors import install_error_handlers
 from communa.api.parser import SafeJsonParser
+from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
 from communa.moderation.api import router as moderation_router
@@ -35,6 +36,7 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
+api.add_router("/me", my_communities_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
 api.add_router("/", moderation_queue_router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from communa.communities.models import (
     JoinSource,
     Membership,
     OwnershipTransfer,
+    Privacy,
     RequestStatus,
     Role,
     WikiPage,
@@ -41,6 +42,8 @@ from communa.core.errors import NotFound, ValidationFailed
 from communa.core.http import client_ip
 
 router = Router(tags=["communities"])
+# Mounted at /me beside the accounts app's router: "my communities" belongs to this app.
+me_router = Router(tags=["communities"])
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -198,9 +201,20 @@ class MemberOut(Schema):
     display_name: str
     role: str
     joined_at: datetime
-    # Team-only: where the member came from (null for viewers outside the team).
+    # Where the member came from: null unless the viewer may see statistics (VIEW_STATISTICS:
+    # owner, administrators, editors, analysts), or on the answer to one's own join.
     source: str | None = None
     utm: dict[str, str] | None = None
+
+
+class JoinSourceCount(Schema):
+    source: str
+    members: int
+
+
+class MemberSourcesOut(Schema):
+    members: int
+    sources: list[JoinSourceCount]
 
 
 class MemberPage(Schema):
@@ -229,6 +243,42 @@ class JoinRequestPage(Schema):
 class CommunityRef(Schema):
     slug: str
     name: str
+
+
+class MyCommunityRef(CommunityRef):
+    kind: str
+    privacy: str
+    member_count: int
+    avatar_url: str | None
+
+
+class MyCommunityOut(Schema):
+    community: MyCommunityRef
+    role: str
+    joined_at: datetime
+
+
+class MyTransferOut(TransferOut):
+    community: CommunityRef
+
+
+class MyCommunitiesPage(Schema):
+    items: list[MyCommunityOut]
+    next_cursor: str | None
+    # Pending ownership handovers to or from you: on the first page only (empty after it).
+    transfers: list[MyTransferOut]
+
+
+class WidgetJoinIn(Strict):
+    message: str = ""
+    utm: UtmIn | None = None
+
+
+class WidgetJoinOut(Schema):
+    # "joined": you are a member now; "requested": the moderators decide (a closed community).
+    outcome: Literal["joined", "requested"]
+    member: MemberOut | None
+    request: JoinRequestOut | None
 
 
 class InviteIn(Strict):
@@ -342,6 +392,22 @@ def member_out(membership: Membership, *, team_view: bool) -> dict[str, Any]:
             if getattr(membership, name)
         }
     return out
+
+
+def my_community_out(membership: Membership) -> dict[str, Any]:
+    community = membership.community
+    return {
+        "community": {
+            "slug": community.slug,
+            "name": community.name,
+            "kind": community.kind,
+            "privacy": community.privacy,
+            "member_count": community.member_count,
+            "avatar_url": community.avatar.url if community.avatar else None,
+        },
+        "role": membership.role,
+        "joined_at": membership.joined_at,
+    }
 
 
 def request_out(join_request: JoinRequest) -> dict[str, Any]:
@@ -479,22 +545,50 @@ def my_invitation_quota(request: AuthedRequest) -> dict[str, Any]:
     return {"left": left, "limit": int_setting("INVITATIONS_PER_DAY"), "resets_at": resets_at}
 
 
-@router.post("/invitations/{invitation_id}/accept", response={201: MemberOut})
-def accept_invitation(request: AuthedRequest, invitation_id: int) -> Status:
-    """Accept an invitation addressed to you: you join the community."""
-    invitation = selectors.invitation_of(request.auth, invitation_id)
-    membership = actions.respond_to_invitation(
-        actor=request.auth, invitation=invitation, accept=True
-    )
-    return Status(201, member_out(membership, team_view=True))
-
-
-@router.post("/invitations/{invitation_id}/decline", response={204: None})
-def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
-    """Decline an invitation addressed to you."""
-    invitation = selectors.invitation_of(request.auth, invitation_id)
-    actions.respond_to_invitation(actor=request.auth, invitation=invitation, accept=False)
+def _answer_invitation(actor: User, invitation: Invitation, *, accept: bool) -> Status:
+    """Both routes of an invitation answer here: one action, one answer (docs/api.md)."""
+    membership = actions.respond_to_invitation(actor=actor, invitation=invitation, accept=accept)
+    if accept:
+        return Status(201, member_out(membership, team_view=True))
     return Status(204, None)
+
+
+@router.post("/invitations/{invitation_id}/accept", response={201: MemberOut}, deprecated=True)
+def accept_invitation(request: AuthedRequest, invitation_id: int) -> Status:
+    """Deprecated alias of `POST /communities/{slug}/invitation/accept` (the same action)."""
+    invitation = selectors.invitation_of(request.auth, invitation_id)
+    return _answer_invitation(request.auth, invitation, accept=True)
+
+
+@router.post("/invitations/{invitation_id}/decline", response={204: None}, deprecated=True)
+def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
+    """Deprecated alias of `POST /communities/{slug}/invitation/decline` (the same action)."""
+    invitation = selectors.invitation_of(request.auth, invitation_id)
+    return _answer_invitation(request.auth, invitation, accept=False)
+
+
+@me_router.get("/communities", response=MyCommunitiesPage)
+def my_communities(
+    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Your communities with your role, newest first, and handovers of ownership to or from you.
+
+    The API twin of the web page "My communities"; your invitations are at
+    `/communities/invitations/mine`.
+    """
+    page = selectors.my_communities_page(request.auth, cursor=cursor, limit=page_limit(limit))
+    transfers = [] if cursor else selectors.transfers_for(request.auth)
+    return {
+        "items": [my_community_out(m) for m in page.items],
+        "next_cursor": page.next_cursor,
+        "transfers": [
+            {
+                **transfer_out(t),
+                "community": {"slug": t.community.slug, "name": t.community.name},
+            }
+            for t in transfers
+        ],
+    }
 
 
 # --- one community --------------------------------------------------------------------------
@@ -658,6 +752,40 @@ def join(request: AuthedRequest, slug: str, payload: JoinIn | None = None) -> St
     return Status(201, member_out(membership, team_view=True))
 
 
+@router.post("/{slug}/widget/join", response={201: WidgetJoinOut})
+def join_from_widget(
+    request: AuthedRequest, slug: str, payload: WidgetJoinIn | None = None
+) -> Status:
+    """The subscribe widget's button (R3.5): join, or ask to join a closed community.
+
+    The same actions as `/join` and `/requests`, with the source always `widget` (R3.4). Like
+    the widget itself, a private community answers 404.
+    """
+    payload = payload or WidgetJoinIn()
+    actor = request.auth
+    community, standing = selectors.community_for(actor, slug, Action.SEE)
+    if community.privacy == Privacy.PRIVATE:
+        raise NotFound
+    utm = payload.utm.model_dump() if payload.utm else None
+    if can(actor, Action.REQUEST_JOIN, community, standing=standing):
+        found = actions.request_to_join(
+            actor=actor,
+            community=community,
+            message=payload.message,
+            source=JoinSource.WIDGET,
+            utm=utm,
+            ip=client_ip(request),
+        )
+        return Status(201, {"outcome": "requested", "member": None, "request": request_out(found)})
+    membership = actions.join_community(
+        actor=actor, community=community, source=JoinSource.WIDGET, utm=utm, ip=client_ip(request)
+    )
+    return Status(
+        201,
+        {"outcome": "joined", "member": member_out(membership, team_view=True), "request": None},
+    )
+
+
 @router.post("/{slug}/leave", response={204: None})
 def leave(request: AuthedRequest, slug: str) -> Status:
     """Leave the community (the owner hands over ownership first)."""
@@ -668,24 +796,19 @@ def leave(request: AuthedRequest, slug: str) -> Status:
 
 @router.post("/{slug}/invitation/accept", response={201: MemberOut})
 def accept_invitation_to(request: AuthedRequest, slug: str) -> Status:
-    """Accept your pending invitation to this community."""
+    """Accept your pending invitation to this community: you join it.
+
+    The canonical route, checked against the role × action table like `/join` and `/leave`.
+    """
     _community, standing = selectors.community_for(request.auth, slug, Action.ACCEPT_INVITATION)
-    membership = actions.respond_to_invitation(
-        actor=request.auth,
-        invitation=_invitation_of(standing),
-        accept=True,
-    )
-    return Status(201, member_out(membership, team_view=True))
+    return _answer_invitation(request.auth, _invitation_of(standing), accept=True)
 
 
 @router.post("/{slug}/invitation/decline", response={204: None})
 def decline_invitation_to(request: AuthedRequest, slug: str) -> Status:
-    """Decline your pending invitation to this community."""
+    """Decline your pending invitation to this community (the canonical route)."""
     _community, standing = selectors.community_for(request.auth, slug, Action.ACCEPT_INVITATION)
-    actions.respond_to_invitation(
-        actor=request.auth, invitation=_invitation_of(standing), accept=False
-    )
-    return Status(204, None)
+    return _answer_invitation(request.auth, _invitation_of(standing), accept=False)
 
 
 def _invitation_of(standing: Standing) -> Invitation:
@@ -792,14 +915,23 @@ def members(
                 ]
             }
         )
-    team_view = any(
-        standing.relation in allowed_in(action, community)
-        for action in (Action.REVIEW_REQUESTS, Action.VIEW_TEAM)
-    )
+    # R2.5: where members came from is statistics (the analyst's and editor's), not moderation.
+    team_view = can(request.auth, Action.VIEW_STATISTICS, community, standing=standing)
     page = selectors.members_page(community, cursor=cursor, limit=page_limit(limit), role=role)
     return {
         "items": [member_out(m, team_view=team_view) for m in page.items],
         "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/{slug}/members/sources", response=MemberSourcesOut)
+def member_sources(request: AuthedRequest, slug: str) -> dict[str, Any]:
+    """How many members came from each join source (R3.4), most first (VIEW_STATISTICS)."""
+    community, _standing = selectors.community_for(request.auth, slug, Action.VIEW_STATISTICS)
+    counts = selectors.member_sources(community)
+    return {
+        "members": sum(count for _source, count in counts),
+        "sources": [{"source": source, "members": count} for source, count in counts],
     }
 
 

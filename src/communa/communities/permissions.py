@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +81,7 @@ class Action(StrEnum):
     MANAGE_MEDIA = "manage_media"
     MODERATE = "moderate"
     VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_STATISTICS = "view_statistics"
 
 
 R = Relation
@@ -138,6 +139,9 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     Action.MODERATE: {"*": MODERATORS},
     # Who did what in the community (R5.6): the people who run it.
     Action.VIEW_AUDIT_LOG: {"*": frozenset({R.OWNER, R.ADMIN})},
+    # Statistics and where members came from (join source, UTM tags): R2.5 makes them the
+    # analyst's job and R2.3 the editor's; moderators (R2.4) decide requests, not statistics.
+    Action.VIEW_STATISTICS: {"*": frozenset({R.OWNER, R.ADMIN, R.EDITOR, R.ANALYST})},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -172,6 +176,7 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.MANAGE_MEDIA: _("Add and remove documents and photos"),
     Action.MODERATE: _("Work the moderation queue"),
     Action.VIEW_AUDIT_LOG: _("Read the audit log"),
+    Action.VIEW_STATISTICS: _("See statistics and where members came from"),
 }
 
 REFUSALS: dict[Action, Promise] = {
@@ -356,6 +361,84 @@ def visible_communities(actor: Any, queryset: QuerySet[Community]) -> QuerySet[C
         | Q(memberships__user=actor)
         | Q(invitations__invitee=actor, invitations__status=InvitationStatus.PENDING)
     ).distinct()
+
+
+# The community fields the VIEW_WALL rule reads: `visible_walls` evaluates the table once for
+# each combination of them (a test checks it agrees with `can` for every other field too).
+_WALL_FIELDS = [(privacy, mode) for privacy in Privacy.values for mode in WallMode.values]
+_OUTSIDERS_SIGNED_IN = frozenset({R.BLOCKED, R.INVITED, R.NON_MEMBER})
+
+
+def _relation_in(relations: frozenset[Relation], actor: Any, community: OuterRef) -> Q | None:
+    """A filter: the actor stands in one of these relations to `community` (None: in none)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Q() if R.ANONYMOUS in relations else None
+    if relations >= MEMBERS | _OUTSIDERS_SIGNED_IN:
+        return Q()  # every signed-in person: nothing to look up
+    parts: list[Q] = []
+    roles = sorted(ROLE_OF_RELATION[r].value for r in relations if r in MEMBERS)
+    if roles:
+        mine = Membership.objects.filter(community=community, user=actor, role__in=roles)
+        parts.append(Q(Exists(mine)))
+    outsiders = relations & _OUTSIDERS_SIGNED_IN
+    if outsiders:
+        not_member = ~Q(Exists(Membership.objects.filter(community=community, user=actor)))
+        if outsiders == _OUTSIDERS_SIGNED_IN:
+            parts.append(not_member)
+        else:
+            # The same precedence as standing_of: a block wins over an invitation.
+            blocks = Block.objects.filter(community=community, user=actor, lifted_at__isnull=True)
+            blocked = Q(
+                Exists(blocks.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())))
+            )
+            invited = Q(
+                Exists(
+                    Invitation.objects.filter(
+                        community=community, invitee=actor, status=InvitationStatus.PENDING
+                    )
+                )
+            )
+            which = Q(pk__in=[])
+            if R.BLOCKED in outsiders:
+                which |= blocked
+            if R.INVITED in outsiders:
+                which |= ~blocked & invited
+            if R.NON_MEMBER in outsiders:
+                which |= ~blocked & ~invited
+            parts.append(not_member & which)
+    if not parts:
+        return None
+    found = parts[0]
+    for part in parts[1:]:
+        found |= part
+    return found
+
+
+def visible_walls(actor: Any, queryset: QuerySet[Any], *, through: str = "") -> QuerySet[Any]:
+    """Only rows whose community's wall the actor may read now (VIEW_WALL, wall mode included).
+
+    `queryset` holds communities, or rows with a foreign key to one named by `through` (posts:
+    `through="community"`; rows without a community are dropped). One statement whatever the
+    number of communities, checked row by row, for lists that show content of many communities
+    at once (shared originals on a profile wall or in the feed).
+    """
+    field = f"{through}__" if through else ""
+    community = OuterRef(f"{through}_id" if through else "pk")
+    by_relations: dict[frozenset[Relation], list[Q]] = {}
+    for privacy, mode in _WALL_FIELDS:
+        relations = allowed_in(Action.VIEW_WALL, Community(privacy=privacy, wall_mode=mode))
+        setting = Q(**{f"{field}privacy": privacy, f"{field}wall_mode": mode})
+        by_relations.setdefault(relations, []).append(setting)
+    condition = Q(pk__in=[])
+    for relations, settings in by_relations.items():
+        standing = _relation_in(relations, actor, community)
+        if standing is None:
+            continue
+        where = Q(pk__in=[])
+        for setting in settings:
+            where |= setting
+        condition |= where & standing
+    return queryset.filter(condition)
 
 
 def matrix_rows(privacy: str) -> list[tuple[str, list[bool]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
 
 from communa.communities.models import (
     Block,
@@ -104,6 +104,17 @@ def members_page(
     )
 
 
+def member_sources(community: Community) -> list[tuple[str, int]]:
+    """Members per join source (R3.4), most first: one grouped query."""
+    rows = (
+        Membership.objects.filter(community=community)
+        .values("source")
+        .annotate(members=Count("id"))
+        .order_by("-members", "source")
+    )
+    return [(row["source"], row["members"]) for row in rows]
+
+
 def join_requests_page(
     community: Community,
     *,
@@ -173,6 +184,14 @@ def communities_of(user: Any) -> list[Membership]:
         .select_related("community")
         .order_by("-joined_at", "-id")[:200]
     )
+
+
+def my_communities_page(
+    user: Any, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Membership]:
+    """A person's memberships with their communities, most recent first (one query a page)."""
+    found = Membership.objects.filter(user=user).select_related("community")
+    return keyset_page(found, ["-joined_at", "-id"], cursor=cursor, limit=page_size(limit))
 
 
 def team_of(community: Community) -> list[Membership]:

@@ -34,7 +34,6 @@ from communa.communities.models import (
 )
 from communa.communities.permissions import (
     MEMBERS,
-    TEAM,
     Action,
     Relation,
     Standing,
@@ -399,7 +398,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             **page_context(community, standing, "members"),
             "rows": rows,
             "next_link": _next_link(request, page.next_cursor),
-            "shows_source": standing.relation in TEAM,
+            "shows_source": _may(community, standing, Action.VIEW_STATISTICS),
             "may_block": may_block,
             "block_form": forms.BlockForm(),
         },

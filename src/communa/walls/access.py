@@ -23,8 +23,8 @@ from communa.communities.permissions import (
     require,
     standing_of,
 )
-from communa.core.errors import DomainError, NotFound, PermissionRefused
-from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
+from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Signature, Topic
 
 
 def _signed_in(actor: Any) -> bool:
@@ -168,3 +168,25 @@ def rights_on_post(actor: Any, post: Post) -> dict[str, Any]:
         "team_comment": editor,
         "may_see_history": editor,
     }
+
+
+def require_signature(signed_as: str | None, *, team: bool) -> None:
+    """Refuse a signature the actor may not use; posts and comments refuse it the same way.
+
+    Left out (None or empty), the action picks the default. Signing as the community is for its
+    editors (MANAGE_POSTS); anyone else is refused with a 403 naming `signed_as`, never
+    silently signed with their own name.
+    """
+    if not signed_as:
+        return
+    if signed_as not in Signature.values:
+        raise ValidationFailed(
+            fields={
+                "signed_as": [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(Signature.values)}
+                ]
+            }
+        )
+    if signed_as == Signature.COMMUNITY and not team:
+        message = _("Only the community's editors may sign as the community.")
+        raise PermissionRefused(message, fields={"signed_as": [message]})

@@ -15,7 +15,7 @@ from typing import Any
 import pydantic
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -153,13 +153,21 @@ class Counts(Schema):
 
 
 class PostLiteOut(Schema):
-    """A shared original inside a repost; its content is empty once it is deleted."""
+    """A shared original inside a repost.
 
-    id: int
+    `available` is false when the viewer may not read the original now (it was deleted or is
+    held, or its community's wall is closed to them, e.g. it turned private after the share):
+    then every other field is empty or null, so nothing of the original or its community shows.
+    """
+
+    available: bool = Field(
+        description="False: show “The original post is not available”; the rest is empty."
+    )
+    id: int | None
     community: CommunityRef | None
-    author: PersonRef
+    author: PersonRef | None
     signed_as: str
-    shown_as: ShownAs
+    shown_as: ShownAs | None
     kind: str
     title: str
     body_html: str
@@ -257,6 +265,10 @@ class LikeOut(Schema):
     likes: int
 
 
+class LinkClickOut(Schema):
+    url: str
+
+
 class ReportOut(Schema):
     id: int
     reason: str
@@ -305,24 +317,57 @@ def _community(post: Post) -> dict[str, str] | None:
     return {"slug": community.slug, "name": community.name} if community is not None else None
 
 
+UNAVAILABLE_ORIGINAL: dict[str, Any] = {
+    "available": False,
+    "id": None,
+    "community": None,
+    "author": None,
+    "signed_as": "",
+    "shown_as": None,
+    "kind": "",
+    "title": "",
+    "body_html": "",
+    "link_url": "",
+    "link_title": "",
+    "images": [],
+    "document": None,
+    # Not the original's own status: "deleted" or "held" would tell apart what stays hidden.
+    "status": "unavailable",
+    "published_at": None,
+}
+
+
 def post_lite_out(post: Post) -> dict[str, Any]:
-    gone = post.status != PostStatus.PUBLISHED
+    """The original a repost shows, when the viewer may read it (see `shared_from_out`)."""
     return {
+        "available": True,
         "id": post.pk,
         "community": _community(post),
         "author": _person(post.author),
         "signed_as": post.signed_as,
         "shown_as": _shown_as(post),
         "kind": post.kind,
-        "title": "" if gone else post.title,
-        "body_html": "" if gone else post.body_html,
-        "link_url": "" if gone else post.link_url,
-        "link_title": "" if gone else post.link_title,
-        "images": [] if gone else _images(post),
-        "document": None if gone else _document(post),
+        "title": post.title,
+        "body_html": post.body_html,
+        "link_url": post.link_url,
+        "link_title": post.link_title,
+        "images": _images(post),
+        "document": _document(post),
         "status": post.status,
         "published_at": post.published_at,
     }
+
+
+def shared_from_out(post: Post) -> dict[str, Any] | None:
+    """A repost's original as this viewer may see it now; None when the post is no repost.
+
+    The selectors leave `shown_original` None when the original is deleted or held, or its wall
+    is closed to the viewer; a post read without them shows the placeholder too (fails closed).
+    """
+    if post.shared_from_id is None:
+        return None
+    original = getattr(post, "shown_original", None)
+    return post_lite_out(original) if original is not None else dict(UNAVAILABLE_ORIGINAL)
 
 
 def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
@@ -365,7 +410,7 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
             "shares": post.share_count,
         },
         "liked": bool(getattr(post, "liked", False)),
-        "shared_from": post_lite_out(post.shared_from) if post.shared_from is not None else None,
+        "shared_from": shared_from_out(post),
         "created_at": post.created_at,
         "published_at": post.published_at,
         "edited_at": post.edited_at,
@@ -718,6 +763,18 @@ def unpin_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
     """Unpin this post."""
     post = post_actions.unpin_post(actor=request.auth, post=post_row(request.auth, post_id))
     return _one_post(request, post)
+
+
+@router.post("/posts/{post_id}/click", auth=anyone, response=LinkClickOut)
+def click_link(request: VisitorRequest, post_id: int) -> dict[str, str]:
+    """Count a click on the post's link (R8.8, R9.1) and get its address to open.
+
+    The API twin of the web's `/p/{id}/go/`: the same action and event, platform "api".
+    """
+    actor = request.auth if isinstance(request.auth, User) else None
+    post = selectors.post_for(actor=actor, post_id=post_id)
+    url = interactions.click_link(viewer=viewer_of(request, api=True), actor=actor, post=post)
+    return {"url": url}
 
 
 # --- comments -------------------------------------------------------------------------------

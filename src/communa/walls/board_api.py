@@ -8,12 +8,13 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
 from communa.api.auth import VisitorRequest, anyone
+from communa.communities.models import Community
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for, page_size
 from communa.core.errors import ValidationFailed
@@ -22,6 +23,7 @@ from communa.core.gate import text_gate
 from communa.core.http import client_ip
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
+from communa.walls.api import CommunityRef
 from communa.walls.models import (
     Album,
     Attendance,
@@ -58,9 +60,17 @@ class TopicPatchIn(Strict):
     body: str | None = None
 
 
+# A field kept under its old name for clients written before the conventions of docs/api.md.
+_SLUG_KEPT = (
+    "The community's slug. Deprecated: read `community_ref` (the object every other schema "
+    "calls `community`); a string here is kept so that existing clients do not break."
+)
+
+
 class TopicOut(Schema):
     id: int
-    community: str
+    community: str = Field(deprecated=True, description=_SLUG_KEPT)
+    community_ref: CommunityRef
     title: str
     body: str
     body_html: str
@@ -85,17 +95,23 @@ class TopicPage(Schema):
 
 class TopicCommentIn(Strict):
     body: str
-    parent_id: int | None = None
+    # The comment to reply to, as on posts.
+    parent: int | None = None
+    parent_id: int | None = Field(
+        default=None, deprecated=True, description="Deprecated alias of `parent`."
+    )
 
 
 class ReplyOut(Schema):
     id: int
-    parent_id: int | None
+    parent: int | None
+    parent_id: int | None = Field(deprecated=True, description="Deprecated: read `parent`.")
     author: PersonOut | None
     body: str
     body_html: str
     status: str
-    like_count: int
+    likes: int
+    like_count: int = Field(deprecated=True, description="Deprecated: read `likes`.")
     reply_count: int
     liked: bool
     created_at: datetime
@@ -155,7 +171,8 @@ class AlbumIn(Strict):
 
 class AlbumOut(Schema):
     id: int
-    community: str
+    community: str = Field(deprecated=True, description=_SLUG_KEPT)
+    community_ref: CommunityRef
     title: str
     description: str
     photo_count: int
@@ -198,6 +215,7 @@ def topic_out(topic: Topic) -> dict[str, Any]:
     return {
         "id": topic.pk,
         "community": topic.community.slug,
+        "community_ref": {"slug": topic.community.slug, "name": topic.community.name},
         "title": topic.title,
         "body": topic.body,
         "body_html": topic.body_html,
@@ -218,12 +236,14 @@ def reply_out(comment: Comment) -> dict[str, Any]:
     deleted = comment.status == CommentStatus.DELETED
     return {
         "id": comment.pk,
+        "parent": comment.parent_id,
         "parent_id": comment.parent_id,
         # A deleted comment kept for its replies shows nothing of what it said or who said it.
         "author": None if deleted else person_out(comment.author),
         "body": "" if deleted else comment.body,
         "body_html": "" if deleted else comment.body_html,
         "status": comment.status,
+        "likes": comment.like_count,
         "like_count": comment.like_count,
         "reply_count": comment.reply_count,
         "liked": bool(getattr(comment, "liked", False)),
@@ -264,13 +284,14 @@ def document_out(document: Document) -> dict[str, Any]:
     }
 
 
-def album_out(album: Album, community_slug: str) -> dict[str, Any]:
+def album_out(album: Album, community: Community) -> dict[str, Any]:
     # The selectors annotate the newest photo's thumbnail; a new album has none.
     cover = getattr(album, "cover_thumbnail", None)
     storage = Photo._meta.get_field("thumbnail").storage
     return {
         "id": album.pk,
-        "community": community_slug,
+        "community": community.slug,
+        "community_ref": {"slug": community.slug, "name": community.name},
         "title": album.title,
         "description": album.description,
         "photo_count": album.photo_count,
@@ -396,13 +417,27 @@ def topic_comments(
     return {"items": [topic_comment_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
+def _parent_of(payload: TopicCommentIn) -> int | None:
+    """The comment replied to: `parent`, or its deprecated alias `parent_id` (not two others)."""
+    sent = payload.model_dump()  # not attribute access: that warns for the deprecated name
+    parent, alias = sent["parent"], sent["parent_id"]
+    if parent is not None and alias is not None and parent != alias:
+        raise ValidationFailed(
+            fields={
+                "parent_id": [_("This is the old name of “parent”: send only “parent”.")],
+            }
+        )
+    return parent if parent is not None else alias
+
+
 @router.post("/topics/{topic_id}/comments", response={201: TopicCommentOut})
 def comment_in_topic(request: AuthedRequest, topic_id: int, payload: TopicCommentIn) -> Status:
-    """Comment in a topic, or reply to one of its comments with `parent_id`."""
+    """Comment in a topic, or reply to one of its comments with `parent` (as on posts)."""
     found, _standing = selectors.topic_for(actor=request.auth, topic_id=topic_id)
+    parent_id = _parent_of(payload)
     parent = (
-        selectors.topic_comment(topic=found, comment_id=payload.parent_id)
-        if payload.parent_id is not None
+        selectors.topic_comment(topic=found, comment_id=parent_id)
+        if parent_id is not None
         else None
     )
     comment = actions.reply_in_topic(
@@ -565,7 +600,7 @@ def albums(
         standing=standing,
     )
     return {
-        "items": [album_out(a, community.slug) for a in page.items],
+        "items": [album_out(a, community) for a in page.items],
         "next_cursor": page.next_cursor,
     }
 
@@ -580,7 +615,7 @@ def create_album(request: AuthedRequest, slug: str, payload: AlbumIn) -> Status:
         title=payload.title,
         description=payload.description,
     )
-    return Status(201, album_out(album, community.slug))
+    return Status(201, album_out(album, community))
 
 
 @router.get("/albums/{album_id}", auth=anyone, response=AlbumDetailOut)
@@ -591,7 +626,7 @@ def album(
     found, _standing = selectors.album_for(actor=request.auth, album_id=album_id)
     page = selectors.photos_page(album=found, cursor=cursor, limit=_limit(limit))
     return {
-        **album_out(found, found.community.slug),
+        **album_out(found, found.community),
         "photos": [photo_out(p) for p in page.items],
         "next_cursor": page.next_cursor,
     }

@@ -3,6 +3,10 @@
 Every list is a keyset page with a fixed number of queries whatever its size: the rows (with
 their author and community joined, the viewer's like as an EXISTS column), then one prefetch
 each for rubrics, suggesters, documents, images and shared originals (with theirs).
+
+A repost shows its original only to those who may read it now: `post.shown_original` is the
+original when it is published and its wall is open to the viewer, else None (the page then
+shows "the original post is not available", nothing of the original or its community).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 
 from communa.communities.models import Community, Membership, WallMode
-from communa.communities.permissions import Action, require
+from communa.communities.permissions import Action, require, visible_walls
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
@@ -40,15 +44,24 @@ def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
     # each extra join made planning the page query slower than one more small query
     # (5 joins: 7.6 ms of planning, 2 joins: 0.6 ms; bench/walls.py).
     images = PostImage.objects.order_by("position", "id")
-    originals = Post.objects.select_related("author", "community").prefetch_related(
-        "suggested_by", "document", Prefetch("images", queryset=images)
+    published = Post.objects.filter(status=PostStatus.PUBLISHED)
+    # Profile posts are public; a community's only where its wall is open to the viewer now.
+    originals = (
+        (
+            published.filter(community__isnull=True)
+            | visible_walls(actor, published, through="community")
+        )
+        .select_related("author", "community")
+        .prefetch_related("suggested_by", "document", Prefetch("images", queryset=images))
     )
     queryset = queryset.select_related("author", "community").prefetch_related(
         "rubric",
         "suggested_by",
         "document",
         Prefetch("images", queryset=images),
-        Prefetch("shared_from", queryset=originals),
+        # The original, when the viewer may read it now: a community that turned closed or
+        # private since the share, or a deleted or held original, leaves it None.
+        Prefetch("shared_from", queryset=originals, to_attr="shown_original"),
     )
     if _signed_in(actor):
         liked = Like.objects.filter(user=actor, post=OuterRef("pk"))

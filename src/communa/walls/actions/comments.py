@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from communa.accounts.models import User
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
-from communa.core.errors import NotFound, PermissionRefused, ValidationFailed
+from communa.core.errors import NotFound, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
+    require_signature,
     require_topic_visible,
     thread_of,
 )
@@ -64,12 +65,8 @@ def add_comment(
     community, team = _may_comment_on(actor, post, topic)
     member_gate().require_not_muted(actor, community)
     text = clean_comment_body(body)
-    if signed_as not in Signature.values:
-        raise ValidationFailed(
-            fields={"signed_as": [_("Choose one of: %(c)s.") % {"c": ", ".join(Signature.values)}]}
-        )
-    if signed_as == Signature.COMMUNITY and not team:
-        raise PermissionRefused(_("Only the community's editors may reply as the community."))
+    signed_as = signed_as or Signature.AUTHOR
+    require_signature(signed_as, team=team)
     if parent is not None:
         same_thread = (post is not None and parent.post_id == post.pk) or (
             topic is not None and parent.topic_id == topic.pk

@@ -24,7 +24,12 @@ from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import Screened, member_gate, text_gate
 from communa.core.limits import limit_write
 from communa.core.uploads import CheckedImage, make_thumbnail
-from communa.walls.access import may_manage_post, require_on_post, require_post_visible
+from communa.walls.access import (
+    may_manage_post,
+    require_on_post,
+    require_post_visible,
+    require_signature,
+)
 from communa.walls.formatting import render_blocks, render_markdown
 from communa.walls.models import (
     Post,
@@ -199,6 +204,7 @@ def create_post(
     standing = require(actor, Action.POST, community)
     member_gate().require_not_muted(actor, community)
     team = can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    require_signature(data.get("signed_as"), team=team)
     return _new_post(
         actor=actor,
         community=community,
@@ -223,8 +229,13 @@ def suggest_post(
     ip: str | None = None,
 ) -> Post:
     """A member suggests a post to a public page; editors publish or reject it (R4.4)."""
-    require(actor, Action.SUGGEST_POST, community)
+    standing = require(actor, Action.SUGGEST_POST, community)
     member_gate().require_not_muted(actor, community)
+    # The page signs a suggestion when it publishes it; a member may not sign it so beforehand.
+    require_signature(
+        data.get("signed_as"),
+        team=can(actor, Action.MANAGE_POSTS, community, standing=standing),
+    )
     return _new_post(
         actor=actor,
         community=community,
@@ -282,6 +293,7 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
     if not editable or not may_manage_post(actor, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
+    require_signature(data.get("signed_as"), team=team)
     with transaction.atomic():
         post = _locked(post)
         before = {"title": post.title, "body": post.body}
