@@ -18,12 +18,7 @@ from communa.walls.actions import boards
 from tests.communities.test_api_support import add_member, api_as, invite, owner_of
 from tests.conftest import error_of
 from tests.walls.support import make_comment, make_post
-from tests.walls.test_boards_support import (  # noqa: F401 — fixture
-    _media_in_tmp,
-    album_in,
-    group,
-    topic_in,
-)
+from tests.walls.test_boards_support import album_in, group, topic_in
 
 pytestmark = pytest.mark.django_db
 
