@@ -32,7 +32,7 @@ def test_sign_up_edit_profile_switch_language_and_make_a_token(page, live_server
     page.get_by_label("City").fill("Đà Nẵng")
     page.get_by_label("Birth year").fill("2999")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("A birth year cannot be in the future.").is_visible()
+    assert page.get_by_text("A birth year cannot be in the future.", exact=True).is_visible()
     assert User.objects.get(username="mai_tran").city == ""
 
     page.get_by_label("Birth year").fill("1994")

@@ -305,7 +305,7 @@ def test_an_editor_uploads_a_document_on_the_documents_page_and_members_download
     member = client_of(add_member(community))
     page = member.get(f"/c/{community.slug}/documents/").content.decode()
     assert f'href="/documents/{document.pk}/download/"' in page
-    assert "<form" not in page.split("<h1>", 1)[1].split("<table", 1)[0]
+    assert "<form" not in page.split("<h1", 1)[1].split("<table", 1)[0]
     download = member.get(f"/documents/{document.pk}/download/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
