@@ -417,9 +417,9 @@ class WallHistory:
             if at is None:
                 continue
             post.likers.add(reader.key)
-            viewer = reader.viewer(self.device(reader))
-            self.timeline.add(at, lambda r=reader, v=viewer: like_post(
-                actor=r.person.user, post=post.get(), viewer=v))  # type: ignore[union-attr]  # fmt: skip
+            platform = self.device(reader)
+            self.timeline.add(at, lambda r=reader, pf=platform: like_post(
+                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
         # Now and then someone likes and changes their mind: two events, no like left.
         for reader, seen_at in members:
             if reader.key not in post.likers and rng.random() < 0.004:
@@ -446,7 +446,7 @@ class WallHistory:
         parent: PlannedComment | None = None, signed_as: str = "author",
     ) -> PlannedComment:  # fmt: skip
         planned = PlannedComment(Planned(self.key("comment")), post, reader, at)
-        viewer = reader.viewer(self.device(reader))
+        platform = self.device(reader)
         person = reader.person
         assert person is not None  # noqa: S101 — only people comment
 
@@ -457,7 +457,7 @@ class WallHistory:
                 body=body,
                 parent=parent.planned.get() if parent is not None else None,
                 signed_as=signed_as,
-                viewer=viewer,
+                viewer=reader.viewer(platform),
             )
 
         self.timeline.add(at, write)
@@ -510,10 +510,10 @@ class WallHistory:
             at = self.soon(max(seen_at, comment.at), 60)
             if at is None:
                 continue
-            viewer = reader.viewer(self.device(reader))
+            platform = self.device(reader)
             comment.touched(at)
-            self.timeline.add(at, lambda r=reader, v=viewer: like_comment(
-                actor=r.person.user, comment=comment.planned.get(), viewer=v))  # type: ignore[union-attr]  # fmt: skip
+            self.timeline.add(at, lambda r=reader, pf=platform: like_comment(
+                actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def shares(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
         sharers = self.sharers.setdefault(id(post), set())
@@ -524,9 +524,9 @@ class WallHistory:
             sharers.add(reader.key)
             language = reader.language if reader.language in self.bank else "en"
             words = self.rng.choice(self.bank[language]["share"])
-            viewer = reader.viewer(self.device(reader))
-            self.timeline.add(at, lambda r=reader, w=words, v=viewer: share_post(
-                actor=r.person.user, post=post.get(), comment=w, viewer=v))  # type: ignore[union-attr]  # fmt: skip
+            platform = self.device(reader)
+            self.timeline.add(at, lambda r=reader, w=words, pf=platform: share_post(
+                actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def hides(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
         unhappy = [(r, s) for r, s in members if r.key not in post.likers]
@@ -534,9 +534,9 @@ class WallHistory:
             at = self.soon(seen_at, 5)
             if at is None:
                 continue
-            viewer = reader.viewer(self.device(reader))
-            self.timeline.add(at, lambda r=reader, v=viewer: hide_post(
-                actor=r.person.user, post=post.get(), viewer=v))  # type: ignore[union-attr]  # fmt: skip
+            platform = self.device(reader)
+            self.timeline.add(at, lambda r=reader, pf=platform: hide_post(
+                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def clicks(self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float) -> None:
         if not seen:
@@ -545,9 +545,9 @@ class WallHistory:
             reader, seen_at = self.rng.choice(seen)
             at = self.soon(seen_at, 3)
             if at is not None:
-                viewer = reader.viewer(self.device(reader))
-                self.timeline.add(at, lambda r=reader, v=viewer: click_link(
-                    viewer=v, actor=r.person.user if r.person else None, post=post.get()))  # fmt: skip
+                platform = self.device(reader)
+                self.timeline.add(at, lambda r=reader, pf=platform: click_link(
+                    viewer=r.viewer(pf), actor=r.person.user if r.person else None, post=post.get()))  # fmt: skip
 
     def report(
         self, post: PlannedPost, members: list[tuple[Reader, datetime]], reason: str, text: str,
