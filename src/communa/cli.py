@@ -166,13 +166,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from communa.core.demo import load_demo_data
+    from communa.demo import load_demo
 
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     print("Loading demo data (kept between runs)...")
-    ctx = load_demo_data()
+    ctx = load_demo()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "communa", "worker", "--verbosity", "0"], env=env
