@@ -18,6 +18,7 @@ from django.db.models import DateTimeField, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
 
 T = TypeVar("T", bound=Model)
@@ -117,3 +118,15 @@ def next_page_link(request: Any, cursor: str | None, *, with_path: bool = False)
             query.setlist(key, values)
     query["cursor"] = cursor
     return f"{request.path if with_path else ''}?{query.urlencode()}"
+
+
+def page_size(limit: int | None) -> int:
+    """The page size asked for, or PAGE_SIZE; outside 1..MAX_PAGE_SIZE is a 422 naming `limit`."""
+    if limit is None:
+        return int_setting("PAGE_SIZE")
+    most = int_setting("MAX_PAGE_SIZE")
+    if not 1 <= limit <= most:
+        raise ValidationFailed(
+            fields={"limit": [_("Ask for 1 to %(max)d items per page.") % {"max": most}]}
+        )
+    return limit

@@ -222,14 +222,17 @@ class CommunityPlanner:
                 )
                 if place.spec["settings"]["privacy"] == "open":
                     place.members.append(Joined(person, at))
-                    self.timeline.add(at, lambda p=place, q=person, s=source, u=utm: self.join(p, q, s, u))
+                    self.timeline.add(
+                        at, lambda p=place, q=person, s=source, u=utm: self.join(p, q, s, u)
+                    )
                 else:
                     # Asked, and let in by the moderator within a few hours.
                     decided = at + timedelta(hours=rng.uniform(0.5, 8))
                     place.members.append(Joined(person, decided))
                     ask = Planned(f"request-{person.username}")
                     self.timeline.add(
-                        at, lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(p, q, s, u, k)
+                        at,
+                        lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(p, q, s, u, k),
                     )
                     self.timeline.add(decided, lambda k=ask: self.let_in(k))
 
@@ -237,7 +240,12 @@ class CommunityPlanner:
         join_community(actor=person.user, community=place.community(), source=source, utm=utm)
 
     def ask(
-        self, place: Place, person: Person, source: str, utm: dict[str, str], planned: Planned,
+        self,
+        place: Place,
+        person: Person,
+        source: str,
+        utm: dict[str, str],
+        planned: Planned,
         message: str = "",
     ) -> None:
         planned.row = request_to_join(
@@ -274,9 +282,7 @@ class CommunityPlanner:
                 self.timeline.add(at + timedelta(hours=3), lambda k=planned: self.let_in(k))
                 event.members.append(Joined(person, at + timedelta(hours=3)))
             elif index == 1:
-                reason = (
-                    "Places are for Learn to Cook members first; we'll announce a second date."
-                )
+                reason = "Places are for Learn to Cook members first; we'll announce a second date."
                 self.timeline.add(
                     at + timedelta(hours=5),
                     lambda k=planned, r=reason: self.let_in(k, approve=False, reason=r),
@@ -307,4 +313,3 @@ class CommunityPlanner:
                 invitees=[p.user for p in to_event],
             ),
         )
-

@@ -179,7 +179,9 @@ class WallHistory:
     def platform(self) -> str:
         """A platform drawn from a shuffled deck, so the mix holds even for a few hundred people."""
         if not self.deck:
-            self.deck = [str(platform) for platform, weight in self.platforms for _ in range(weight)]
+            self.deck = [
+                str(platform) for platform, weight in self.platforms for _ in range(weight)
+            ]
             self.rng.shuffle(self.deck)
         return self.deck.pop()
 
@@ -282,7 +284,9 @@ class WallHistory:
                 self.rubric_ids[(community.pk, rubric.code)] = rubric.pk
         return self.rubric_ids.get((community.pk, code))
 
-    def content(self, post: PlannedPost, body: str, *, team: bool, signed_as: str) -> dict[str, Any]:
+    def content(
+        self, post: PlannedPost, body: str, *, team: bool, signed_as: str
+    ) -> dict[str, Any]:
         draft = post.draft
         content: dict[str, Any] = {"body": body}
         if draft.blocks is not None:
@@ -363,7 +367,9 @@ class WallHistory:
             share_rate = 0.005 * self.share_pull.get(draft.rubric, 1.0)
             share_rate *= (0.5 if draft.promo else 1.0) * draft.appeal
             self.shares(post, members, reach * share_rate * self.jitter())
-        hide_rate = 0.003 * (4.0 if draft.promo else 1.0) * (1.8 if draft.rubric == "product" else 1)
+        hide_rate = (
+            0.003 * (4.0 if draft.promo else 1.0) * (1.8 if draft.rubric == "product" else 1)
+        )
         self.hides(post, members, reach * hide_rate / draft.appeal * self.jitter())
         if draft.link:
             expected = post.views * 0.035 * (1.4 if draft.promo else 1.0)
@@ -410,7 +416,9 @@ class WallHistory:
         post.seen = seen
         return seen
 
-    def likes(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def likes(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         rng = self.rng
         for reader, seen_at in rng.sample(members, min(len(members), self.whole(expected))):
             at = self.soon(seen_at, 12)
@@ -429,7 +437,9 @@ class WallHistory:
                     person = reader.person
                     assert person is not None  # noqa: S101 — members only
                     self.timeline.add(at, lambda p=person: like_post(actor=p.user, post=post.get()))
-                    self.timeline.add(back, lambda p=person: unlike_post(actor=p.user, post=post.get()))
+                    self.timeline.add(
+                        back, lambda p=person: unlike_post(actor=p.user, post=post.get())
+                    )
 
     def pick_text(self, language: str, topic: str, used: set[str], general: str = "any") -> str:
         """A remark not yet made under this post: mostly on its topic, now and then general."""
@@ -515,7 +525,9 @@ class WallHistory:
             self.timeline.add(at, lambda r=reader, pf=platform: like_comment(
                 actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
-    def shares(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def shares(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         sharers = self.sharers.setdefault(id(post), set())
         for reader, seen_at in self.rng.sample(members, min(len(members), self.whole(expected))):
             at = self.soon(seen_at, 30)
@@ -528,7 +540,9 @@ class WallHistory:
             self.timeline.add(at, lambda r=reader, w=words, pf=platform: share_post(
                 actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
-    def hides(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def hides(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         unhappy = [(r, s) for r, s in members if r.key not in post.likers]
         for reader, seen_at in self.rng.sample(unhappy, min(len(unhappy), self.whole(expected))):
             at = self.soon(seen_at, 5)
@@ -538,7 +552,9 @@ class WallHistory:
             self.timeline.add(at, lambda r=reader, pf=platform: hide_post(
                 actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
-    def clicks(self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float) -> None:
+    def clicks(
+        self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         if not seen:
             return
         for _click in range(self.whole(expected)):
@@ -633,7 +649,9 @@ class WallHistory:
             self.comment(post, reader, text, moment, parent=spam)
         removed = max(moment, spam.last or moment) + timedelta(minutes=self.rng.randint(5, 30))
         moderator = self.team["moderator"]
-        self.timeline.add(removed, lambda: delete_comment(actor=moderator.user, comment=spam.planned.get()))
+        self.timeline.add(
+            removed, lambda: delete_comment(actor=moderator.user, comment=spam.planned.get())
+        )
         spam.reported = True  # not one of the comments its author may delete later
 
     def reported_comment(self, post: PlannedPost, script: dict[str, Any]) -> None:
@@ -691,7 +709,12 @@ class WallHistory:
         moments = self.slots(wall, len(drafts), first_day=86.5, last_day=0.05)
         writers = [team["editor"]] * 5 + [team["admin"]] * 2 + [team["owner"]]
         opening = self.slots(wall, 1, first_day=89.6, last_day=89.4)[0]
-        plan = [(self.post(wall, welcome, author=team["owner"], signed_as="community", at=opening), False)]
+        plan = [
+            (
+                self.post(wall, welcome, author=team["owner"], signed_as="community", at=opening),
+                False,
+            )
+        ]
         for draft, at in zip(drafts, moments, strict=True):
             # Mai posts in Vietnamese under her own name; everything else is signed by the group.
             signed_as = "author" if draft.lang == "vi" else "community"
@@ -703,11 +726,15 @@ class WallHistory:
             plan.append((self.post(wall, draft, author=author, signed_as=signed_as, at=at), False))
         # Members' posts, by members who had joined by then.
         member_drafts = [
-            (language, text) for language, texts in self.texts["member_posts"].items() for text in texts
+            (language, text)
+            for language, texts in self.texts["member_posts"].items()
+            for text in texts
         ]
         member_moments = self.slots(wall, len(member_drafts), first_day=70, last_day=0.3)
         rng.shuffle(member_drafts)
-        ordinary = [m for m in wall.members if m.person not in team.values() and m.person is not spammer]
+        ordinary = [
+            m for m in wall.members if m.person not in team.values() and m.person is not spammer
+        ]
         for (language, text), slot in zip(member_drafts, member_moments, strict=True):
             writers_of = [
                 m for m in ordinary
@@ -718,22 +745,36 @@ class WallHistory:
             at = self.moment(slot - timedelta(hours=3), reader.zone, mean_hours=3) or slot
             draft = Draft("interaction", "emotional", text, lang=language, tag="member")
             assert reader.person is not None  # noqa: S101
-            plan.append((self.post(wall, draft, author=reader.person, signed_as="author", at=at, team=False), True))
+            plan.append(
+                (
+                    self.post(
+                        wall, draft, author=reader.person, signed_as="author", at=at, team=False
+                    ),
+                    True,
+                )
+            )
         # The spammer: a post that members report (the moderators settle it; see moderation).
         spam_at = self.slots(wall, 1, first_day=9, last_day=6)[0]
         spam = Draft.of(self.texts["spam_post"])
-        spam_post = self.post(wall, spam, author=spammer, signed_as="author", at=spam_at, team=False)
+        spam_post = self.post(
+            wall, spam, author=spammer, signed_as="author", at=spam_at, team=False
+        )
         plan.append((spam_post, True))
         # The admin shares the page's new collection to the group, as the group.
         if shared is not None:
             at = shared.at + timedelta(hours=2, minutes=rng.randint(0, 50))
             words = self.texts["shared_to_brand"]
             admin = team["admin"]
-            repost = PlannedPost(Planned(self.key("post")), place, Draft("product", "branded", words, promo=True), at)
+            repost = PlannedPost(
+                Planned(self.key("post")), place, Draft("product", "branded", words, promo=True), at
+            )
 
             def share() -> None:
                 repost.planned.row = share_post(
-                    actor=admin.user, post=shared.get(), to_community=place.community(), comment=words
+                    actor=admin.user,
+                    post=shared.get(),
+                    to_community=place.community(),
+                    comment=words,
                 )
 
             self.timeline.add(at, share)
@@ -783,12 +824,16 @@ class WallHistory:
         suggester = rng.choice(members or ordinary).person
         assert suggester is not None  # noqa: S101
         text = self.texts["published_suggestion"]
-        published = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", text["body"]), at)
+        published = PlannedPost(
+            Planned(self.key("post")), place, Draft("interaction", "emotional", text["body"]), at
+        )
         asked = at - timedelta(days=1, hours=rng.randint(1, 9))
         admin = team["admin"]
 
         def suggest(post: PlannedPost, person: Person, body: str) -> None:
-            post.planned.row = suggest_post(actor=person.user, community=place.community(), data={"body": body})
+            post.planned.row = suggest_post(
+                actor=person.user, community=place.community(), data={"body": body}
+            )
 
         self.timeline.add(asked, lambda: suggest(published, suggester, text["earlier"]))
 
@@ -805,14 +850,24 @@ class WallHistory:
             speakers = [m for m in ordinary if m.language == row["lang"]] or ordinary
             person = rng.choice(speakers).person
             assert person is not None  # noqa: S101
-            waiting = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", row["body"]), recent)
+            waiting = PlannedPost(
+                Planned(self.key("post")),
+                place,
+                Draft("interaction", "emotional", row["body"]),
+                recent,
+            )
             moment = recent + timedelta(hours=9 + index * 17, minutes=rng.randint(0, 59))
             self.timeline.add(moment, lambda w=waiting, p=person, b=row["body"]: suggest(w, p, b))
         rejected_row = self.texts["rejected_suggestion"]
         person = rng.choice(ordinary).person
         assert person is not None  # noqa: S101
         at = self.now - timedelta(days=6, hours=rng.randint(0, 12))
-        rejected = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", rejected_row["body"]), at)
+        rejected = PlannedPost(
+            Planned(self.key("post")),
+            place,
+            Draft("interaction", "emotional", rejected_row["body"]),
+            at,
+        )
         self.timeline.add(at, lambda: suggest(rejected, person, rejected_row["body"]))
         self.timeline.add(at + timedelta(hours=5), lambda: reject_suggestion(
             actor=admin.user, post=rejected.get(), reason=rejected_row["reason"]))  # fmt: skip

@@ -11,9 +11,9 @@ from pydantic import ConfigDict
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
+from communa.core.pagination import page_size
 from communa.moderation import playbooks
 from communa.moderation.playbook_models import Sanction
-from communa.walls.api import page_size
 
 router = Router(tags=["moderation"])
 

@@ -12,9 +12,9 @@ from pydantic import ConfigDict, Field
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
+from communa.core.pagination import page_size
 from communa.moderation import queue
 from communa.moderation.screening import CATEGORY_LABELS
-from communa.walls.api import page_size
 
 router = Router(tags=["moderation"])
 

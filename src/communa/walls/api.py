@@ -14,7 +14,6 @@ from typing import Any
 
 import pydantic
 from django.contrib.auth.models import AnonymousUser
-from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,11 +28,11 @@ from communa.api.parser import SafeJsonParser
 from communa.communities.models import Community, Membership
 from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
-from communa.core.conf import int_setting
-from communa.core.errors import NotFound, ValidationFailed
+from communa.core.errors import NotFound
 from communa.core.events import record_impressions, viewer_of
 from communa.core.gate import text_gate
 from communa.core.http import client_ip
+from communa.core.pagination import page_size
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
@@ -472,18 +471,6 @@ def report_out(report: Any) -> dict[str, Any]:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def page_size(limit: int | None) -> int:
-    """The page size asked for, or PAGE_SIZE; outside 1..MAX_PAGE_SIZE is a 422 naming `limit`."""
-    if limit is None:
-        return int_setting("PAGE_SIZE")
-    most = int_setting("MAX_PAGE_SIZE")
-    if not 1 <= limit <= most:
-        raise ValidationFailed(
-            fields={"limit": [_("Ask for 1 to %(max)d items per page.") % {"max": most}]}
-        )
-    return limit
 
 
 def team_ids(actor: Actor) -> set[int]:
