@@ -387,6 +387,7 @@ FORMS: dict[Action, Form] = {
     Action.MANAGE_MEDIA: Form(_album, login=Login.AFTER_GATE, gate=Action.VIEW_WALL),
     Action.MODERATE: Form(_page("moderation/")),
     Action.VIEW_AUDIT_LOG: Form(_page("audit/")),
+    Action.VIEW_STATISTICS: Form(_page("members/sources/")),
 }
 
 

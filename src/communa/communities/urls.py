@@ -26,6 +26,7 @@ urlpatterns = [
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/widget/", views.widget, name="widget"),
     path("c/<slug:slug>/members/", views.members, name="members"),
+    path("c/<slug:slug>/members/sources/", views.member_sources, name="member_sources"),
     path("c/<slug:slug>/members/<int:user_id>/block/", views.block, name="block"),
     path("c/<slug:slug>/requests/", views.requests, name="requests"),
     path(

@@ -27,6 +27,7 @@ from communa.accounts.models import User
 from communa.communities import actions, forms, selectors
 from communa.communities.models import (
     Community,
+    JoinSource,
     Kind,
     Privacy,
     Role,
@@ -401,6 +402,25 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "shows_source": _may(community, standing, Action.VIEW_STATISTICS),
             "may_block": may_block,
             "block_form": forms.BlockForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+@answers_refusals
+def member_sources(request: HttpRequest, slug: str) -> HttpResponse:
+    """How many members came from each join source (R3.4): the statistics team's page."""
+    community, standing = _community(request, slug, Action.VIEW_STATISTICS)
+    counts = selectors.member_sources(community)
+    labels = dict(JoinSource.choices)
+    return render(
+        request,
+        "communities/member_sources.html",
+        {
+            **page_context(community, standing, "members"),
+            "sources": [(labels.get(source, source), count) for source, count in counts],
+            "total": sum(count for _source, count in counts),
         },
     )
 
