@@ -37,6 +37,7 @@ class DemoContext:
     now: datetime = field(default_factory=timezone.now)
     logins: list[DemoLogin] = field(default_factory=list)
     objects: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # reactions the rules refused (see Timeline)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)

@@ -164,6 +164,10 @@ class WallHistory:
 
     # -- small helpers --
 
+    def react(self, at: datetime, run: Any) -> None:
+        """A reader's reaction: skipped if the rules refuse it when its moment comes."""
+        self.timeline.add(at, run, optional=True)
+
     def key(self, prefix: str) -> str:
         self.count += 1
         return f"{prefix}-{self.count}"
@@ -418,7 +422,7 @@ class WallHistory:
                 continue
             post.likers.add(reader.key)
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, pf=platform: like_post(
+            self.react(at, lambda r=reader, pf=platform: like_post(
                 actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
         # Now and then someone likes and changes their mind: two events, no like left.
         for reader, seen_at in members:
@@ -428,8 +432,8 @@ class WallHistory:
                 if at is not None and back is not None:
                     person = reader.person
                     assert person is not None  # noqa: S101 — members only
-                    self.timeline.add(at, lambda p=person: like_post(actor=p.user, post=post.get()))
-                    self.timeline.add(back, lambda p=person: unlike_post(actor=p.user, post=post.get()))
+                    self.react(at, lambda p=person: like_post(actor=p.user, post=post.get()))
+                    self.react(back, lambda p=person: unlike_post(actor=p.user, post=post.get()))
 
     def pick_text(self, language: str, topic: str, used: set[str], general: str = "any") -> str:
         """A remark not yet made under this post: mostly on its topic, now and then general."""
@@ -460,7 +464,7 @@ class WallHistory:
                 viewer=reader.viewer(platform),
             )
 
-        self.timeline.add(at, write)
+        self.react(at, write)
         if parent is not None:
             parent.replies += 1
             parent.touched(at)
@@ -512,7 +516,7 @@ class WallHistory:
                 continue
             platform = self.device(reader)
             comment.touched(at)
-            self.timeline.add(at, lambda r=reader, pf=platform: like_comment(
+            self.react(at, lambda r=reader, pf=platform: like_comment(
                 actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def shares(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
@@ -525,7 +529,7 @@ class WallHistory:
             language = reader.language if reader.language in self.bank else "en"
             words = self.rng.choice(self.bank[language]["share"])
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, w=words, pf=platform: share_post(
+            self.react(at, lambda r=reader, w=words, pf=platform: share_post(
                 actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def hides(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
@@ -535,7 +539,7 @@ class WallHistory:
             if at is None:
                 continue
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, pf=platform: hide_post(
+            self.react(at, lambda r=reader, pf=platform: hide_post(
                 actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
 
     def clicks(self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float) -> None:
@@ -546,7 +550,7 @@ class WallHistory:
             at = self.soon(seen_at, 3)
             if at is not None:
                 platform = self.device(reader)
-                self.timeline.add(at, lambda r=reader, pf=platform: click_link(
+                self.react(at, lambda r=reader, pf=platform: click_link(
                     viewer=r.viewer(pf), actor=r.person.user if r.person else None, post=post.get()))  # fmt: skip
 
     def report(
@@ -568,11 +572,11 @@ class WallHistory:
             person = reader.person
             assert person is not None  # noqa: S101 — members only
             if comment is None:
-                self.timeline.add(at, lambda p=person: report_post(
+                self.react(at, lambda p=person: report_post(
                     actor=p.user, post=post.get(), reason=reason, text=text))  # fmt: skip
             else:
                 comment.reported = True
-                self.timeline.add(at, lambda p=person: report_comment(
+                self.react(at, lambda p=person: report_comment(
                     actor=p.user, comment=comment.planned.get(), reason=reason, text=text))  # fmt: skip
             return
 
@@ -662,7 +666,7 @@ class WallHistory:
                 continue
             person = comment.author.person
             assert person is not None  # noqa: S101
-            self.timeline.add(gone, lambda c=comment, p=person: delete_comment(
+            self.react(gone, lambda c=comment, p=person: delete_comment(
                 actor=p.user, comment=c.planned.get()))  # fmt: skip
 
     # -- the three walls --
