@@ -63,7 +63,10 @@ class BoardPlanner:
 
         def start() -> None:
             planned.row = start_topic(
-                actor=author.user, community=place.community(), title=spec["title"], body=spec["body"]
+                actor=author.user,
+                community=place.community(),
+                title=spec["title"],
+                body=spec["body"],
             )
             if spec.get("pin"):
                 pin_topic(actor=self.people.team["owner"].user, topic=planned.get())

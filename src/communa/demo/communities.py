@@ -57,7 +57,7 @@ class Place:
         return str(self.spec["slug"])
 
     def community(self) -> Community:
-        return self.row.get()  # type: ignore[no-any-return]
+        return self.row.get()
 
 
 def _weighted(rng: random.Random, mix: dict[str, int]) -> str:
@@ -131,13 +131,13 @@ class CommunityPlanner:
             actor=owner,
             community=community,
             field="cover",
-            upload=images.picture(f"cover-{place.slug}", (1590, 400), colors=colors),  # type: ignore[arg-type]
+            upload=images.picture(f"cover-{place.slug}", (1590, 400), colors=colors),
         )
         set_community_image(
             actor=owner,
             community=community,
             field="avatar",
-            upload=images.picture(f"avatar-{place.slug}", (200, 300), colors=colors),  # type: ignore[arg-type]
+            upload=images.picture(f"avatar-{place.slug}", (200, 300), colors=colors),
         )
         place.row.row = community
         verification = place.spec.get("verification")
@@ -222,14 +222,19 @@ class CommunityPlanner:
                 )
                 if place.spec["settings"]["privacy"] == "open":
                     place.members.append(Joined(person, at))
-                    self.timeline.add(at, lambda p=place, q=person, s=source, u=utm: self.join(p, q, s, u))
+                    self.timeline.add(
+                        at, lambda p=place, q=person, s=source, u=utm: self.join(p, q, s, u)
+                    )
                 else:
                     # Asked, and let in by the moderator within a few hours.
                     decided = at + timedelta(hours=rng.uniform(0.5, 8))
                     place.members.append(Joined(person, decided))
                     ask = Planned(f"request-{person.username}")
                     self.timeline.add(
-                        at, lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(p, q, s, u, k)
+                        at,
+                        lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(
+                            p, q, s, u, planned=k
+                        ),
                     )
                     self.timeline.add(decided, lambda k=ask: self.let_in(k))
 
@@ -237,7 +242,13 @@ class CommunityPlanner:
         join_community(actor=person.user, community=place.community(), source=source, utm=utm)
 
     def ask(
-        self, place: Place, person: Person, source: str, utm: dict[str, str], planned: Planned,
+        self,
+        place: Place,
+        person: Person,
+        source: str,
+        utm: dict[str, str],
+        *,
+        planned: Planned,
         message: str = "",
     ) -> None:
         planned.row = request_to_join(
@@ -268,15 +279,15 @@ class CommunityPlanner:
             source = self.rng.choice(sources)
             self.timeline.add(
                 at,
-                lambda q=person, s=source, m=message, k=planned: self.ask(event, q, s, {}, k, m),
+                lambda q=person, s=source, m=message, k=planned: self.ask(
+                    event, q, s, {}, planned=k, message=m
+                ),
             )
             if index == 0:
                 self.timeline.add(at + timedelta(hours=3), lambda k=planned: self.let_in(k))
                 event.members.append(Joined(person, at + timedelta(hours=3)))
             elif index == 1:
-                reason = (
-                    "Places are for Learn to Cook members first; we'll announce a second date."
-                )
+                reason = "Places are for Learn to Cook members first; we'll announce a second date."
                 self.timeline.add(
                     at + timedelta(hours=5),
                     lambda k=planned, r=reason: self.let_in(k, approve=False, reason=r),
@@ -307,4 +318,3 @@ class CommunityPlanner:
                 invitees=[p.user for p in to_event],
             ),
         )
-

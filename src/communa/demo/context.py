@@ -31,7 +31,7 @@ class DemoLogin:
 
 @dataclass
 class DemoContext:
-    """Shared state of one demo load: a seeded random source, the moment it ends, logins, objects."""
+    """One demo load: a seeded random source, the moment it ends, the logins to print."""
 
     seed: int = 20261123
     now: datetime = field(default_factory=timezone.now)

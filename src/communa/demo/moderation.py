@@ -71,7 +71,9 @@ class ModerationPlanner:
             at = self.ctx.now - timedelta(hours=example["hours_ago"])
             planned = Planned(f"example-{example['hours_ago']}")
 
-            def write(e: dict[str, Any] = example, p: Person = author, k: Planned = planned) -> None:
+            def write(
+                e: dict[str, Any] = example, p: Person = author, k: Planned = planned
+            ) -> None:
                 if e["kind"] == "post":
                     k.row = create_post(
                         actor=p.user, community=brand.community(), data={"body": e["text"]}
@@ -104,11 +106,17 @@ class ModerationPlanner:
         def settle() -> None:
             post = spam_post.get()
             community = self.places[BRAND].community()
-            report = Report.objects.filter(post=post, status=ReportStatus.OPEN).order_by("pk").first()
+            report = (
+                Report.objects.filter(post=post, status=ReportStatus.OPEN).order_by("pk").first()
+            )
             if report is None:  # nobody reported it in time: the moderator saw it on the wall
                 report = report_post(actor=self.moderator.user, post=post, reason="spam")
-            queued = item_for(actor=self.moderator.user, community=community, key=f"report:{report.pk}")
-            decision = DecisionInput(decision="block", reason=block["reason"], block_days=block["days"])
+            queued = item_for(
+                actor=self.moderator.user, community=community, key=f"report:{report.pk}"
+            )
+            decision = DecisionInput(
+                decision="block", reason=block["reason"], block_days=block["days"]
+            )
             decide(actor=self.moderator.user, community=community, item=queued, data=decision)
 
         self.timeline.add(at, settle)

@@ -126,6 +126,8 @@ def add_logins(ctx: DemoContext) -> None:
     password = spec["password"]
     ctx.add_login(spec["operator"]["username"], password, "operator (Django admin at /admin/)")
     for row in spec["named"]:
-        ctx.add_login(row["username"], password, f"member ({row['display_name']}, {row['language']})")
+        ctx.add_login(
+            row["username"], password, f"member ({row['display_name']}, {row['language']})"
+        )
     for role in ROLES:
         ctx.add_login(spec["team"][role]["username"], password, spec["role_logins"][role])

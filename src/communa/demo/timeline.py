@@ -34,7 +34,7 @@ class Step:
 
     moment: datetime
     order: int
-    run: Callable[[], Any] = field(compare=False)
+    run: Callable[..., Any] = field(compare=False)
     optional: bool = field(default=False, compare=False)
 
 
@@ -44,7 +44,7 @@ class Timeline:
     def __init__(self) -> None:
         self.steps: list[Step] = []
 
-    def add(self, moment: datetime, run: Callable[[], Any], *, optional: bool = False) -> None:
+    def add(self, moment: datetime, run: Callable[..., Any], *, optional: bool = False) -> None:
         """Plan a step; an optional one (a reader's reaction) may be refused by the rules."""
         self.steps.append(Step(moment, len(self.steps), run, optional))
 

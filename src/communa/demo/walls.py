@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -164,7 +165,7 @@ class WallHistory:
 
     # -- small helpers --
 
-    def react(self, at: datetime, run: Any) -> None:
+    def react(self, at: datetime, run: Callable[..., Any]) -> None:
         """A reader's reaction: skipped if the rules refuse it when its moment comes."""
         self.timeline.add(at, run, optional=True)
 
@@ -183,7 +184,9 @@ class WallHistory:
     def platform(self) -> str:
         """A platform drawn from a shuffled deck, so the mix holds even for a few hundred people."""
         if not self.deck:
-            self.deck = [str(platform) for platform, weight in self.platforms for _ in range(weight)]
+            self.deck = [
+                str(platform) for platform, weight in self.platforms for _ in range(weight)
+            ]
             self.rng.shuffle(self.deck)
         return self.deck.pop()
 
@@ -286,7 +289,9 @@ class WallHistory:
                 self.rubric_ids[(community.pk, rubric.code)] = rubric.pk
         return self.rubric_ids.get((community.pk, code))
 
-    def content(self, post: PlannedPost, body: str, *, team: bool, signed_as: str) -> dict[str, Any]:
+    def content(
+        self, post: PlannedPost, body: str, *, team: bool, signed_as: str
+    ) -> dict[str, Any]:
         draft = post.draft
         content: dict[str, Any] = {"body": body}
         if draft.blocks is not None:
@@ -367,7 +372,9 @@ class WallHistory:
             share_rate = 0.005 * self.share_pull.get(draft.rubric, 1.0)
             share_rate *= (0.5 if draft.promo else 1.0) * draft.appeal
             self.shares(post, members, reach * share_rate * self.jitter())
-        hide_rate = 0.003 * (4.0 if draft.promo else 1.0) * (1.8 if draft.rubric == "product" else 1)
+        hide_rate = (
+            0.003 * (4.0 if draft.promo else 1.0) * (1.8 if draft.rubric == "product" else 1)
+        )
         self.hides(post, members, reach * hide_rate / draft.appeal * self.jitter())
         if draft.link:
             expected = post.views * 0.035 * (1.4 if draft.promo else 1.0)
@@ -414,7 +421,9 @@ class WallHistory:
         post.seen = seen
         return seen
 
-    def likes(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def likes(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         rng = self.rng
         for reader, seen_at in rng.sample(members, min(len(members), self.whole(expected))):
             at = self.soon(seen_at, 12)
@@ -422,8 +431,12 @@ class WallHistory:
                 continue
             post.likers.add(reader.key)
             platform = self.device(reader)
-            self.react(at, lambda r=reader, pf=platform: like_post(
-                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: like_post(
+                    actor=r.person.user, post=post.get(), viewer=r.viewer(pf)
+                ),
+            )
         # Now and then someone likes and changes their mind: two events, no like left.
         for reader, seen_at in members:
             if reader.key not in post.likers and rng.random() < 0.004:
@@ -516,10 +529,16 @@ class WallHistory:
                 continue
             platform = self.device(reader)
             comment.touched(at)
-            self.react(at, lambda r=reader, pf=platform: like_comment(
-                actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: like_comment(
+                    actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)
+                ),
+            )
 
-    def shares(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def shares(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         sharers = self.sharers.setdefault(id(post), set())
         for reader, seen_at in self.rng.sample(members, min(len(members), self.whole(expected))):
             at = self.soon(seen_at, 30)
@@ -529,20 +548,32 @@ class WallHistory:
             language = reader.language if reader.language in self.bank else "en"
             words = self.rng.choice(self.bank[language]["share"])
             platform = self.device(reader)
-            self.react(at, lambda r=reader, w=words, pf=platform: share_post(
-                actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, w=words, pf=platform: share_post(
+                    actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)
+                ),
+            )
 
-    def hides(self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float) -> None:
+    def hides(
+        self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         unhappy = [(r, s) for r, s in members if r.key not in post.likers]
         for reader, seen_at in self.rng.sample(unhappy, min(len(unhappy), self.whole(expected))):
             at = self.soon(seen_at, 5)
             if at is None:
                 continue
             platform = self.device(reader)
-            self.react(at, lambda r=reader, pf=platform: hide_post(
-                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: hide_post(
+                    actor=r.person.user, post=post.get(), viewer=r.viewer(pf)
+                ),
+            )
 
-    def clicks(self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float) -> None:
+    def clicks(
+        self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float
+    ) -> None:
         if not seen:
             return
         for _click in range(self.whole(expected)):
@@ -550,12 +581,18 @@ class WallHistory:
             at = self.soon(seen_at, 3)
             if at is not None:
                 platform = self.device(reader)
-                self.react(at, lambda r=reader, pf=platform: click_link(
-                    viewer=r.viewer(pf), actor=r.person.user if r.person else None, post=post.get()))  # fmt: skip
+                self.react(
+                    at,
+                    lambda r=reader, pf=platform: click_link(
+                        viewer=r.viewer(pf),
+                        actor=r.person.user if r.person else None,
+                        post=post.get(),
+                    ),
+                )
 
     def report(
         self, post: PlannedPost, members: list[tuple[Reader, datetime]], reason: str, text: str,
-        comment: PlannedComment | None = None, taken: set[str] | None = None,
+        *, comment: PlannedComment | None = None, taken: set[str] | None = None,
     ) -> None:  # fmt: skip
         """A member who saw it reports the post (or a comment under it) to the moderators."""
         start = comment.at if comment is not None else post.at
@@ -572,12 +609,20 @@ class WallHistory:
             person = reader.person
             assert person is not None  # noqa: S101 — members only
             if comment is None:
-                self.react(at, lambda p=person: report_post(
-                    actor=p.user, post=post.get(), reason=reason, text=text))  # fmt: skip
+                self.react(
+                    at,
+                    lambda p=person: report_post(
+                        actor=p.user, post=post.get(), reason=reason, text=text
+                    ),
+                )
             else:
                 comment.reported = True
-                self.react(at, lambda p=person: report_comment(
-                    actor=p.user, comment=comment.planned.get(), reason=reason, text=text))  # fmt: skip
+                self.react(
+                    at,
+                    lambda p=person: report_comment(
+                        actor=p.user, comment=comment.planned.get(), reason=reason, text=text
+                    ),
+                )
             return
 
     # -- impressions, as visits --
@@ -637,7 +682,9 @@ class WallHistory:
             self.comment(post, reader, text, moment, parent=spam)
         removed = max(moment, spam.last or moment) + timedelta(minutes=self.rng.randint(5, 30))
         moderator = self.team["moderator"]
-        self.timeline.add(removed, lambda: delete_comment(actor=moderator.user, comment=spam.planned.get()))
+        self.timeline.add(
+            removed, lambda: delete_comment(actor=moderator.user, comment=spam.planned.get())
+        )
         spam.reported = True  # not one of the comments its author may delete later
 
     def reported_comment(self, post: PlannedPost, script: dict[str, Any]) -> None:
@@ -666,8 +713,10 @@ class WallHistory:
                 continue
             person = comment.author.person
             assert person is not None  # noqa: S101
-            self.react(gone, lambda c=comment, p=person: delete_comment(
-                actor=p.user, comment=c.planned.get()))  # fmt: skip
+            self.react(
+                gone,
+                lambda c=comment, p=person: delete_comment(actor=p.user, comment=c.planned.get()),
+            )
 
     # -- the three walls --
 
@@ -676,6 +725,40 @@ class WallHistory:
         writers = {"ru": "owner", "uk": "admin", "vi": "editor"}
         writer = self.team[writers[language]] if language in writers else default
         return writer if any(j.person is writer for j in place.members) else default
+
+    def member_posts(self, wall: Wall, spammer: Person) -> list[tuple[PlannedPost, bool]]:
+        """Members' own posts on the group's wall, by members who had joined by then."""
+        rng, team = self.rng, self.team
+        plan: list[tuple[PlannedPost, bool]] = []
+        member_drafts = [
+            (language, text)
+            for language, texts in self.texts["member_posts"].items()
+            for text in texts
+        ]
+        member_moments = self.slots(wall, len(member_drafts), first_day=70, last_day=0.3)
+        rng.shuffle(member_drafts)
+        ordinary = [
+            m for m in wall.members if m.person not in team.values() and m.person is not spammer
+        ]
+        for (language, text), slot in zip(member_drafts, member_moments, strict=True):
+            writers_of = [
+                m for m in ordinary
+                if m.language == language and m.joined_at and m.joined_at < slot - timedelta(days=1)
+            ] or [m for m in ordinary if m.joined_at and m.joined_at < slot]  # fmt: skip
+            reader = rng.choice(writers_of)
+            # Members post when they are awake, not at the team's publishing hours.
+            at = self.moment(slot - timedelta(hours=3), reader.zone, mean_hours=3) or slot
+            draft = Draft("interaction", "emotional", text, lang=language, tag="member")
+            assert reader.person is not None  # noqa: S101
+            plan.append(
+                (
+                    self.post(
+                        wall, draft, author=reader.person, signed_as="author", at=at, team=False
+                    ),
+                    True,
+                )
+            )
+        return plan
 
     def brand(self, place: Place, shared: PlannedPost | None, spammer: Person) -> list[PlannedPost]:
         rng, team = self.rng, self.team
@@ -695,7 +778,12 @@ class WallHistory:
         moments = self.slots(wall, len(drafts), first_day=86.5, last_day=0.05)
         writers = [team["editor"]] * 5 + [team["admin"]] * 2 + [team["owner"]]
         opening = self.slots(wall, 1, first_day=89.6, last_day=89.4)[0]
-        plan = [(self.post(wall, welcome, author=team["owner"], signed_as="community", at=opening), False)]
+        plan = [
+            (
+                self.post(wall, welcome, author=team["owner"], signed_as="community", at=opening),
+                False,
+            )
+        ]
         for draft, at in zip(drafts, moments, strict=True):
             # Mai posts in Vietnamese under her own name; everything else is signed by the group.
             signed_as = "author" if draft.lang == "vi" else "community"
@@ -705,39 +793,29 @@ class WallHistory:
             if signed_as == "author":
                 author = team["editor"]
             plan.append((self.post(wall, draft, author=author, signed_as=signed_as, at=at), False))
-        # Members' posts, by members who had joined by then.
-        member_drafts = [
-            (language, text) for language, texts in self.texts["member_posts"].items() for text in texts
-        ]
-        member_moments = self.slots(wall, len(member_drafts), first_day=70, last_day=0.3)
-        rng.shuffle(member_drafts)
-        ordinary = [m for m in wall.members if m.person not in team.values() and m.person is not spammer]
-        for (language, text), slot in zip(member_drafts, member_moments, strict=True):
-            writers_of = [
-                m for m in ordinary
-                if m.language == language and m.joined_at and m.joined_at < slot - timedelta(days=1)
-            ] or [m for m in ordinary if m.joined_at and m.joined_at < slot]  # fmt: skip
-            reader = rng.choice(writers_of)
-            # Members post when they are awake, not at the team's publishing hours.
-            at = self.moment(slot - timedelta(hours=3), reader.zone, mean_hours=3) or slot
-            draft = Draft("interaction", "emotional", text, lang=language, tag="member")
-            assert reader.person is not None  # noqa: S101
-            plan.append((self.post(wall, draft, author=reader.person, signed_as="author", at=at, team=False), True))
+        plan += self.member_posts(wall, spammer)
         # The spammer: a post that members report (the moderators settle it; see moderation).
         spam_at = self.slots(wall, 1, first_day=9, last_day=6)[0]
         spam = Draft.of(self.texts["spam_post"])
-        spam_post = self.post(wall, spam, author=spammer, signed_as="author", at=spam_at, team=False)
+        spam_post = self.post(
+            wall, spam, author=spammer, signed_as="author", at=spam_at, team=False
+        )
         plan.append((spam_post, True))
         # The admin shares the page's new collection to the group, as the group.
         if shared is not None:
             at = shared.at + timedelta(hours=2, minutes=rng.randint(0, 50))
             words = self.texts["shared_to_brand"]
             admin = team["admin"]
-            repost = PlannedPost(Planned(self.key("post")), place, Draft("product", "branded", words, promo=True), at)
+            repost = PlannedPost(
+                Planned(self.key("post")), place, Draft("product", "branded", words, promo=True), at
+            )
 
             def share() -> None:
                 repost.planned.row = share_post(
-                    actor=admin.user, post=shared.get(), to_community=place.community(), comment=words
+                    actor=admin.user,
+                    post=shared.get(),
+                    to_community=place.community(),
+                    comment=words,
                 )
 
             self.timeline.add(at, share)
@@ -787,12 +865,16 @@ class WallHistory:
         suggester = rng.choice(members or ordinary).person
         assert suggester is not None  # noqa: S101
         text = self.texts["published_suggestion"]
-        published = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", text["body"]), at)
+        published = PlannedPost(
+            Planned(self.key("post")), place, Draft("interaction", "emotional", text["body"]), at
+        )
         asked = at - timedelta(days=1, hours=rng.randint(1, 9))
         admin = team["admin"]
 
         def suggest(post: PlannedPost, person: Person, body: str) -> None:
-            post.planned.row = suggest_post(actor=person.user, community=place.community(), data={"body": body})
+            post.planned.row = suggest_post(
+                actor=person.user, community=place.community(), data={"body": body}
+            )
 
         self.timeline.add(asked, lambda: suggest(published, suggester, text["earlier"]))
 
@@ -809,17 +891,31 @@ class WallHistory:
             speakers = [m for m in ordinary if m.language == row["lang"]] or ordinary
             person = rng.choice(speakers).person
             assert person is not None  # noqa: S101
-            waiting = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", row["body"]), recent)
+            waiting = PlannedPost(
+                Planned(self.key("post")),
+                place,
+                Draft("interaction", "emotional", row["body"]),
+                recent,
+            )
             moment = recent + timedelta(hours=9 + index * 17, minutes=rng.randint(0, 59))
             self.timeline.add(moment, lambda w=waiting, p=person, b=row["body"]: suggest(w, p, b))
         rejected_row = self.texts["rejected_suggestion"]
         person = rng.choice(ordinary).person
         assert person is not None  # noqa: S101
         at = self.now - timedelta(days=6, hours=rng.randint(0, 12))
-        rejected = PlannedPost(Planned(self.key("post")), place, Draft("interaction", "emotional", rejected_row["body"]), at)
+        rejected = PlannedPost(
+            Planned(self.key("post")),
+            place,
+            Draft("interaction", "emotional", rejected_row["body"]),
+            at,
+        )
         self.timeline.add(at, lambda: suggest(rejected, person, rejected_row["body"]))
-        self.timeline.add(at + timedelta(hours=5), lambda: reject_suggestion(
-            actor=admin.user, post=rejected.get(), reason=rejected_row["reason"]))  # fmt: skip
+        self.timeline.add(
+            at + timedelta(hours=5),
+            lambda: reject_suggestion(
+                actor=admin.user, post=rejected.get(), reason=rejected_row["reason"]
+            ),
+        )
         for post in plan:
             self.audience(wall, post)
             if post.draft.tag == "rude_comment":
