@@ -88,7 +88,7 @@ def run_demo_once(
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600  # the first run loads the demo
         assert wait_for(f"http://127.0.0.1:{port}/", process, deadline) == 200
         assert wait_for(f"http://127.0.0.1:{port}/api/health", process, deadline) == 200
         while "Press Ctrl-C to stop." not in log.read_text() and time.monotonic() < deadline:

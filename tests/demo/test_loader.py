@@ -64,12 +64,12 @@ def test_limits_are_relaxed_only_while_loading():
 @pytest.mark.django_db
 def test_the_clock_is_put_back_when_a_step_fails():
     ctx = DemoContext(now=NOW)
+    ctx.at(datetime(2021, 10, 1, tzinfo=UTC))
 
-    def fail_at_a_past_moment() -> None:
+    def fail() -> None:
         with ctx.clock.running():
-            ctx.at(datetime(2021, 10, 1, tzinfo=UTC))
-            _ = 1 / 0
+            raise ZeroDivisionError
 
     with pytest.raises(ZeroDivisionError):
-        fail_at_a_past_moment()
+        fail()
     assert timezone.now() > NOW

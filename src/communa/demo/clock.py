@@ -45,13 +45,13 @@ class DemoClock:
                 if getattr(field, "default", None) is real_now:
                     patched.append(field)
         try:
-            timezone.now = self.now  # type: ignore[assignment]
+            timezone.now = self.now
             for field in patched:
                 field.default = self.now
                 field.__dict__.pop("_get_default", None)  # Django caches the default's getter
             yield self
         finally:
-            timezone.now = real_now  # type: ignore[assignment]
+            timezone.now = real_now
             for field in patched:
                 field.default = real_now
                 field.__dict__.pop("_get_default", None)

@@ -57,7 +57,7 @@ class Place:
         return str(self.spec["slug"])
 
     def community(self) -> Community:
-        return self.row.get()  # type: ignore[no-any-return]
+        return self.row.get()
 
 
 def _weighted(rng: random.Random, mix: dict[str, int]) -> str:
@@ -131,13 +131,13 @@ class CommunityPlanner:
             actor=owner,
             community=community,
             field="cover",
-            upload=images.picture(f"cover-{place.slug}", (1590, 400), colors=colors),  # type: ignore[arg-type]
+            upload=images.picture(f"cover-{place.slug}", (1590, 400), colors=colors),
         )
         set_community_image(
             actor=owner,
             community=community,
             field="avatar",
-            upload=images.picture(f"avatar-{place.slug}", (200, 300), colors=colors),  # type: ignore[arg-type]
+            upload=images.picture(f"avatar-{place.slug}", (200, 300), colors=colors),
         )
         place.row.row = community
         verification = place.spec.get("verification")
@@ -232,7 +232,9 @@ class CommunityPlanner:
                     ask = Planned(f"request-{person.username}")
                     self.timeline.add(
                         at,
-                        lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(p, q, s, u, k),
+                        lambda p=place, q=person, s=source, u=utm, k=ask: self.ask(
+                            p, q, s, u, planned=k
+                        ),
                     )
                     self.timeline.add(decided, lambda k=ask: self.let_in(k))
 
@@ -245,6 +247,7 @@ class CommunityPlanner:
         person: Person,
         source: str,
         utm: dict[str, str],
+        *,
         planned: Planned,
         message: str = "",
     ) -> None:
@@ -276,7 +279,9 @@ class CommunityPlanner:
             source = self.rng.choice(sources)
             self.timeline.add(
                 at,
-                lambda q=person, s=source, m=message, k=planned: self.ask(event, q, s, {}, k, m),
+                lambda q=person, s=source, m=message, k=planned: self.ask(
+                    event, q, s, {}, planned=k, message=m
+                ),
             )
             if index == 0:
                 self.timeline.add(at + timedelta(hours=3), lambda k=planned: self.let_in(k))

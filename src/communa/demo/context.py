@@ -31,12 +31,13 @@ class DemoLogin:
 
 @dataclass
 class DemoContext:
-    """Shared state of one demo load: a seeded random source, the moment it ends, logins, objects."""
+    """One demo load: a seeded random source, the moment it ends, the logins to print."""
 
     seed: int = 20261123
     now: datetime = field(default_factory=timezone.now)
     logins: list[DemoLogin] = field(default_factory=list)
     objects: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # reactions the rules refused (see Timeline)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -163,6 +164,10 @@ class WallHistory:
         self.rubric_ids: dict[tuple[int, str], int] = {}
 
     # -- small helpers --
+
+    def react(self, at: datetime, run: Callable[..., Any]) -> None:
+        """A reader's reaction: skipped if the rules refuse it when its moment comes."""
+        self.timeline.add(at, run, optional=True)
 
     def key(self, prefix: str) -> str:
         self.count += 1
@@ -426,8 +431,12 @@ class WallHistory:
                 continue
             post.likers.add(reader.key)
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, pf=platform: like_post(
-                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: like_post(
+                    actor=r.person.user, post=post.get(), viewer=r.viewer(pf)
+                ),
+            )
         # Now and then someone likes and changes their mind: two events, no like left.
         for reader, seen_at in members:
             if reader.key not in post.likers and rng.random() < 0.004:
@@ -436,10 +445,8 @@ class WallHistory:
                 if at is not None and back is not None:
                     person = reader.person
                     assert person is not None  # noqa: S101 — members only
-                    self.timeline.add(at, lambda p=person: like_post(actor=p.user, post=post.get()))
-                    self.timeline.add(
-                        back, lambda p=person: unlike_post(actor=p.user, post=post.get())
-                    )
+                    self.react(at, lambda p=person: like_post(actor=p.user, post=post.get()))
+                    self.react(back, lambda p=person: unlike_post(actor=p.user, post=post.get()))
 
     def pick_text(self, language: str, topic: str, used: set[str], general: str = "any") -> str:
         """A remark not yet made under this post: mostly on its topic, now and then general."""
@@ -470,7 +477,7 @@ class WallHistory:
                 viewer=reader.viewer(platform),
             )
 
-        self.timeline.add(at, write)
+        self.react(at, write)
         if parent is not None:
             parent.replies += 1
             parent.touched(at)
@@ -522,8 +529,12 @@ class WallHistory:
                 continue
             platform = self.device(reader)
             comment.touched(at)
-            self.timeline.add(at, lambda r=reader, pf=platform: like_comment(
-                actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: like_comment(
+                    actor=r.person.user, comment=comment.planned.get(), viewer=r.viewer(pf)
+                ),
+            )
 
     def shares(
         self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
@@ -537,8 +548,12 @@ class WallHistory:
             language = reader.language if reader.language in self.bank else "en"
             words = self.rng.choice(self.bank[language]["share"])
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, w=words, pf=platform: share_post(
-                actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, w=words, pf=platform: share_post(
+                    actor=r.person.user, post=post.get(), comment=w, viewer=r.viewer(pf)
+                ),
+            )
 
     def hides(
         self, post: PlannedPost, members: list[tuple[Reader, datetime]], expected: float
@@ -549,8 +564,12 @@ class WallHistory:
             if at is None:
                 continue
             platform = self.device(reader)
-            self.timeline.add(at, lambda r=reader, pf=platform: hide_post(
-                actor=r.person.user, post=post.get(), viewer=r.viewer(pf)))  # type: ignore[union-attr]  # fmt: skip
+            self.react(
+                at,
+                lambda r=reader, pf=platform: hide_post(
+                    actor=r.person.user, post=post.get(), viewer=r.viewer(pf)
+                ),
+            )
 
     def clicks(
         self, post: PlannedPost, seen: list[tuple[Reader, datetime]], expected: float
@@ -562,12 +581,18 @@ class WallHistory:
             at = self.soon(seen_at, 3)
             if at is not None:
                 platform = self.device(reader)
-                self.timeline.add(at, lambda r=reader, pf=platform: click_link(
-                    viewer=r.viewer(pf), actor=r.person.user if r.person else None, post=post.get()))  # fmt: skip
+                self.react(
+                    at,
+                    lambda r=reader, pf=platform: click_link(
+                        viewer=r.viewer(pf),
+                        actor=r.person.user if r.person else None,
+                        post=post.get(),
+                    ),
+                )
 
     def report(
         self, post: PlannedPost, members: list[tuple[Reader, datetime]], reason: str, text: str,
-        comment: PlannedComment | None = None, taken: set[str] | None = None,
+        *, comment: PlannedComment | None = None, taken: set[str] | None = None,
     ) -> None:  # fmt: skip
         """A member who saw it reports the post (or a comment under it) to the moderators."""
         start = comment.at if comment is not None else post.at
@@ -584,12 +609,20 @@ class WallHistory:
             person = reader.person
             assert person is not None  # noqa: S101 — members only
             if comment is None:
-                self.timeline.add(at, lambda p=person: report_post(
-                    actor=p.user, post=post.get(), reason=reason, text=text))  # fmt: skip
+                self.react(
+                    at,
+                    lambda p=person: report_post(
+                        actor=p.user, post=post.get(), reason=reason, text=text
+                    ),
+                )
             else:
                 comment.reported = True
-                self.timeline.add(at, lambda p=person: report_comment(
-                    actor=p.user, comment=comment.planned.get(), reason=reason, text=text))  # fmt: skip
+                self.react(
+                    at,
+                    lambda p=person: report_comment(
+                        actor=p.user, comment=comment.planned.get(), reason=reason, text=text
+                    ),
+                )
             return
 
     # -- impressions, as visits --
@@ -680,8 +713,10 @@ class WallHistory:
                 continue
             person = comment.author.person
             assert person is not None  # noqa: S101
-            self.timeline.add(gone, lambda c=comment, p=person: delete_comment(
-                actor=p.user, comment=c.planned.get()))  # fmt: skip
+            self.react(
+                gone,
+                lambda c=comment, p=person: delete_comment(actor=p.user, comment=c.planned.get()),
+            )
 
     # -- the three walls --
 
@@ -690,6 +725,40 @@ class WallHistory:
         writers = {"ru": "owner", "uk": "admin", "vi": "editor"}
         writer = self.team[writers[language]] if language in writers else default
         return writer if any(j.person is writer for j in place.members) else default
+
+    def member_posts(self, wall: Wall, spammer: Person) -> list[tuple[PlannedPost, bool]]:
+        """Members' own posts on the group's wall, by members who had joined by then."""
+        rng, team = self.rng, self.team
+        plan: list[tuple[PlannedPost, bool]] = []
+        member_drafts = [
+            (language, text)
+            for language, texts in self.texts["member_posts"].items()
+            for text in texts
+        ]
+        member_moments = self.slots(wall, len(member_drafts), first_day=70, last_day=0.3)
+        rng.shuffle(member_drafts)
+        ordinary = [
+            m for m in wall.members if m.person not in team.values() and m.person is not spammer
+        ]
+        for (language, text), slot in zip(member_drafts, member_moments, strict=True):
+            writers_of = [
+                m for m in ordinary
+                if m.language == language and m.joined_at and m.joined_at < slot - timedelta(days=1)
+            ] or [m for m in ordinary if m.joined_at and m.joined_at < slot]  # fmt: skip
+            reader = rng.choice(writers_of)
+            # Members post when they are awake, not at the team's publishing hours.
+            at = self.moment(slot - timedelta(hours=3), reader.zone, mean_hours=3) or slot
+            draft = Draft("interaction", "emotional", text, lang=language, tag="member")
+            assert reader.person is not None  # noqa: S101
+            plan.append(
+                (
+                    self.post(
+                        wall, draft, author=reader.person, signed_as="author", at=at, team=False
+                    ),
+                    True,
+                )
+            )
+        return plan
 
     def brand(self, place: Place, shared: PlannedPost | None, spammer: Person) -> list[PlannedPost]:
         rng, team = self.rng, self.team
@@ -724,35 +793,7 @@ class WallHistory:
             if signed_as == "author":
                 author = team["editor"]
             plan.append((self.post(wall, draft, author=author, signed_as=signed_as, at=at), False))
-        # Members' posts, by members who had joined by then.
-        member_drafts = [
-            (language, text)
-            for language, texts in self.texts["member_posts"].items()
-            for text in texts
-        ]
-        member_moments = self.slots(wall, len(member_drafts), first_day=70, last_day=0.3)
-        rng.shuffle(member_drafts)
-        ordinary = [
-            m for m in wall.members if m.person not in team.values() and m.person is not spammer
-        ]
-        for (language, text), slot in zip(member_drafts, member_moments, strict=True):
-            writers_of = [
-                m for m in ordinary
-                if m.language == language and m.joined_at and m.joined_at < slot - timedelta(days=1)
-            ] or [m for m in ordinary if m.joined_at and m.joined_at < slot]  # fmt: skip
-            reader = rng.choice(writers_of)
-            # Members post when they are awake, not at the team's publishing hours.
-            at = self.moment(slot - timedelta(hours=3), reader.zone, mean_hours=3) or slot
-            draft = Draft("interaction", "emotional", text, lang=language, tag="member")
-            assert reader.person is not None  # noqa: S101
-            plan.append(
-                (
-                    self.post(
-                        wall, draft, author=reader.person, signed_as="author", at=at, team=False
-                    ),
-                    True,
-                )
-            )
+        plan += self.member_posts(wall, spammer)
         # The spammer: a post that members report (the moderators settle it; see moderation).
         spam_at = self.slots(wall, 1, first_day=9, last_day=6)[0]
         spam = Draft.of(self.texts["spam_post"])
@@ -869,8 +910,12 @@ class WallHistory:
             at,
         )
         self.timeline.add(at, lambda: suggest(rejected, person, rejected_row["body"]))
-        self.timeline.add(at + timedelta(hours=5), lambda: reject_suggestion(
-            actor=admin.user, post=rejected.get(), reason=rejected_row["reason"]))  # fmt: skip
+        self.timeline.add(
+            at + timedelta(hours=5),
+            lambda: reject_suggestion(
+                actor=admin.user, post=rejected.get(), reason=rejected_row["reason"]
+            ),
+        )
         for post in plan:
             self.audience(wall, post)
             if post.draft.tag == "rude_comment":
