@@ -775,6 +775,12 @@ class WallHistory:
         welcome, *guides = [Draft.of(row) for row in self.texts["brand_longreads"]]
         drafts = guides + [Draft.of(row) for row in self.texts["brand_team_posts"]]
         rng.shuffle(drafts)
+        # The post the spammer comments on goes out in the older half of the three months, long
+        # before his advert gets him blocked (nine to six days ago), so his comment is possible.
+        tagged = next(i for i, d in enumerate(drafts) if d.tag == "spam_comment")
+        if tagged >= len(drafts) // 2:
+            older = rng.randrange(len(drafts) // 2)
+            drafts[tagged], drafts[older] = drafts[older], drafts[tagged]
         moments = self.slots(wall, len(drafts), first_day=86.5, last_day=0.05)
         writers = [team["editor"]] * 5 + [team["admin"]] * 2 + [team["owner"]]
         opening = self.slots(wall, 1, first_day=89.6, last_day=89.4)[0]
