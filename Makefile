@@ -17,7 +17,7 @@ ifeq ($(origin TEST_SEED),undefined)
 TEST_SEED := $(shell echo $$(( RANDOM * 32768 + RANDOM )))
 endif
 export TEST_SEED
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) -p randomly --randomly-seed=$(TEST_SEED)
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -p randomly --randomly-seed=$(TEST_SEED)
 
 .PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls bench-moderation
 

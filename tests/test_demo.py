@@ -1,6 +1,7 @@
 """`make demo` from the clone starts, answers as production does, prints logins, stops cleanly,
 and starts again."""
 
+import contextlib
 import os
 import re
 import signal
@@ -95,10 +96,15 @@ def run_demo_once(
             time.sleep(0.2)
         if while_running is not None:
             while_running(f"http://127.0.0.1:{port}")
+    except AssertionError as error:
+        error.add_note("make demo printed:\n" + log.read_text()[-4000:])
+        raise
     finally:
-        # Ctrl-C in a terminal signals the whole foreground process group.
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=60)
+        # Ctrl-C in a terminal signals the whole foreground process group (gone if it exited).
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=60)
     output = log.read_text()
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the server is still listening"

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 
 from communa.analytics.models import Event, EventKind, PostViewer
 from communa.communities.models import (
@@ -53,7 +54,8 @@ from communa.walls.models import (
     Topic,
 )
 
-pytestmark = pytest.mark.django_db
+# One worker loads the demo once for the whole module (make test runs with --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-content")]
 
 BRAND, PAGE, EVENT = "learn-to-cook", "kitchen-pro", "knife-skills-masterclass"
 SPAM_FLAGS = {"spam_repeat", "spam_burst", "spam_domain", "link_farm", "mass_mentions", "stop_word"}
@@ -68,11 +70,27 @@ COUNTED = (Community, Membership, Post, Comment, Like, Share, Topic, Document, P
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo_media(tmp_path_factory):
+    """Where the demo's pictures and documents are written, kept for the whole module."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_media):
+    with (
+        override_settings(MEDIA_ROOT=demo_media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         ctx = load_demo()
         yield ctx
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, demo_media):
+    """Every test reads the files the module's demo wrote (this replaces the suite's fixture)."""
+    settings.MEDIA_ROOT = demo_media
 
 
 def wall_posts(*slugs: str):
