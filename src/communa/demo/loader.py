@@ -11,7 +11,7 @@ from communa.demo.context import DemoContext, relaxed_limits
 from communa.demo.moderation import ModerationPlanner
 from communa.demo.people import add_logins, plan_people
 from communa.demo.timeline import Timeline
-from communa.demo.walls import plan_walls
+from communa.demo.wall_stories import plan_walls
 
 
 def plan_demo(ctx: DemoContext) -> Timeline:

@@ -19,7 +19,7 @@ from communa.demo.communities import BRAND, Place
 from communa.demo.context import DemoContext, data
 from communa.demo.people import People, Person
 from communa.demo.timeline import Planned, Timeline
-from communa.demo.walls import PlannedPost
+from communa.demo.wall_plan import PlannedPost
 from communa.moderation.filter_models import HeldItem
 from communa.moderation.filter_settings import save_filter_settings
 from communa.moderation.models import Report, ReportStatus
