@@ -236,6 +236,8 @@ if env_bool("BEHIND_HTTPS_PROXY"):
 
 # Limits an operator can tune; each is documented in docs/operations.md.
 COMMUNA: dict[str, Any] = {
+    # Impressions and reach (walls, feed): off only to measure what recording them costs.
+    "RECORD_IMPRESSIONS": env_bool("RECORD_IMPRESSIONS", default=True),
     "LOGIN_ATTEMPTS_PER_ACCOUNT": env_int("LOGIN_ATTEMPTS_PER_ACCOUNT", 5),
     "LOGIN_ATTEMPTS_PER_IP": env_int("LOGIN_ATTEMPTS_PER_IP", 20),
     "LOGIN_WINDOW_SECONDS": env_int("LOGIN_WINDOW_SECONDS", 900),

@@ -669,3 +669,19 @@ def test_anonymous_readers_of_an_open_wall_are_counted_as_viewers():
     event = Event.objects.get(post=post, kind=EventKind.IMPRESSION)
     assert (event.user_id, event.platform) == (None, Platform.API)
     assert event.viewer.startswith("v")
+
+
+def test_switching_impressions_off_records_no_view_and_no_reach(settings):
+    community = make_community()
+    post = make_post(community)
+    reader = add_member(community)
+    settings.COMMUNA = {**settings.COMMUNA, "RECORD_IMPRESSIONS": False}
+    api_as(reader).get(f"/posts/{post.pk}")
+    wall_of(api_as(None), community)
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (0, 0)
+    assert not Event.objects.filter(post=post, kind=EventKind.IMPRESSION).exists()
+    settings.COMMUNA = {**settings.COMMUNA, "RECORD_IMPRESSIONS": True}
+    api_as(reader).get(f"/posts/{post.pk}")
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (1, 1)

@@ -132,7 +132,12 @@ class EventRecorder:
 
 
 def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
-    """A page showed these posts to the viewer: a fixed number of queries whatever their count."""
+    """A page showed these posts to the viewer: a fixed number of queries whatever their count.
+
+    `COMMUNA_RECORD_IMPRESSIONS=0` switches impressions and reach off (to measure their cost).
+    """
+    if not settings.COMMUNA.get("RECORD_IMPRESSIONS", True):
+        return
     answer(EventRecorder).record_impressions(viewer, posts)
 
 
