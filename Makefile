@@ -19,7 +19,7 @@ endif
 export TEST_SEED
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -p randomly --randomly-seed=$(TEST_SEED)
 
-.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls bench-moderation
+.PHONY: help install uv demo serve worker test lint unit test-sqlite test-postgres messages clean lock bench-walls bench-moderation bench-http
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -83,6 +83,10 @@ bench-walls: install
 
 bench-moderation: install
 	$(BIN)/python bench/moderation/run.py
+
+# The production profile (PostgreSQL, Redis, gunicorn, a worker) under wrk; see bench/http/run.py.
+bench-http: install
+	$(BIN)/python bench/http/run.py
 
 messages: install
 	cd src/communa && ../../$(BIN)/communa manage makemessages --no-obsolete --no-location -l ru -l uk -l vi -l ms -i "migrations/*"

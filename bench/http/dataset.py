@@ -1,0 +1,212 @@
+"""The data set of `make bench-http`, built once into its own database and reused.
+
+Run by `bench/http/run.py` with COMMUNA_DATABASE_URL set to the bench database. Communities are
+made by the action (owner, default rubrics, audit entry); the bulk of the rows (members,
+memberships, posts, the comments of one post) are bulk inserts with their counters set to the
+rows written, so the exact-count check at the end starts from a consistent state.
+
+It prints one JSON object: what the scenarios need (tokens, a session, slugs and post ids).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "communa.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, OuterRef, Subquery  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+from communa.accounts.actions import hash_token  # noqa: E402
+from communa.accounts.models import PersonalAccessToken, User  # noqa: E402
+from communa.communities.actions import create_community  # noqa: E402
+from communa.communities.models import Community, Membership, Rubric  # noqa: E402
+from communa.walls.models import Comment, CommentStatus, Like, Post, PostStatus  # noqa: E402
+
+COMMUNITIES = int(os.environ.get("BENCH_COMMUNITIES", "100"))
+POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
+EACH_IN = int(os.environ.get("BENCH_COMMUNITIES_PER_MEMBER", "10"))
+TOKENS = 1000  # distinct members who like, unlike and comment
+COMMENTS_ON_ONE_POST = 50
+PASSWORD = "bench-password"  # noqa: S105 — a throw-away local data set
+TOPICS = (
+    "Sourdough that rises every time: feed the starter twice and keep it warm.",
+    "Five knife skills every home cook needs, with a short video for each.",
+    "Our spring menu is here: what would you cook first?",
+    "How we pick olive oil for the kitchen, and why the harvest date matters.",
+    "Weekend challenge: one pan, three ingredients, twenty minutes.",
+)
+
+
+def slug(index: int) -> str:
+    return f"bench-{index}"
+
+
+def token_of(index: int) -> str:
+    return f"cmn_bench{index:05d}{'x' * 32}"
+
+
+def communities_of(member: int) -> list[int]:
+    """The EACH_IN communities member `member` belongs to (distinct for EACH_IN ≤ 10)."""
+    step = max(1, COMMUNITIES // EACH_IN)
+    return sorted({(member + k * step) % COMMUNITIES for k in range(EACH_IN)})
+
+
+def build() -> None:
+    now = timezone.now()
+    owner = User.objects.create_user(username="bench_owner", password=PASSWORD)
+    owner.date_joined = now - timedelta(days=400)
+    owner.save(update_fields=["date_joined"])
+    hashed = make_password(PASSWORD)  # one hash for every member: they share the password
+    User.objects.bulk_create(
+        (
+            User(
+                username=f"m{i}",
+                display_name=f"Member {i}",
+                password=hashed,
+                date_joined=now - timedelta(days=365),
+            )
+            for i in range(MEMBERS)
+        ),
+        batch_size=5000,
+    )
+    members = dict(User.objects.filter(username__startswith="m").values_list("username", "pk"))
+    communities = [
+        create_community(actor=owner, data={"name": f"Bench {i}", "slug": slug(i)})
+        for i in range(COMMUNITIES)
+    ]
+    Membership.objects.bulk_create(
+        (
+            Membership(
+                community=communities[c],
+                user_id=members[f"m{i}"],
+                joined_at=now - timedelta(days=300),
+            )
+            for i in range(MEMBERS)
+            for c in communities_of(i)
+        ),
+        batch_size=10000,
+    )
+    per_community = max(1, POSTS // COMMUNITIES)
+    for community in communities:
+        rubric = Rubric.objects.filter(community=community).order_by("pk").first()
+        Post.objects.bulk_create(
+            (
+                Post(
+                    community=community,
+                    author=owner,
+                    signed_as="community",
+                    body=f"{TOPICS[n % len(TOPICS)]} ({community.slug}, post {n})",
+                    body_html=f"<p>{TOPICS[n % len(TOPICS)]} ({community.slug}, post {n})</p>",
+                    rubric=rubric,
+                    tone="functional",
+                    status=PostStatus.PUBLISHED,
+                    created_at=now - timedelta(minutes=n * 120 + community.pk),
+                    published_at=now - timedelta(minutes=n * 120 + community.pk),
+                )
+                for n in range(per_community)
+            ),
+            batch_size=5000,
+        )
+    first = communities[0]
+    in_first = list(
+        Membership.objects.filter(community=first, role="member")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    discussed = Post.objects.filter(community=first).order_by("-published_at", "-id")[1]
+    Comment.objects.bulk_create(
+        Comment(
+            post=discussed,
+            author_id=in_first[n % len(in_first)],
+            body=f"Tried it this weekend, worked well (note {n}).",
+            body_html=f"<p>Tried it this weekend, worked well (note {n}).</p>",
+            status=CommentStatus.VISIBLE,
+            created_at=discussed.published_at + timedelta(minutes=n + 1),
+        )
+        for n in range(COMMENTS_ON_ONE_POST)
+    )
+    Post.objects.filter(pk=discussed.pk).update(comment_count=COMMENTS_ON_ONE_POST)
+    counted = Membership.objects.filter(community=OuterRef("pk")).values("community")
+    Community.objects.update(member_count=Subquery(counted.annotate(n=Count("pk")).values("n")[:1]))
+    PersonalAccessToken.objects.bulk_create(
+        PersonalAccessToken(
+            user_id=user_id,
+            name="bench",
+            prefix=token_of(index)[:10],
+            token_hash=hash_token(token_of(index)),
+        )
+        for index, user_id in enumerate(in_first[:TOKENS])
+    )
+
+
+def session_for(user: User) -> str:
+    """A logged-in session, as the log-in form would make it."""
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Community.objects.filter(slug=slug(0)).exists():
+        with transaction.atomic():
+            build()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh bulk inserts have no planner statistics yet
+    first = Community.objects.get(slug=slug(0))
+    with transaction.atomic():
+        # Each run starts with no likes on the first community, so every like and unlike of the
+        # scenarios is a change (a repeated like would be a 409, not a measured write).
+        Like.objects.filter(post__community=first).delete()
+        Post.objects.filter(community=first).update(like_count=0)
+    posts = list(
+        Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:TOKENS]
+    )
+    tokens = [token_of(index) for index in range(TOKENS)]
+    reader = PersonalAccessToken.objects.get(token_hash=hash_token(tokens[0])).user
+    print(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "posts": Post.objects.count(),
+                "communities": Community.objects.count(),
+                "members": User.objects.count(),
+                "memberships": Membership.objects.count(),
+                "seconds": round(time.perf_counter() - started, 1),
+                "slug": first.slug,
+                "hot_post": posts[0],
+                "discussed_post": posts[1],
+                "spread_posts": posts,
+                "tokens": tokens,
+                "reader_session": session_for(reader),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,450 @@
+"""`make bench-http`: the production profile under a real load generator, figures as ratios.
+
+1. Makes sure PostgreSQL and Redis answer (starts them as .ci/run does when they are down).
+2. Builds the data set once into its own database (bench/http/dataset.py; kept between runs,
+   BENCH_FRESH=1 rebuilds it).
+3. Starts `communa serve` (gunicorn, BENCH_WEB_WORKERS processes, debug off, Redis for the
+   cache and rate limits), a second one with impression recording switched off, and a worker.
+4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
+   connections and prints requests per second, p50, p99, errors and the share of /api/health's
+   requests per second measured in the same run.
+5. Ends with the exact-count check of every counter the scenarios touched.
+
+Nothing here is asserted as a timing: the figures are printed and recorded in
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var" / "bench-http"
+BIN = Path(sys.executable).parent
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_NAME = os.environ.get("BENCH_DB_NAME", "communa_bench")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # answers other than 2xx/3xx
+    timeouts: int  # requests without an answer within wrk's 2 s (and socket errors)
+    answers: str  # the statuses other than 2xx, with their counts
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def ensure_services() -> None:
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
+        log("Starting PostgreSQL...")
+        version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=False
+        )
+    ping = ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"]
+    if subprocess.run(ping, capture_output=True, check=False).returncode != 0:
+        log("Starting Redis...")
+        subprocess.run(
+            [
+                *("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            check=False,
+        )
+        time.sleep(1)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk (the load generator of this bench)")
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def env_for(*, impressions: bool = True) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "COMMUNA_VAR_DIR": str(VAR),
+        "COMMUNA_DATABASE_URL": DB_URL,
+        "COMMUNA_REDIS_URL": REDIS_URL,
+        "COMMUNA_DEBUG": "0",
+        "COMMUNA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "COMMUNA_COMMUNITIES_PER_USER": "100000",
+        "COMMUNA_RECORD_IMPRESSIONS": "1" if impressions else "0",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def build_dataset() -> dict:
+    VAR.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("BENCH_FRESH") == "1":
+        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    try:
+        psql(f"CREATE DATABASE {DB_NAME}")
+        log(f"Building the data set into {DB_NAME} (once; BENCH_FRESH=1 rebuilds it)...")
+    except subprocess.CalledProcessError:
+        log(f"Reusing the data set in {DB_NAME}.")
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "http" / "dataset.py")],
+        env=env_for(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(argv: list[str], env: dict[str, str], name: str) -> subprocess.Popen:
+    logfile = (VAR / f"{name}.log").open("w")
+    return subprocess.Popen(
+        argv, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_http(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the server stopped: see {VAR}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — our own loopback server
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"{url} did not answer")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def lua_list(values: list) -> str:
+    return "{" + ",".join(json.dumps(v) for v in values) + "}"
+
+
+LUA_COMMON = """
+local counter = 0
+local threads = {threads}
+local tokens = {tokens}
+local posts = {posts}
+__threads = {{}}
+function setup(thread)
+  thread:set("thread_index", __next_id)
+  __next_id = __next_id + 1
+  table.insert(__threads, thread)
+end
+statuses = {{}}
+function response(status, headers, body)
+  if status >= 300 then
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local total = {{}}
+  for _, thread in ipairs(__threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  for status, count in pairs(total) do
+    io.write(string.format("status %d: %d\\n", status, count))
+  end
+end
+"""
+
+
+def write_lua(name: str, data: dict, body: str) -> Path:
+    """A wrk script; each thread takes members of its own (request n of thread t: member
+    (n * threads + t) mod 1000), so one member's like and unlike are never in flight together."""
+    script = (
+        "__next_id = 0\n"
+        + LUA_COMMON.format(
+            threads=THREADS, tokens=lua_list(data["tokens"]), posts=lua_list(data["spread_posts"])
+        )
+        + body
+    )
+    path = VAR / f"{name}.lua"
+    path.write_text(script)
+    return path
+
+
+HEADERS_LUA = """
+local hdrs = {headers}
+request = function()
+  return wrk.format("GET", nil, hdrs)
+end
+"""
+
+HOT_LIKE_LUA = """
+request = function()
+  local n = counter * threads + thread_index
+  counter = counter + 1
+  local member = n % #tokens
+  local round = math.floor(n / #tokens)
+  local method = (round % 2 == 0) and "POST" or "DELETE"
+  local hdrs = {{["Authorization"] = "Bearer " .. tokens[member + 1]}}
+  return wrk.format(method, "/api/posts/{post}/like", hdrs)
+end
+"""
+
+SPREAD_LIKE_LUA = """
+request = function()
+  local n = counter * threads + thread_index
+  counter = counter + 1
+  local member = n % #tokens
+  local round = math.floor(n / #tokens)
+  local post = posts[((member + round) % #posts) + 1]
+  local hdrs = {["Authorization"] = "Bearer " .. tokens[member + 1]}
+  return wrk.format("POST", "/api/posts/" .. post .. "/like", hdrs)
+end
+"""
+
+COMMENT_LUA = """
+local texts = {{
+  "Tried it on Sunday with the kids, the crust came out perfect.",
+  "Спасибо, получилось с первого раза, тесто поднялось отлично.",
+  "Дякую за рецепт, додала трохи більше кориці і вийшло чудово.",
+  "Cảm ơn công thức, bánh mì giòn và thơm lắm!",
+  "Terima kasih, resepi ini sangat mudah dan sedap.",
+}}
+request = function()
+  local n = counter * threads + thread_index
+  counter = counter + 1
+  local member = n % #tokens
+  local hdrs = {{["Authorization"] = "Bearer " .. tokens[member + 1],
+                 ["Content-Type"] = "application/json"}}
+  local body = '{{"body": "' .. texts[(n % #texts) + 1] .. ' (' .. n .. ')"}}'
+  return wrk.format("POST", "/api/posts/{post}/comments", hdrs, body)
+end
+"""
+
+
+def headers_script(name: str, data: dict, headers: dict[str, str]) -> Path:
+    table = "{" + ",".join(f"[{json.dumps(k)}]={json.dumps(v)}" for k, v in headers.items()) + "}"
+    return write_lua(name, data, HEADERS_LUA.format(headers=table))
+
+
+def parse_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(name: str, url: str, script: Path) -> Result:
+    argv = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{SECONDS}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    argv += ["-s", str(script), url]
+    output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = parse_ms(re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p99 = parse_ms(re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non2xx.group(1)) if non2xx else 0
+    timeouts = sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
+    answers = ", ".join(
+        f"{status}×{count}" for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M)
+    )
+    return Result(name, rps, p50, p99, total, errors, timeouts, answers)
+
+
+def warm_up(url: str, headers: dict[str, str], count: int = 4) -> None:
+    """A few requests before measuring, so that no worker answers its first one in the figures."""
+    for _ in range(count):
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 — our own server
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=60):  # noqa: S310
+            pass
+
+
+def warm_up_comments(base: str, data: dict, count: int) -> None:
+    """The first checked comment in a process loads the language models: do it outside the
+    measurement, in parallel so that every server process gets one (tokens the scenarios do not
+    use first)."""
+
+    def one(index: int) -> None:
+        token = data["tokens"][-1 - index]
+        body = json.dumps({"body": f"Warming up the checks before measuring ({index})."})
+        request = urllib.request.Request(  # noqa: S310 — our own server
+            f"{base}/api/posts/{data['discussed_post']}/comments",
+            data=body.encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=120):  # noqa: S310
+            pass
+
+    with ThreadPoolExecutor(count) as pool:
+        list(pool.map(one, range(count)))
+
+
+def check_counts(data: dict) -> list[str]:
+    """Every counter the scenarios touched against the rows behind it."""
+    code = f"""
+import json
+from django.db.models import Count, Q
+from communa.walls.models import Post, Like, Comment, CommentStatus
+from communa.analytics.models import PostViewer, Event, EventKind
+ids = {data["spread_posts"]!r}
+wrong = []
+for post in Post.objects.filter(pk__in=ids):
+    likes = Like.objects.filter(post=post, comment__isnull=True).count()
+    comments = Comment.objects.filter(post=post, status=CommentStatus.VISIBLE).count()
+    reach = PostViewer.objects.filter(post=post).count()
+    views = Event.objects.filter(post=post, kind=EventKind.IMPRESSION).count()
+    for label, counter, rows in (("likes", post.like_count, likes),
+                                 ("comments", post.comment_count, comments),
+                                 ("reach", post.reach_count, reach),
+                                 ("impressions", post.impression_count, views)):
+        if counter != rows:
+            wrong.append(f"post {{post.pk}}: {{label}} counter {{counter}} != {{rows}} rows")
+print(json.dumps(wrong))
+"""
+    out = subprocess.run(
+        [str(BIN / "communa"), "manage", "shell", "-c", code],
+        env=env_for(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ensure_services()
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=False, capture_output=True)
+    data = build_dataset()
+    log(
+        f"Data set: {data['database']}, {data['communities']} communities, {data['posts']} posts,"
+        f" {data['members']} people, {data['memberships']} memberships"
+        f" (prepared in {data['seconds']} s)."
+    )
+    port, quiet_port = free_port(), free_port()
+    communa = str(BIN / "communa")
+    server = start(
+        [communa, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--quiet"],
+        env_for(),
+        "server",
+    )
+    wait_http(f"http://127.0.0.1:{port}/api/health", server)
+    quiet = start(
+        [
+            *(communa, "serve", "--bind", f"127.0.0.1:{quiet_port}", "--workers", str(WEB_WORKERS)),
+            *("--quiet", "--skip-collectstatic"),
+        ],
+        env_for(impressions=False),
+        "server-no-impressions",
+    )
+    worker = start([communa, "worker"], env_for(), "worker")
+    wait_http(f"http://127.0.0.1:{quiet_port}/api/health", quiet)
+    base, quiet_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{quiet_port}"
+    member_api = {"Authorization": f"Bearer {data['tokens'][0]}"}
+    member_web = {"Cookie": f"sessionid={data['reader_session']}"}
+    slug = data["slug"]
+    scenarios = [
+        ("/api/health (the floor)", base + "/api/health", {}),
+        ("feed, web, member", base + "/feed/", member_web),
+        ("feed, API, member", base + "/api/feed", member_api),
+        ("feed, API, member, impressions off", quiet_base + "/api/feed", member_api),
+        ("wall page frame, web, visitor", base + f"/c/{slug}/", {}),
+        ("wall posts, web, visitor", base + f"/c/{slug}/wall/", {}),
+        ("wall posts, web, member", base + f"/c/{slug}/wall/", member_web),
+        ("wall, API, visitor", base + f"/api/communities/{slug}/wall", {}),
+        ("wall, API, member", base + f"/api/communities/{slug}/wall", member_api),
+        ("post page with 50 comments, visitor", base + f"/p/{data['discussed_post']}/", {}),
+        ("search, API", base + "/api/communities?q=bench", {}),
+        ("search, web", base + "/communities/?q=bench", {}),
+    ]
+    results: list[Result] = []
+    try:
+        for index, (name, url, headers) in enumerate(scenarios):
+            script = headers_script(f"s{index}", data, headers)
+            warm_up(url, headers)
+            results.append(run_wrk(name, url, script))
+            log(f"  measured: {name}")
+        hot = write_lua("hot", data, HOT_LIKE_LUA.format(post=data["hot_post"]))
+        results.append(run_wrk("like/unlike one hot post, 1,000 members", base + "/", hot))
+        spread = write_lua("spread", data, SPREAD_LIKE_LUA)
+        results.append(run_wrk("likes spread over 1,000 posts", base + "/", spread))
+        warm_up_comments(base, data, count=4 * WEB_WORKERS)
+        comment = write_lua("comment", data, COMMENT_LUA.format(post=data["discussed_post"]))
+        results.append(run_wrk("comments with the automatic checks", base + "/", comment))
+    finally:
+        for process in (server, quiet, worker):
+            stop(process)
+    floor = results[0].rps
+    log("")
+    log(
+        f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per scenario;"
+        f" gunicorn with {WEB_WORKERS} workers; PostgreSQL; Redis cache and rate limits."
+    )
+    log(
+        "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
+        " | share of /api/health |"
+    )
+    log("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        log(
+            f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.requests:,}"
+            f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
+            f" | {100 * r.rps / floor:.0f} % |"
+        )
+    wrong = check_counts(data)
+    touched = len(data["spread_posts"])
+    if wrong:
+        log(f"Exact counts: {len(wrong)} counters differ from their rows:")
+        for line in wrong[:20]:
+            log(f"  {line}")
+        return 1
+    log(f"Exact counts: likes, comments, reach and impressions of the {touched} touched posts")
+    log("equal their rows.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
