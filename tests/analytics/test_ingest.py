@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest import mock
+
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from communa.analytics.ingest import VISITOR_COOKIE, Viewer, record_impressions, viewer_of
 from communa.analytics.models import Event, EventKind, Platform, PostViewer
@@ -11,6 +16,15 @@ from communa.walls.actions.posts import create_post
 from tests.factories import make_community, person
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def freeze_day(days_later: int):
+    """The clock of the visitor ids moved by whole days (the rest of the site keeps real time)."""
+    moment = timezone.now() + timedelta(days=days_later)
+    with mock.patch("communa.core.events.timezone.now", return_value=moment):
+        yield
+
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 
@@ -88,3 +102,53 @@ def test_anonymous_web_visitors_get_a_visitor_cookie(client):
     response = client.get("/")
     assert VISITOR_COOKIE in response.cookies
     assert response.cookies[VISITOR_COOKIE]["httponly"]
+
+
+def test_a_client_without_cookies_is_one_viewer_a_day_not_one_per_request(client):
+    community = make_community(person())
+    post = create_post(actor=community.created_by, community=community, data={"body": "Hello"})
+    cookieless = Client(HTTP_USER_AGENT="wrk")
+    for _ in range(3):
+        response = cookieless.get(f"/c/{community.slug}/wall/")
+        assert response.status_code == 200
+        cookieless.cookies.clear()
+    browser = Client(HTTP_USER_AGENT="Firefox")
+    browser.get(f"/c/{community.slug}/wall/")
+    browser.get(f"/c/{community.slug}/wall/")  # now with the cookie the first answer set
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (5, 2)
+
+
+def test_the_next_day_the_same_cookieless_client_counts_again(client):
+    community = make_community(person())
+    post = create_post(actor=community.created_by, community=community, data={"body": "Hello"})
+    api = Client(HTTP_USER_AGENT="script")
+    with freeze_day(0):
+        api.get(f"/api/communities/{community.slug}/wall")
+        api.get(f"/api/communities/{community.slug}/wall")
+    with freeze_day(1):
+        api.get(f"/api/communities/{community.slug}/wall")
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+        "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "curl/8.5.0",
+        "python-requests/2.32.3",
+    ],
+)
+def test_known_crawlers_and_scripts_record_no_view(agent):
+    community = make_community(person())
+    post = create_post(actor=community.created_by, community=community, data={"body": "Hello"})
+    response = Client(HTTP_USER_AGENT=agent).get(f"/c/{community.slug}/wall/")
+    assert response.status_code == 200
+    assert "Hello" in response.content.decode()
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (0, 0)
+    assert not Event.objects.filter(post=post).exists()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communa.core.hooks import answer
@@ -23,6 +23,13 @@ from communa.core.http import client_ip
 
 VISITOR_COOKIE = "communa_vid"
 _MOBILE = re.compile(r"Mobi|Android|iPhone|iPad|iPod|Opera Mini|IEMobile", re.IGNORECASE)
+# Search engines, link previews and scripts: what they fetch is not a person's view.
+_CRAWLER = re.compile(
+    r"bot\b|bot/|crawler|spider|slurp|facebookexternalhit|vkshare|whatsapp|embedly|preview"
+    r"|curl/|wget/|python-requests|python-urllib|aiohttp|go-http-client|libwww|scrapy|okhttp"
+    r"|httpclient|headlessbrowser",
+    re.IGNORECASE,
+)
 
 
 class EventKind(models.TextChoices):
@@ -53,6 +60,7 @@ class Viewer:
     user_id: int | None
     key: str
     platform: str
+    crawler: bool = False  # a known crawler or script: its views are neither impressions nor reach
 
     @property
     def known(self) -> bool:
@@ -68,8 +76,19 @@ def _visitor_key(raw: str) -> str:
     return f"v{digest[:32]}"
 
 
+def _first_visit_id(request: HttpRequest) -> str:
+    """The visitor id of a request without the cookie: the same for one address and user agent
+    all day, so a client that never keeps cookies (a script, a load generator) is one viewer a
+    day rather than a new one on every request, and a browser keeps this id as its cookie."""
+    agent = str(request.META.get("HTTP_USER_AGENT", ""))
+    raw = f"{client_ip(request)}|{agent}|{timezone.now().date().isoformat()}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), raw.encode(), hashlib.sha256).hexdigest()
+    return f"d{digest[:30]}"
+
+
 def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
-    """The viewer behind a request: the user, or the anonymous visitor's cookie or address."""
+    """The viewer behind a request: the user, or the anonymous visitor's cookie, else their
+    address and user agent for the day (see METRICS.md, reach)."""
     user = getattr(request, "user", None)
     agent = str(request.META.get("HTTP_USER_AGENT", ""))
     if api:
@@ -80,8 +99,9 @@ def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
         return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
     visitor = request.COOKIES.get(VISITOR_COOKIE) or getattr(request, "_communa_visitor", "")
     if not visitor:
-        visitor = f"{client_ip(request)}|{agent}"
-    return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform)
+        visitor = _first_visit_id(request)
+    crawler = bool(_CRAWLER.search(agent))
+    return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform, crawler=crawler)
 
 
 def viewer_for_user(user: Any, platform: str = Platform.WEB) -> Viewer:
@@ -98,7 +118,7 @@ class VisitorCookieMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         new_id = ""
         if VISITOR_COOKIE not in request.COOKIES and not request.path.startswith("/api/"):
-            new_id = secrets.token_urlsafe(18)
+            new_id = _first_visit_id(request)
             request._communa_visitor = new_id  # type: ignore[attr-defined]
         response: HttpResponse = self.get_response(request)
         if new_id:
@@ -136,7 +156,7 @@ def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
 
     `COMMUNA_RECORD_IMPRESSIONS=0` switches impressions and reach off (to measure their cost).
     """
-    if not settings.COMMUNA.get("RECORD_IMPRESSIONS", True):
+    if viewer.crawler or not settings.COMMUNA.get("RECORD_IMPRESSIONS", True):
         return
     answer(EventRecorder).record_impressions(viewer, posts)
 
