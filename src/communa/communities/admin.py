@@ -1,11 +1,19 @@
+from typing import Any, cast
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communa.accounts.models import User
+from communa.communities.actions import decide_verification, feature_community
 from communa.communities.models import Community, RequestStatus, VerificationRequest, WikiPage
-from communa.core.audit import record_audit
+from communa.core.errors import DomainError
+
+
+def _operator(request: HttpRequest) -> User:
+    """The admin's user: logged in and staff, or the admin would not have let them in."""
+    return cast(User, request.user)
 
 
 class WikiPageInline(admin.TabularInline):
@@ -29,10 +37,42 @@ class CommunityAdmin(admin.ModelAdmin):
         "featured_rank",
     )
     list_filter = ("kind", "privacy", "verified", "featured", "category")
-    list_editable = ("featured", "featured_rank")
+    actions = ["feature", "unfeature"]
     search_fields = ("name", "slug")
     readonly_fields = ("member_count", "created_by", "created_at", "kind_changed_at")
     inlines = [WikiPageInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Community | None = None) -> tuple:
+        # The verified mark comes only from approving a verification request.
+        return (*self.readonly_fields, "verified")
+
+    def save_model(self, request: HttpRequest, obj: Community, form: Any, change: bool) -> None:
+        """Featuring goes through its action (audited); the other fields are saved as usual."""
+        wanted = (obj.featured, obj.featured_rank)
+        if change and {"featured", "featured_rank"} & set(form.changed_data):
+            old = Community.objects.get(pk=obj.pk)
+            obj.featured, obj.featured_rank = old.featured, old.featured_rank
+            super().save_model(request, obj, form, change)
+            feature_community(
+                actor=_operator(request), community=obj, featured=wanted[0], rank=wanted[1]
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Feature in the catalog"))
+    def feature(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        for community in queryset:
+            feature_community(actor=_operator(request), community=community, featured=True)
+        messages.success(request, _("%(n)d communities featured.") % {"n": queryset.count()})
+
+    @admin.action(description=_("Remove from the featured list"))
+    def unfeature(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:
+        for community in queryset:
+            feature_community(actor=_operator(request), community=community, featured=False)
+        count = queryset.count()
+        messages.success(
+            request, _("%(n)d communities removed from the featured list.") % {"n": count}
+        )
 
 
 @admin.register(VerificationRequest)
@@ -63,17 +103,11 @@ class VerificationRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[VerificationRequest], *, approve: bool
     ) -> None:
         done = 0
-        for item in queryset.filter(status=RequestStatus.PENDING).select_related("community"):
-            item.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-            item.decided_at = timezone.now()
-            item.save(update_fields=["status", "decided_at"])
-            if approve:
-                Community.objects.filter(pk=item.community_id).update(verified=True)
-            record_audit(
-                actor=request.user,
-                community=item.community,
-                action="verification.approve" if approve else "verification.reject",
-                target=item,
-            )
-            done += 1
+        for item in queryset.filter(status=RequestStatus.PENDING):
+            try:
+                decide_verification(actor=_operator(request), request=item, approve=approve)
+            except DomainError as exc:
+                messages.error(request, f"{item}: {exc}")
+            else:
+                done += 1
         messages.success(request, _("%(n)d requests decided.") % {"n": done})
