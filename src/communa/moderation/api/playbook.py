@@ -13,7 +13,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.pagination import page_size
 from communa.moderation import playbooks
-from communa.moderation.playbook_models import Sanction
+from communa.moderation.models import Sanction
 
 router = Router(tags=["moderation"])
 
