@@ -96,7 +96,7 @@ def sanction_out(sanction: Sanction) -> dict[str, Any]:
 
 @router.get("/communities/{slug}/playbook", response=PlaybookOut)
 def get_playbook(request: AuthedRequest, slug: str) -> dict[str, Any]:
-    """The community's escalation steps, or the defaults it follows (owner, administrators)."""
+    """The community's escalation steps, or the defaults it follows (moderators and up)."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     return playbook_out(playbooks.read_playbook(actor=request.auth, community=community))
 

@@ -88,7 +88,11 @@ def _item_out(item: queue.QueueItem) -> dict[str, Any]:
 
 @router.get("/communities/{slug}/moderation/queue", response=QueuePageOut)
 def list_queue(request: AuthedRequest, slug: str, filters: Query[QueueFilters]) -> dict[str, Any]:
-    """Waiting reports, suggested posts and join requests, newest first."""
+    """Waiting items, newest first; open reports of one post or comment are one item.
+
+    Each item's `decisions` are those the caller's role may make on it (a block needs the right
+    to block members, a join request the right to review requests).
+    """
     community, _standing = community_for(request.auth, slug, Action.SEE)
     page = queue.queue_page(
         actor=request.auth,

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -32,19 +31,17 @@ LISTS = ("stop_words", "spam_domains", "allowed_link_domains")
 NUMBERS = ("max_links", "max_mentions")
 
 
-def _outcome_help(category: str, community: Community) -> str | Promise:
+def _outcome_help(category: str, community: Community) -> str:
     """What a person needs to know beside one check: its switch in the community settings."""
     if category == "obscene":
         if community.obscene_filter:
-            return gettext_lazy(
-                "On: “Check for obscene language” is switched on in the community settings."
-            )
-        return gettext_lazy(
+            return _("On: “Check for obscene language” is switched on in the community settings.")
+        return _(
             "Off: switch on “Check for obscene language” in the community settings, "
             "then this choice applies."
         )
     if category == "links" and community.links_allowed:
-        return gettext_lazy("This community allows links; change that in the settings.")
+        return _("This community allows links; change that in the settings.")
     return ""
 
 
