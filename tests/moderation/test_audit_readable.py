@@ -151,3 +151,15 @@ def test_values_are_words_and_dates_in_the_viewers_time_zone(community, admin):
     assert "<del>Yes</del> → <ins>No</ins>" in rows[1]
     assert "Links under posts allowed" in rows[1]
     assert "Knife Lovers" in rows[1]
+
+
+def test_rows_about_a_person_are_named_by_that_person(community, admin):
+    spammer = add_member(community, person(username="spammer", display_name="Sam Pham"))
+    actions.block_member(
+        actor=owner_of(community), community=community, user=spammer, reason="Casino links"
+    )
+
+    row = rows_of(client_of(admin).get("/c/knives/audit/").content.decode())[0]
+
+    assert "Sam Pham (@spammer)" in row
+    assert "blocked in" not in row

@@ -26,7 +26,12 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communa.communities.models import Community, Role
+from communa.communities.models import (
+    Community,
+    OwnershipTransfer,
+    Role,
+    VerificationRequest,
+)
 from communa.core.gate import ReportReason
 from communa.core.models import AuditEntry
 from communa.moderation.filters import CATEGORIES
@@ -269,25 +274,57 @@ def _content(obj: Any, community: Community) -> tuple[str, str | None]:
     return _short(str(obj)), None
 
 
-def _name_of(obj: Any, community: Community) -> tuple[str, str | None]:
-    meta = obj._meta.label_lower
-    if meta == "accounts.user":
-        return f"{obj.shown_name} (@{obj.username})", None
-    if meta == "communities.community":
-        return obj.name, _url("communities:home", obj.slug) if obj.pk == community.pk else None
-    if meta == "moderation.report":
-        reason = str(ReportReason(obj.reason).label) if obj.reason in ReportReason.values else ""
-        about, url = _content(obj.post or obj.comment, community)
-        name = _("Report by %(name)s (%(reason)s)") % {
-            "name": obj.reporter.shown_name,
-            "reason": reason,
-        }
-        return (f"{name}: {about}" if about else name), url
-    if meta == "moderation.sanction":
+def _person(user: Any) -> str:
+    return f"{user.shown_name} (@{user.username})"
+
+
+# Rows about one person, and where that person is.
+_PERSON_OF = {
+    "accounts.user": "self",
+    "communities.membership": "user",
+    "communities.joinrequest": "user",
+    "communities.block": "user",
+    "communities.invitation": "invitee",
+}
+
+
+def _plain_name(obj: Any) -> str | None:
+    """Rows named by the person or community they are about (their own names are ids)."""
+    person = _PERSON_OF.get(obj._meta.label_lower)
+    if person is not None:
+        return _person(obj if person == "self" else getattr(obj, person))
+    if isinstance(obj, OwnershipTransfer):
+        return f"{_person(obj.from_user)} → {_person(obj.to_user)}"
+    if isinstance(obj, VerificationRequest):
+        return str(obj.community.name)
+    if obj._meta.label_lower == "moderation.sanction":
         return _("%(action)s for %(name)s") % {
             "action": SanctionAction(obj.action).label,
             "name": obj.user.shown_name,
-        }, None
+        }
+    return None
+
+
+def _report_name(report: Any, community: Community) -> tuple[str, str | None]:
+    reason = str(ReportReason(report.reason).label) if report.reason in ReportReason.values else ""
+    about, url = _content(report.post or report.comment, community)
+    name = _("Report by %(name)s (%(reason)s)") % {
+        "name": report.reporter.shown_name,
+        "reason": reason,
+    }
+    return (f"{name}: {about}" if about else name), url
+
+
+def _name_of(obj: Any, community: Community) -> tuple[str, str | None]:
+    """The object's name today, and a link when it is a page the team can open."""
+    meta = obj._meta.label_lower
+    plain = _plain_name(obj)
+    if plain is not None:
+        return plain, None
+    if meta == "communities.community":
+        return obj.name, _url("communities:home", obj.slug) if obj.pk == community.pk else None
+    if meta == "moderation.report":
+        return _report_name(obj, community)
     if meta in ("walls.post", "walls.comment", "walls.topic"):
         name, url = _content(obj, community)
         return name or str(obj), url
@@ -298,6 +335,12 @@ def _name_of(obj: Any, community: Community) -> tuple[str, str | None]:
 _RELATED = {
     "moderation.report": ("reporter", "post", "comment"),
     "moderation.sanction": ("user",),
+    "communities.membership": ("user",),
+    "communities.joinrequest": ("user",),
+    "communities.block": ("user",),
+    "communities.invitation": ("invitee",),
+    "communities.ownershiptransfer": ("from_user", "to_user"),
+    "communities.verificationrequest": ("community",),
 }
 
 
