@@ -56,3 +56,27 @@ def test_a_moderator_reads_the_playbook_page(page, live_server):
     ).to_be_visible()
     expect(page.locator("input[name='steps.0.offences']")).to_have_count(0)
     assert violations_in_every_mode(page, "playbook (moderator)") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_deletion_asks_before_it_applies(page, live_server):
+    from playwright.sync_api import expect
+
+    # given the owner with a reported post selected and "Delete" chosen for the selection
+    build_world()
+    log_in(page, live_server.url, "olga")
+    page.goto(live_server.url + "/c/bep-viet/moderation/")
+    page.get_by_label("Single-key shortcuts in the list").uncheck()
+    row = page.locator(".queue-row", has_text="Cheap woks!")
+    row.locator("input[name=items]").check()
+    page.locator("input[name=decision][value=delete]").check()
+
+    # when they apply it, a confirmation page says how many items it touches
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("This applies to 1 selected item.")).to_be_visible()
+    found = violations_in_every_mode(page, "bulk confirmation")
+
+    # then confirming applies it
+    page.get_by_role("button", name="Yes: Delete").click()
+    expect(page.locator(".messages")).to_contain_text("1 item handled.")
+    assert found == []

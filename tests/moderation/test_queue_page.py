@@ -251,3 +251,22 @@ def test_the_statistics_are_in_days_and_percentages():
     assert "Median time from report to decision: 2.0 days" in html
     assert "Suggested posts published: 50% of 2" in html
     assert "0.50" not in html
+
+
+def test_a_destructive_bulk_decision_asks_first_and_then_applies_to_every_selected_item():
+    page, moderator, post, report = _page_with_reported_post()
+    client = _client(moderator)
+    url = f"/c/{page.slug}/moderation/"
+    sent = {"items": [f"report:{report.pk}"], "decision": "delete"}
+
+    asked = client.post(url, sent)
+
+    assert asked.status_code == 200
+    assert "This applies to 1 selected item." in asked.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.OPEN
+
+    done = client.post(url, {**sent, "confirmed": "yes"})
+
+    assert done.status_code == 302
+    assert Post.objects.get(pk=post.pk).status == PostStatus.DELETED

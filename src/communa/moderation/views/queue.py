@@ -81,7 +81,7 @@ def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("one"):
             return _decide_one(request, community, standing)
-        return _decide_selected(request, community)
+        return _decide_selected(request, community, standing)
     kinds = [k for k in request.GET.getlist("kind") if k]
     reason = request.GET.get("reason", "")
     try:
@@ -186,8 +186,29 @@ def _confirmation(
     )
 
 
-def _decide_selected(request: HttpRequest, community: Community) -> HttpResponse:
-    """The bulk form: one decision for every selected row, each succeeding or failing alone."""
+def _decide_selected(
+    request: HttpRequest, community: Community, standing: Standing
+) -> HttpResponse:
+    """The bulk form: one decision for every selected row, each succeeding or failing alone.
+
+    Reject, delete and block ask first, as a row's button does, saying how many items they touch.
+    """
+    decision = request.POST.get("decision", "")
+    keys = list(dict.fromkeys(request.POST.getlist("items")))
+    if decision in queue.DESTRUCTIVE and keys and request.POST.get("confirmed") != "yes":
+        chosen = queue.Decision(decision)
+        return render(
+            request,
+            "moderation/queue_confirm_many.html",
+            {
+                **page_context(community, standing, "queue"),
+                "keys": keys,
+                "decision": chosen,
+                "decision_label": DECISION_LABELS[chosen],
+                "reason": request.POST.get("reason", ""),
+                "block_days": request.POST.get("block_days", ""),
+            },
+        )
     data = queue.DecisionInput(
         decision=request.POST.get("decision", ""),
         reason=request.POST.get("reason", ""),
