@@ -13,12 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("communa.accounts.urls")),
     path("", include("communa.communities.urls")),
     path("", include("communa.planner.urls")),
-    path("", include("communa.moderation.queue_urls")),
+    path("", include("communa.moderation.urls")),
     path("", include("communa.walls.urls")),
     path("", include("communa.walls.board_urls")),
-    path("", include("communa.moderation.urls")),
-    path("", include("communa.moderation.playbook_urls")),
-    path("", include("communa.moderation.filter_urls")),
     path("", include("communa.web.urls")),
 ]
 

@@ -34,8 +34,7 @@ from communa.communities.models import (
 from communa.core.models import AuditEntry
 from communa.demo import DemoContext, load_demo
 from communa.demo.context import data
-from communa.moderation.filter_models import HeldItem, HeldStatus
-from communa.moderation.models import Report, ReportStatus
+from communa.moderation.models import HeldItem, HeldStatus, Report, ReportStatus
 from communa.moderation.queue import queue_page
 from communa.walls.models import (
     Album,

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from communa.communities.models import Role
 from communa.core.models import AuditEntry
-from communa.moderation.filter_models import FilterSettings, HeldItem, HeldStatus
-from communa.moderation.playbook_models import Offence, OffenceKind
+from communa.moderation.models import FilterSettings, HeldItem, HeldStatus, Offence, OffenceKind
 from communa.moderation.queue import moderation_stats
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
 from tests.factories import add_member, make_community, owner_of, person

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from communa.core.gate import ModeratedContent, moderated_content
-from communa.moderation.filter_models import HeldItem, HeldStatus
+from communa.moderation.models import HeldItem, HeldStatus
 from communa.walls.models import CommentStatus, Post, PostStatus
 from communa.walls.states import COMMENT_FLOW, POST_FLOW, move_comment, move_post
 from tests.communities.test_api_support import add_member, api_as, make_community, owner_of

@@ -11,9 +11,6 @@ from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
 from communa.moderation.api import router as moderation_router
-from communa.moderation.filter_api import router as filter_router
-from communa.moderation.playbook_api import router as playbook_router
-from communa.moderation.queue_api import router as moderation_queue_router
 from communa.planner.api import router as planner_router
 from communa.walls.api import router as walls_router
 from communa.walls.board_api import router as boards_router
@@ -39,9 +36,6 @@ api.add_router("/me", me_router)
 api.add_router("/me", my_communities_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
-api.add_router("/", moderation_queue_router)
+api.add_router("/", moderation_router)
 api.add_router("/", walls_router)
 api.add_router("/", boards_router)
-api.add_router("/", moderation_router)
-api.add_router("/", playbook_router)
-api.add_router("/", filter_router)

@@ -102,7 +102,7 @@ class CommunityFieldsForm(forms.Form):
         label=_("Links under posts allowed"), required=False, initial=True
     )
     obscene_filter = forms.BooleanField(
-        label=_("Hide obscene language"), required=False, initial=True
+        label=_("Check for obscene language"), required=False, initial=True
     )
     event_starts_at = forms.DateTimeField(
         label=_("Event starts at"), required=False, widget=_datetime_input()

@@ -86,7 +86,7 @@ class Community(models.Model):
         _("comments"), max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.EVERYONE
     )
     links_allowed = models.BooleanField(_("links under posts allowed"), default=True)
-    obscene_filter = models.BooleanField(_("hide obscene language"), default=True)
+    obscene_filter = models.BooleanField(_("check for obscene language"), default=True)
     event_starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     event_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     event_place = models.CharField(_("place"), max_length=200, blank=True)

@@ -76,9 +76,9 @@ def _team_links(community: Community, standing: Standing) -> list[tuple[str, str
         ("team", _("Team"), Action.VIEW_TEAM),
         ("settings", _("Settings"), Action.EDIT_SETTINGS),
         ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
-        ("moderation_queue:queue", _("Moderation"), Action.MODERATE),
-        ("moderation_playbook:playbook", _("Playbook"), Action.EDIT_SETTINGS),
-        ("moderation_checks:checks", _("Automatic checks"), Action.EDIT_SETTINGS),
+        ("moderation:queue", _("Moderation"), Action.MODERATE),
+        ("moderation:playbook", _("Playbook"), Action.MODERATE),
+        ("moderation:checks", _("Automatic checks"), Action.EDIT_SETTINGS),
         ("moderation:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
     ]
     return [

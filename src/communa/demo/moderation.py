@@ -20,9 +20,8 @@ from communa.demo.context import DemoContext, data
 from communa.demo.people import People, Person
 from communa.demo.timeline import Planned, Timeline
 from communa.demo.wall_plan import PlannedPost
-from communa.moderation.filter_models import HeldItem
-from communa.moderation.filter_settings import save_filter_settings
-from communa.moderation.models import Report, ReportStatus
+from communa.moderation.filters.settings import save_filter_settings
+from communa.moderation.models import HeldItem, Report, ReportStatus
 from communa.moderation.queue import DecisionInput, decide, item_for
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.interactions import report_post

@@ -17,8 +17,7 @@ from communa.communities.models import Community
 from communa.core.audit import record_audit
 from communa.core.errors import DomainError
 from communa.core.gate import moderated_content
-from communa.moderation.filter_models import HeldItem, HeldStatus
-from communa.moderation.playbook_models import OffenceKind
+from communa.moderation.models import HeldItem, HeldStatus, OffenceKind
 from communa.moderation.playbooks import record_offence
 from communa.moderation.screening import held_note
 

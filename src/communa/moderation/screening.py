@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from communa.core import gate
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
-from communa.moderation.filter_models import FilterSettings, HeldItem, HeldStatus, Outcome
 from communa.moderation.filters import (
     CATEGORIES,
     FilterRules,
@@ -34,6 +33,7 @@ from communa.moderation.filters import (
     detect_language,
 )
 from communa.moderation.filters.obscene import mask_spans
+from communa.moderation.models import FilterSettings, HeldItem, HeldStatus, Outcome
 
 MASK = "∗"
 SEVERITY = {Outcome.PUBLISH: 0, Outcome.HIDE: 1, Outcome.HOLD: 2, Outcome.REJECT: 3}

@@ -2,96 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from communa.communities.models import Community
 from communa.communities.selectors import page_size
 from communa.core.errors import ValidationFailed
 from communa.core.models import AuditEntry
 from communa.core.pagination import Page, keyset_page
+from communa.moderation.labels import field_label, shown_value
 
-# What each recorded action means, for people; an action missing here shows its code.
-ACTION_LABELS: dict[str, Promise] = {
-    "community.create": gettext_lazy("Created the community"),
-    "community.update": gettext_lazy("Changed the settings"),
-    "community.convert": gettext_lazy("Converted the community"),
-    "community.cover": gettext_lazy("Replaced the cover"),
-    "community.avatar": gettext_lazy("Replaced the avatar"),
-    "community.verification_request": gettext_lazy("Asked for the verified mark"),
-    "verification.approve": gettext_lazy("Verified mark granted"),
-    "verification.reject": gettext_lazy("Verified mark refused"),
-    "wiki.create": gettext_lazy("Added a wiki page"),
-    "wiki.update": gettext_lazy("Edited a wiki page"),
-    "wiki.delete": gettext_lazy("Deleted a wiki page"),
-    "request.approve": gettext_lazy("Approved a join request"),
-    "request.reject": gettext_lazy("Rejected a join request"),
-    "invitation.send": gettext_lazy("Sent invitations"),
-    "invitation.cancel": gettext_lazy("Cancelled an invitation"),
-    "member.block": gettext_lazy("Blocked a member"),
-    "member.unblock": gettext_lazy("Unblocked a member"),
-    "team.role": gettext_lazy("Changed a role"),
-    "team.leave": gettext_lazy("Left the team"),
-    "ownership.request": gettext_lazy("Started an ownership handover"),
-    "ownership.cancel": gettext_lazy("Cancelled an ownership handover"),
-    "ownership.complete": gettext_lazy("Ownership handed over"),
-    "ownership.void": gettext_lazy("Ownership handover voided"),
-    "post.publish": gettext_lazy("Published a post"),
-    "post.edit": gettext_lazy("Edited a post"),
-    "post.delete": gettext_lazy("Deleted a post"),
-    "post.pin": gettext_lazy("Pinned a post"),
-    "post.unpin": gettext_lazy("Unpinned a post"),
-    "suggestion.publish": gettext_lazy("Published a suggested post"),
-    "suggestion.reject": gettext_lazy("Rejected a suggested post"),
-    "comment.delete": gettext_lazy("Deleted a comment"),
-    "topic.edit": gettext_lazy("Edited a discussion"),
-    "topic.delete": gettext_lazy("Deleted a discussion"),
-    "topic.pin": gettext_lazy("Pinned a discussion"),
-    "topic.unpin": gettext_lazy("Unpinned a discussion"),
-    "topic.close": gettext_lazy("Closed a discussion"),
-    "topic.reopen": gettext_lazy("Reopened a discussion"),
-    "document.delete": gettext_lazy("Deleted a document"),
-    "album.delete": gettext_lazy("Deleted an album"),
-    "photo.delete": gettext_lazy("Deleted a photo"),
-    "rubric.create": gettext_lazy("Added a rubric"),
-    "rubric.update": gettext_lazy("Changed a rubric"),
-    "playbook.update": gettext_lazy("Changed the playbook"),
-    "playbook.warn": gettext_lazy("Warned a member (playbook)"),
-    "playbook.mute": gettext_lazy("Muted a member (playbook)"),
-    "playbook.block": gettext_lazy("Blocked a member (playbook)"),
-    "playbook.lift": gettext_lazy("Lifted a sanction"),
-    "filters.update": gettext_lazy("Changed the automatic checks"),
-    "held.approve": gettext_lazy("Approved a held item"),
-    "held.reject": gettext_lazy("Rejected a held item"),
-    "held.delete": gettext_lazy("Deleted a held item"),
-}
-
-_SHOWN_VALUE = 80
 _ACTION_MAX = 64
 _ACTOR_MAX = 150
-
-
-def action_label(code: str) -> str:
-    """The words for a recorded action, or its code when it has none yet."""
-    label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
-
-
-def target_type_label(label: str) -> str:
-    """ "walls.post" → "post": the model's own name, or the label when the model is gone."""
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
 
 
 @dataclass(frozen=True)
@@ -103,22 +30,19 @@ class Change:
     after: Any
     had_before: bool
     has_after: bool
+    target_type: str = ""
+
+    @property
+    def label(self) -> str:
+        return field_label(self.field, self.target_type)
 
     @property
     def shown_before(self) -> str:
-        return _shown(self.before)
+        return shown_value(self.field, self.before, self.target_type)
 
     @property
     def shown_after(self) -> str:
-        return _shown(self.after)
-
-
-def _shown(value: Any) -> str:
-    """A short text for the page; "" stays empty (the page says so), None is a dash."""
-    if value is None:
-        return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _SHOWN_VALUE else text[: _SHOWN_VALUE - 1] + "…"
+        return shown_value(self.field, self.after, self.target_type)
 
 
 def changes_of(entry: AuditEntry) -> list[Change]:
@@ -130,7 +54,16 @@ def changes_of(entry: AuditEntry) -> list[Change]:
         had_before, has_after = field in before, field in after
         if had_before and has_after and before[field] == after[field]:
             continue
-        changes.append(Change(field, before.get(field), after.get(field), had_before, has_after))
+        changes.append(
+            Change(
+                field,
+                before.get(field),
+                after.get(field),
+                had_before,
+                has_after,
+                entry.target_type,
+            )
+        )
     return changes
 
 

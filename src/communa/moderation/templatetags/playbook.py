@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from communa.communities.models import Community
-from communa.moderation.playbook_models import SanctionAction
+from communa.moderation.models import SanctionAction
 from communa.moderation.playbooks import active_sanctions
 
 register = template.Library()

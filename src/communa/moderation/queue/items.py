@@ -1,4 +1,4 @@
-"""One moderation queue (R5.3) over the rows that wait for a decision, and the decisions on it.
+"""One moderation queue (R5.3): the rows that wait for a decision, read as one list.
 
 The queue is a read model, not a table of its own: open reports, suggested posts and pending
 join requests are read from their own tables with one UNION, newest first, so an item can never
@@ -6,37 +6,32 @@ be out of step with its source. Each decision calls the action that owns the sou
 (`publish_suggestion`, `decide_join_request`, ...), so the rules, the audit entry and the
 events are those of that action whichever page the moderator used. What the automatic checks
 held (posts, comments, topics) comes from `HeldItem` rows, the fourth part of the union.
+Open reports of the same post or comment make one item: its newest report stands for the group.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
-from django.db.models import CharField, F, Q, QuerySet, Value
-from django.utils import timezone
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communa.accounts.models import User
-from communa.communities.actions import block_member, decide_join_request
 from communa.communities.models import Community, JoinRequest, RequestStatus
-from communa.communities.permissions import Action, require
-from communa.core.audit import record_audit
-from communa.core.errors import DomainError, NotFound, ValidationFailed
+from communa.communities.permissions import Action, Standing, can, require
+from communa.core.errors import NotFound, ValidationFailed
 from communa.core.gate import moderated_content
-from communa.moderation.filter_models import HeldItem, HeldStatus
 from communa.moderation.filters import CATEGORIES
-from communa.moderation.held import approve_held, reject_held
-from communa.moderation.models import Report, ReportReason, ReportStatus
-from communa.moderation.playbooks import offence_for_upheld_report
+from communa.moderation.models import HeldItem, HeldStatus, Report, ReportReason, ReportStatus
 from communa.moderation.screening import CATEGORY_LABELS, held_note
 
 
@@ -75,6 +70,38 @@ DECISIONS: dict[ItemKind, tuple[Decision, ...]] = {
 }
 REASONS = (*ReportReason.values, *CATEGORIES)
 
+# The permission each kind's decisions need, on top of MODERATE; a block also needs BLOCK_MEMBERS.
+# The owning actions check them again: the queue only leaves out what a role cannot do.
+KIND_PERMISSIONS: dict[ItemKind, Action] = {
+    ItemKind.REPORT: Action.MODERATE,
+    ItemKind.SUGGESTION: Action.REVIEW_SUGGESTIONS,
+    ItemKind.JOIN_REQUEST: Action.REVIEW_REQUESTS,
+    ItemKind.HELD: Action.MODERATE,
+}
+# Decisions that cannot be undone: the page asks before applying them.
+DESTRUCTIVE = frozenset({Decision.DELETE, Decision.BLOCK, Decision.REJECT})
+
+
+def decisions_for(kind: ItemKind, allows: Callable[[Action], bool]) -> tuple[Decision, ...]:
+    """The decisions on this kind of item that the person's role may make."""
+    if not allows(KIND_PERMISSIONS[kind]):
+        return ()
+    return tuple(d for d in DECISIONS[kind] if d != Decision.BLOCK or allows(Action.BLOCK_MEMBERS))
+
+
+def permissions_of(
+    actor: Any, community: Community, standing: Standing
+) -> Callable[[Action], bool]:
+    """`can` for one person and community, asked once per action."""
+    known: dict[Action, bool] = {}
+
+    def allows(action: Action) -> bool:
+        if action not in known:
+            known[action] = can(actor, action, community, standing=standing)
+        return known[action]
+
+    return allows
+
 
 @dataclass
 class QueueItem:
@@ -87,6 +114,8 @@ class QueueItem:
     author: User | None = None
     source: Any = None
     decisions: tuple[Decision, ...] = ()
+    # For a report: every open report of the same post or comment, newest first.
+    reports: list[Report] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -106,6 +135,16 @@ class QueueItem:
         return str(KIND_LABELS[self.kind])
 
     @property
+    def report_count(self) -> int:
+        return len(self.reports) or (1 if self.kind == ItemKind.REPORT else 0)
+
+    @property
+    def report_reasons(self) -> list[tuple[str, int]]:
+        """Each reason the reporters gave, with how many gave it, most frequent first."""
+        counts = Counter(str(ReportReason(r.reason).label) for r in self.reports)
+        return counts.most_common()
+
+    @property
     def note(self) -> str:
         """For held items, every reason the checks gave."""
         return held_note(self.source) if self.kind == ItemKind.HELD and self.source else ""
@@ -123,7 +162,17 @@ class QueuePage:
 Part = tuple[ItemKind, QuerySet[Any]]
 
 
-def _parts(community: Community, kinds: Iterable[ItemKind], reason: str) -> list[Part]:
+def _newest_of_group(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """The newest report of each post or comment: no later one of the same thing is in the set."""
+    later = reports.filter(
+        Q(post_id=OuterRef("post_id")) | Q(comment_id=OuterRef("comment_id")), pk__gt=OuterRef("pk")
+    )
+    return reports.filter(~Exists(later))
+
+
+def _parts(
+    community: Community, kinds: Iterable[ItemKind], reason: str, *, grouped: bool = True
+) -> list[Part]:
     """One query per kind of waiting row, all with the same columns so they can be united."""
     columns = ("item_kind", "pk", "created_at", "item_reason", "item_author")
     parts: list[Part] = []
@@ -145,6 +194,8 @@ def _parts(community: Community, kinds: Iterable[ItemKind], reason: str) -> list
         reports = Report.objects.filter(community=community, status=ReportStatus.OPEN)
         if reason:
             reports = reports.filter(reason=reason)
+        if grouped:
+            reports = _newest_of_group(reports)
         parts.append(
             (
                 ItemKind.REPORT,
@@ -228,7 +279,7 @@ def queue_page(
     limit: int,
 ) -> QueuePage:
     """Waiting items, newest first, filtered by kind and reason: four queries whatever the size."""
-    require(actor, Action.MODERATE, community)
+    standing = require(actor, Action.MODERATE, community)
     wanted = _clean_kinds(kinds)
     if reason and reason not in REASONS:
         raise ValidationFailed(
@@ -243,7 +294,7 @@ def queue_page(
         QueueItem(kind=ItemKind(kind), pk=pk, created_at=at, reason=text or "")
         for kind, pk, at, text, _author in rows[:limit]
     ]
-    _hydrate(items)
+    _hydrate(items, permissions_of(actor, community, standing))
     next_cursor = _encode(items[-1]) if len(rows) > limit and items else None
     return QueuePage(items=items, next_cursor=next_cursor)
 
@@ -266,17 +317,28 @@ def _clean_kinds(kinds: Iterable[str] | None) -> list[ItemKind]:
     return wanted
 
 
-def _hydrate(items: list[QueueItem]) -> None:
+def _hydrate(items: list[QueueItem], allows: Callable[[Action], bool]) -> None:
     """Load the rows behind a page: one query per kind present, with their people."""
     by_kind: dict[ItemKind, list[int]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item.pk)
     sources: dict[tuple[ItemKind, int], Any] = {}
+    groups: dict[tuple[str, int], list[Report]] = {}
     if ItemKind.REPORT in by_kind:
-        for report in Report.objects.filter(pk__in=by_kind[ItemKind.REPORT]).select_related(
-            "reporter", "post", "post__author", "comment", "comment__author"
+        shown = Report.objects.filter(pk__in=by_kind[ItemKind.REPORT])
+        # The shown reports and every other open report of the same things, in one query.
+        for report in (
+            Report.objects.filter(
+                Q(pk__in=by_kind[ItemKind.REPORT])
+                | Q(status=ReportStatus.OPEN, post_id__in=shown.values("post_id"))
+                | Q(status=ReportStatus.OPEN, comment_id__in=shown.values("comment_id"))
+            )
+            .select_related("reporter", "post", "post__author", "comment", "comment__author")
+            .order_by("-pk")
         ):
             sources[(ItemKind.REPORT, report.pk)] = report
+            if report.pk in by_kind[ItemKind.REPORT] or report.status == ReportStatus.OPEN:
+                groups.setdefault(_thing_of(report), []).append(report)
     if ItemKind.SUGGESTION in by_kind:
         for pk, post in moderated_content().suggestions(by_kind[ItemKind.SUGGESTION]).items():
             sources[(ItemKind.SUGGESTION, pk)] = post
@@ -293,7 +355,13 @@ def _hydrate(items: list[QueueItem]) -> None:
     for item in items:
         item.source = sources.get((item.kind, item.pk))
         item.author = _author_of(item)
-        item.decisions = DECISIONS[item.kind]
+        item.decisions = decisions_for(item.kind, allows)
+        if item.kind == ItemKind.REPORT and item.source is not None:
+            item.reports = groups.get(_thing_of(item.source), [item.source])
+
+
+def _thing_of(report: Report) -> tuple[str, int]:
+    return ("post", report.post_id) if report.post_id else ("comment", report.comment_id or 0)
 
 
 def _author_of(item: QueueItem) -> User | None:
@@ -313,263 +381,43 @@ def _author_of(item: QueueItem) -> User | None:
 
 def item_for(*, actor: Any, community: Community, key: str) -> QueueItem:
     """One waiting item by its key ("report:12"), or 404."""
-    require(actor, Action.MODERATE, community)
+    standing = require(actor, Action.MODERATE, community)
     kind_text, _sep, pk_text = key.partition(":")
     if kind_text not in ItemKind.__members__.values() or not pk_text.isdigit():
         raise NotFound
     kind, pk = ItemKind(kind_text), int(pk_text)
-    parts = _parts(community, [kind], "")
+    # Any open report of a group answers for it, not only the one the list shows.
+    parts = _parts(community, [kind], "", grouped=False)
     row = parts[0][1].filter(pk=pk).first() if parts else None
     if row is None:
         raise NotFound(_("This item has already been handled or does not exist."))
     item = QueueItem(kind=kind, pk=pk, created_at=row[2], reason=row[3] or "")
-    _hydrate([item])
+    _hydrate([item], permissions_of(actor, community, standing))
     return item
 
 
-@dataclass
-class DecisionInput:
-    """A moderator's decision: what, why, and for a block how long (days; None = until lifted)."""
-
-    decision: str
-    reason: str = ""
-    block_days: int | None = None
+def waiting_count(community: Community) -> int:
+    """How many items wait, counted as the queue shows them (reports of one thing as one)."""
+    return sum(query.count() for _kind, query in _parts(community, list(ItemKind), ""))
 
 
-def decide(*, actor: User, community: Community, item: QueueItem, data: DecisionInput) -> None:
-    """Apply one decision to one item through the action that owns its row."""
-    require(actor, Action.MODERATE, community)
-    decision = _clean_decision(item, data)
-    reason = (data.reason or "").strip()
-    if decision == Decision.BLOCK:
-        _block_author(actor, community, item, reason, data.block_days)
-        return
+def summary_of(item: QueueItem) -> str:
+    """A line of what the item is about: the reported text, the suggestion, the request."""
+    source = item.source
+    if source is None:
+        return ""
     if item.kind == ItemKind.REPORT:
-        _decide_report(actor, community, item.source, decision)
-    elif item.kind == ItemKind.SUGGESTION:
-        _decide_suggestion(actor, item.source, decision, reason)
-    elif item.kind == ItemKind.HELD:
-        _decide_held(actor, community, item.source, decision, reason)
-    else:
-        decide_join_request(
-            actor=actor,
-            join_request=item.source,
-            approve=decision == Decision.APPROVE,
-            reason=reason,
-        )
-
-
-def _clean_decision(item: QueueItem, data: DecisionInput) -> Decision:
-    if data.decision not in Decision.__members__.values() or data.decision not in item.decisions:
-        raise ValidationFailed(
-            fields={
-                "decision": [
-                    _("Choose one of: %(choices)s.")
-                    % {"choices": ", ".join(d.value for d in item.decisions)}
-                ]
-            }
-        )
-    decision = Decision(data.decision)
-    if decision in (Decision.REJECT, Decision.BLOCK) and not (data.reason or "").strip():
-        raise ValidationFailed(fields={"reason": [_("Say why, so the person and the team know.")]})
-    if data.block_days is not None and not 1 <= data.block_days <= 3650:
-        raise ValidationFailed(fields={"block_days": [_("Use a number of days from 1 to 3650.")]})
-    return decision
-
-
-def _block_author(
-    actor: User, community: Community, item: QueueItem, reason: str, days: int | None
-) -> None:
-    author = item.author
-    if author is None:
-        raise ValidationFailed(fields={"decision": [_("This item has no author to block.")]})
-    ends_at = timezone.now() + timedelta(days=days) if days else None
-    with transaction.atomic():
-        block_member(actor=actor, community=community, user=author, reason=reason, ends_at=ends_at)
-        # Blocking the author also settles the item: the report is upheld, the rest refused.
-        if item.kind == ItemKind.REPORT:
-            _decide_report(actor, community, item.source, Decision.DELETE)
-        elif item.kind == ItemKind.SUGGESTION:
-            _decide_suggestion(actor, item.source, Decision.REJECT, reason)
-        elif item.kind == ItemKind.HELD:
-            _decide_held(actor, community, item.source, Decision.REJECT, reason)
-        elif JoinRequest.objects.filter(pk=item.pk, status=RequestStatus.PENDING).exists():
-            decide_join_request(actor=actor, join_request=item.source, approve=False, reason=reason)
-
-
-def _decide_held(
-    actor: User, community: Community, item: HeldItem, decision: Decision, reason: str
-) -> None:
-    if decision == Decision.APPROVE:
-        approve_held(actor=actor, community=community, item=item)
-    else:
-        reject_held(
-            actor=actor,
-            community=community,
-            item=item,
-            reason=reason,
-            delete=decision == Decision.DELETE,
-        )
-
-
-def _decide_suggestion(actor: User, post: Any, decision: Decision, reason: str) -> None:
-    moderated_content().decide_suggestion(
-        actor=actor, suggestion=post, decision=decision.value, reason=reason
-    )
-
-
-def _decide_report(actor: User, community: Community, report: Report, decision: Decision) -> None:
-    """Approve keeps the content (the report is dismissed); delete removes it (upheld)."""
-    now = timezone.now()
-    upheld = decision == Decision.DELETE
-    with transaction.atomic():
-        claimed = Report.objects.filter(pk=report.pk, status=ReportStatus.OPEN).update(
-            status=ReportStatus.UPHELD if upheld else ReportStatus.DISMISSED,
-            handled_by=actor,
-            handled_at=now,
-        )
-        if not claimed:
-            raise DomainError(_("This item has already been handled."), code="conflict")
-        if upheld:
-            # Moderation removal: the content goes whatever the moderator's editing rights.
-            moderated_content().remove_reported(
-                actor=actor, post_id=report.post_id, comment_id=report.comment_id
-            )
-            offence_for_upheld_report(community=community, report=report, moderator=actor)
-            # Other open reports of the same content are settled with it.
-            Report.objects.filter(
-                Q(post_id=report.post_id, post_id__isnull=False)
-                | Q(comment_id=report.comment_id, comment_id__isnull=False),
-                status=ReportStatus.OPEN,
-            ).update(status=ReportStatus.UPHELD, handled_by=actor, handled_at=now)
-        record_audit(
-            actor=actor,
-            community=community,
-            action="report.uphold" if upheld else "report.dismiss",
-            target=report,
-            after={"reason": report.reason},
-        )
-
-
-@dataclass
-class BulkResult:
-    """What a bulk decision did: the items done, and each refusal with its reason."""
-
-    done: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)
-
-
-def decide_many(
-    *, actor: User, community: Community, keys: list[str], data: DecisionInput
-) -> BulkResult:
-    """Apply one decision to many items; each succeeds or fails on its own."""
-    require(actor, Action.MODERATE, community)
-    if not keys:
-        raise ValidationFailed(fields={"items": [_("Choose at least one item.")]})
-    if len(keys) > 100:
-        raise ValidationFailed(fields={"items": [_("Choose at most 100 items at once.")]})
-    result = BulkResult()
-    for key in dict.fromkeys(keys):
-        try:
-            item = item_for(actor=actor, community=community, key=key)
-            decide(actor=actor, community=community, item=item, data=data)
-        except DomainError as exc:
-            result.refused[key] = exc.message
-        else:
-            result.done.append(key)
-    return result
-
-
-@dataclass
-class ModeratorFigures:
-    """What one person handled in the period."""
-
-    user: User
-    reports: int = 0
-    suggestions: int = 0
-    join_requests: int = 0
-    held: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.reports + self.suggestions + self.join_requests + self.held
-
-
-@dataclass
-class ModerationStats:
-    """Items handled per moderator, time from report to decision, share of suggestions published."""
-
-    since: datetime
-    moderators: list[ModeratorFigures]
-    reports_decided: int
-    median_report_hours: float | None
-    suggestions_reviewed: int
-    suggestions_published_share: float | None
-    waiting: int
-    held_decided: int = 0
-    held_approved_share: float | None = None
-
-
-def moderation_stats(*, actor: Any, community: Community, days: int = 30) -> ModerationStats:
-    """R5.3/issue 5 point 7: the team's moderation figures over the last `days` days."""
-    require(actor, Action.MODERATE, community)
-    if not 1 <= days <= 366:
-        raise ValidationFailed(fields={"days": [_("Use a number of days from 1 to 366.")]})
-    since = timezone.now() - timedelta(days=days)
-    figures: dict[int, ModeratorFigures] = {}
-
-    def person(user: User) -> ModeratorFigures:
-        return figures.setdefault(user.pk, ModeratorFigures(user=user))
-
-    reports = list(
-        Report.objects.filter(community=community, handled_at__gte=since)
-        .exclude(handled_by=None)
-        .select_related("handled_by")
-    )
-    for report in reports:
-        person(report.handled_by).reports += 1  # type: ignore[arg-type]
-    reviewed = moderated_content().reviewed_suggestions(community, since)
-    for reviewer, _published in reviewed:
-        person(reviewer).suggestions += 1
-    requests = JoinRequest.objects.filter(community=community, decided_at__gte=since).exclude(
-        decided_by=None
-    )
-    for request in requests.select_related("decided_by"):
-        person(request.decided_by).join_requests += 1  # type: ignore[arg-type]
-    held = list(
-        HeldItem.objects.filter(
-            community=community,
-            decided_at__gte=since,
-            status__in=[HeldStatus.APPROVED, HeldStatus.REJECTED],
-        )
-        .exclude(decided_by=None)
-        .select_related("decided_by")
-    )
-    for item in held:
-        person(item.decided_by).held += 1  # type: ignore[arg-type]
-    approved = sum(1 for item in held if item.status == HeldStatus.APPROVED)
-    hours = sorted(
-        (r.handled_at - r.created_at).total_seconds() / 3600 for r in reports if r.handled_at
-    )
-    published = sum(1 for _reviewer, was_published in reviewed if was_published)
-    waiting = sum(query.count() for _kind, query in _parts(community, list(ItemKind), ""))
-    return ModerationStats(
-        since=since,
-        moderators=sorted(figures.values(), key=lambda f: (-f.total, f.user.username)),
-        reports_decided=len(reports),
-        median_report_hours=_median(hours),
-        suggestions_reviewed=len(reviewed),
-        suggestions_published_share=published / len(reviewed) if reviewed else None,
-        waiting=waiting,
-        held_decided=len(held),
-        held_approved_share=approved / len(held) if held else None,
-    )
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    middle = len(values) // 2
-    if len(values) % 2:
-        return values[middle]
-    return (values[middle - 1] + values[middle]) / 2
+        content = source.post or source.comment
+        text = getattr(content, "body", "") or getattr(content, "title", "")
+        return f"{text[:200]}" + (f" — {source.text[:200]}" if source.text else "")
+    if item.kind == ItemKind.SUGGESTION:
+        text = (source.title or source.body)[:200]
+        flagged = [str(CATEGORY_LABELS[f]) for f in source.flags or [] if f in CATEGORY_LABELS]
+        # What the automatic checks found in it, for the reviewer (R5.1).
+        checks = _("Checks:")
+        return f"{text} — {checks} {', '.join(flagged)}" if flagged else text
+    if item.kind == ItemKind.HELD:
+        target = source.target
+        text = (getattr(target, "title", "") or getattr(target, "body", "")) if target else ""
+        return f"{text[:200]} — {item.note}"
+    return source.message[:200]

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communa.communities.permissions import Action, can
+from communa.communities.permissions import Action, can, require
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, ValidationFailed
 from communa.core.web import answers_refusals
 from communa.moderation import playbooks
-from communa.moderation.playbook_models import SanctionAction
+from communa.moderation.models import SanctionAction
 
 FIELDS = ("offences", "window_days", "action", "duration_days", "message")
 
@@ -83,12 +83,15 @@ def _form_rows(
 @require_http_methods(["GET", "POST"])
 @answers_refusals
 def playbook(request: HttpRequest, slug: str) -> HttpResponse:
-    """View and edit the steps (owner, administrators); the sanctions list with "lift"."""
-    community, standing = community_for(request.user, slug, Action.EDIT_SETTINGS)
+    """The steps: read by the team that applies them, edited by the owner and administrators."""
+    community, standing = community_for(request.user, slug, Action.MODERATE)
+    may_edit = can(request.user, Action.EDIT_SETTINGS, community, standing=standing)
     errors: dict[str, list[str]] = {}
     sent: list[dict[str, Any]] | None = None
     status = 200
     if request.method == "POST":
+        # Moderators read the playbook they apply; only those who run the community change it.
+        require(request.user, Action.EDIT_SETTINGS, community, standing=standing)
         if "use_default" in request.POST:
             steps: list[dict[str, Any]] = [s.as_dict() for s in playbooks.DEFAULT_STEPS]
             origin = list(range(len(steps)))
@@ -108,7 +111,7 @@ def playbook(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The playbook has been saved."))
-            return redirect("moderation_playbook:playbook", community.slug)
+            return redirect("moderation:playbook", community.slug)
     current = playbooks.playbook_of(community)
     may_lift = can(request.user, Action.BLOCK_MEMBERS, community, standing=standing)
     page = (
@@ -134,6 +137,7 @@ def playbook(request: HttpRequest, slug: str) -> HttpResponse:
             "sanctions": [(s, playbooks.in_force(s)) for s in page.items] if page else [],
             "next_cursor": page.next_cursor if page else None,
             "may_lift": may_lift,
+            "may_edit": may_edit,
             "now": timezone.now(),
         },
         status=status,
@@ -157,4 +161,4 @@ def lift(request: HttpRequest, slug: str, sanction_id: int) -> HttpResponse:
         messages.success(
             request, _("The sanction for %(name)s is lifted.") % {"name": sanction.user.shown_name}
         )
-    return redirect("moderation_playbook:playbook", community.slug)
+    return redirect("moderation:playbook", community.slug)

@@ -13,7 +13,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.pagination import page_size
 from communa.moderation import playbooks
-from communa.moderation.playbook_models import Sanction
+from communa.moderation.models import Sanction
 
 router = Router(tags=["moderation"])
 
@@ -96,7 +96,7 @@ def sanction_out(sanction: Sanction) -> dict[str, Any]:
 
 @router.get("/communities/{slug}/playbook", response=PlaybookOut)
 def get_playbook(request: AuthedRequest, slug: str) -> dict[str, Any]:
-    """The community's escalation steps, or the defaults it follows (owner, administrators)."""
+    """The community's escalation steps, or the defaults it follows (moderators and up)."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     return playbook_out(playbooks.read_playbook(actor=request.auth, community=community))
 

@@ -62,7 +62,3 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report by {self.reporter_id}: {self.reason}"
-
-
-from communa.moderation.filter_models import *  # noqa: E402,F403
-from communa.moderation.playbook_models import *  # noqa: E402,F403

@@ -1,7 +1,4 @@
-"""Playbooks (R5.4): a community's escalation steps, the offences they count, the sanctions applied.
-
-Registered in the moderation app by the import at the end of `moderation/models.py`.
-"""
+"""Playbooks (R5.4): a community's escalation steps, the offences they count, the sanctions."""
 
 from __future__ import annotations
 
@@ -11,14 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-__all__ = [
-    "Offence",
-    "OffenceKind",
-    "PlaybookStep",
-    "Sanction",
-    "SanctionAction",
-]
 
 
 class SanctionAction(models.TextChoices):

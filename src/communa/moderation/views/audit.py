@@ -18,7 +18,7 @@ from communa.communities.views import page_context
 from communa.core.errors import DomainError
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, show_error_on_form
-from communa.moderation import selectors
+from communa.moderation import labels, selectors
 
 
 class AuditFilterForm(forms.Form):
@@ -41,11 +41,11 @@ class AuditFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         action_field = cast(forms.ChoiceField, self.fields["action"])
         action_field.choices = [("", _("Every action"))] + [
-            (code, selectors.action_label(code)) for code in actions
+            (code, labels.action_label(code)) for code in actions
         ]
         type_field = cast(forms.ChoiceField, self.fields["target_type"])
         type_field.choices = [("", _("Anything"))] + [
-            (label, selectors.target_type_label(label)) for label in target_types
+            (label, labels.target_type_label(label)) for label in target_types
         ]
 
 
@@ -76,13 +76,12 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             status = show_error_on_form(form, exc)
         else:
+            targets = labels.targets_of(page.items, community)
             entries = [
                 {
                     "entry": entry,
-                    "label": selectors.action_label(entry.action),
-                    "target_type": selectors.target_type_label(entry.target_type)
-                    if entry.target_type
-                    else "",
+                    "label": labels.action_label(entry.action),
+                    "target": targets.get(entry.pk),
                     "changes": selectors.changes_of(entry),
                 }
                 for entry in page.items

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -14,7 +13,6 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.pagination import page_size
 from communa.moderation import queue
-from communa.moderation.screening import CATEGORY_LABELS
 
 router = Router(tags=["moderation"])
 
@@ -76,28 +74,6 @@ class QueueFilters(Schema):
     limit: int | None = None
 
 
-def summary_of(item: queue.QueueItem) -> str:
-    """A line of what the item is about: the reported text, the suggestion, the request."""
-    source = item.source
-    if source is None:
-        return ""
-    if item.kind == queue.ItemKind.REPORT:
-        content = source.post or source.comment
-        text = getattr(content, "body", "") or getattr(content, "title", "")
-        return f"{text[:200]}" + (f" — {source.text[:200]}" if source.text else "")
-    if item.kind == queue.ItemKind.SUGGESTION:
-        text = (source.title or source.body)[:200]
-        flagged = [str(CATEGORY_LABELS[f]) for f in source.flags or [] if f in CATEGORY_LABELS]
-        # What the automatic checks found in it, for the reviewer (R5.1).
-        checks = _("Checks:")
-        return f"{text} — {checks} {', '.join(flagged)}" if flagged else text
-    if item.kind == queue.ItemKind.HELD:
-        target = source.target
-        text = (getattr(target, "title", "") or getattr(target, "body", "")) if target else ""
-        return f"{text[:200]} — {item.note}"
-    return source.message[:200]
-
-
 def _item_out(item: queue.QueueItem) -> dict[str, Any]:
     return {
         "key": item.key,
@@ -105,14 +81,18 @@ def _item_out(item: queue.QueueItem) -> dict[str, Any]:
         "reason": item.reason,
         "created_at": item.created_at,
         "author": item.author.username if item.author else None,
-        "summary": summary_of(item),
+        "summary": queue.summary_of(item),
         "decisions": [d.value for d in item.decisions],
     }
 
 
 @router.get("/communities/{slug}/moderation/queue", response=QueuePageOut)
 def list_queue(request: AuthedRequest, slug: str, filters: Query[QueueFilters]) -> dict[str, Any]:
-    """Waiting reports, suggested posts and join requests, newest first."""
+    """Waiting items, newest first; open reports of one post or comment are one item.
+
+    Each item's `decisions` are those the caller's role may make on it (a block needs the right
+    to block members, a join request the right to review requests).
+    """
     community, _standing = community_for(request.auth, slug, Action.SEE)
     page = queue.queue_page(
         actor=request.auth,

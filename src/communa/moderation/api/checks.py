@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.moderation.filter_settings import read_filter_settings, save_filter_settings
+from communa.moderation.filters.settings import read_filter_settings, save_filter_settings
 
 router = Router(tags=["moderation"])
 

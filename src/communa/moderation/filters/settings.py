@@ -15,9 +15,9 @@ from communa.communities.permissions import Action, require
 from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
-from communa.moderation.filter_models import FilterSettings, Outcome
 from communa.moderation.filters import CATEGORIES
 from communa.moderation.filters.links import host_of
+from communa.moderation.models import FilterSettings, Outcome
 from communa.moderation.screening import CATEGORY_LABELS, HIDEABLE, outcomes_of
 
 WORD_MAX = 100

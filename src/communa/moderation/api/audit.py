@@ -13,7 +13,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
 from communa.core.models import AuditEntry
-from communa.moderation import selectors
+from communa.moderation import labels, selectors
 
 router = Router(tags=["moderation"])
 
@@ -53,7 +53,7 @@ def audit_entry_out(entry: AuditEntry) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "action": entry.action,
-        "action_label": selectors.action_label(entry.action),
+        "action_label": labels.action_label(entry.action),
         "actor": (
             {"username": actor.username, "display_name": actor.display_name}
             if actor is not None

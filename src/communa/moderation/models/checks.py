@@ -1,7 +1,4 @@
-"""Automatic checks wired into writing (R5.1, R5.2): each community's settings, and held items.
-
-Registered in the moderation app by the import at the end of `moderation/models.py`.
-"""
+"""Automatic checks wired into writing (R5.1, R5.2): each community's settings, and held items."""
 
 from __future__ import annotations
 
@@ -9,8 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-__all__ = ["FilterSettings", "HeldItem", "HeldStatus", "Outcome"]
 
 
 class Outcome(models.TextChoices):

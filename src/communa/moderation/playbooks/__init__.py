@@ -1,0 +1,53 @@
+"""Playbooks (R5.4): the steps (`steps`), and the offences and sanctions they lead to."""
+
+from communa.moderation.playbooks.sanctions import (
+    active_mute,
+    active_sanctions,
+    in_force,
+    lift_sanction,
+    offence_for_deleted_comment,
+    offence_for_upheld_report,
+    record_offence,
+    require_not_muted,
+    sanction_for,
+    sanctions_page,
+)
+from communa.moderation.playbooks.steps import (
+    DEFAULT_STEPS,
+    DURATION_DAYS,
+    MAX_MESSAGE,
+    MAX_OFFENCES,
+    MAX_STEPS,
+    WINDOW_DAYS,
+    Playbook,
+    StepSpec,
+    clean_steps,
+    playbook_of,
+    read_playbook,
+    save_playbook,
+)
+
+__all__ = [
+    "DEFAULT_STEPS",
+    "DURATION_DAYS",
+    "MAX_MESSAGE",
+    "MAX_OFFENCES",
+    "MAX_STEPS",
+    "WINDOW_DAYS",
+    "Playbook",
+    "StepSpec",
+    "active_mute",
+    "active_sanctions",
+    "clean_steps",
+    "in_force",
+    "lift_sanction",
+    "offence_for_deleted_comment",
+    "offence_for_upheld_report",
+    "playbook_of",
+    "read_playbook",
+    "record_offence",
+    "require_not_muted",
+    "sanction_for",
+    "sanctions_page",
+    "save_playbook",
+]
