@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from typing_extensions import TypeIs
 
 
 class Gender(models.TextChoices):
@@ -88,3 +89,13 @@ class PersonalAccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# Whoever asks for something: a person, an anonymous visitor (Django's AnonymousUser on a
+# request), or nobody in particular (None: a background task). Permission checks take this.
+Actor: TypeAlias = "User | AnonymousUser | None"
+
+
+def signed_in(actor: Actor) -> TypeIs[User]:
+    """Whether the actor is a logged-in person (and, for the type checker, a User)."""
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from communa.accounts.models import Actor, signed_in
 from communa.communities.models import (
     Block,
     CommentPolicy,
@@ -297,9 +298,9 @@ def allowed_in(action: Action, community: Community) -> frozenset[Relation]:
     return relations & rule.allows if rule is not None else relations
 
 
-def standing_of(actor: Any, community: Community) -> Standing:
+def standing_of(actor: Actor, community: Community) -> Standing:
     """Work out how the actor stands to the community (at most three small queries)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not signed_in(actor):
         return Standing(R.ANONYMOUS)
     membership = Membership.objects.filter(community=community, user=actor).first()
     if membership is not None:
@@ -325,7 +326,7 @@ def active_block(community: Community, user: Any) -> Block | None:
 
 
 def can(
-    actor: Any, action: Action, community: Community, *, standing: Standing | None = None
+    actor: Actor, action: Action, community: Community, *, standing: Standing | None = None
 ) -> bool:
     """Whether the table allows the actor this action on this community."""
     standing = standing or standing_of(actor, community)
@@ -333,7 +334,7 @@ def can(
 
 
 def require(
-    actor: Any, action: Action, community: Community, *, standing: Standing | None = None
+    actor: Actor, action: Action, community: Community, *, standing: Standing | None = None
 ) -> Standing:
     """Refuse unless allowed: NotFound when the person may not even see the community."""
     standing = standing or standing_of(actor, community)
@@ -352,7 +353,7 @@ def require(
     )
 
 
-def visible_communities(actor: Any, queryset: QuerySet[Community]) -> QuerySet[Community]:
+def visible_communities(actor: Actor, queryset: QuerySet[Community]) -> QuerySet[Community]:
     """Only communities the actor may see: private ones only to their members and invitees."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return queryset.exclude(privacy=Privacy.PRIVATE)
@@ -369,9 +370,9 @@ _WALL_FIELDS = [(privacy, mode) for privacy in Privacy.values for mode in WallMo
 _OUTSIDERS_SIGNED_IN = frozenset({R.BLOCKED, R.INVITED, R.NON_MEMBER})
 
 
-def _relation_in(relations: frozenset[Relation], actor: Any, community: OuterRef) -> Q | None:
+def _relation_in(relations: frozenset[Relation], actor: Actor, community: OuterRef) -> Q | None:
     """A filter: the actor stands in one of these relations to `community` (None: in none)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not signed_in(actor):
         return Q() if R.ANONYMOUS in relations else None
     if relations >= MEMBERS | _OUTSIDERS_SIGNED_IN:
         return Q()  # every signed-in person: nothing to look up
@@ -414,7 +415,7 @@ def _relation_in(relations: frozenset[Relation], actor: Any, community: OuterRef
     return found
 
 
-def visible_walls(actor: Any, queryset: QuerySet[Any], *, through: str = "") -> QuerySet[Any]:
+def visible_walls(actor: Actor, queryset: QuerySet[Any], *, through: str = "") -> QuerySet[Any]:
     """Only rows whose community's wall the actor may read now (VIEW_WALL, wall mode included).
 
     `queryset` holds communities, or rows with a foreign key to one named by `through` (posts:

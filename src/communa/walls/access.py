@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from communa.accounts.models import Actor, signed_in
 from communa.communities.models import Community
 from communa.communities.permissions import (
     MEMBERS,
@@ -27,11 +28,7 @@ from communa.core.errors import DomainError, NotFound, PermissionRefused, Valida
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Signature, Topic
 
 
-def _signed_in(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
-def require_post_visible(actor: Any, post: Post) -> Standing | None:
+def require_post_visible(actor: Actor, post: Post) -> Standing | None:
     """Refuse with 404 unless the actor may read this post in its current state."""
     if post.status == PostStatus.DELETED:
         raise NotFound
@@ -46,7 +43,7 @@ def require_post_visible(actor: Any, post: Post) -> Standing | None:
             raise NotFound
         return standing
     # Suggested, held or rejected: the person who wrote or suggested it, and the reviewers.
-    if _signed_in(actor) and actor.pk in (post.suggested_by_id, post.author_id):
+    if signed_in(actor) and actor.pk in (post.suggested_by_id, post.author_id):
         return standing
     if can(actor, Action.REVIEW_SUGGESTIONS, community, standing=standing):
         return standing
@@ -55,14 +52,14 @@ def require_post_visible(actor: Any, post: Post) -> Standing | None:
     raise NotFound
 
 
-def require_on_post(actor: Any, action: Action, post: Post) -> Standing | None:
+def require_on_post(actor: Actor, action: Action, post: Post) -> Standing | None:
     """Refuse unless the actor may see the post and do this to it."""
     standing = require_post_visible(actor, post)
     if post.status != PostStatus.PUBLISHED and action in (Action.COMMENT, Action.INTERACT):
         raise PermissionRefused(_("This post is not published."))
     community = post.community
     if community is None:
-        if not _signed_in(actor):
+        if not signed_in(actor):
             raise PermissionRefused(_("Log in first."))
         if action in (Action.COMMENT, Action.INTERACT):
             return None
@@ -72,9 +69,9 @@ def require_on_post(actor: Any, action: Action, post: Post) -> Standing | None:
     return require(actor, action, community, standing=standing)
 
 
-def may_manage_post(actor: Any, post: Post) -> bool:
+def may_manage_post(actor: Actor, post: Post) -> bool:
     """Whether the actor may edit or delete this post: its author, or the community's editors."""
-    if not _signed_in(actor):
+    if not signed_in(actor):
         return False
     if post.community is None:
         return actor.pk in (post.author_id, post.profile_id)
@@ -88,7 +85,7 @@ def thread_of(comment: Comment) -> Post | Topic:
     return comment.post if comment.post_id is not None else comment.topic  # type: ignore[return-value]
 
 
-def require_comment_visible(actor: Any, comment: Comment) -> None:
+def require_comment_visible(actor: Actor, comment: Comment) -> None:
     """Refuse with 404 unless the actor may read the thread and the comment is not deleted."""
     if comment.status == CommentStatus.DELETED:
         raise NotFound
@@ -102,14 +99,14 @@ def require_comment_visible(actor: Any, comment: Comment) -> None:
         raise NotFound
 
 
-def _author_or_moderator(actor: Any, author_id: int, community: Any, standing: Any) -> bool:
+def _author_or_moderator(actor: Actor, author_id: int, community: Any, standing: Any) -> bool:
     """Who sees what the checks held: its author and the community's moderators."""
-    if _signed_in(actor) and actor.pk == author_id:
+    if signed_in(actor) and actor.pk == author_id:
         return True
     return community is not None and can(actor, Action.MODERATE, community, standing=standing)
 
 
-def require_topic_visible(actor: Any, topic: Topic) -> Standing:
+def require_topic_visible(actor: Actor, topic: Topic) -> Standing:
     """Refuse with 404 unless the actor may read this discussion topic."""
     if topic.deleted_at is not None:
         raise NotFound
@@ -121,7 +118,9 @@ def require_topic_visible(actor: Any, topic: Topic) -> Standing:
     return standing
 
 
-def refusal_of(actor: Any, action: Action, community: Community, standing: Standing) -> str | None:
+def refusal_of(
+    actor: Actor, action: Action, community: Community, standing: Standing
+) -> str | None:
     """Why the actor may not do this here, or None when they may."""
     try:
         require(actor, action, community, standing=standing)
@@ -130,28 +129,28 @@ def refusal_of(actor: Any, action: Action, community: Community, standing: Stand
     return None
 
 
-def rights_on_post(actor: Any, post: Post) -> dict[str, Any]:
+def rights_on_post(actor: Actor, post: Post) -> dict[str, Any]:
     """What this person may do with this post and its comments, and why not when it helps (the
     post page shows or hides each control by these)."""
-    signed_in = _signed_in(actor)
+    actor_id = actor.pk if signed_in(actor) else None
     published = post.status == PostStatus.PUBLISHED
     if post.community is None:
         return {
-            "may_interact": signed_in and published,
-            "may_comment": signed_in and published,
+            "may_interact": actor_id is not None and published,
+            "may_comment": actor_id is not None and published,
             "comment_refusal": None,
             "is_editor": False,
             "team_ids": set(),
-            "may_delete_comments": signed_in and actor.pk == post.profile_id,
+            "may_delete_comments": actor_id is not None and actor_id == post.profile_id,
             "team_comment": False,
-            "may_see_history": signed_in and actor.pk == post.author_id,
+            "may_see_history": actor_id is not None and actor_id == post.author_id,
         }
     community = post.community
     standing = standing_of(actor, community)
     editor = can(actor, Action.MANAGE_POSTS, community, standing=standing)
     may_comment = published and can(actor, Action.COMMENT, community, standing=standing)
     comment_refusal = None
-    if published and not may_comment and (signed_in or standing.relation in MEMBERS):
+    if published and not may_comment and (actor_id is not None or standing.relation in MEMBERS):
         comment_refusal = refusal_of(actor, Action.COMMENT, community, standing)
     elif published and not may_comment:
         # Logged out: say why only when nobody may comment; otherwise a login link does.

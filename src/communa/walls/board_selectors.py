@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communa import __version__
+from communa.accounts.models import Actor
 from communa.communities.models import Community, Kind
 from communa.communities.permissions import MEMBERS, Action, Standing, require
 from communa.core.errors import NotFound, PermissionRefused
@@ -42,7 +42,7 @@ NEWEST_FIRST = ["-created_at", "-id"]
 
 def topics_page(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     cursor: str | None,
     limit: int,
@@ -59,7 +59,7 @@ def topics_page(
     return keyset_page(topics, TOPIC_ORDER, cursor=cursor, limit=limit)
 
 
-def topic_for(*, actor: Any, topic_id: int) -> tuple[Topic, Standing]:
+def topic_for(*, actor: Actor, topic_id: int) -> tuple[Topic, Standing]:
     """One topic with its community and author, or 404 when deleted or hidden from the actor."""
     topic = Topic.objects.select_related("community", "author").filter(pk=topic_id).first()
     if topic is None:
@@ -68,7 +68,7 @@ def topic_for(*, actor: Any, topic_id: int) -> tuple[Topic, Standing]:
 
 
 def topic_comments_page(
-    *, actor: Any, topic: Topic, cursor: str | None, limit: int
+    *, actor: Actor, topic: Topic, cursor: str | None, limit: int
 ) -> Page[Comment]:
     """A topic's comments, oldest first, each with its replies."""
     return comments_page(actor=actor, topic=topic, cursor=cursor, limit=limit)
@@ -100,7 +100,7 @@ def require_event(community: Community) -> None:
 
 
 def attendance_summary(
-    *, actor: Any, community: Community, standing: Standing | None = None
+    *, actor: Actor, community: Community, standing: Standing | None = None
 ) -> AttendanceSummary:
     """The counts shown on an event's page, in one query."""
     require(actor, Action.SEE, community, standing=standing)
@@ -117,7 +117,7 @@ def attendance_summary(
 
 def attendees_page(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     status: str,
     cursor: str | None,
@@ -138,7 +138,7 @@ def attendees_page(
 
 def documents_page(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     cursor: str | None,
     limit: int,
@@ -151,7 +151,7 @@ def documents_page(
     return keyset_page(documents, NEWEST_FIRST, cursor=cursor, limit=limit)
 
 
-def document_for(*, actor: Any, document_id: int) -> Document:
+def document_for(*, actor: Actor, document_id: int) -> Document:
     """One document, or 404 when missing or in a community the actor may not read."""
     document = Document.objects.select_related("community").filter(pk=document_id).first()
     if document is None:
@@ -168,7 +168,7 @@ def document_for(*, actor: Any, document_id: int) -> Document:
 
 def albums_page(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     cursor: str | None,
     limit: int,
@@ -186,7 +186,7 @@ def with_cover(albums: QuerySet[Album]) -> QuerySet[Album]:
     return albums.annotate(cover_thumbnail=Subquery(latest.values("thumbnail")[:1]))
 
 
-def album_for(*, actor: Any, album_id: int) -> tuple[Album, Standing]:
+def album_for(*, actor: Actor, album_id: int) -> tuple[Album, Standing]:
     """One album with its community, or 404 when missing or hidden from the actor."""
     album = with_cover(Album.objects.select_related("community").filter(pk=album_id)).first()
     if album is None:
@@ -203,7 +203,7 @@ def photos_page(*, album: Album, cursor: str | None, limit: int) -> Page[Photo]:
     return keyset_page(Photo.objects.filter(album=album), NEWEST_FIRST, cursor=cursor, limit=limit)
 
 
-def photo_for(*, actor: Any, photo_id: int) -> Photo:
+def photo_for(*, actor: Actor, photo_id: int) -> Photo:
     """One photo with its album and community, or 404."""
     photo = Photo.objects.select_related("album", "album__community").filter(pk=photo_id).first()
     if photo is None:
@@ -248,7 +248,7 @@ def ics_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def event_calendar(*, actor: Any, community: Community, url: str) -> str:
+def event_calendar(*, actor: Actor, community: Community, url: str) -> str:
     """The event as a one-event calendar file, with CRLF line ends and folded lines."""
     require(actor, Action.SEE, community)
     if community.kind != Kind.EVENT:

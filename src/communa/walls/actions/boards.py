@@ -17,7 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import User
+from communa.accounts.models import Actor, User
 from communa.accounts.validation import FieldErrors
 from communa.communities.models import Community, Kind
 from communa.communities.permissions import Action, Standing, can, require
@@ -51,7 +51,7 @@ PHOTOS_PER_UPLOAD = 50
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _signed_in(actor: Any) -> bool:
+def _signed_in(actor: Actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
 
@@ -154,7 +154,7 @@ def start_topic(
         return topic
 
 
-def _may_manage_topics(actor: Any, topic: Topic, standing: Standing) -> bool:
+def _may_manage_topics(actor: Actor, topic: Topic, standing: Standing) -> bool:
     return can(actor, Action.MANAGE_TOPICS, topic.community, standing=standing)
 
 
