@@ -15,7 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("communa.planner.urls")),
     path("", include("communa.moderation.urls")),
     path("", include("communa.walls.urls")),
-    path("", include("communa.walls.board_urls")),
     path("", include("communa.web.urls")),
 ]
 

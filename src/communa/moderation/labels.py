@@ -265,12 +265,12 @@ def _content(obj: Any, community: Community) -> tuple[str, str | None]:
         if obj.post_id:
             url = _url("walls:post", obj.post_id)
         elif obj.topic_id:
-            url = _url("boards:topic", obj.topic_id)
+            url = _url("walls:topic", obj.topic_id)
         else:
             url = None
         return name, f"{url}#comment-{obj.pk}" if url else None
     if meta == "walls.topic":
-        return _short(obj.title), _url("boards:topic", obj.pk) if obj.deleted_at is None else None
+        return _short(obj.title), _url("walls:topic", obj.pk) if obj.deleted_at is None else None
     return _short(str(obj)), None
 
 

@@ -177,7 +177,7 @@ def new_topic(request: AuthedRequest, slug: str) -> HttpResponse:
         except (ValidationFailed, RateLimited) as exc:
             status = show_error_on_form(form, exc)
         else:
-            return redirect("boards:topic", topic.pk)
+            return redirect("walls:topic", topic.pk)
     return render(
         request,
         "walls/board_topic_form.html",
@@ -254,7 +254,7 @@ def topic_comment(request: AuthedRequest, topic_id: int) -> HttpResponse:
     except (ValidationFailed, RateLimited) as exc:
         status = show_error_on_form(form, exc)
         return _topic_page(request, found, standing, form=form, status=status)
-    return HttpResponseRedirect(f"{reverse('boards:topic', args=[found.pk])}#comment-{comment.pk}")
+    return HttpResponseRedirect(f"{reverse('walls:topic', args=[found.pk])}#comment-{comment.pk}")
 
 
 @login_required
@@ -276,7 +276,7 @@ def edit_topic(request: AuthedRequest, topic_id: int) -> HttpResponse:
         except ValidationFailed as exc:
             status = show_error_on_form(form, exc)
         else:
-            return redirect("boards:topic", found.pk)
+            return redirect("walls:topic", found.pk)
     return render(
         request,
         "walls/board_topic_form.html",
@@ -297,7 +297,7 @@ def pin_topic(request: AuthedRequest, topic_id: int) -> HttpResponse:
     else:
         actions.pin_topic(actor=request.user, topic=found)
         messages.success(request, _("The discussion is pinned to the top of the board."))
-    return redirect("boards:topic", found.pk)
+    return redirect("walls:topic", found.pk)
 
 
 @login_required
@@ -312,7 +312,7 @@ def close_topic(request: AuthedRequest, topic_id: int) -> HttpResponse:
     else:
         actions.close_topic(actor=request.user, topic=found)
         messages.success(request, _("The discussion is closed to new comments."))
-    return redirect("boards:topic", found.pk)
+    return redirect("walls:topic", found.pk)
 
 
 @login_required
@@ -323,7 +323,7 @@ def delete_topic(request: AuthedRequest, topic_id: int) -> HttpResponse:
     found, _standing = selectors.topic_for(actor=request.user, topic_id=topic_id)
     actions.delete_topic(actor=request.user, topic=found)
     messages.info(request, _("The discussion has been deleted."))
-    return redirect("boards:topics", found.community.slug)
+    return redirect("walls:topics", found.community.slug)
 
 
 @login_required
@@ -338,7 +338,7 @@ def delete_topic_comment(request: AuthedRequest, comment_id: int) -> HttpRespons
     comment.topic = found
     delete_comment(actor=request.user, comment=comment)
     messages.info(request, _("The comment has been deleted."))
-    return HttpResponseRedirect(f"{reverse('boards:topic', args=[found.pk])}#comments")
+    return HttpResponseRedirect(f"{reverse('walls:topic', args=[found.pk])}#comments")
 
 
 # --- event attendance -----------------------------------------------------------------------
@@ -379,7 +379,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             actions.remove_attendance(actor=request.user, community=community)
         if not getattr(request, "htmx", False):
-            return back_to(request, reverse("boards:attendance", args=[community.slug]))
+            return back_to(request, reverse("walls:attendance", args=[community.slug]))
     box = attendance_box_context(request, community, standing)
     if getattr(request, "htmx", False):
         return render(request, "walls/board_attendance.html", {"box": box})
@@ -508,7 +508,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
         status = show_error_on_form(form, exc)
         return _documents_page(request, community, standing, form=form, status=status)
     messages.success(request, _("“%(title)s” has been added.") % {"title": document.title})
-    return redirect("boards:documents", community.slug)
+    return redirect("walls:documents", community.slug)
 
 
 @require_GET
@@ -527,7 +527,7 @@ def delete_document(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = selectors.document_for(actor=request.user, document_id=document_id)
     actions.delete_document(actor=request.user, document=document)
     messages.info(request, _("“%(title)s” has been removed.") % {"title": document.title})
-    return redirect("boards:documents", document.community.slug)
+    return redirect("walls:documents", document.community.slug)
 
 
 # --- albums and photos ----------------------------------------------------------------------
@@ -574,7 +574,7 @@ def albums(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationFailed as exc:
         status = show_error_on_form(form, exc)
         return _albums_page(request, community, standing, form=form, status=status)
-    return redirect("boards:album", album.pk)
+    return redirect("walls:album", album.pk)
 
 
 def _album_page(
@@ -628,7 +628,7 @@ def album(request: HttpRequest, album_id: int) -> HttpResponse:
         ngettext("%(count)d photo added.", "%(count)d photos added.", len(added))
         % {"count": len(added)},
     )
-    return redirect("boards:album", found.pk)
+    return redirect("walls:album", found.pk)
 
 
 @login_required
@@ -639,7 +639,7 @@ def delete_album(request: AuthedRequest, album_id: int) -> HttpResponse:
     found, _standing = selectors.album_for(actor=request.user, album_id=album_id)
     actions.delete_album(actor=request.user, album=found)
     messages.info(request, _("“%(title)s” has been removed.") % {"title": found.title})
-    return redirect("boards:albums", found.community.slug)
+    return redirect("walls:albums", found.community.slug)
 
 
 @login_required
@@ -650,4 +650,4 @@ def delete_photo(request: AuthedRequest, photo_id: int) -> HttpResponse:
     photo = selectors.photo_for(actor=request.user, photo_id=photo_id)
     actions.delete_photo(actor=request.user, photo=photo)
     messages.info(request, _("The photo has been removed."))
-    return redirect("boards:album", photo.album_id)
+    return redirect("walls:album", photo.album_id)

@@ -24,12 +24,12 @@ def board_links(community: Community, standing: Standing) -> list[tuple[str, str
     """(name, label, url) of the board pages this viewer may open."""
     if not can(None, Action.VIEW_WALL, community, standing=standing):
         return []
-    links = [("topics", _("Discussions"), reverse("boards:topics", args=[community.slug]))]
+    links = [("topics", _("Discussions"), reverse("walls:topics", args=[community.slug]))]
     if community.kind == Kind.GROUP:
         links.append(
-            ("documents", _("Documents"), reverse("boards:documents", args=[community.slug]))
+            ("documents", _("Documents"), reverse("walls:documents", args=[community.slug]))
         )
-    links.append(("albums", _("Albums"), reverse("boards:albums", args=[community.slug])))
+    links.append(("albums", _("Albums"), reverse("walls:albums", args=[community.slug])))
     return links
 
 
