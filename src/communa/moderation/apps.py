@@ -1,8 +1,17 @@
 from django.apps import AppConfig
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from communa.core import gate
 from communa.core.hooks import plug
+
+# The manage area's moderation pages: (URL name, label, order). Their URL names live here only.
+MANAGE_PAGES = [
+    ("moderation_queue:queue", _("Moderation queue"), 10),
+    ("moderation_playbook:playbook", _("Playbook"), 20),
+    ("moderation_checks:checks", _("Automatic checks"), 30),
+    ("moderation:audit", _("Audit log"), 40),
+]
 
 
 class ModerationConfig(AppConfig):
@@ -23,3 +32,37 @@ class ModerationConfig(AppConfig):
         plug(gate.TextGate, ModerationTextGate())
         plug(gate.MemberGate, ModerationMemberGate())
         plug(gate.ReportDesk, ModerationReportDesk())
+        _register_manage_pages()
+
+
+def _held_items() -> Subquery:
+    from communa.communities.manage import count_per_community
+    from communa.moderation.filter_models import HeldItem, HeldStatus
+
+    return count_per_community(HeldItem.objects.filter(status=HeldStatus.HELD))
+
+
+def _open_reports() -> Subquery:
+    from communa.communities.manage import count_per_community
+    from communa.moderation.models import Report, ReportStatus
+
+    return count_per_community(Report.objects.filter(status=ReportStatus.OPEN))
+
+
+def _register_manage_pages() -> None:
+    """The moderation pages in each community's manage area, and what waits in the queue."""
+    from communa.communities.manage import (
+        Group,
+        ManagePage,
+        WaitingCount,
+        register_page,
+        register_waiting,
+    )
+    from communa.communities.permissions import Action
+
+    actions = [Action.MODERATE, Action.EDIT_SETTINGS, Action.EDIT_SETTINGS, Action.VIEW_AUDIT_LOG]
+    for (url_name, label, order), action in zip(MANAGE_PAGES, actions, strict=True):
+        waiting = ("held", "reports") if action == Action.MODERATE else ()
+        register_page(ManagePage(Group.MODERATION, url_name, label, action, order, waiting=waiting))
+    register_waiting(WaitingCount("held", _("Held by the checks"), Action.MODERATE, _held_items))
+    register_waiting(WaitingCount("reports", _("Open reports"), Action.MODERATE, _open_reports))
