@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models import Subquery
+from django.db.models.signals import post_save
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communa.core import gate
@@ -33,6 +37,31 @@ class ModerationConfig(AppConfig):
         plug(gate.MemberGate, ModerationMemberGate())
         plug(gate.ReportDesk, ModerationReportDesk())
         _register_manage_pages()
+        from communa.core.models import AuditEntry
+
+        post_save.connect(_tell_the_reporter, sender=AuditEntry, dispatch_uid="report_decided")
+
+
+def _tell_the_reporter(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+    """A report was decided (its audit entry is written in the decision's transaction): tell the
+    person who filed it, through accounts' notification action."""
+    if not created or instance.action not in {"report.uphold", "report.dismiss"}:
+        return
+    from communa.accounts.actions import notify
+    from communa.accounts.models import NotificationKind
+    from communa.moderation.models import Report
+
+    report = Report.objects.filter(pk=instance.target_id).select_related("community").first()
+    if report is None:
+        return
+    upheld = instance.action == "report.uphold"
+    notify(
+        recipients=[report.reporter_id],
+        kind=NotificationKind.REPORT_UPHELD if upheld else NotificationKind.REPORT_DISMISSED,
+        actor=instance.actor,
+        community=report.community,
+        url=reverse("communities:home", args=[report.community.slug]) if report.community else "",
+    )
 
 
 def _held_items() -> Subquery:
