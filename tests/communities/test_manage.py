@@ -57,7 +57,9 @@ def test_the_landing_page_opens_for_the_team_only(relation, privacy):
         assert "team" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", [Role.OWNER, Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST])
+@pytest.mark.parametrize(
+    "role", [Role.OWNER, Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST]
+)
 def test_each_role_sees_exactly_the_entries_its_actions_allow(role):
     # given a public page (so suggestions apply) and a person of this role
     community = make_community(kind=Kind.PUBLIC_PAGE)

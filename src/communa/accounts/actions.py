@@ -327,9 +327,7 @@ def notify(
         made = Notification.objects.bulk_create(
             [Notification(recipient_id=pk, **shared) for pk in ids]
         )
-        User.objects.filter(pk__in=ids).update(
-            unread_notifications=F("unread_notifications") + 1
-        )
+        User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
     return made
 
 

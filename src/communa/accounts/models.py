@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -143,7 +143,7 @@ class Notification(models.Model):
         return str(wording) % values if wording else self.get_kind_display()
 
 
-NOTIFICATION_WORDING = {
+NOTIFICATION_WORDING: dict[str, Any] = {
     NotificationKind.COMMENT_ON_POST: _("%(actor)s commented on your post “%(subject)s”."),
     NotificationKind.REPLY_TO_COMMENT: _("%(actor)s replied to your comment on “%(subject)s”."),
     NotificationKind.REPORT_UPHELD: _(

@@ -14,9 +14,9 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communa.accounts.actions import notify
@@ -540,7 +540,9 @@ def decide_join_request(
         )
         notify(
             recipients=[join_request.user_id],
-            kind=NotificationKind.REQUEST_APPROVED if approve else NotificationKind.REQUEST_REJECTED,
+            kind=(
+                NotificationKind.REQUEST_APPROVED if approve else NotificationKind.REQUEST_REJECTED
+            ),
             actor=actor,
             community=community,
             subject=reason,
@@ -690,6 +692,7 @@ def cancel_invitation(*, actor: User, invitation: Invitation) -> None:
 
 
 # --- blocking -------------------------------------------------------------------------------
+
 
 def block_member(
     *, actor: User, community: Community, user: User, reason: str, ends_at: datetime | None = None

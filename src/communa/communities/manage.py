@@ -175,9 +175,7 @@ def visible_counts(community: Community, standing: Standing) -> list[WaitingCoun
     return [c for c in _counts.values() if can(None, c.action, community, standing=standing)]
 
 
-def waiting_counts(
-    communities: Iterable[int], names: Iterable[str]
-) -> dict[int, dict[str, int]]:
+def waiting_counts(communities: Iterable[int], names: Iterable[str]) -> dict[int, dict[str, int]]:
     """The named counts for each community id, in one statement (no statement when none)."""
     ids, wanted = list(communities), [name for name in dict.fromkeys(names) if name in _counts]
     if not ids or not wanted:
@@ -186,9 +184,7 @@ def waiting_counts(
         f"waiting_{name}": Coalesce(_counts[name].subquery(), Value(0)) for name in wanted
     }
     rows = Community.objects.filter(pk__in=ids).annotate(**annotations).values("pk", *annotations)
-    return {
-        row["pk"]: {name: row[f"waiting_{name}"] for name in wanted} for row in rows
-    }
+    return {row["pk"]: {name: row[f"waiting_{name}"] for name in wanted} for row in rows}
 
 
 def counts_for(community: Community, standing: Standing) -> dict[str, int]:
@@ -270,7 +266,7 @@ def dashboard_of(user: Any) -> list[DashboardRow]:
         .order_by("community__name", "community_id")
     )
     standings = [(m.community, Standing(Relation(m.role), membership=m)) for m in memberships]
-    names = {c.name for community, standing in standings for c in visible_counts(community, standing)}
+    names = {c.name for pair in standings for c in visible_counts(*pair)}
     counts = waiting_counts([community.pk for community, _s in standings], names)
     return [
         DashboardRow(
@@ -304,13 +300,9 @@ def register_communities_pages() -> None:
             Action.VIEW_STATISTICS,
             10,
         ),
-        ManagePage(
-            Group.SETTINGS, "communities:settings", _("Settings"), Action.EDIT_SETTINGS, 10
-        ),
+        ManagePage(Group.SETTINGS, "communities:settings", _("Settings"), Action.EDIT_SETTINGS, 10),
     ]:
         register_page(page)
     register_waiting(
-        WaitingCount(
-            "join_requests", _("Join requests"), Action.REVIEW_REQUESTS, _pending_requests
-        )
+        WaitingCount("join_requests", _("Join requests"), Action.REVIEW_REQUESTS, _pending_requests)
     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0002_rubric'),
+        ("communities", "0002_rubric"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='community',
-            name='event_capacity',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='places'),
+            model_name="community",
+            name="event_capacity",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="places"),
         ),
     ]
