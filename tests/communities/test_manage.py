@@ -203,3 +203,12 @@ def test_after_log_in_the_team_lands_on_the_dashboard_and_others_on_the_feed():
     make_community(runner)
     assert client_of(runner).get("/start/")["Location"] == "/communities/dashboard/"
     assert client_of(reader).get("/start/")["Location"] == "/feed/"
+
+
+def test_suggested_posts_are_counted_only_on_public_pages():
+    group = make_community(kind=Kind.GROUP)
+    page = make_community(kind=Kind.PUBLIC_PAGE)
+    for community in (group, page):
+        standing = standing_of(owner_of(community), community)
+        names = [c.name for c in manage.visible_counts(community, standing)]
+        assert ("suggestions" in names) == (community.kind == Kind.PUBLIC_PAGE)

@@ -75,6 +75,7 @@ class WaitingCount:
     label: Promise | str
     action: Action
     subquery: Callable[[], Subquery]
+    applies: Callable[[Community], bool] | None = None
 
 
 _pages: dict[str, ManagePage] = {}
@@ -171,8 +172,13 @@ def visible_pages(community: Community, standing: Standing) -> list[ManagePage]:
 
 
 def visible_counts(community: Community, standing: Standing) -> list[WaitingCount]:
-    """The counts this person may see in this community."""
-    return [c for c in _counts.values() if can(None, c.action, community, standing=standing)]
+    """The counts this person may see in this community (and that mean something in it)."""
+    return [
+        c
+        for c in _counts.values()
+        if can(None, c.action, community, standing=standing)
+        and (c.applies is None or c.applies(community))
+    ]
 
 
 def waiting_counts(communities: Iterable[int], names: Iterable[str]) -> dict[int, dict[str, int]]:

@@ -36,8 +36,11 @@ def _register_manage_pages() -> None:
         register_page,
         register_waiting,
     )
-    from communa.communities.models import Kind
+    from communa.communities.models import Community, Kind
     from communa.communities.permissions import Action
+
+    def on_public_pages(community: Community) -> bool:
+        return community.kind == Kind.PUBLIC_PAGE
 
     for page in [
         ManagePage(
@@ -47,7 +50,7 @@ def _register_manage_pages() -> None:
             Action.REVIEW_SUGGESTIONS,
             10,
             waiting=("suggestions",),
-            applies=lambda community: community.kind == Kind.PUBLIC_PAGE,
+            applies=on_public_pages,
         ),
         ManagePage(Group.CONTENT, "boards:topics", _("Discussions"), Action.MANAGE_TOPICS, 30),
         ManagePage(Group.CONTENT, "boards:documents", _("Documents"), Action.MANAGE_MEDIA, 40),
@@ -56,6 +59,10 @@ def _register_manage_pages() -> None:
         register_page(page)
     register_waiting(
         WaitingCount(
-            "suggestions", _("Suggested posts"), Action.REVIEW_SUGGESTIONS, _suggested_posts
+            "suggestions",
+            _("Suggested posts"),
+            Action.REVIEW_SUGGESTIONS,
+            _suggested_posts,
+            applies=on_public_pages,
         )
     )
