@@ -212,3 +212,20 @@ def test_suggested_posts_are_counted_only_on_public_pages():
         standing = standing_of(owner_of(community), community)
         names = [c.name for c in manage.visible_counts(community, standing)]
         assert ("suggestions" in names) == (community.kind == Kind.PUBLIC_PAGE)
+
+
+@pytest.mark.parametrize(
+    ("privacy", "action", "told"),
+    [
+        (Privacy.CLOSED, Action.JOIN, "ask to join"),
+        (Privacy.OPEN, Action.REQUEST_JOIN, "join it directly"),
+    ],
+)
+def test_a_refused_join_names_the_reason_and_the_way_in(privacy, action, told):
+    from communa.communities.permissions import require
+    from communa.core.errors import PermissionRefused
+
+    community = make_community(privacy=privacy)
+    with pytest.raises(PermissionRefused) as refused:
+        require(person(), action, community)
+    assert told in refused.value.message
