@@ -229,3 +229,21 @@ def test_a_refused_join_names_the_reason_and_the_way_in(privacy, action, told):
     with pytest.raises(PermissionRefused) as refused:
         require(person(), action, community)
     assert told in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/start/", "/communities/dashboard/", "/accounts/notifications/", "/accounts/settings/tokens/"],
+)
+def test_personal_pages_send_visitors_to_log_in(path):
+    response = client_of(None).get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_reviewer_sees_the_suggestions_in_the_content_group():
+    page = make_community(kind=Kind.PUBLIC_PAGE)
+    response = client_of(owner_of(page)).get(f"/c/{page.slug}/suggestions/")
+    assert response.status_code == 200
+    assert response.context["manage_section"].group == manage.Group.CONTENT
+    assert f'href="/c/{page.slug}/suggestions/" aria-current="page"' in response.content.decode()
