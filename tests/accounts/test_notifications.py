@@ -162,3 +162,14 @@ def test_the_api_names_a_bad_field():
     assert api.get("/me/notifications?limit=0").status_code == 422
     assert api.get("/me/notifications?cursor=nonsense").status_code == 422
     assert api_as(None).get("/me/notifications").status_code == 401
+
+
+def test_operators_read_notifications_in_the_admin_but_do_not_write_them():
+    community = make_community(privacy=Privacy.CLOSED)
+    community_actions.request_to_join(actor=person(), community=community)
+    staff = person(is_staff=True, is_superuser=True)
+    client = client_of(staff)
+    listing = client.get("/admin/accounts/notification/")
+    assert listing.status_code == 200
+    assert community.name in listing.content.decode()
+    assert client.get("/admin/accounts/notification/add/").status_code == 403
