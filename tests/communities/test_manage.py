@@ -233,7 +233,12 @@ def test_a_refused_join_names_the_reason_and_the_way_in(privacy, action, told):
 
 @pytest.mark.parametrize(
     "path",
-    ["/start/", "/communities/dashboard/", "/accounts/notifications/", "/accounts/settings/tokens/"],
+    [
+        "/start/",
+        "/communities/dashboard/",
+        "/accounts/notifications/",
+        "/accounts/settings/tokens/",
+    ],
 )
 def test_personal_pages_send_visitors_to_log_in(path):
     response = client_of(None).get(path)

@@ -7,32 +7,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='unread_notifications',
+            model_name="user",
+            name="unread_notifications",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('comment_on_post', 'A comment on your post'), ('reply_to_comment', 'A reply to your comment'), ('report_upheld', 'Your report was upheld'), ('report_dismissed', 'Your report was dismissed'), ('suggestion_published', 'Your suggested post was published'), ('suggestion_rejected', 'Your suggested post was rejected'), ('request_approved', 'Your join request was approved'), ('request_rejected', 'Your join request was rejected'), ('request_waiting', 'A join request waits for you')], max_length=24)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('community_name', models.CharField(blank=True, max_length=200)),
-                ('subject', models.CharField(blank=True, max_length=200)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("comment_on_post", "A comment on your post"),
+                            ("reply_to_comment", "A reply to your comment"),
+                            ("report_upheld", "Your report was upheld"),
+                            ("report_dismissed", "Your report was dismissed"),
+                            ("suggestion_published", "Your suggested post was published"),
+                            ("suggestion_rejected", "Your suggested post was rejected"),
+                            ("request_approved", "Your join request was approved"),
+                            ("request_rejected", "Your join request was rejected"),
+                            ("request_waiting", "A join request waits for you"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("community_name", models.CharField(blank=True, max_length=200)),
+                ("subject", models.CharField(blank=True, max_length=200)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['recipient', '-created_at', '-id'], name='accounts_no_recipie_7ec29a_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "-created_at", "-id"],
+                        name="accounts_no_recipie_7ec29a_idx",
+                    )
+                ],
             },
         ),
     ]
