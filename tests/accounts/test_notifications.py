@@ -173,3 +173,17 @@ def test_operators_read_notifications_in_the_admin_but_do_not_write_them():
     assert listing.status_code == 200
     assert community.name in listing.content.decode()
     assert client.get("/admin/accounts/notification/add/").status_code == 403
+
+
+def test_the_top_bar_menu_loads_my_latest_notifications():
+    community = make_community(privacy=Privacy.CLOSED)
+    owner = owner_of(community)
+    for _n in range(7):
+        community_actions.request_to_join(actor=person(), community=community)
+    client = client_of(owner)
+    page = client.get("/communities/").content.decode()
+    assert 'hx-get="/accounts/notifications/menu/"' in page
+    menu = client.get("/accounts/notifications/menu/")
+    assert len(menu.context["items"]) == 5
+    assert menu.content.decode().count("/open/") == 5
+    assert client_of(person()).get("/accounts/notifications/menu/").context["items"] == []

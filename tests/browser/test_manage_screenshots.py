@@ -50,3 +50,11 @@ def test_the_manage_area_at_both_widths(new_context, live_server, tmp_path):
     page.get_by_role("link", name="People").first.click()
     current = page.locator(".manage-pages a[aria-current=page]")
     assert current.inner_text().startswith("Members")
+
+    # and the notifications menu opens from the keyboard and loads the latest (linh's comment)
+    summary = page.locator(".notifications-menu summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    panel = page.locator(".notifications-panel")
+    panel.get_by_text("commented on your post").wait_for()
+    assert panel.get_by_role("link", name="See all notifications").is_visible()

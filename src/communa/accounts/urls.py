@@ -24,6 +24,7 @@ urlpatterns = [
     # The tokens page moved into the settings; old bookmarks still find it.
     path("tokens/", RedirectView.as_view(pattern_name="accounts:tokens", permanent=True)),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/menu/", views.notifications_menu, name="notifications_menu"),
     path("notifications/read/", views.read_notifications, name="read_notifications"),
     path(
         "notifications/<int:notification_id>/open/",

@@ -324,6 +324,17 @@ def notifications(request: AuthedRequest) -> HttpResponse:
     )
 
 
+MENU_SIZE = 5
+
+
+@login_required
+@require_GET
+def notifications_menu(request: AuthedRequest) -> HttpResponse:
+    """The top bar's menu: my latest notifications (loaded when the menu is opened)."""
+    page = notifications_page(request.user, limit=MENU_SIZE)
+    return render(request, "accounts/_notifications_menu.html", {"items": page.items})
+
+
 @login_required
 @require_GET
 def open_notification(request: AuthedRequest, notification_id: int) -> HttpResponse:
