@@ -169,7 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "communities:start"
 LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", "en")

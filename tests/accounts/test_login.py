@@ -9,11 +9,12 @@ pytestmark = pytest.mark.django_db
 
 def test_login_page_logs_in_and_redirects_to_next(client, user, password):
     response = client.post(
-        "/accounts/login/", {"username": "alice", "password": password, "next": "/accounts/tokens/"}
+        "/accounts/login/",
+        {"username": "alice", "password": password, "next": "/accounts/settings/tokens/"},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/tokens/"
-    assert client.get("/accounts/tokens/").status_code == 200
+    assert response["Location"] == "/accounts/settings/tokens/"
+    assert client.get("/accounts/settings/tokens/").status_code == 200
 
 
 def test_login_ignores_an_offsite_next(client, user, password):
@@ -21,7 +22,7 @@ def test_login_ignores_an_offsite_next(client, user, password):
         "/accounts/login/",
         {"username": "alice", "password": password, "next": "https://evil.example/"},
     )
-    assert response["Location"] == "/accounts/profile/"
+    assert response["Location"] == "/start/"
 
 
 def test_login_matches_username_in_any_case_and_email(client, user, password):

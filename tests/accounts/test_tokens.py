@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_token_created_on_the_page_is_shown_once_and_works(logged_in, client, user):
-    response = logged_in.post("/accounts/tokens/", {"name": "reporting script"})
+    response = logged_in.post("/accounts/settings/tokens/", {"name": "reporting script"})
     assert response.status_code == 200
     plaintext = response.context["new_token"]
     assert plaintext.startswith("cmn_")
@@ -21,7 +21,7 @@ def test_token_created_on_the_page_is_shown_once_and_works(logged_in, client, us
     stored = PersonalAccessToken.objects.get(user=user)
     assert plaintext not in (stored.token_hash, stored.prefix)
     # Listing again does not show the secret.
-    assert plaintext not in logged_in.get("/accounts/tokens/").content.decode()
+    assert plaintext not in logged_in.get("/accounts/settings/tokens/").content.decode()
     logged_in.logout()
     me = Api(client, plaintext).get("/me")
     assert me.status_code == 200
@@ -29,15 +29,15 @@ def test_token_created_on_the_page_is_shown_once_and_works(logged_in, client, us
 
 
 def test_token_revoked_on_the_page_stops_working(logged_in, client, user):
-    plaintext = logged_in.post("/accounts/tokens/", {"name": "ci"}).context["new_token"]
+    plaintext = logged_in.post("/accounts/settings/tokens/", {"name": "ci"}).context["new_token"]
     token = PersonalAccessToken.objects.get(user=user)
-    assert logged_in.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
+    assert logged_in.post(f"/accounts/settings/tokens/{token.pk}/revoke/").status_code == 302
     logged_in.logout()
     assert Api(client, plaintext).get("/me").status_code == 401
 
 
 def test_token_page_requires_a_name(logged_in):
-    response = logged_in.post("/accounts/tokens/", {"name": ""})
+    response = logged_in.post("/accounts/settings/tokens/", {"name": ""})
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
 

@@ -52,7 +52,7 @@ def test_sign_up_edit_profile_switch_language_and_make_a_token(page, live_server
     page.screenshot(path=str(tmp_path / "profile-vi.png"), full_page=True)
 
     # a personal access token is shown once on the tokens page
-    page.goto(live_server.url + "/accounts/tokens/")
+    page.goto(live_server.url + "/accounts/settings/tokens/")
     page.locator("#id_name").fill("export script")
     page.locator("form button[type=submit]").last.click()
     assert page.locator("#new-token").inner_text().startswith("cmn_")
@@ -63,7 +63,8 @@ def test_sign_up_edit_profile_switch_language_and_make_a_token(page, live_server
     page.locator("#id_username").fill("MAI@example.org")
     page.locator("#id_password").fill("lotus-pond-morning-7")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/accounts/profile/")
+    # someone who runs no community lands on their feed
+    page.wait_for_url("**/feed/")
 
 
 @pytest.mark.django_db(transaction=True)

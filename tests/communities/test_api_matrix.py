@@ -149,7 +149,6 @@ ON_A_THREAD = {
 }
 
 
-
 def community_for_case(action: Action, privacy: str) -> Community:
     shape = SHAPES.get(action, lambda _privacy: {})(privacy)
     return make_community(privacy=privacy, **shape)

@@ -189,7 +189,8 @@ def pages_for(role: str, world: World) -> list[str]:
             "/feed/",
             "/communities/mine/",
             "/accounts/profile/",
-            "/accounts/tokens/",
+            "/accounts/settings/tokens/",
+            "/accounts/notifications/",
             "/accounts/password/",
             "/c/bep-viet/",
             f"/p/{post}/",
@@ -201,6 +202,8 @@ def pages_for(role: str, world: World) -> list[str]:
             "/c/pho-night/attendance/",
         ]
     return [
+        "/communities/dashboard/",
+        "/c/bep-viet/manage/",
         "/c/bep-viet/",
         "/c/bep-viet/team/",
         "/c/bep-viet/members/",
@@ -212,6 +215,7 @@ def pages_for(role: str, world: World) -> list[str]:
         "/c/bep-viet/moderation/checks/",
         "/c/bep-viet/playbook/",
         "/c/bep-viet/rubrics/",
+        "/c/bep-viet/members/sources/",
         "/c/bep-viet/settings/",
         "/c/bep-viet/longread/new/",
         "/c/bep-viet/documents/",

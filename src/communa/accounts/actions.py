@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import PersonalAccessToken, User
+from communa.accounts.models import Notification, NotificationKind, PersonalAccessToken, User
 from communa.accounts.validation import (
     FieldErrors,
     check_email,
@@ -289,3 +290,56 @@ def create_admin(*, username: str, email: str, password: str) -> User:
     check_password(password, errors, user=User(username=username, email=email))
     errors.raise_if_any()
     return User.objects.create_superuser(username=username, email=email, password=password)
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    recipients: list[Any],
+    kind: NotificationKind,
+    actor: Any = None,
+    community: Any = None,
+    subject: str = "",
+    url: str = "",
+) -> list[Notification]:
+    """Tell people that something happened for them; call it in the transaction of the action.
+
+    Nobody is told about their own doing, and each recipient is told once. Two statements
+    whatever the number of recipients: the rows, and the unread counters.
+    """
+    actor_id = getattr(actor, "pk", None)
+    ids = list(dict.fromkeys(getattr(r, "pk", r) for r in recipients if r is not None))
+    ids = [pk for pk in ids if pk != actor_id]
+    if not ids:
+        return []
+    now = timezone.now()
+    shared = {
+        "kind": kind,
+        "actor_name": getattr(actor, "shown_name", "")[:150] if actor is not None else "",
+        "community_name": (getattr(community, "name", "") or "")[:200],
+        "subject": " ".join((subject or "").split())[:200],
+        "url": url[:500],
+        "created_at": now,
+    }
+    with transaction.atomic():
+        made = Notification.objects.bulk_create(
+            [Notification(recipient_id=pk, **shared) for pk in ids]
+        )
+        User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
+    return made
+
+
+def mark_notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark some of my notifications read (all of them when `ids` is None); returns how many."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+        if ids is not None:
+            unread = unread.filter(pk__in=ids)
+        done = unread.update(read_at=timezone.now())
+        # Recounted rather than decremented: two tabs marking the same rows stay exact.
+        left = Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
+        User.objects.filter(pk=actor.pk).update(unread_notifications=left)
+        actor.unread_notifications = left
+    return done

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from communa.accounts.models import PersonalAccessToken, User
+from communa.accounts.models import Notification, PersonalAccessToken, User
 
 
 @admin.register(User)
@@ -55,3 +57,19 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("user", "name", "prefix", "token_hash", "created_at", "last_used_at")
     search_fields = ("name", "user__username")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: notifications are written by the actions and read by their recipient."""
+
+    list_display = ("recipient", "kind", "community_name", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__username", "community_name")
+    raw_id_fields = ("recipient",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

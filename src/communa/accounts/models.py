@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from typing_extensions import TypeIs
@@ -48,6 +49,8 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Kept by the notification actions with F() updates, so the top bar reads it for free.
+    unread_notifications = models.PositiveIntegerField(default=0)
 
     objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
@@ -89,6 +92,77 @@ class PersonalAccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification tells its recipient about."""
+
+    COMMENT_ON_POST = "comment_on_post", _("A comment on your post")
+    REPLY_TO_COMMENT = "reply_to_comment", _("A reply to your comment")
+    REPORT_UPHELD = "report_upheld", _("Your report was upheld")
+    REPORT_DISMISSED = "report_dismissed", _("Your report was dismissed")
+    SUGGESTION_PUBLISHED = "suggestion_published", _("Your suggested post was published")
+    SUGGESTION_REJECTED = "suggestion_rejected", _("Your suggested post was rejected")
+    REQUEST_APPROVED = "request_approved", _("Your join request was approved")
+    REQUEST_REJECTED = "request_rejected", _("Your join request was rejected")
+    REQUEST_WAITING = "request_waiting", _("A join request waits for you")
+
+
+class Notification(models.Model):
+    """Something that happened for a person: a reply, a decision, a request waiting for them.
+
+    The names are copied when it is written (the text is worded when it is read, in the reader's
+    language), so a notification reads the same after its subject is renamed or deleted.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    actor_name = models.CharField(max_length=150, blank=True)
+    community_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "-created_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+    @property
+    def message(self) -> str:
+        """What happened, worded in the active language."""
+        wording = NOTIFICATION_WORDING.get(self.kind)
+        values = {
+            "actor": self.actor_name,
+            "community": self.community_name,
+            "subject": self.subject,
+        }
+        return str(wording) % values if wording else self.get_kind_display()
+
+
+NOTIFICATION_WORDING: dict[str, Any] = {
+    NotificationKind.COMMENT_ON_POST: _("%(actor)s commented on your post “%(subject)s”."),
+    NotificationKind.REPLY_TO_COMMENT: _("%(actor)s replied to your comment on “%(subject)s”."),
+    NotificationKind.REPORT_UPHELD: _(
+        "Your report in %(community)s was upheld: the content has been removed."
+    ),
+    NotificationKind.REPORT_DISMISSED: _(
+        "Your report in %(community)s has been reviewed: the content stays."
+    ),
+    NotificationKind.SUGGESTION_PUBLISHED: _(
+        "Your suggested post “%(subject)s” has been published in %(community)s."
+    ),
+    NotificationKind.SUGGESTION_REJECTED: _(
+        "Your suggested post “%(subject)s” was not published in %(community)s."
+    ),
+    NotificationKind.REQUEST_APPROVED: _("Your request to join %(community)s has been approved."),
+    NotificationKind.REQUEST_REJECTED: _("Your request to join %(community)s was rejected."),
+    NotificationKind.REQUEST_WAITING: _("%(actor)s asks to join %(community)s."),
+}
 
 
 # Whoever asks for something: a person, an anonymous visitor (Django's AnonymousUser on a

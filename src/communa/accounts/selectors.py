@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from communa.accounts.models import PersonalAccessToken, User
+from communa.accounts.models import Notification, PersonalAccessToken, User
+from communa.core.pagination import Page, keyset_page, page_size
 
 
 def tokens_of(user: User) -> QuerySet[PersonalAccessToken]:
@@ -26,3 +27,15 @@ def users_named(names: list[str]) -> tuple[list[User], list[str]]:
     found = list(User.objects.filter(match, is_active=True))
     known = {user.username.casefold() for user in found}
     return found, [name for key, name in wanted.items() if key not in known]
+
+
+def notifications_page(
+    user: User, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Notification]:
+    """A person's notifications, newest first, a page at a time."""
+    return keyset_page(
+        Notification.objects.filter(recipient=user),
+        ["-created_at", "-id"],
+        cursor=cursor,
+        limit=page_size(limit),
+    )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from communa.accounts import views
 
@@ -17,6 +18,17 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
-    path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("settings/", RedirectView.as_view(pattern_name="accounts:profile"), name="settings"),
+    path("settings/tokens/", views.tokens, name="tokens"),
+    path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    # The tokens page moved into the settings; old bookmarks still find it.
+    path("tokens/", RedirectView.as_view(pattern_name="accounts:tokens", permanent=True)),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/menu/", views.notifications_menu, name="notifications_menu"),
+    path("notifications/read/", views.read_notifications, name="read_notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views.open_notification,
+        name="open_notification",
+    ),
 ]

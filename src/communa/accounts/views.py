@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communa.accounts import actions, forms
 from communa.accounts.http import AuthedRequest
-from communa.accounts.selectors import tokens_of
+from communa.accounts.selectors import notifications_page, tokens_of
 from communa.core.errors import DomainError, NotFound
+from communa.core.forms import CursorForm
 from communa.core.http import client_ip
+from communa.core.pagination import next_page_link
 from communa.core.web import show_error_on_form
 
 BACKEND = "communa.accounts.backends.CaseInsensitiveModelBackend"
@@ -28,7 +32,7 @@ def _next_url(request: HttpRequest) -> str:
         target, {request.get_host()}, request.is_secure()
     ):
         return target
-    return reverse("accounts:profile")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,8 +147,6 @@ def profile(request: AuthedRequest) -> HttpResponse:
     response = redirect("accounts:profile")
     if form.cleaned_data["language"]:
         # The profile language becomes the interface language right away.
-        from django.conf import settings
-
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             form.cleaned_data["language"],
@@ -294,3 +296,71 @@ def revoke_token(request: AuthedRequest, token_id: int) -> HttpResponse:
             request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
         )
     return redirect("accounts:tokens")
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notifications(request: AuthedRequest) -> HttpResponse:
+    """My notifications, newest first, a page at a time."""
+    form = CursorForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "accounts/notifications.html", {"form": form, "items": []}, status=400
+        )
+    try:
+        page = notifications_page(request.user, cursor=form.cleaned_data["cursor"] or None)
+    except DomainError as exc:
+        status = show_error_on_form(form, exc)
+        return render(
+            request, "accounts/notifications.html", {"form": form, "items": []}, status=status
+        )
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"items": page.items, "next_link": next_page_link(request, page.next_cursor)},
+    )
+
+
+MENU_SIZE = 5
+
+
+@login_required
+@require_GET
+def notifications_menu(request: AuthedRequest) -> HttpResponse:
+    """The top bar's menu: my latest notifications (loaded when the menu is opened)."""
+    page = notifications_page(request.user, limit=MENU_SIZE)
+    return render(request, "accounts/_notifications_menu.html", {"items": page.items})
+
+
+@login_required
+@require_GET
+def open_notification(request: AuthedRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification to what it is about, marking it read on the way."""
+    found = request.user.notifications.filter(pk=notification_id).first()
+    if found is None:
+        raise Http404
+    actions.mark_notifications_read(actor=request.user, ids=[found.pk])
+    target = found.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        target = reverse("accounts:notifications")
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def read_notifications(request: AuthedRequest) -> HttpResponse:
+    """Mark all my notifications read."""
+    marked = actions.mark_notifications_read(actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d notification marked as read.", "%(n)d notifications marked as read.", marked
+        )
+        % {"n": marked},
+    )
+    return redirect("accounts:notifications")

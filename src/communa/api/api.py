@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from communa import __version__
 from communa.accounts.api import auth_router, me_router
+from communa.accounts.notifications_api import router as notifications_router
 from communa.api.auth import default_auth
 from communa.api.errors import install_error_handlers
 from communa.api.parser import SafeJsonParser
@@ -34,6 +35,7 @@ api.add_router("/", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/me", my_communities_router)
+api.add_router("/me", notifications_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
 api.add_router("/", moderation_router)

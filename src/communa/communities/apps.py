@@ -12,6 +12,8 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from communa.communities.actions import complete_due_ownership_transfers
+        from communa.communities.manage import register_communities_pages
         from communa.core.lifecycle import register_runner
 
         register_runner("ownership_transfers", complete_due_ownership_transfers)
+        register_communities_pages()

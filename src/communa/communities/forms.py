@@ -111,6 +111,13 @@ class CommunityFieldsForm(forms.Form):
         label=_("Event ends at"), required=False, widget=_datetime_input()
     )
     event_place = forms.CharField(label=_("Event place"), required=False, max_length=200)
+    event_capacity = forms.IntegerField(
+        label=_("Places (optional)"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Shown beside who is going, such as “12 of 30 places”."),
+    )
 
     def clean_links(self) -> list[dict[str, str]]:
         return parse_links(self.cleaned_data.get("links", ""))
@@ -119,9 +126,12 @@ class CommunityFieldsForm(forms.Form):
         """The cleaned values as the actions take them (event fields only for events)."""
         data = dict(self.cleaned_data)
         if kind != Kind.EVENT:
-            for name in ("event_starts_at", "event_ends_at", "event_place"):
+            for name in EVENT_FIELDS:
                 data.pop(name, None)
         return data
+
+
+EVENT_FIELDS = ("event_starts_at", "event_ends_at", "event_place", "event_capacity")
 
 
 class CreateCommunityForm(CommunityFieldsForm):
@@ -150,7 +160,7 @@ class SettingsForm(CommunityFieldsForm):
         if community.kind == Kind.PUBLIC_PAGE:
             del self.fields["privacy"]
         if community.kind != Kind.EVENT:
-            for name in ("event_starts_at", "event_ends_at", "event_place"):
+            for name in EVENT_FIELDS:
                 del self.fields[name]
 
     @staticmethod
@@ -169,6 +179,7 @@ class SettingsForm(CommunityFieldsForm):
             "event_starts_at",
             "event_ends_at",
             "event_place",
+            "event_capacity",
         ]
         initial = {name: getattr(community, name) for name in names}
         initial["links"] = _links_text(community.links)

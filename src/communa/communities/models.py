@@ -90,6 +90,7 @@ class Community(models.Model):
     event_starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     event_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     event_place = models.CharField(_("place"), max_length=200, blank=True)
+    event_capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     member_count = models.PositiveIntegerField(default=0)
     verified = models.BooleanField(_("verified"), default=False)
     featured = models.BooleanField(_("featured in the catalog"), default=False)

@@ -187,6 +187,17 @@ REFUSALS: dict[Action, Promise] = {
     Action.LEAVE: _("You are not a member, or you are its owner: hand over ownership first."),
 }
 
+# Where the privacy is the reason, the refusal says so and names the way in there is.
+_ONLY_INVITED = _("This community is private: only an invitation lets you in.")
+PRIVACY_REFUSALS: dict[tuple[Action, str], Promise] = {
+    (Action.JOIN, Privacy.CLOSED): _(
+        "This community is closed: ask to join, and its moderators will answer."
+    ),
+    (Action.JOIN, Privacy.PRIVATE): _ONLY_INVITED,
+    (Action.REQUEST_JOIN, Privacy.OPEN): _("This community is open: join it directly."),
+    (Action.REQUEST_JOIN, Privacy.PRIVATE): _ONLY_INVITED,
+}
+
 RELATION_LABELS: dict[Relation, Promise] = {
     R.OWNER: _("Owner"),
     R.ADMIN: _("Administrator"),
@@ -345,6 +356,9 @@ def require(
     rule = _setting_rule(action, community)
     if standing.relation in allowed(action, community.privacy) and rule is not None:
         raise PermissionRefused(str(rule.refusal))
+    by_privacy = PRIVACY_REFUSALS.get((action, community.privacy))
+    if by_privacy is not None and standing.relation in {R.NON_MEMBER, R.ANONYMOUS}:
+        raise PermissionRefused(str(by_privacy))
     if action in REFUSALS:
         raise PermissionRefused(str(REFUSALS[action]))
     raise PermissionRefused(

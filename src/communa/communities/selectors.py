@@ -186,6 +186,14 @@ def communities_of(user: Any) -> list[Membership]:
     )
 
 
+TEAM_ROLES = [Role.OWNER, Role.ADMIN, Role.EDITOR, Role.MODERATOR, Role.ANALYST]
+
+
+def managed_by(user: Any) -> QuerySet[Membership]:
+    """The memberships through which this person helps run a community (a team role)."""
+    return Membership.objects.filter(user=user, role__in=TEAM_ROLES)
+
+
 def my_communities_page(
     user: Any, *, cursor: str | None = None, limit: int | None = None
 ) -> Page[Membership]:

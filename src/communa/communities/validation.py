@@ -113,6 +113,15 @@ def _moment(value: Any, refuse: Refuse) -> datetime | None:
     return None
 
 
+def _places(value: Any, refuse: Refuse) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100_000:
+        return value
+    refuse(_("Give the number of places as a whole number from 1 to 100000, or leave it empty."))
+    return None
+
+
 CLEANERS: dict[str, Callable[[Any, Refuse], Any]] = {
     "kind": _choice(Kind.values),
     "category": _choice(Category.values),
@@ -128,6 +137,7 @@ CLEANERS: dict[str, Callable[[Any, Refuse], Any]] = {
     "event_starts_at": _moment,
     "event_ends_at": _moment,
     "event_place": _text(200),
+    "event_capacity": _places,
 }
 SETTINGS_FIELDS = (*(name for name in CLEANERS if name != "kind"), "slug")
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.communities import actions, forms, selectors
+from communa.communities import actions, forms, manage, selectors
 from communa.communities.models import (
     Community,
     JoinSource,
@@ -43,7 +43,7 @@ from communa.communities.permissions import (
     outranks,
 )
 from communa.core.conf import int_setting
-from communa.core.errors import DomainError, NotFound
+from communa.core.errors import DomainError, NotFound, PermissionRefused
 from communa.core.http import client_ip
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
@@ -66,40 +66,44 @@ def _home_url(community: Community) -> str:
     return reverse("communities:home", args=[community.slug])
 
 
-def _team_links(community: Community, standing: Standing) -> list[tuple[str, str, str]]:
-    """The team pages this person may open: (url name, label, url)."""
-    pages = [
-        ("members", _("Members"), Action.VIEW_CONTENT),
-        ("requests", _("Join requests"), Action.REVIEW_REQUESTS),
-        ("invite", _("Invitations"), Action.INVITE),
-        ("blocks", _("Blocked"), Action.BLOCK_MEMBERS),
-        ("team", _("Team"), Action.VIEW_TEAM),
-        ("settings", _("Settings"), Action.EDIT_SETTINGS),
-        ("planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS),
-        ("moderation:queue", _("Moderation"), Action.MODERATE),
-        ("moderation:playbook", _("Playbook"), Action.MODERATE),
-        ("moderation:checks", _("Automatic checks"), Action.EDIT_SETTINGS),
-        ("moderation:audit", _("Audit log"), Action.VIEW_AUDIT_LOG),
-    ]
+def _flat_links(community: Community, standing: Standing) -> list[tuple[str, str, str]]:
+    """For people outside the team: the few pages they may open, as plain tabs."""
     return [
-        (
-            name.rsplit(":", 1)[-1],
-            label,
-            reverse(name if ":" in name else f"communities:{name}", args=[community.slug]),
-        )
-        for name, label, action in pages
-        if _may(community, standing, action)
+        (entry.current, entry.label, entry.url)
+        for section in manage.sections(community, standing, counts={})
+        for entry in section.entries
     ]
 
 
 def page_context(community: Community, standing: Standing, current: str) -> dict[str, Any]:
-    """What every page of one community needs: the community, the viewer's standing, the tabs."""
-    return {
+    """What every page of one community needs: the community, the viewer's standing, the tabs.
+
+    The team sees "Home · Manage" on the community's own pages, and the manage area's grouped
+    navigation (with what waits, read in one statement) on its pages; others see plain tabs.
+    """
+    context: dict[str, Any] = {
         "community": community,
         "standing": standing,
-        "team_links": _team_links(community, standing),
         "current": current,
+        "manages": False,
+        "team_links": [],
+        "manage_sections": [],
+        "manage_section": None,
     }
+    if not manage.may_manage(standing):
+        context["team_links"] = _flat_links(community, standing)
+        return context
+    context["manages"] = True
+    pages = {page.current for page in manage.visible_pages(community, standing)}
+    if current == "manage" or current in pages:
+        counts = manage.counts_for(community, standing)
+        found = manage.sections(community, standing, counts=counts)
+        context["manage_counts"] = counts
+        context["manage_sections"] = found
+        context["manage_section"] = next(
+            (s for s in found if any(e.current == current for e in s.entries)), None
+        )
+    return context
 
 
 def _next_link(request: HttpRequest, cursor: str | None) -> str | None:
@@ -220,6 +224,40 @@ def cancel_transfer(request: AuthedRequest, transfer_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The handover of ownership has been cancelled."))
     return back_to(request, reverse("communities:mine"))
+
+
+# --- the manage area and the team's dashboard ---------------------------------------------------
+
+
+@login_required
+@require_GET
+@answers_refusals
+def manage_home(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The manage area's landing page: what waits for this person, and every page they may open."""
+    community, standing = _community(request, slug)
+    if not manage.may_manage(standing):
+        raise PermissionRefused(_("Only the community's team opens its manage area."))
+    context = page_context(community, standing, "manage")
+    context["waiting"] = manage.waiting_items(community, standing, context["manage_counts"])
+    return render(request, "communities/manage.html", context)
+
+
+@login_required
+@require_GET
+def start(request: AuthedRequest) -> HttpResponse:
+    """Where a person lands after logging in: the team's dashboard, or else the feed."""
+    if selectors.managed_by(request.user).exists():
+        return redirect("communities:dashboard")
+    return redirect("walls:feed")
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    """What waits for me in every community I help run: counts and links per community."""
+    return render(
+        request, "communities/dashboard.html", {"rows": manage.dashboard_of(request.user)}
+    )
 
 
 # --- the community home and joining --------------------------------------------------------
@@ -418,7 +456,7 @@ def member_sources(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "communities/member_sources.html",
         {
-            **page_context(community, standing, "members"),
+            **page_context(community, standing, "member_sources"),
             "sources": [(labels.get(source, source), count) for source, count in counts],
             "total": sum(count for _source, count in counts),
         },

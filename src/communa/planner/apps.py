@@ -8,3 +8,11 @@ class PlannerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "communa.planner"
     verbose_name = _("Planner")
+
+    def ready(self) -> None:
+        from communa.communities.manage import Group, ManagePage, register_page
+        from communa.communities.permissions import Action
+
+        register_page(
+            ManagePage(Group.CONTENT, "planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS, 20)
+        )

@@ -34,6 +34,7 @@ from communa.communities.permissions import (
 )
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
+from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, NotFound, PermissionRefused
 from communa.core.events import record_impressions, viewer_of
@@ -406,6 +407,7 @@ def _suggestion_in(request: HttpRequest, community: Community, post_id: int) -> 
 def _suggestions_page(
     request: AuthedRequest,
     community: Community,
+    standing: Standing,
     *,
     bound: dict[int, dict[str, Any]] | None = None,
     status: int = 200,
@@ -439,7 +441,7 @@ def _suggestions_page(
         request,
         "walls/suggestions.html",
         {
-            "community": community,
+            **page_context(community, standing, "suggestions"),
             "rows": rows,
             "next_url": _next_url(request, page.next_cursor),
             "team_ids": {community.pk},
@@ -453,8 +455,8 @@ def _suggestions_page(
 @answers_refusals
 def suggestions(request: AuthedRequest, slug: str) -> HttpResponse:
     """The reviewers' queue of suggested posts, oldest first (R4.4)."""
-    community, _standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
-    return _suggestions_page(request, community)
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    return _suggestions_page(request, community, standing)
 
 
 @login_required
@@ -462,13 +464,15 @@ def suggestions(request: AuthedRequest, slug: str) -> HttpResponse:
 @answers_refusals
 def publish_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpResponse:
     """Publish a suggestion, signed by the page and "suggested by" its author."""
-    community, _standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
     post = _suggestion_in(request, community, post_id)
     form = forms.SuggestionForm(
         request.POST, rubrics=list(rubrics_of(community)), prefix=f"s{post.pk}"
     )
     if not form.is_valid():
-        return _suggestions_page(request, community, bound={post.pk: {"publish": form}}, status=400)
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"publish": form}}, status=400
+        )
     data = form.labels(form.cleaned_data)
     body = form.cleaned_data["body"]
     if body.strip() != post.body.strip():
@@ -478,7 +482,7 @@ def publish_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpR
     except DomainError as exc:
         status = show_error_on_form(form, exc)
         return _suggestions_page(
-            request, community, bound={post.pk: {"publish": form}}, status=status
+            request, community, standing, bound={post.pk: {"publish": form}}, status=status
         )
     messages.success(request, _("The suggested post is published."))
     return redirect("walls:suggestions", community.slug)
@@ -489,11 +493,13 @@ def publish_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpR
 @answers_refusals
 def reject_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpResponse:
     """Reject a suggestion with a reason its author sees."""
-    community, _standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
     post = _suggestion_in(request, community, post_id)
     form = forms.RejectForm(request.POST, prefix=f"r{post.pk}")
     if not form.is_valid():
-        return _suggestions_page(request, community, bound={post.pk: {"reject": form}}, status=400)
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"reject": form}}, status=400
+        )
     try:
         post_actions.reject_suggestion(
             actor=request.user, post=post, reason=form.cleaned_data["reason"]
@@ -501,7 +507,7 @@ def reject_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpRe
     except DomainError as exc:
         status = show_error_on_form(form, exc)
         return _suggestions_page(
-            request, community, bound={post.pk: {"reject": form}}, status=status
+            request, community, standing, bound={post.pk: {"reject": form}}, status=status
         )
     messages.info(request, _("The suggested post was rejected; its author sees your reason."))
     return redirect("walls:suggestions", community.slug)

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import User
+from communa.accounts.actions import notify
+from communa.accounts.models import NotificationKind, User
 from communa.accounts.validation import FieldErrors
 from communa.communities.actions._common import (
     _add_member,
@@ -35,9 +37,11 @@ from communa.communities.models import (
     RequestStatus,
 )
 from communa.communities.permissions import (
+    ROLE_OF_RELATION,
     Action,
     Relation,
     Standing,
+    allowed,
     outranks,
     require,
     standing_of,
@@ -128,11 +132,31 @@ def request_to_join(
     limit_write("join", actor=actor, ip=ip)
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(
+            join_request = JoinRequest.objects.create(
                 community=community, user=actor, message=message, source=source, utm=_clean_utm(utm)
             )
+            notify(
+                recipients=list(_reviewers_of(community)),
+                kind=NotificationKind.REQUEST_WAITING,
+                actor=actor,
+                community=community,
+                url=reverse("communities:requests", args=[community.slug]),
+            )
+            return join_request
     except IntegrityError as exc:
         raise Conflict(_("Your request to join is already waiting for a moderator.")) from exc
+
+
+def _reviewers_of(community: Community) -> Iterable[int]:
+    """Who decides join requests here: the team roles the table allows to review them."""
+    roles = [
+        ROLE_OF_RELATION[relation].value
+        for relation in allowed(Action.REVIEW_REQUESTS, community.privacy)
+        if relation in ROLE_OF_RELATION
+    ]
+    return Membership.objects.filter(community=community, role__in=roles).values_list(
+        "user_id", flat=True
+    )
 
 
 def cancel_join_request(*, actor: User, community: Community) -> None:
@@ -182,6 +206,16 @@ def decide_join_request(
             "request.approve" if approve else "request.reject",
             join_request,
             after={"user": join_request.user.username, "reason": reason},
+        )
+        notify(
+            recipients=[join_request.user_id],
+            kind=(
+                NotificationKind.REQUEST_APPROVED if approve else NotificationKind.REQUEST_REJECTED
+            ),
+            actor=actor,
+            community=community,
+            subject=reason,
+            url=reverse("communities:home", args=[community.slug]),
         )
     join_request.refresh_from_db()
     return join_request

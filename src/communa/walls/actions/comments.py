@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import User
+from communa.accounts.actions import notify
+from communa.accounts.models import NotificationKind, User
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.errors import NotFound, PermissionRefused
@@ -104,8 +106,34 @@ def add_comment(
     return comment
 
 
+def _announce_comment(comment: Comment) -> None:
+    """Tell the author of the post, or of the comment replied to, that someone answered."""
+    if comment.post_id is not None:
+        thread: Post | Topic = comment.post  # type: ignore[assignment]
+        url = reverse("walls:post", args=[comment.post_id])
+    else:
+        thread = comment.topic  # type: ignore[assignment]
+        url = reverse("walls:topic", args=[comment.topic_id])
+    if comment.parent_id is not None:
+        recipient, kind = comment.parent.author_id, NotificationKind.REPLY_TO_COMMENT  # type: ignore[union-attr]
+    elif comment.post_id is not None:
+        recipient, kind = thread.author_id, NotificationKind.COMMENT_ON_POST
+    else:
+        return
+    notify(
+        recipients=[recipient],
+        kind=kind,
+        actor=comment.author,
+        community=getattr(thread, "community", None),
+        subject=str(thread)[:80],
+        url=f"{url}#comment-{comment.pk}",
+    )
+
+
 def count_comment(comment: Comment, *, viewer: Viewer, now: Any) -> None:
-    """A comment becomes visible: move its thread's counters and record the event."""
+    """A comment becomes visible: move its thread's counters, record the event, tell its
+    addressee."""
+    _announce_comment(comment)
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
     if comment.post_id is not None:

@@ -11,10 +11,12 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import User
+from communa.accounts.actions import notify
+from communa.accounts.models import NotificationKind, User
 from communa.communities.models import Community, Privacy
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
@@ -418,6 +420,14 @@ def publish_suggestion(*, actor: User, post: Post, data: dict[str, Any] | None =
         )
         post.save()
         record_audit(actor=actor, community=community, action="suggestion.publish", target=post)
+        notify(
+            recipients=[post.suggested_by_id],
+            kind=NotificationKind.SUGGESTION_PUBLISHED,
+            actor=actor,
+            community=community,
+            subject=str(post)[:80],
+            url=reverse("walls:post", args=[post.pk]),
+        )
     return post
 
 
@@ -448,6 +458,14 @@ def reject_suggestion(*, actor: User, post: Post, reason: str) -> Post:
             action="suggestion.reject",
             target=post,
             after={"reason": reason},
+        )
+        notify(
+            recipients=[post.suggested_by_id],
+            kind=NotificationKind.SUGGESTION_REJECTED,
+            actor=actor,
+            community=community,
+            subject=str(post)[:80],
+            url=reverse("communities:home", args=[community.slug]),
         )
     return post
 

@@ -1,0 +1,73 @@
+"""The notifications API under /api/me/notifications: my notifications and marking them read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Router, Schema
+from pydantic import ConfigDict
+
+from communa.accounts import actions
+from communa.accounts.http import AuthedRequest
+from communa.accounts.models import Notification
+from communa.accounts.selectors import notifications_page
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    message: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    next_cursor: str | None
+    unread: int
+
+
+class MarkReadIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[int] | None = None
+
+
+class MarkedOut(Schema):
+    marked: int
+    unread: int
+
+
+def notification_out(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "message": notification.message,
+        "url": notification.url,
+        "created_at": notification.created_at,
+        "read": notification.read_at is not None,
+    }
+
+
+@router.get("/notifications", response=NotificationPage)
+def my_notifications(
+    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """My notifications, newest first, a page at a time, with how many are unread."""
+    page = notifications_page(request.user, cursor=cursor, limit=limit)
+    return {
+        "items": [notification_out(n) for n in page.items],
+        "next_cursor": page.next_cursor,
+        "unread": request.user.unread_notifications,
+    }
+
+
+@router.post("/notifications/read", response=MarkedOut)
+def mark_my_notifications_read(request: AuthedRequest, payload: MarkReadIn) -> dict[str, Any]:
+    """Mark the listed notifications read, or all of them when `ids` is left out."""
+    marked = actions.mark_notifications_read(actor=request.user, ids=payload.ids)
+    return {"marked": marked, "unread": request.user.unread_notifications}
