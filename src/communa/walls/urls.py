@@ -3,7 +3,7 @@ and the boards (discussion topics, event attendance, documents, photo albums).""
 
 from django.urls import path
 
-from communa.walls import board_views, views
+from communa.walls import views
 
 app_name = "walls"
 urlpatterns = [
@@ -40,32 +40,30 @@ urlpatterns = [
     path("comments/<int:comment_id>/report/", views.report_comment, name="report_comment"),
     path("u/<str:username>/wall/", views.profile_wall, name="profile_wall"),
     # boards
-    path("c/<slug:slug>/topics/", board_views.topics, name="topics"),
-    path("c/<slug:slug>/topics/new/", board_views.new_topic, name="new_topic"),
-    path("t/<int:topic_id>/", board_views.topic, name="topic"),
-    path("t/<int:topic_id>/comments/", board_views.topic_comment, name="topic_comment"),
-    path("t/<int:topic_id>/edit/", board_views.edit_topic, name="edit_topic"),
-    path("t/<int:topic_id>/pin/", board_views.pin_topic, name="pin_topic"),
-    path("t/<int:topic_id>/close/", board_views.close_topic, name="close_topic"),
-    path("t/<int:topic_id>/delete/", board_views.delete_topic, name="delete_topic"),
+    path("c/<slug:slug>/topics/", views.topics, name="topics"),
+    path("c/<slug:slug>/topics/new/", views.new_topic, name="new_topic"),
+    path("t/<int:topic_id>/", views.topic, name="topic"),
+    path("t/<int:topic_id>/comments/", views.topic_comment, name="topic_comment"),
+    path("t/<int:topic_id>/edit/", views.edit_topic, name="edit_topic"),
+    path("t/<int:topic_id>/pin/", views.pin_topic, name="pin_topic"),
+    path("t/<int:topic_id>/close/", views.close_topic, name="close_topic"),
+    path("t/<int:topic_id>/delete/", views.delete_topic, name="delete_topic"),
     path(
         "t/comments/<int:comment_id>/delete/",
-        board_views.delete_topic_comment,
+        views.delete_topic_comment,
         name="delete_topic_comment",
     ),
-    path("c/<slug:slug>/attendance/", board_views.attendance, name="attendance"),
-    path("c/<slug:slug>/event.ics", board_views.event_ics, name="event_ics"),
-    path("c/<slug:slug>/documents/", board_views.documents, name="documents"),
+    path("c/<slug:slug>/attendance/", views.attendance, name="attendance"),
+    path("c/<slug:slug>/event.ics", views.event_ics, name="event_ics"),
+    path("c/<slug:slug>/documents/", views.documents, name="documents"),
     path(
         "documents/<int:document_id>/download/",
-        board_views.download_document,
+        views.download_document,
         name="download_document",
     ),
-    path(
-        "documents/<int:document_id>/delete/", board_views.delete_document, name="delete_document"
-    ),
-    path("c/<slug:slug>/albums/", board_views.albums, name="albums"),
-    path("albums/<int:album_id>/", board_views.album, name="album"),
-    path("albums/<int:album_id>/delete/", board_views.delete_album, name="delete_album"),
-    path("photos/<int:photo_id>/delete/", board_views.delete_photo, name="delete_photo"),
+    path("documents/<int:document_id>/delete/", views.delete_document, name="delete_document"),
+    path("c/<slug:slug>/albums/", views.albums, name="albums"),
+    path("albums/<int:album_id>/", views.album, name="album"),
+    path("albums/<int:album_id>/delete/", views.delete_album, name="delete_album"),
+    path("photos/<int:photo_id>/delete/", views.delete_photo, name="delete_photo"),
 ]

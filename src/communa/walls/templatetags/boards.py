@@ -36,7 +36,7 @@ def board_links(community: Community, standing: Standing) -> list[tuple[str, str
 @register.simple_tag(takes_context=True)
 def board_nav(context: template.Context, community: Community) -> dict[str, Any]:
     """The viewer's board links and, for an event, what the attendance box shows."""
-    from communa.walls.board_views import attendance_box_context
+    from communa.walls.views.library import attendance_box_context
 
     request = context.get("request")
     actor = getattr(request, "user", None)

@@ -1,0 +1,60 @@
+"""What the wall pages share: htmx, paging links, the posts a page shows and their addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from communa.accounts.models import User
+from communa.communities.models import Membership
+from communa.communities.permissions import (
+    TEAM,
+)
+from communa.core.events import record_impressions, viewer_of
+from communa.core.pagination import next_page_link
+from communa.walls.models import Post, PostStatus
+
+# --- shared helpers ----------------------------------------------------------------------------
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    return next_page_link(request, cursor, with_path=True)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated)
+
+
+def _team_community_ids(request: HttpRequest) -> set[int]:
+    """The communities whose team the person is on: they see rubric labels there."""
+    user = request.user
+    if not isinstance(user, User):
+        return set()
+    roles = [relation.value for relation in TEAM]
+    return set(
+        Membership.objects.filter(user=user, role__in=roles).values_list("community_id", flat=True)
+    )
+
+
+def _show(request: HttpRequest, posts: Iterable[Post | None]) -> list[Post]:
+    """The published posts a page shows, recorded as impressions for this viewer."""
+    shown = [post for post in posts if post is not None and post.status == PostStatus.PUBLISHED]
+    record_impressions(viewer_of(request), shown)
+    return shown
+
+
+def _post_url(post: Post) -> str:
+    return reverse("walls:post", args=[post.pk])
+
+
+def _home_of(post: Post) -> str:
+    if post.community is not None:
+        return reverse("communities:home", args=[post.community.slug])
+    assert post.profile is not None  # noqa: S101 — a post lives on one of the two walls
+    return reverse("walls:profile_wall", args=[post.profile.username])

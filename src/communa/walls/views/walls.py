@@ -1,0 +1,331 @@
+"""The member feed, a community wall with its composer, suggested posts, profile walls.
+
+Every page that shows posts records one impression per post shown (`record_impressions`), with
+the platform the request came from. htmx asks for fragments (the wall on the community home, the
+next page of a list); without htmx the same URLs answer whole pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from communa.accounts.http import AuthedRequest
+from communa.accounts.models import User
+from communa.communities.models import Community
+from communa.communities.permissions import (
+    TEAM,
+    Action,
+    Standing,
+    can,
+)
+from communa.communities.rubrics import rubrics_of
+from communa.communities.selectors import community_for
+from communa.communities.views import page_context
+from communa.core.conf import int_setting
+from communa.core.errors import DomainError, NotFound, PermissionRefused
+from communa.core.gate import text_gate
+from communa.core.http import client_ip
+from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
+from communa.walls import forms, selectors
+from communa.walls.access import refusal_of
+from communa.walls.actions import posts as post_actions
+from communa.walls.models import Post, PostStatus
+from communa.walls.views._shared import (
+    _htmx,
+    _next_url,
+    _show,
+    _signed_in,
+    _team_community_ids,
+)
+
+# --- the member feed ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@answers_refusals
+def feed(request: AuthedRequest) -> HttpResponse:
+    """R4.7: new posts from my communities, newest first; "More" continues by keyset."""
+    cursor = cursor_of(request)
+    page = selectors.feed_page(actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"))
+    context = {
+        "posts": _show(request, page.items),
+        "more_url": _next_url(request, page.next_cursor),
+        "team_ids": _team_community_ids(request),
+        # The feed holds only posts of communities where the person is a member.
+        "may_interact": True,
+    }
+    if _htmx(request) and cursor:
+        return render(request, "walls/_post_list.html", context)
+    return render(request, "walls/feed.html", context)
+
+
+# --- a community wall, its composer and suggestions ----------------------------------------------
+
+
+def _composer(request: HttpRequest, community: Community, standing: Standing) -> dict[str, Any]:
+    """What the top of a wall offers this person: post, suggest, or the reason for neither."""
+    actor = request.user
+    may_post = can(actor, Action.POST, community, standing=standing)
+    may_suggest = not may_post and can(actor, Action.SUGGEST_POST, community, standing=standing)
+    team = may_post and can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    form = None
+    if may_post or may_suggest:
+        form = forms.PostForm(rubrics=list(rubrics_of(community)) if team else [], team=team)
+    post_refusal = None
+    if not (may_post or may_suggest) and _signed_in(request):
+        post_refusal = refusal_of(actor, Action.POST, community, standing)
+    return {
+        "form": form,
+        "may_post": may_post,
+        "may_suggest": may_suggest,
+        "team_composer": team,
+        "post_refusal": post_refusal,
+        "may_review": can(actor, Action.REVIEW_SUGGESTIONS, community, standing=standing),
+    }
+
+
+@require_GET
+@answers_refusals
+def wall(request: HttpRequest, slug: str) -> HttpResponse:
+    """The wall: the pinned post first, then the others newest first; the composer on top."""
+    community, standing = community_for(request.user, slug)
+    refusal = refusal_of(request.user, Action.VIEW_WALL, community, standing)
+    if refusal is not None:
+        if _htmx(request):
+            return render(request, "walls/_wall_refused.html", {"message": refusal})
+        raise PermissionRefused(refusal)
+    cursor = cursor_of(request)
+    page = selectors.wall_page(
+        actor=request.user, community=community, cursor=cursor, limit=int_setting("PAGE_SIZE")
+    )
+    pinned = None if cursor else selectors.pinned_post(actor=request.user, community=community)
+    _show(request, [pinned, *page.items])
+    context: dict[str, Any] = {
+        "community": community,
+        "standing": standing,
+        "pinned": pinned,
+        "posts": page.items,
+        "more_url": _next_url(request, page.next_cursor),
+        "team_ids": {community.pk} if standing.relation in TEAM else set(),
+        "may_interact": can(request.user, Action.INTERACT, community, standing=standing),
+    }
+    if _htmx(request) and cursor:
+        return render(request, "walls/_post_list.html", context)
+    context.update(_composer(request, community, standing))
+    if context["may_suggest"]:
+        context["my_suggestions"] = selectors.my_suggestions(
+            actor=request.user, community=community
+        )
+    context["my_held"] = selectors.my_held(actor=request.user, community=community)
+    if context["may_review"]:
+        context["waiting"] = Post.objects.filter(
+            community=community, status=PostStatus.SUGGESTED
+        ).count()
+    template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_refusals
+def compose(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Publish a post on the wall, or suggest one to a public page (R4.1, R4.4)."""
+    community, standing = community_for(request.user, slug)
+    context = {"community": community, **_composer(request, community, standing)}
+    if request.method == "GET":
+        if context["post_refusal"]:
+            raise PermissionRefused(context["post_refusal"])
+        return render(request, "walls/compose.html", context)
+    form = forms.PostForm(
+        request.POST,
+        request.FILES,
+        rubrics=list(rubrics_of(community)) if context["team_composer"] else [],
+        team=context["team_composer"],
+    )
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "walls/compose.html", context, status=400)
+    action = post_actions.suggest_post if context["may_suggest"] else post_actions.create_post
+    try:
+        post = action(
+            actor=request.user,
+            community=community,
+            data=form.data_for_action(),
+            ip=client_ip(request),
+            **form.uploads(),
+        )
+    except DomainError as exc:
+        status = show_error_on_form(form, exc)
+        return render(request, "walls/compose.html", context, status=status)
+    if post.status == PostStatus.SUGGESTED:
+        messages.success(request, _("Your suggestion has been sent to the editors."))
+    elif post.status == PostStatus.HELD:
+        return _held(request, post)
+    else:
+        messages.success(request, _("Your post is published."))
+    return back_to(request, reverse("communities:home", args=[community.slug]))
+
+
+def _held(request: HttpRequest, post: Post) -> HttpResponse:
+    """R5.2: say why the post waits, on its page, where the author can edit and resubmit it."""
+    messages.warning(
+        request,
+        _("Your post waits for a moderator: %(reasons)s")
+        % {"reasons": " ".join(text_gate().held_state(post)[1])},
+    )
+    return redirect("walls:post", post.pk)
+
+
+# --- suggested posts (public pages) ------------------------------------------------------------
+
+
+def _suggestion_in(request: HttpRequest, community: Community, post_id: int) -> Post:
+    post = selectors.post_for(actor=request.user, post_id=post_id)
+    if post.community_id != community.pk:
+        raise NotFound
+    return post
+
+
+def _suggestions_page(
+    request: AuthedRequest,
+    community: Community,
+    standing: Standing,
+    *,
+    bound: dict[int, dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors.suggestions_page(
+        actor=request.user,
+        community=community,
+        cursor=cursor_of(request),
+        limit=int_setting("PAGE_SIZE"),
+    )
+    rubrics = list(rubrics_of(community))
+    bound = bound or {}
+    rows = []
+    for post in page.items:
+        forms_of = bound.get(post.pk, {})
+        initial = {
+            "body": post.body,
+            "rubric": str(post.rubric_id or ""),
+            "tone": post.tone,
+            "promotional": post.promotional,
+        }
+        rows.append(
+            {
+                "post": post,
+                "publish_form": forms_of.get("publish")
+                or forms.SuggestionForm(initial=initial, rubrics=rubrics, prefix=f"s{post.pk}"),
+                "reject_form": forms_of.get("reject") or forms.RejectForm(prefix=f"r{post.pk}"),
+            }
+        )
+    return render(
+        request,
+        "walls/suggestions.html",
+        {
+            **page_context(community, standing, "suggestions"),
+            "rows": rows,
+            "next_url": _next_url(request, page.next_cursor),
+            "team_ids": {community.pk},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+@answers_refusals
+def suggestions(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The reviewers' queue of suggested posts, oldest first (R4.4)."""
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    return _suggestions_page(request, community, standing)
+
+
+@login_required
+@require_POST
+@answers_refusals
+def publish_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpResponse:
+    """Publish a suggestion, signed by the page and "suggested by" its author."""
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    post = _suggestion_in(request, community, post_id)
+    form = forms.SuggestionForm(
+        request.POST, rubrics=list(rubrics_of(community)), prefix=f"s{post.pk}"
+    )
+    if not form.is_valid():
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"publish": form}}, status=400
+        )
+    data = form.labels(form.cleaned_data)
+    body = form.cleaned_data["body"]
+    if body.strip() != post.body.strip():
+        data["body"] = body
+    try:
+        post_actions.publish_suggestion(actor=request.user, post=post, data=data)
+    except DomainError as exc:
+        status = show_error_on_form(form, exc)
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"publish": form}}, status=status
+        )
+    messages.success(request, _("The suggested post is published."))
+    return redirect("walls:suggestions", community.slug)
+
+
+@login_required
+@require_POST
+@answers_refusals
+def reject_suggestion(request: AuthedRequest, slug: str, post_id: int) -> HttpResponse:
+    """Reject a suggestion with a reason its author sees."""
+    community, standing = community_for(request.user, slug, Action.REVIEW_SUGGESTIONS)
+    post = _suggestion_in(request, community, post_id)
+    form = forms.RejectForm(request.POST, prefix=f"r{post.pk}")
+    if not form.is_valid():
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"reject": form}}, status=400
+        )
+    try:
+        post_actions.reject_suggestion(
+            actor=request.user, post=post, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        status = show_error_on_form(form, exc)
+        return _suggestions_page(
+            request, community, standing, bound={post.pk: {"reject": form}}, status=status
+        )
+    messages.info(request, _("The suggested post was rejected; its author sees your reason."))
+    return redirect("walls:suggestions", community.slug)
+
+
+# --- profile walls -----------------------------------------------------------------------------
+
+
+@require_GET
+@answers_refusals
+def profile_wall(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's profile wall: what they shared, newest first."""
+    owner = User.objects.filter(username__iexact=username, is_active=True).first()
+    if owner is None:
+        raise NotFound
+    cursor = cursor_of(request)
+    page = selectors.profile_wall_page(
+        actor=request.user, owner=owner, cursor=cursor, limit=int_setting("PAGE_SIZE")
+    )
+    posts = _show(request, page.items)
+    context = {
+        "owner": owner,
+        "posts": posts,
+        "more_url": _next_url(request, page.next_cursor),
+        "team_ids": set(),
+        "may_interact": _signed_in(request),
+    }
+    if _htmx(request) and cursor:
+        return render(request, "walls/_post_list.html", context)
+    return render(request, "walls/profile_wall.html", context)
