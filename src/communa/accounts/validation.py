@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from communa.accounts.models import Gender, User
+from communa.core.errors import ValidationFailed
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,30})[A-Za-z0-9]$")
 OLDEST_BIRTH_YEAR = 1900
@@ -40,8 +41,6 @@ class FieldErrors:
 
     def raise_if_any(self) -> None:
         if self.fields:
-            from communa.core.errors import ValidationFailed
-
             raise ValidationFailed(fields=self.fields)
 
 

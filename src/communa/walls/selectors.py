@@ -18,6 +18,7 @@ from django.db.models.fields import BooleanField
 
 from communa.communities.models import Community, Membership, WallMode
 from communa.communities.permissions import Action, require, visible_walls
+from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
@@ -110,8 +111,6 @@ def feed_page(*, actor: Any, cursor: str | None, limit: int) -> Page[Post]:
 
 def post_for(*, actor: Any, post_id: int) -> Post:
     """One post with its details, or 404 when missing or hidden from the actor."""
-    from communa.core.errors import NotFound
-
     post = with_details(Post.objects.filter(pk=post_id), actor).first()
     if post is None:
         raise NotFound
@@ -180,7 +179,5 @@ def post_history(*, actor: Any, post: Post) -> list[PostRevision]:
     if post.community is not None:
         require(actor, Action.MANAGE_POSTS, post.community)
     elif not (_signed_in(actor) and actor.pk == post.author_id):
-        from communa.core.errors import PermissionRefused
-
         raise PermissionRefused
     return list(PostRevision.objects.filter(post=post).select_related("edited_by"))
