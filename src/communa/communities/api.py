@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
+from pydantic import Field
 
 from communa.accounts import selectors as accounts_selectors
 from communa.accounts.http import AuthedRequest
@@ -18,15 +18,19 @@ from communa.api.auth import VisitorRequest, anyone
 from communa.communities import actions, selectors
 from communa.communities.models import (
     Block,
+    Category,
+    CommentPolicy,
     Community,
     Invitation,
     JoinRequest,
     JoinSource,
+    Kind,
     Membership,
     OwnershipTransfer,
     Privacy,
     RequestStatus,
     Role,
+    WallMode,
     WikiPage,
 )
 from communa.communities.permissions import (
@@ -40,6 +44,7 @@ from communa.communities.permissions import (
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
 from communa.core.http import client_ip
+from communa.core.schemas import Cursor, Moment, OneOf, Page, PageLimit, Strict
 
 router = Router(tags=["communities"])
 # Mounted at /me beside the accounts app's router: "my communities" belongs to this app.
@@ -49,8 +54,22 @@ me_router = Router(tags=["communities"])
 # --- schemas --------------------------------------------------------------------------------
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+SLUG_RULE = (
+    "The community's address: 3 to 64 lowercase letters, digits, `-` or `_`, "
+    "starting and ending with a letter or digit."
+)
+# Documented here, checked by the action (which also lower-cases and refuses reserved words).
+Slug = Annotated[
+    str,
+    Field(
+        description=SLUG_RULE,
+        json_schema_extra={"pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$"},
+    ),
+]
+Name = Annotated[str, Field(max_length=120)]
+KindName = Annotated[str, OneOf(Kind.values)]
+RoleName = Annotated[str, OneOf(Role.values)]
+SourceName = Annotated[str, OneOf(JoinSource.values)]
 
 
 class LinkIn(Strict):
@@ -59,26 +78,26 @@ class LinkIn(Strict):
 
 
 class CommunityPatchIn(Strict):
-    name: str | None = None
-    slug: str | None = None
-    category: str | None = None
-    description: str | None = None
-    contacts: str | None = None
+    name: Name | None = None
+    slug: Slug | None = None
+    category: Annotated[str, OneOf(Category.values)] | None = None
+    description: Annotated[str, Field(max_length=5000)] | None = None
+    contacts: Annotated[str, Field(max_length=2000)] | None = None
     links: list[LinkIn] | None = None
-    privacy: str | None = None
-    wall_mode: str | None = None
-    comment_policy: str | None = None
+    privacy: Annotated[str, OneOf(Privacy.values)] | None = None
+    wall_mode: Annotated[str, OneOf(WallMode.values)] | None = None
+    comment_policy: Annotated[str, OneOf(CommentPolicy.values)] | None = None
     links_allowed: bool | None = None
     obscene_filter: bool | None = None
-    event_starts_at: datetime | None = None
-    event_ends_at: datetime | None = None
-    event_place: str | None = None
+    event_starts_at: Moment | None = None
+    event_ends_at: Moment | None = None
+    event_place: Annotated[str, Field(max_length=200)] | None = None
 
 
 class CommunityIn(CommunityPatchIn):
-    name: str
-    slug: str
-    kind: str | None = None
+    name: Name
+    slug: Slug
+    kind: KindName | None = None
 
 
 class LinkOut(Schema):
@@ -108,11 +127,6 @@ class CommunityOut(Schema):
     avatar_url: str | None
     cover_url: str | None
     created_at: datetime
-
-
-class CommunityPage(Schema):
-    items: list[CommunityOut]
-    next_cursor: str | None
 
 
 class WikiMenuItem(Schema):
@@ -145,7 +159,7 @@ class CommunityDetailOut(CommunityOut):
 
 
 class ConvertIn(Strict):
-    kind: str
+    kind: KindName
 
 
 class VerificationIn(Strict):
@@ -182,13 +196,13 @@ class UtmIn(Strict):
 
 
 class JoinIn(Strict):
-    source: str = JoinSource.DIRECT.value
+    source: SourceName = JoinSource.DIRECT.value
     utm: UtmIn | None = None
 
 
 class JoinRequestIn(Strict):
     message: str = ""
-    source: str = JoinSource.DIRECT.value
+    source: SourceName = JoinSource.DIRECT.value
     utm: UtmIn | None = None
 
 
@@ -217,11 +231,6 @@ class MemberSourcesOut(Schema):
     sources: list[JoinSourceCount]
 
 
-class MemberPage(Schema):
-    items: list[MemberOut]
-    next_cursor: str | None
-
-
 class JoinRequestOut(Schema):
     id: int
     username: str
@@ -233,11 +242,6 @@ class JoinRequestOut(Schema):
     created_at: datetime
     decided_at: datetime | None
     reason: str
-
-
-class JoinRequestPage(Schema):
-    items: list[JoinRequestOut]
-    next_cursor: str | None
 
 
 class CommunityRef(Schema):
@@ -262,9 +266,7 @@ class MyTransferOut(TransferOut):
     community: CommunityRef
 
 
-class MyCommunitiesPage(Schema):
-    items: list[MyCommunityOut]
-    next_cursor: str | None
+class MyCommunitiesPage(Page[MyCommunityOut]):
     # Pending ownership handovers to or from you: on the first page only (empty after it).
     transfers: list[MyTransferOut]
 
@@ -294,11 +296,6 @@ class InvitationOut(Schema):
     created_at: datetime
 
 
-class InvitationPage(Schema):
-    items: list[InvitationOut]
-    next_cursor: str | None
-
-
 class QuotaOut(Schema):
     left: int
     limit: int
@@ -308,7 +305,7 @@ class QuotaOut(Schema):
 class BlockIn(Strict):
     username: str
     reason: str
-    ends_at: datetime | None = None
+    ends_at: Moment | None = None
 
 
 class BlockOut(Schema):
@@ -319,13 +316,8 @@ class BlockOut(Schema):
     blocked_by: str | None
 
 
-class BlockPage(Schema):
-    items: list[BlockOut]
-    next_cursor: str | None
-
-
 class RoleIn(Strict):
-    role: str
+    role: RoleName
 
 
 class TeamMemberOut(Schema):
@@ -500,21 +492,15 @@ def renamed_fields(exc: ValidationFailed, names: dict[str, str]) -> ValidationFa
     return ValidationFailed(exc.message, fields=fields)
 
 
-def page_limit(limit: int | None) -> int | None:
-    if limit is not None and limit < 1:
-        raise ValidationFailed(fields={"limit": [_("Ask for at least one row.")]})
-    return limit
-
-
 # --- endpoints without a community in the path (registered before /{slug}) -----------------
 
 
-@router.get("", auth=anyone, response=CommunityPage)
+@router.get("", auth=anyone, response=Page[CommunityOut])
 def search(
-    request: VisitorRequest, q: str = "", cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, q: str = "", cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Communities whose name or description matches; an exact name match comes first."""
-    page = selectors.search_communities(request.auth, q, cursor=cursor, limit=page_limit(limit))
+    page = selectors.search_communities(request.auth, q, cursor=cursor, limit=limit)
     return {"items": [community_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
@@ -569,14 +555,14 @@ def decline_invitation(request: AuthedRequest, invitation_id: int) -> Status:
 
 @me_router.get("/communities", response=MyCommunitiesPage)
 def my_communities(
-    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Your communities with your role, newest first, and handovers of ownership to or from you.
 
     The API twin of the web page "My communities"; your invitations are at
     `/communities/invitations/mine`.
     """
-    page = selectors.my_communities_page(request.auth, cursor=cursor, limit=page_limit(limit))
+    page = selectors.my_communities_page(request.auth, cursor=cursor, limit=limit)
     transfers = [] if cursor else selectors.transfers_for(request.auth)
     return {
         "items": [my_community_out(m) for m in page.items],
@@ -841,13 +827,13 @@ def cancel_my_request(request: AuthedRequest, slug: str) -> Status:
     return Status(204, None)
 
 
-@router.get("/{slug}/requests", response=JoinRequestPage)
+@router.get("/{slug}/requests", response=Page[JoinRequestOut])
 def join_requests(
     request: AuthedRequest,
     slug: str,
-    status: str = RequestStatus.PENDING.value,
-    cursor: str | None = None,
-    limit: int | None = None,
+    status: Annotated[str, OneOf(RequestStatus.values)] = RequestStatus.PENDING.value,
+    cursor: Cursor = None,
+    limit: PageLimit = None,
 ) -> dict[str, Any]:
     """Join requests of one status, oldest first (moderators and above)."""
     community, _standing = selectors.community_for(request.auth, slug, Action.REVIEW_REQUESTS)
@@ -859,9 +845,7 @@ def join_requests(
                 ]
             }
         )
-    page = selectors.join_requests_page(
-        community, status=status, cursor=cursor, limit=page_limit(limit)
-    )
+    page = selectors.join_requests_page(community, status=status, cursor=cursor, limit=limit)
     return {"items": [request_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
@@ -896,13 +880,13 @@ def reject_request(
 # --- members --------------------------------------------------------------------------------
 
 
-@router.get("/{slug}/members", auth=anyone, response=MemberPage)
+@router.get("/{slug}/members", auth=anyone, response=Page[MemberOut])
 def members(
     request: VisitorRequest,
     slug: str,
-    cursor: str | None = None,
-    limit: int | None = None,
-    role: str | None = None,
+    cursor: Cursor = None,
+    limit: PageLimit = None,
+    role: Annotated[str, OneOf([*Role.values, "team"])] | None = None,
 ) -> dict[str, Any]:
     """Members, newest first; `role` filters by a role or `team`. Join sources: team only."""
     community, standing = selectors.community_for(request.auth, slug, Action.VIEW_CONTENT)
@@ -917,7 +901,7 @@ def members(
         )
     # R2.5: where members came from is statistics (the analyst's and editor's), not moderation.
     team_view = can(request.auth, Action.VIEW_STATISTICS, community, standing=standing)
-    page = selectors.members_page(community, cursor=cursor, limit=page_limit(limit), role=role)
+    page = selectors.members_page(community, cursor=cursor, limit=limit, role=role)
     return {
         "items": [member_out(m, team_view=team_view) for m in page.items],
         "next_cursor": page.next_cursor,
@@ -953,13 +937,13 @@ def invite(request: AuthedRequest, slug: str, payload: InviteIn) -> Status:
     return Status(201, [invitation_out(i) for i in created])
 
 
-@router.get("/{slug}/invitations", response=InvitationPage)
+@router.get("/{slug}/invitations", response=Page[InvitationOut])
 def pending_invitations(
-    request: AuthedRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """The community's pending invitations, newest first."""
     community, _standing = selectors.community_for(request.auth, slug, Action.INVITE)
-    page = selectors.invitations_sent(community, cursor=cursor, limit=page_limit(limit))
+    page = selectors.invitations_sent(community, cursor=cursor, limit=limit)
     for invitation in page.items:
         invitation.community = community
     return {"items": [invitation_out(i) for i in page.items], "next_cursor": page.next_cursor}
@@ -978,13 +962,13 @@ def cancel_invitation(request: AuthedRequest, slug: str, invitation_id: int) -> 
 # --- blocks ---------------------------------------------------------------------------------
 
 
-@router.get("/{slug}/blocks", response=BlockPage)
+@router.get("/{slug}/blocks", response=Page[BlockOut])
 def blocks(
-    request: AuthedRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """People blocked from the community, newest first."""
     community, _standing = selectors.community_for(request.auth, slug, Action.BLOCK_MEMBERS)
-    page = selectors.blocks_page(community, cursor=cursor, limit=page_limit(limit))
+    page = selectors.blocks_page(community, cursor=cursor, limit=limit)
     return {"items": [block_out(b) for b in page.items], "next_cursor": page.next_cursor}
 
 

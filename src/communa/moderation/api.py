@@ -13,6 +13,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
 from communa.core.models import AuditEntry
+from communa.core.schemas import moment_in_range
 from communa.moderation import selectors
 
 router = Router(tags=["moderation"])
@@ -101,6 +102,9 @@ def audit_log(
             moments[name] = selectors.parse_moment(text, field=name, end=name == "until")
         except ValidationFailed as exc:
             errors.update(exc.fields)
+            continue
+        if not moment_in_range(moments[name]):
+            errors[name] = [_("This date is out of range.")]
     if errors:
         raise ValidationFailed(fields=errors)
     filters = selectors.audit_filters(

@@ -10,8 +10,6 @@ held (posts, comments, topics) comes from `HeldItem` rows, the fourth part of th
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +19,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +29,7 @@ from communa.communities.permissions import Action, require
 from communa.core.audit import record_audit
 from communa.core.errors import DomainError, NotFound, ValidationFailed
 from communa.core.gate import moderated_content
+from communa.core.pagination import decode_cursor, encode_cursor
 from communa.moderation.filter_models import HeldItem, HeldStatus
 from communa.moderation.filters import CATEGORIES
 from communa.moderation.held import approve_held, reject_held
@@ -184,21 +182,14 @@ def _parts(community: Community, kinds: Iterable[ItemKind], reason: str) -> list
 
 
 def _encode(item: QueueItem) -> str:
-    raw = json.dumps([item.created_at.isoformat(), item.kind.value, item.pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return encode_cursor([item.created_at, item.kind.value, item.pk])
 
 
 def _decode(cursor: str) -> tuple[datetime, str, int]:
-    invalid = ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
-        at, kind, pk = json.loads(raw.decode())
-        moment = parse_datetime(at)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise invalid from exc
-    if moment is None or kind not in [k.value for k in ItemKind] or not isinstance(pk, int):
-        raise invalid
-    return moment, kind, pk
+    at, kind, pk = decode_cursor(cursor, [datetime, str, int])
+    if kind not in [k.value for k in ItemKind]:
+        raise ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
+    return at, kind, pk
 
 
 def _after(parts: list[Part], cursor: str | None) -> list[QuerySet[Any]]:
