@@ -41,6 +41,11 @@ def error_response(
 
 
 def _field_parts(loc: list[Any] | tuple[Any, ...]) -> list[str]:
+    if loc and loc[0] == "query":
+        # A query parameter is named as it appears in the URL: neither the schema that groups
+        # some (`filters: Query[QueueFilters]`) nor the position of a repeated value shows.
+        names = [str(p) for p in loc[1:] if not isinstance(p, int)]
+        return names[-1:]
     parts = [str(p) for p in loc]
     if parts and parts[0] in LOCATIONS:
         parts = parts[1:]

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import (
     AutoField,
     BigAutoField,
+    BooleanField,
     DateTimeField,
     DecimalField,
     FloatField,
@@ -48,9 +49,9 @@ class Page(Generic[T]):
 
 
 # What a cursor position may hold, checked before it reaches the database: a moment (ISO text),
-# a whole number within 64 bits, a finite number, or text. `None` is allowed where the column is
-# nullable. Anything else (NaN, Infinity, 1e400, a date past the year 9999, a list) is refused.
-CursorValue = type[datetime] | type[int] | type[float] | type[str] | tuple[type, ...]
+# a whole number within 64 bits, a finite number, a yes/no, or text. `None` is allowed where the
+# column is nullable. Anything else (NaN, Infinity, 1e400, a date past 9999, a list) is refused.
+CursorValue = type[datetime] | type[int] | type[float] | type[str] | type[bool] | tuple[type, ...]
 LOWEST, HIGHEST = -(2**63), 2**63 - 1
 
 
@@ -84,6 +85,8 @@ def _checked(value: Any, kind: CursorValue, nullable: bool) -> Any:
         if kinds == (datetime,):
             raise _invalid_cursor()
     if isinstance(value, bool):
+        if bool in kinds:
+            return value
         raise _invalid_cursor()
     if int in kinds and isinstance(value, int) and LOWEST <= value <= HIGHEST:
         return value
@@ -120,7 +123,17 @@ def decode_cursor(
     ]
 
 
-ANY_VALUE: tuple[type, ...] = (datetime, int, float, str)
+ANY_VALUE: tuple[type, ...] = (datetime, int, float, str, bool)
+
+
+# Column types and what a cursor holds for them, most specific first (AutoField is no IntegerField).
+FIELD_KINDS: list[tuple[tuple[type, ...], CursorValue]] = [
+    ((DateTimeField,), datetime),
+    ((BooleanField,), bool),
+    ((IntegerField, AutoField, BigAutoField, SmallAutoField), int),
+    ((FloatField, DecimalField), float),
+    ((ForeignKey,), (int, str)),
+]
 
 
 def _kind_of(model: type[Model], name: str) -> tuple[CursorValue, bool]:
@@ -130,14 +143,9 @@ def _kind_of(model: type[Model], name: str) -> tuple[CursorValue, bool]:
     except FieldDoesNotExist:
         return ANY_VALUE, True  # an annotation, such as a search rank
     nullable = bool(getattr(field, "null", False))
-    if isinstance(field, DateTimeField):
-        return datetime, nullable
-    if isinstance(field, IntegerField | AutoField | BigAutoField | SmallAutoField):
-        return int, nullable
-    if isinstance(field, FloatField | DecimalField):
-        return float, nullable
-    if isinstance(field, ForeignKey):
-        return (int, str), nullable
+    for classes, kind in FIELD_KINDS:
+        if isinstance(field, classes):
+            return kind, nullable
     return str, nullable
 
 

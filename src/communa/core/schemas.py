@@ -32,12 +32,6 @@ class Page(Schema, Generic[T]):
     items: list[T]
     next_cursor: str | None
 
-    @classmethod
-    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
-        # `Page[PostOut]` is called PostPage in OpenAPI, as the hand-written pages were.
-        name = params[0].__name__
-        return f"{name.removesuffix('Out')}Page"
-
 
 def _max_page_size() -> int:
     return int(settings.COMMUNA["MAX_PAGE_SIZE"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic
 from django.contrib.auth.models import AnonymousUser
@@ -18,21 +18,21 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from communa.accounts import selectors as accounts_selectors
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
 from communa.api.auth import VisitorRequest, anyone
 from communa.api.parser import SafeJsonParser
-from communa.communities.models import Community, Membership
+from communa.communities.models import Community, Membership, Tone
 from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
 from communa.core.events import record_impressions, viewer_of
-from communa.core.gate import text_gate
+from communa.core.gate import ReportReason, text_gate
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
+from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
@@ -42,6 +42,7 @@ from communa.walls.models import (
     CommentStatus,
     Post,
     PostDocument,
+    PostKind,
     PostRevision,
     PostStatus,
     Signature,
@@ -55,10 +56,6 @@ Actor = User | AnonymousUser
 # --- schemas --------------------------------------------------------------------------------
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 class PostContentIn(Strict):
     title: str | None = None
     body: str | None = None
@@ -67,19 +64,24 @@ class PostContentIn(Strict):
     link_title: str | None = None
 
 
+SignatureName = Annotated[str, OneOf(Signature.values)]
+# On posts an empty label means "the default" (the rubric's tone, a plain post, the usual name).
+PostSignature = Annotated[str, OneOf(["", *Signature.values])]
+
+
 class LabelsIn(Strict):
     rubric: int | None = None
-    tone: str | None = None
+    tone: Annotated[str, OneOf(["", *Tone.values])] | None = None
     promotional: bool | None = None
 
 
 class PostIn(PostContentIn, LabelsIn):
-    kind: str | None = None
-    signed_as: str | None = None
+    kind: Annotated[str, OneOf(["", *PostKind.values])] | None = None
+    signed_as: PostSignature | None = None
 
 
 class PostPatchIn(PostContentIn, LabelsIn):
-    signed_as: str | None = None
+    signed_as: PostSignature | None = None
 
 
 class PublishIn(PostContentIn, LabelsIn):
@@ -93,7 +95,7 @@ class RejectIn(Strict):
 class CommentIn(Strict):
     body: str
     parent: int | None = None
-    signed_as: str = Signature.AUTHOR.value
+    signed_as: SignatureName = Signature.AUTHOR.value
 
 
 class CommentPatchIn(Strict):
@@ -106,7 +108,7 @@ class ShareIn(Strict):
 
 
 class ReportIn(Strict):
-    reason: str
+    reason: Annotated[str, OneOf(ReportReason.values)]
     text: str = ""
 
 
@@ -215,12 +217,7 @@ class PostOut(Schema):
     edited_at: datetime | None
 
 
-class PostPage(Schema):
-    items: list[PostOut]
-    next_cursor: str | None
-
-
-class WallPage(PostPage):
+class WallPage(Page[PostOut]):
     pinned: PostOut | None
 
 
@@ -252,11 +249,6 @@ class CommentOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     replies: list[CommentOut]
-
-
-class CommentPage(Schema):
-    items: list[CommentOut]
-    next_cursor: str | None
 
 
 class LikeOut(Schema):
@@ -558,7 +550,7 @@ NEW_POST_BODY = {
 
 @router.get("/communities/{slug}/wall", auth=anyone, response=WallPage)
 def community_wall(
-    request: VisitorRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Published posts, newest first; the pinned post comes apart, on the first page only."""
     actor = request.auth
@@ -575,10 +567,8 @@ def community_wall(
     }
 
 
-@router.get("/feed", response=PostPage)
-def feed(
-    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
-) -> dict[str, Any]:
+@router.get("/feed", response=Page[PostOut])
+def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> dict[str, Any]:
     """R4.7: new posts from your communities, newest first, without the ones you hid."""
     page = selectors.feed_page(actor=request.auth, cursor=cursor, limit=page_size(limit))
     shown(request, page.items)
@@ -589,9 +579,9 @@ def feed(
     }
 
 
-@router.get("/users/{username}/wall", auth=anyone, response=PostPage)
+@router.get("/users/{username}/wall", auth=anyone, response=Page[PostOut])
 def profile_wall(
-    request: VisitorRequest, username: str, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, username: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """A person's profile wall: the posts they shared, newest first."""
     size = page_size(limit)
@@ -650,9 +640,9 @@ def suggest_post(
     return Status(201, _one_post(request, post))
 
 
-@router.get("/communities/{slug}/suggestions", response=PostPage)
+@router.get("/communities/{slug}/suggestions", response=Page[PostOut])
 def suggestions(
-    request: AuthedRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Suggested posts waiting for review, oldest first (moderators and editors)."""
     size = page_size(limit)
@@ -767,9 +757,9 @@ def click_link(request: VisitorRequest, post_id: int) -> dict[str, str]:
 # --- comments -------------------------------------------------------------------------------
 
 
-@router.get("/posts/{post_id}/comments", auth=anyone, response=CommentPage)
+@router.get("/posts/{post_id}/comments", auth=anyone, response=Page[CommentOut])
 def post_comments(
-    request: VisitorRequest, post_id: int, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, post_id: int, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Top-level comments, oldest first, each with its replies."""
     size = page_size(limit)

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
 from communa.api.auth import VisitorRequest, anyone
 from communa.communities.models import Community
 from communa.communities.permissions import Action
-from communa.communities.selectors import community_for, page_size
+from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
 from communa.core.events import viewer_of
 from communa.core.gate import text_gate
 from communa.core.http import client_ip
+from communa.core.pagination import page_size
+from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
 from communa.walls import board_selectors as selectors
 from communa.walls.actions import boards as actions
 from communa.walls.api import CommunityRef
@@ -39,10 +40,6 @@ router = Router(tags=["boards"])
 
 
 # --- schemas --------------------------------------------------------------------------------
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PersonOut(Schema):
@@ -88,11 +85,6 @@ class TopicOut(Schema):
     last_activity_at: datetime
 
 
-class TopicPage(Schema):
-    items: list[TopicOut]
-    next_cursor: str | None
-
-
 class TopicCommentIn(Strict):
     body: str
     # The comment to reply to, as on posts.
@@ -122,13 +114,11 @@ class TopicCommentOut(ReplyOut):
     replies: list[ReplyOut]
 
 
-class TopicCommentPage(Schema):
-    items: list[TopicCommentOut]
-    next_cursor: str | None
+AttendanceName = Annotated[str, OneOf(AttendanceStatus.values)]
 
 
 class AttendanceIn(Strict):
-    status: str
+    status: AttendanceName
 
 
 class AttendanceOut(Schema):
@@ -144,11 +134,6 @@ class AttendeeOut(Schema):
     updated_at: datetime
 
 
-class AttendeePage(Schema):
-    items: list[AttendeeOut]
-    next_cursor: str | None
-
-
 class DocumentOut(Schema):
     id: int
     title: str
@@ -157,11 +142,6 @@ class DocumentOut(Schema):
     uploaded_by: str | None
     created_at: datetime
     download_url: str
-
-
-class DocumentPage(Schema):
-    items: list[DocumentOut]
-    next_cursor: str | None
 
 
 class AlbumIn(Strict):
@@ -178,11 +158,6 @@ class AlbumOut(Schema):
     photo_count: int
     cover_url: str | None
     created_at: datetime
-
-
-class AlbumPage(Schema):
-    items: list[AlbumOut]
-    next_cursor: str | None
 
 
 class PhotoOut(Schema):
@@ -313,18 +288,12 @@ def photo_out(photo: Photo) -> dict[str, Any]:
     }
 
 
-def _limit(limit: int | None) -> int:
-    if limit is not None and limit < 1:
-        raise ValidationFailed(fields={"limit": [_("Ask for at least one row.")]})
-    return page_size(limit)
-
-
 # --- discussion topics ----------------------------------------------------------------------
 
 
-@router.get("/communities/{slug}/topics", auth=anyone, response=TopicPage)
+@router.get("/communities/{slug}/topics", auth=anyone, response=Page[TopicOut])
 def topics(
-    request: VisitorRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """The discussion board: pinned topics first, then by latest activity."""
     community, standing = community_for(request.auth, slug, Action.VIEW_WALL)
@@ -332,7 +301,7 @@ def topics(
         actor=request.auth,
         community=community,
         cursor=cursor,
-        limit=_limit(limit),
+        limit=page_size(limit),
         standing=standing,
     )
     for topic in page.items:
@@ -405,14 +374,14 @@ def reopen_topic(request: AuthedRequest, topic_id: int) -> dict[str, Any]:
     return topic_out(actions.reopen_topic(actor=request.auth, topic=found))
 
 
-@router.get("/topics/{topic_id}/comments", auth=anyone, response=TopicCommentPage)
+@router.get("/topics/{topic_id}/comments", auth=anyone, response=Page[TopicCommentOut])
 def topic_comments(
-    request: VisitorRequest, topic_id: int, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, topic_id: int, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """A topic's comments, oldest first, each with its replies."""
     found, _standing = selectors.topic_for(actor=request.auth, topic_id=topic_id)
     page = selectors.topic_comments_page(
-        actor=request.auth, topic=found, cursor=cursor, limit=_limit(limit)
+        actor=request.auth, topic=found, cursor=cursor, limit=page_size(limit)
     )
     return {"items": [topic_comment_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
@@ -479,13 +448,13 @@ def remove_attendance(request: AuthedRequest, slug: str) -> Status:
     return Status(204, None)
 
 
-@router.get("/communities/{slug}/attendees", response=AttendeePage)
+@router.get("/communities/{slug}/attendees", response=Page[AttendeeOut])
 def attendees(
     request: AuthedRequest,
     slug: str,
-    status: str = AttendanceStatus.GOING.value,
-    cursor: str | None = None,
-    limit: int | None = None,
+    status: AttendanceName = AttendanceStatus.GOING.value,
+    cursor: Cursor = None,
+    limit: PageLimit = None,
 ) -> dict[str, Any]:
     """Who is going (or, with `status=maybe`, might go); the event's members see this list."""
     community, standing = community_for(request.auth, slug, Action.SEE)
@@ -503,7 +472,7 @@ def attendees(
         community=community,
         status=status,
         cursor=cursor,
-        limit=_limit(limit),
+        limit=page_size(limit),
         standing=standing,
     )
     return {"items": [attendee_out(a) for a in page.items], "next_cursor": page.next_cursor}
@@ -528,9 +497,9 @@ def calendar_response(request: HttpRequest, actor: Any, community: Any) -> HttpR
 # --- documents ------------------------------------------------------------------------------
 
 
-@router.get("/communities/{slug}/documents", auth=anyone, response=DocumentPage)
+@router.get("/communities/{slug}/documents", auth=anyone, response=Page[DocumentOut])
 def documents(
-    request: VisitorRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """A group's documents, newest first."""
     community, standing = community_for(request.auth, slug, Action.VIEW_WALL)
@@ -538,7 +507,7 @@ def documents(
         actor=request.auth,
         community=community,
         cursor=cursor,
-        limit=_limit(limit),
+        limit=page_size(limit),
         standing=standing,
     )
     return {"items": [document_out(d) for d in page.items], "next_cursor": page.next_cursor}
@@ -586,9 +555,9 @@ def delete_document(request: AuthedRequest, document_id: int) -> Status:
 # --- albums and photos ----------------------------------------------------------------------
 
 
-@router.get("/communities/{slug}/albums", auth=anyone, response=AlbumPage)
+@router.get("/communities/{slug}/albums", auth=anyone, response=Page[AlbumOut])
 def albums(
-    request: VisitorRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """The community's photo albums, newest first."""
     community, standing = community_for(request.auth, slug, Action.VIEW_WALL)
@@ -596,7 +565,7 @@ def albums(
         actor=request.auth,
         community=community,
         cursor=cursor,
-        limit=_limit(limit),
+        limit=page_size(limit),
         standing=standing,
     )
     return {
@@ -620,11 +589,11 @@ def create_album(request: AuthedRequest, slug: str, payload: AlbumIn) -> Status:
 
 @router.get("/albums/{album_id}", auth=anyone, response=AlbumDetailOut)
 def album(
-    request: VisitorRequest, album_id: int, cursor: str | None = None, limit: int | None = None
+    request: VisitorRequest, album_id: int, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """An album with one page of its photos, newest first."""
     found, _standing = selectors.album_for(actor=request.auth, album_id=album_id)
-    page = selectors.photos_page(album=found, cursor=cursor, limit=_limit(limit))
+    page = selectors.photos_page(album=found, cursor=cursor, limit=page_size(limit))
     return {
         **album_out(found, found.community),
         "photos": [photo_out(p) for p in page.items],
