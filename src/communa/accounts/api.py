@@ -19,7 +19,7 @@ from communa.accounts.models import Gender, PersonalAccessToken, User
 from communa.accounts.selectors import tokens_of
 from communa.core.errors import DomainError
 from communa.core.http import client_ip
-from communa.core.schemas import OneOf, Strict
+from communa.core.schemas import Error, OneOf, Strict
 
 auth_router = Router(tags=["accounts"])
 me_router = Router(tags=["accounts"])
@@ -147,7 +147,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
     return Status(201, profile_out(user))
 
 
-@auth_router.post("/login", auth=None, response=ProfileOut)
+@auth_router.post("/login", auth=None, response={200: ProfileOut, 401: Error})
 def log_in(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
     """Start a session; limited per account and per IP (429 with Retry-After when over)."""
     require_json(request)
@@ -180,7 +180,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status:
     )
 
 
-@auth_router.post("/password-reset/confirm", auth=None, response=Message)
+@auth_router.post("/password-reset/confirm", auth=None, response={200: Message, 404: Error})
 def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn) -> dict[str, str]:
     """Set a new password with the uid and token from the mailed link."""
     actions.reset_password(

@@ -1,11 +1,10 @@
 """The one API at /api/: every app's router, token and session auth, one error shape."""
 
-from ninja import NinjaAPI
-
 from communa import __version__
 from communa.accounts.api import auth_router, me_router
 from communa.api.auth import default_auth
 from communa.api.errors import install_error_handlers
+from communa.api.openapi import CommunaAPI
 from communa.api.parser import SafeJsonParser
 from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
@@ -18,7 +17,7 @@ from communa.planner.api import router as planner_router
 from communa.walls.api import router as walls_router
 from communa.walls.board_api import router as boards_router
 
-api = NinjaAPI(
+api = CommunaAPI(
     title="Communa API",
     version=__version__,
     description=(

@@ -33,6 +33,21 @@ class Page(Schema, Generic[T]):
     next_cursor: str | None
 
 
+class ErrorDetail(Schema):
+    """What went wrong: `code` for programs, `message` for people, `fields` to blame."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class Error(Schema):
+    """Every error of the API has this shape (docs/api.md); the front door lists the statuses
+    all operations share, a router adds one only its operation answers (e.g. a wrong password)."""
+
+    error: ErrorDetail
+
+
 def _max_page_size() -> int:
     return int(settings.COMMUNA["MAX_PAGE_SIZE"])
 
@@ -112,4 +127,14 @@ def moment_in_range(moment: datetime | None) -> bool:
     return True
 
 
-__all__ = ["Cursor", "Moment", "OneOf", "Page", "PageLimit", "Strict", "moment_in_range"]
+__all__ = [
+    "Cursor",
+    "Error",
+    "ErrorDetail",
+    "Moment",
+    "OneOf",
+    "Page",
+    "PageLimit",
+    "Strict",
+    "moment_in_range",
+]
