@@ -2,13 +2,13 @@
 
 from communa import __version__
 from communa.accounts.api import auth_router, me_router
-from communa.api.auth import default_auth
+from communa.accounts.authentication import default_auth
 from communa.api.errors import install_error_handlers
 from communa.api.openapi import CommunaAPI
-from communa.api.parser import SafeJsonParser
 from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
+from communa.core.parser import SafeJsonParser
 from communa.moderation.api import router as moderation_router
 from communa.moderation.filter_api import router as filter_router
 from communa.moderation.playbook_api import router as playbook_router

@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from communa.api.auth import OptionalAuth
+from communa.accounts.authentication import OptionalAuth
 from communa.core.schemas import Error
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}

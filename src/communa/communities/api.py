@@ -12,9 +12,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from communa.accounts import selectors as accounts_selectors
+from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.api.auth import VisitorRequest, anyone
 from communa.communities import actions, selectors
 from communa.communities.models import (
     Block,

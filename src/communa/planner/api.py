@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
-from communa.api.auth import VisitorRequest, anyone
 from communa.communities import rubrics as actions
 from communa.communities.models import Rubric, Tone
 from communa.communities.permissions import Action

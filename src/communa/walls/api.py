@@ -20,10 +20,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
 from communa.accounts import selectors as accounts_selectors
+from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.api.auth import VisitorRequest, anyone
-from communa.api.parser import SafeJsonParser
 from communa.communities.models import Community, Membership, Tone
 from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
@@ -32,6 +31,7 @@ from communa.core.events import record_impressions, viewer_of
 from communa.core.gate import ReportReason, text_gate
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
+from communa.core.parser import SafeJsonParser
 from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
 from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions

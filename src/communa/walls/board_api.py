@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
-from communa.api.auth import VisitorRequest, anyone
 from communa.communities.models import Community
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
