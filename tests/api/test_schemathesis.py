@@ -23,7 +23,7 @@ schema = schemathesis.openapi.from_dict(communa_api.get_openapi_schema()).exclud
 )
 schema.app = application
 
-EXAMPLES = 6
+EXAMPLES = 5
 
 
 @pytest.fixture
@@ -52,7 +52,11 @@ def identities(db):
     derandomize=True,
 )
 def test_the_api_answers_as_it_describes_itself(case, identities):
+    checks = [not_a_server_error, status_code_conformance]
     for headers in identities.values():
-        case.call_and_validate(
-            headers=headers, checks=[not_a_server_error, status_code_conformance]
-        )
+        case.call_and_validate(headers=headers, checks=checks)
+    # Random slugs mostly meet a 404: ask the member's own community too, so the generated
+    # parameters and bodies reach the actions.
+    if case.path_parameters and "slug" in case.path_parameters:
+        case.path_parameters["slug"] = "club"
+        case.call_and_validate(headers=identities["member"], checks=checks)
