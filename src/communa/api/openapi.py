@@ -8,6 +8,7 @@ can forget one.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ninja import NinjaAPI
@@ -101,6 +102,14 @@ class TruthfulSchema(OpenAPISchema):
 
 class CommunaAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI description is `TruthfulSchema`."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # A module split into a package keeps its operation ids: it names the old prefix.
+        module = sys.modules.get(operation.view_func.__module__)
+        prefix = getattr(module, "OPERATION_ID_PREFIX", None)
+        if prefix:
+            return f"{prefix}_{operation.view_func.__name__}"
+        return super().get_openapi_operation_id(operation)
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
