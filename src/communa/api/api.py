@@ -14,8 +14,8 @@ from communa.moderation.filter_api import router as filter_router
 from communa.moderation.playbook_api import router as playbook_router
 from communa.moderation.queue_api import router as moderation_queue_router
 from communa.planner.api import router as planner_router
+from communa.walls.api import boards_router
 from communa.walls.api import router as walls_router
-from communa.walls.board_api import router as boards_router
 
 api = CommunaAPI(
     title="Communa API",
