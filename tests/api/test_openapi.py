@@ -131,3 +131,24 @@ def test_constraints_enforced_in_code_are_documented():
     stats = description()["paths"]["/api/communities/{slug}/moderation/stats"]["get"]
     days = next(p for p in stats["parameters"] if p["name"] == "days")
     assert (days["schema"]["minimum"], days["schema"]["maximum"]) == (1, 366)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation_id"),
+    [
+        ("get", "/api/communities/{slug}/members", "communa_communities_api_members"),
+        ("get", "/api/me/communities", "communa_communities_api_my_communities"),
+        ("put", "/api/communities/{slug}/team/{username}", "communa_communities_api_set_role"),
+        ("get", "/api/feed", "communa_walls_api_feed"),
+        ("post", "/api/posts/{post_id}/report", "communa_walls_api_report_post"),
+        ("get", "/api/communities/{slug}/topics", "communa_walls_board_api_topics"),
+        ("post", "/api/albums/{album_id}/photos", "communa_walls_board_api_add_photos"),
+    ],
+)
+def test_operation_ids_outlive_the_split_of_the_api_modules(method, path, operation_id):
+    assert description()["paths"][path][method]["operationId"] == operation_id
+
+
+def test_operation_ids_are_unique():
+    ids = [operation["operationId"] for _path, _method, operation in operations()]
+    assert len(ids) == len(set(ids))
