@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "communa.accounts.middleware.UserPreferencesMiddleware",
+    # Unknown /api/ paths, wrong methods and unreadable bodies answer in the API's error shape.
+    "communa.api.middleware.ApiErrorMiddleware",
     "communa.core.events.VisitorCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from communa.accounts import actions
 from communa.accounts.http import AuthedRequest
-from communa.accounts.models import PersonalAccessToken, User
+from communa.accounts.models import Gender, PersonalAccessToken, User
 from communa.accounts.selectors import tokens_of
 from communa.core.errors import DomainError
 from communa.core.http import client_ip
+from communa.core.schemas import Error, OneOf, Strict
 
 auth_router = Router(tags=["accounts"])
 me_router = Router(tags=["accounts"])
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+# Empty means "not said" (gender) or "the site's language" (language).
+GenderName = Annotated[str, OneOf(["", *Gender.values])]
+LanguageCode = Annotated[str, OneOf(["", *(code for code, _name in settings.LANGUAGES)])]
 
 
 class SignupIn(Strict):
@@ -33,7 +35,7 @@ class SignupIn(Strict):
     email: str
     password: str
     display_name: str = ""
-    language: str = ""
+    language: LanguageCode = ""
 
 
 class LoginIn(Strict):
@@ -58,11 +60,11 @@ class PasswordChangeIn(Strict):
 
 class ProfileIn(Strict):
     display_name: str | None = None
-    gender: str | None = None
+    gender: GenderName | None = None
     birth_year: int | None = None
     city: str | None = None
     country: str | None = None
-    language: str | None = None
+    language: LanguageCode | None = None
     time_zone: str | None = None
 
 
@@ -145,7 +147,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
     return Status(201, profile_out(user))
 
 
-@auth_router.post("/login", auth=None, response=ProfileOut)
+@auth_router.post("/login", auth=None, response={200: ProfileOut, 401: Error})
 def log_in(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
     """Start a session; limited per account and per IP (429 with Retry-After when over)."""
     require_json(request)
@@ -178,7 +180,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status:
     )
 
 
-@auth_router.post("/password-reset/confirm", auth=None, response=Message)
+@auth_router.post("/password-reset/confirm", auth=None, response={200: Message, 404: Error})
 def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn) -> dict[str, str]:
     """Set a new password with the uid and token from the mailed link."""
     actions.reset_password(

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Router, Schema
-from pydantic import ConfigDict
 
 from communa.accounts import actions
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import Notification
 from communa.accounts.selectors import notifications_page
+from communa.core.schemas import Cursor, Page, PageLimit, Strict
 
 router = Router(tags=["notifications"])
 
@@ -25,15 +25,11 @@ class NotificationOut(Schema):
     read: bool
 
 
-class NotificationPage(Schema):
-    items: list[NotificationOut]
-    next_cursor: str | None
+class NotificationPage(Page[NotificationOut]):
     unread: int
 
 
-class MarkReadIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MarkReadIn(Strict):
     ids: list[int] | None = None
 
 
@@ -55,7 +51,7 @@ def notification_out(notification: Notification) -> dict[str, Any]:
 
 @router.get("/notifications", response=NotificationPage)
 def my_notifications(
-    request: AuthedRequest, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """My notifications, newest first, a page at a time, with how many are unread."""
     page = notifications_page(request.user, cursor=cursor, limit=limit)

@@ -1,22 +1,21 @@
 """The one API at /api/: every app's router, token and session auth, one error shape."""
 
-from ninja import NinjaAPI
-
 from communa import __version__
 from communa.accounts.api import auth_router, me_router
+from communa.accounts.authentication import default_auth
 from communa.accounts.notifications_api import router as notifications_router
-from communa.api.auth import default_auth
 from communa.api.errors import install_error_handlers
-from communa.api.parser import SafeJsonParser
+from communa.api.openapi import CommunaAPI
 from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
+from communa.core.parser import SafeJsonParser
 from communa.moderation.api import router as moderation_router
 from communa.planner.api import router as planner_router
+from communa.walls.api import boards_router
 from communa.walls.api import router as walls_router
-from communa.walls.board_api import router as boards_router
 
-api = NinjaAPI(
+api = CommunaAPI(
     title="Communa API",
     version=__version__,
     description=(

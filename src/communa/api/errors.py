@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from communa.core.conf import int_setting
 from communa.core.errors import DomainError, RateLimited
 
 logger = logging.getLogger(__name__)
@@ -33,6 +41,11 @@ def error_response(
 
 
 def _field_parts(loc: list[Any] | tuple[Any, ...]) -> list[str]:
+    if loc and loc[0] == "query":
+        # A query parameter is named as it appears in the URL: neither the schema that groups
+        # some (`filters: Query[QueueFilters]`) nor the position of a repeated value shows.
+        names = [str(p) for p in loc[1:] if not isinstance(p, int)]
+        return names[-1:]
     parts = [str(p) for p in loc]
     if parts and parts[0] in LOCATIONS:
         parts = parts[1:]
@@ -45,32 +58,50 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(_field_parts(loc)) or "body"
 
 
+# Pydantic's error types and the reason each gives, in the request's language.
+SIMPLE_REASONS: dict[str, Callable[[], str]] = {
+    "missing": lambda: _("This field is required."),
+    "string_type": lambda: _("Expected text."),
+    "string_unicode": lambda: _("Expected text."),
+    "int_type": lambda: _("Expected a whole number."),
+    "int_parsing": lambda: _("Expected a whole number."),
+    "int_from_float": lambda: _("Expected a whole number."),
+    "bool_type": lambda: _("Expected true or false."),
+    "bool_parsing": lambda: _("Expected true or false."),
+    "float_type": lambda: _("Expected a number."),
+    "float_parsing": lambda: _("Expected a number."),
+    "dict_type": lambda: _("Expected an object."),
+    "model_type": lambda: _("Expected an object."),
+    "model_attributes_type": lambda: _("Expected an object."),
+    "list_type": lambda: _("Expected a list."),
+    "extra_forbidden": lambda: _("Unknown field."),
+    "moment_range": lambda: _("This date is out of range."),
+    "string_pattern_mismatch": lambda: _("This value is not in the expected form."),
+}
+RANGES = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind in {"string_type", "string_unicode"}:
-        return _("Expected text.")
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return _("Expected a whole number.")
-    if kind in {"bool_type", "bool_parsing"}:
-        return _("Expected true or false.")
-    if kind in {"float_type", "float_parsing"}:
-        return _("Expected a number.")
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return _("Expected an object.")
-    if kind == "list_type":
-        return _("Expected a list.")
-    if kind == "extra_forbidden":
-        return _("Unknown field.")
+    if kind in SIMPLE_REASONS:
+        return SIMPLE_REASONS[kind]()
     if kind == "string_too_long":
         return _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")}
     if kind == "string_too_short":
         return _("Use at least %(n)s characters.") % {"n": ctx.get("min_length")}
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+    if kind == "too_long":
+        return _("Send at most %(n)s items.") % {"n": ctx.get("max_length")}
+    if kind == "too_short":
+        return _("Send at least %(n)s items.") % {"n": ctx.get("min_length")}
+    if kind in RANGES and tuple(error.get("loc", ()))[-1:] == ("limit",):
+        return _("Ask for 1 to %(max)d items per page.") % {"max": int_setting("MAX_PAGE_SIZE")}
+    if kind in RANGES:
         return _("The value is out of range.")
-    if kind in {"datetime_parsing", "datetime_type", "date_parsing"}:
+    if kind in {"choice", "literal_error", "enum"}:
+        choices = ctx.get("choices") or ctx.get("expected", "")
+        return _("Choose one of: %(choices)s.") % {"choices": choices}
+    if kind.startswith(("datetime_", "date_")):
         return _("Expected a date and time such as 2026-01-31T18:00:00Z.")
     return str(error.get("msg", _("This value is not valid.")))
 
@@ -143,6 +174,30 @@ def install_error_handlers(api: NinjaAPI) -> None:
             429: "rate_limited",
         }
         return respond(request, exc.status_code, codes.get(exc.status_code, "error"), text)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # Django reads a multipart body lazily; a missing or broken boundary fails there.
+        return respond(
+            request,
+            400,
+            "malformed_body",
+            _("The multipart form could not be read: check its boundary and parts."),
+            {"body": [_("Send a valid multipart/form-data body.")]},
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(
+            request,
+            413,
+            "request_too_large",
+            _("The request body is too large."),
+            {"body": [_("Send a smaller body, or fewer fields and files.")]},
+        )
+
+    api.add_exception_handler(TooManyFieldsSent, too_big)
+    api.add_exception_handler(TooManyFilesSent, too_big)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -21,18 +21,10 @@ from communa.communities.models import (
     WikiPage,
 )
 from communa.communities.permissions import Action, Standing, require, standing_of
-from communa.core.conf import int_setting
 from communa.core.errors import NotFound
-from communa.core.pagination import Page, keyset_page
+from communa.core.pagination import Page, keyset_page, page_size
 
 M = TypeVar("M", bound=Model)
-
-
-def page_size(requested: int | None) -> int:
-    """The page size asked for, within the instance's bounds."""
-    if not requested:
-        return int_setting("PAGE_SIZE")
-    return max(1, min(int(requested), int_setting("MAX_PAGE_SIZE")))
 
 
 def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[Community, Standing]:

@@ -8,18 +8,34 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import DateTimeField, Model, Q, QuerySet
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    DateTimeField,
+    DecimalField,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    SmallAutoField,
+)
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
+from communa.core.schemas import moment_in_range
 
 T = TypeVar("T", bound=Model)
 
@@ -32,27 +48,105 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def _encode(values: list[Any]) -> str:
+# What a cursor position may hold, checked before it reaches the database: a moment (ISO text),
+# a whole number within 64 bits, a finite number, a yes/no, or text. `None` is allowed where the
+# column is nullable. Anything else (NaN, Infinity, 1e400, a date past 9999, a list) is refused.
+CursorValue = type[datetime] | type[int] | type[float] | type[str] | type[bool] | tuple[type, ...]
+LOWEST, HIGHEST = -(2**63), 2**63 - 1
+
+
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity and -Infinity are not JSON
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """The opaque, URL-safe cursor of a row's ordering values (moments as ISO text)."""
     plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, count: int) -> list[Any]:
+def _checked(value: Any, kind: CursorValue, nullable: bool) -> Any:
+    if value is None:
+        if nullable:
+            return None
+        raise _invalid_cursor()
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if datetime in kinds and isinstance(value, str):
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None and moment_in_range(moment):
+            return moment
+        if kinds == (datetime,):
+            raise _invalid_cursor()
+    if isinstance(value, bool):
+        if bool in kinds:
+            return value
+        raise _invalid_cursor()
+    if int in kinds and isinstance(value, int) and LOWEST <= value <= HIGHEST:
+        return value
+    if float in kinds and isinstance(value, int | float) and math.isfinite(value):
+        if isinstance(value, int) and not LOWEST <= value <= HIGHEST:
+            raise _invalid_cursor()
+        return value
+    if str in kinds and isinstance(value, str):
+        return value
+    raise _invalid_cursor()
+
+
+def decode_cursor(
+    cursor: str, kinds: Sequence[CursorValue], *, nullable: Sequence[bool] | None = None
+) -> list[Any]:
+    """The values of a cursor from `encode_cursor`, each checked against its kind.
+
+    A cursor that was not made by the server, or that holds a value the database cannot compare
+    (NaN, Infinity, a number past 64 bits, a moment past the year 9999), is a 422 naming `cursor`.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
+        values = json.loads(
+            base64.urlsafe_b64decode(padded.encode()).decode(), parse_constant=_refuse_constant
+        )
+    except (ValueError, UnicodeDecodeError, RecursionError):
         values = None
-    if not isinstance(values, list) or len(values) != count:
-        raise ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
-    return values
+    if not isinstance(values, list) or len(values) != len(kinds):
+        raise _invalid_cursor()
+    allowed = list(nullable) if nullable is not None else [False] * len(kinds)
+    return [
+        _checked(value, kind, allowed[index])
+        for index, (value, kind) in enumerate(zip(values, kinds, strict=True))
+    ]
 
 
-def _is_datetime(model: type[Model], name: str) -> bool:
+ANY_VALUE: tuple[type, ...] = (datetime, int, float, str, bool)
+
+
+# Column types and what a cursor holds for them, most specific first (AutoField is no IntegerField).
+FIELD_KINDS: list[tuple[tuple[type, ...], CursorValue]] = [
+    ((DateTimeField,), datetime),
+    ((BooleanField,), bool),
+    ((IntegerField, AutoField, BigAutoField, SmallAutoField), int),
+    ((FloatField, DecimalField), float),
+    ((ForeignKey,), (int, str)),
+]
+
+
+def _kind_of(model: type[Model], name: str) -> tuple[CursorValue, bool]:
+    """What the cursor may hold for an ordering field, and whether it may be null."""
     try:
-        return isinstance(model._meta.get_field(name), DateTimeField)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return False  # an annotation, such as a search rank
+        return ANY_VALUE, True  # an annotation, such as a search rank
+    nullable = bool(getattr(field, "null", False))
+    for classes, kind in FIELD_KINDS:
+        if isinstance(field, classes):
+            return kind, nullable
+    return str, nullable
 
 
 def keyset_page(
@@ -70,13 +164,12 @@ def keyset_page(
     names = [field.lstrip("-") for field in ordering]
     queryset = queryset.order_by(*ordering)
     if cursor:
-        values = _decode(cursor, len(names))
-        # Cursors carry datetimes as ISO text; the model says which ordering fields to parse back.
-        datetime_fields = {name for name in names if _is_datetime(queryset.model, name)}
+        # The model says what each ordering field may hold; moments come back as datetimes.
+        kinds = [_kind_of(queryset.model, name) for name in names]
+        values = decode_cursor(
+            cursor, [kind for kind, _null in kinds], nullable=[null for _kind, null in kinds]
+        )
         try:
-            for index, name in enumerate(names):
-                if name in datetime_fields and values[index] is not None:
-                    values[index] = parse_datetime(values[index])
             after = Q()
             for index, field in enumerate(ordering):
                 name = names[index]
@@ -89,17 +182,15 @@ def keyset_page(
             if values[0] is not None:
                 after &= Q(**{first: values[0]})
             queryset = queryset.filter(after)
-        except (ValueError, TypeError, DjangoValidationError) as exc:
-            # A tampered cursor: values of the wrong type (or None) fail as the filter is built.
-            raise ValidationFailed(
-                fields={"cursor": [_("This page cursor is not valid.")]}
-            ) from exc
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
+            # A tampered cursor whose values pass the checks above but not the field's own.
+            raise _invalid_cursor() from exc
     rows = list(queryset[: limit + 1])
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
-        next_cursor = _encode([getattr(last, name) for name in names])
+        next_cursor = encode_cursor([getattr(last, name) for name in names])
     return Page(items=items, next_cursor=next_cursor)
 
 

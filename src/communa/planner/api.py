@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
 
+from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
-from communa.api.auth import VisitorRequest, anyone
 from communa.communities import rubrics as actions
-from communa.communities.models import Rubric
+from communa.communities.models import Rubric, Tone
 from communa.communities.permissions import Action
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
+from communa.core.schemas import OneOf, Strict
 
 router = Router(tags=["planner"])
 
@@ -33,18 +33,17 @@ class RubricOut(Schema):
         return obj.label
 
 
-class RubricIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+ToneName = Annotated[str, OneOf(Tone.values)]
 
+
+class RubricIn(Strict):
     name: str
-    default_tone: str = "functional"
+    default_tone: ToneName = Tone.FUNCTIONAL.value
 
 
-class RubricPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RubricPatch(Strict):
     name: str | None = None
-    default_tone: str | None = None
+    default_tone: ToneName | None = None
     archived: bool | None = None
 
 

@@ -13,6 +13,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
 from communa.core.models import AuditEntry
+from communa.core.schemas import Cursor, Page, PageLimit, moment_in_range
 from communa.moderation import labels, selectors
 
 router = Router(tags=["moderation"])
@@ -43,11 +44,6 @@ class AuditEntryOut(Schema):
     created_at: datetime
 
 
-class AuditPageOut(Schema):
-    items: list[AuditEntryOut]
-    next_cursor: str | None
-
-
 def audit_entry_out(entry: AuditEntry) -> dict[str, Any]:
     actor = entry.actor
     return {
@@ -72,7 +68,7 @@ def audit_entry_out(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-@router.get("/communities/{slug}/audit", response=AuditPageOut)
+@router.get("/communities/{slug}/audit", response=Page[AuditEntryOut])
 def audit_log(
     request: AuthedRequest,
     slug: str,
@@ -82,8 +78,8 @@ def audit_log(
     target_type: str = "",
     since: str = "",
     until: str = "",
-    cursor: str | None = None,
-    limit: int | None = None,
+    cursor: Cursor = None,
+    limit: PageLimit = None,
 ) -> dict[str, Any]:
     """The audit log, newest first (owner and administrators).
 
@@ -92,8 +88,6 @@ def audit_log(
     read in your own time zone when it has none.
     """
     community, _standing = community_for(request.auth, slug, Action.VIEW_AUDIT_LOG)
-    if limit is not None and limit < 1:
-        raise ValidationFailed(fields={"limit": [_("Ask for at least one row.")]})
     errors: dict[str, list[str]] = {}
     moments: dict[str, datetime | None] = {}
     for name, text in (("since", since), ("until", until)):
@@ -101,6 +95,9 @@ def audit_log(
             moments[name] = selectors.parse_moment(text, field=name, end=name == "until")
         except ValidationFailed as exc:
             errors.update(exc.fields)
+            continue
+        if not moment_in_range(moments[name]):
+            errors[name] = [_("This date is out of range.")]
     if errors:
         raise ValidationFailed(fields=errors)
     filters = selectors.audit_filters(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
-from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
+from communa.core.schemas import OneOf, Strict
 from communa.moderation.filters.settings import read_filter_settings, save_filter_settings
+from communa.moderation.models import Outcome
 
 router = Router(tags=["moderation"])
 
@@ -25,10 +26,9 @@ class FiltersOut(Schema):
     customised: bool
 
 
-class FiltersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    outcomes: dict[str, str] | None = None
+class FiltersIn(Strict):
+    # Each check's name (as in `outcomes` of the answer) and what it does now.
+    outcomes: dict[str, Annotated[str, OneOf(Outcome.values)]] | None = None
     stop_words: list[str] | None = None
     spam_domains: list[str] | None = None
     allowed_link_domains: list[str] | None = None

@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
-from pydantic import ConfigDict
 
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.pagination import page_size
+from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
 from communa.moderation import playbooks
-from communa.moderation.models import Sanction
+from communa.moderation.models import Sanction, SanctionAction
 
 router = Router(tags=["moderation"])
 
 
-class StepIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class StepIn(Strict):
     offences: int
     window_days: int
-    action: str
+    action: Annotated[str, OneOf(SanctionAction.values)]
     duration_days: int | None = None
     message: str = ""
 
 
-class PlaybookIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class PlaybookIn(Strict):
     steps: list[StepIn]
 
 
@@ -60,11 +56,6 @@ class SanctionOut(Schema):
     lifted_at: datetime | None
     active: bool
     applied_by: str | None
-
-
-class SanctionPageOut(Schema):
-    items: list[SanctionOut]
-    next_cursor: str | None
 
 
 def _steps_out(steps: list[playbooks.StepSpec]) -> list[dict[str, Any]]:
@@ -113,9 +104,9 @@ def put_playbook(request: AuthedRequest, slug: str, payload: PlaybookIn) -> dict
     return playbook_out(saved)
 
 
-@router.get("/communities/{slug}/sanctions", response=SanctionPageOut)
+@router.get("/communities/{slug}/sanctions", response=Page[SanctionOut])
 def list_sanctions(
-    request: AuthedRequest, slug: str, cursor: str | None = None, limit: int | None = None
+    request: AuthedRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
 ) -> dict[str, Any]:
     """Warnings, mutes and blocks the playbook applied, newest first (who may block)."""
     community, _standing = community_for(request.auth, slug, Action.SEE)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.pagination import page_size
+from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
 from communa.moderation import queue
 
 router = Router(tags=["moderation"])
@@ -27,16 +28,9 @@ class QueueItemOut(Schema):
     decisions: list[str]
 
 
-class QueuePageOut(Schema):
-    items: list[QueueItemOut]
-    next_cursor: str | None
-
-
-class DecisionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class DecisionIn(Strict):
     items: list[str] = Field(min_length=1, max_length=100)
-    decision: str
+    decision: Annotated[str, OneOf(queue.Decision)]
     reason: str = ""
     block_days: int | None = None
 
@@ -68,10 +62,10 @@ class StatsOut(Schema):
 
 
 class QueueFilters(Schema):
-    kind: list[str] = Field(default_factory=list)
-    reason: str = ""
-    cursor: str | None = None
-    limit: int | None = None
+    kind: list[Annotated[str, OneOf(queue.ItemKind)]] = Field(default_factory=list)
+    reason: Annotated[str, OneOf(["", *queue.REASONS])] = ""
+    cursor: Cursor = None
+    limit: PageLimit = None
 
 
 def _item_out(item: queue.QueueItem) -> dict[str, Any]:
@@ -86,7 +80,7 @@ def _item_out(item: queue.QueueItem) -> dict[str, Any]:
     }
 
 
-@router.get("/communities/{slug}/moderation/queue", response=QueuePageOut)
+@router.get("/communities/{slug}/moderation/queue", response=Page[QueueItemOut])
 def list_queue(request: AuthedRequest, slug: str, filters: Query[QueueFilters]) -> dict[str, Any]:
     """Waiting items, newest first; open reports of one post or comment are one item.
 
@@ -119,7 +113,9 @@ def decide(request: AuthedRequest, slug: str, payload: DecisionIn) -> dict[str, 
 
 
 @router.get("/communities/{slug}/moderation/stats", response=StatsOut)
-def stats(request: AuthedRequest, slug: str, days: int = 30) -> dict[str, Any]:
+def stats(
+    request: AuthedRequest, slug: str, days: Annotated[int, Field(ge=1, le=366)] = 30
+) -> dict[str, Any]:
     """Items handled per moderator, median hours from report to decision, suggestions published."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     figures = queue.moderation_stats(actor=request.auth, community=community, days=days)

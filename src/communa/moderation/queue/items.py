@@ -11,8 +11,6 @@ Open reports of the same post or comment make one item: its newest report stands
 
 from __future__ import annotations
 
-import base64
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +19,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +27,7 @@ from communa.communities.models import Community, JoinRequest, RequestStatus
 from communa.communities.permissions import Action, Standing, can, require
 from communa.core.errors import NotFound, ValidationFailed
 from communa.core.gate import moderated_content
+from communa.core.pagination import decode_cursor, encode_cursor
 from communa.moderation.filters import CATEGORIES
 from communa.moderation.models import HeldItem, HeldStatus, Report, ReportReason, ReportStatus
 from communa.moderation.screening import CATEGORY_LABELS, held_note
@@ -235,21 +233,14 @@ def _parts(
 
 
 def _encode(item: QueueItem) -> str:
-    raw = json.dumps([item.created_at.isoformat(), item.kind.value, item.pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return encode_cursor([item.created_at, item.kind.value, item.pk])
 
 
 def _decode(cursor: str) -> tuple[datetime, str, int]:
-    invalid = ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
-        at, kind, pk = json.loads(raw.decode())
-        moment = parse_datetime(at)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise invalid from exc
-    if moment is None or kind not in [k.value for k in ItemKind] or not isinstance(pk, int):
-        raise invalid
-    return moment, kind, pk
+    at, kind, pk = decode_cursor(cursor, [datetime, str, int])
+    if kind not in [k.value for k in ItemKind]:
+        raise ValidationFailed(fields={"cursor": [_("This page cursor is not valid.")]})
+    return at, kind, pk
 
 
 def _after(parts: list[Part], cursor: str | None) -> list[QuerySet[Any]]:

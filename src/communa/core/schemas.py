@@ -1,0 +1,140 @@
+"""The API front door's kit: one strict input base, one page shape, one page-size rule, choices
+and moments that say what they accept. Every app's API builds on these; none keeps a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Generic, TypeVar
+
+from django.conf import settings
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+T = TypeVar("T")
+ONE_DAY = timedelta(days=1)
+
+
+class Strict(Schema):
+    """Input: unknown fields are refused and nothing is coerced, so JSON `true` is no integer,
+    `"yes"` or `1` is no boolean and `"5"` is no number. Moments are the one exception (`Moment`):
+    JSON has no date type, so they come as ISO 8601 text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Page(Schema, Generic[T]):
+    """One keyset page: the items, and the cursor of the next page (null on the last page)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class ErrorDetail(Schema):
+    """What went wrong: `code` for programs, `message` for people, `fields` to blame."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class Error(Schema):
+    """Every error of the API has this shape (docs/api.md); the front door lists the statuses
+    all operations share, a router adds one only its operation answers (e.g. a wrong password)."""
+
+    error: ErrorDetail
+
+
+def _max_page_size() -> int:
+    return int(settings.COMMUNA["MAX_PAGE_SIZE"])
+
+
+# The one page-size rule (core.pagination.page_size applies the same bounds to every selector):
+# 1 to MAX_PAGE_SIZE items, PAGE_SIZE when left out; anything else is a 422 naming `limit`.
+PageLimit = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=_max_page_size(),
+        description="Items per page: 1 to the maximum; the instance's page size when left out.",
+    ),
+]
+# An opaque keyset cursor: the `next_cursor` of the previous page.
+Cursor = Annotated[
+    str | None,
+    Field(max_length=500, description="The `next_cursor` of the previous page."),
+]
+
+
+class OneOf:
+    """Metadata for `Annotated[str, OneOf(values)]`: one of the listed words, listed in OpenAPI.
+
+    Unlike an enum type it keeps the value a plain string, and the refusal names the choices in
+    the request's language (api.errors)."""
+
+    def __init__(self, values: Iterable[Any]) -> None:
+        self.values = tuple(str(value) for value in values)
+
+    def _check(self, value: str) -> str:
+        if value not in self.values:
+            raise PydanticCustomError(
+                "choice", "Choose one of: {choices}.", {"choices": ", ".join(self.values)}
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["enum"] = list(self.values)
+        return found
+
+
+def _storable(moment: datetime) -> datetime:
+    """A moment the database can hold: it must have a UTC equivalent within years 1 to 9999."""
+    try:
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)
+        else:  # read later in the person's zone, up to a day away from UTC
+            moment.replace(tzinfo=UTC) - ONE_DAY
+            moment.replace(tzinfo=UTC) + ONE_DAY
+    except (OverflowError, ValueError) as exc:
+        raise PydanticCustomError("moment_range", "This date is out of range.") from exc
+    return moment
+
+
+# A date and time sent as ISO 8601 text (the one field type that is not strict, JSON having no
+# date type); its UTC equivalent must lie within the years 1 to 9999.
+Moment = Annotated[datetime, Field(strict=False), AfterValidator(_storable)]
+
+
+def moment_in_range(moment: datetime | None) -> bool:
+    """Whether the database can hold this moment (see `Moment`)."""
+    if moment is None:
+        return True
+    try:
+        _storable(moment)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+__all__ = [
+    "Cursor",
+    "Error",
+    "ErrorDetail",
+    "Moment",
+    "OneOf",
+    "Page",
+    "PageLimit",
+    "Strict",
+    "moment_in_range",
+]

@@ -1,0 +1,315 @@
+"""Posts and comments into the walls API's answers, and the helpers its endpoints share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pydantic
+from django.contrib.auth.models import AnonymousUser
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+
+from communa.accounts.authentication import VisitorRequest
+from communa.accounts.http import AuthedRequest
+from communa.accounts.models import User
+from communa.communities.models import Community, Membership
+from communa.communities.permissions import TEAM
+from communa.core.errors import NotFound
+from communa.core.events import record_impressions, viewer_of
+from communa.core.gate import text_gate
+from communa.core.parser import SafeJsonParser
+from communa.walls import selectors
+from communa.walls.api.schemas import (
+    PostIn,
+)
+from communa.walls.models import (
+    Comment,
+    CommentStatus,
+    Post,
+    PostDocument,
+    PostRevision,
+    PostStatus,
+    Signature,
+)
+
+Actor = User | AnonymousUser
+
+
+# --- conversions ----------------------------------------------------------------------------
+
+
+def _person(user: User) -> dict[str, str]:
+    return {"username": user.username, "display_name": user.shown_name}
+
+
+def _shown_as(post: Post) -> dict[str, Any]:
+    if post.signed_as == Signature.COMMUNITY and post.community is not None:
+        name = post.community.name
+    else:
+        name = post.author.shown_name
+    suggested_by = post.suggested_by.username if post.suggested_by_id else None  # type: ignore[union-attr]
+    return {"name": name, "suggested_by": suggested_by}
+
+
+def _images(post: Post) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": image.image.url,
+            "thumbnail_url": image.thumbnail.url,
+            "width": image.width,
+            "height": image.height,
+        }
+        for image in post.images.all()
+    ]
+
+
+def _document(post: Post) -> dict[str, Any] | None:
+    try:
+        document = post.document
+    except PostDocument.DoesNotExist:
+        return None
+    return {"url": document.file.url, "name": document.name, "size": document.size}
+
+
+def _community(post: Post) -> dict[str, str] | None:
+    community = post.community
+    return {"slug": community.slug, "name": community.name} if community is not None else None
+
+
+UNAVAILABLE_ORIGINAL: dict[str, Any] = {
+    "available": False,
+    "id": None,
+    "community": None,
+    "author": None,
+    "signed_as": "",
+    "shown_as": None,
+    "kind": "",
+    "title": "",
+    "body_html": "",
+    "link_url": "",
+    "link_title": "",
+    "images": [],
+    "document": None,
+    # Not the original's own status: "deleted" or "held" would tell apart what stays hidden.
+    "status": "unavailable",
+    "published_at": None,
+}
+
+
+def post_lite_out(post: Post) -> dict[str, Any]:
+    """The original a repost shows, when the viewer may read it (see `shared_from_out`)."""
+    return {
+        "available": True,
+        "id": post.pk,
+        "community": _community(post),
+        "author": _person(post.author),
+        "signed_as": post.signed_as,
+        "shown_as": _shown_as(post),
+        "kind": post.kind,
+        "title": post.title,
+        "body_html": post.body_html,
+        "link_url": post.link_url,
+        "link_title": post.link_title,
+        "images": _images(post),
+        "document": _document(post),
+        "status": post.status,
+        "published_at": post.published_at,
+    }
+
+
+def shared_from_out(post: Post) -> dict[str, Any] | None:
+    """A repost's original as this viewer may see it now; None when the post is no repost.
+
+    The selectors leave `shown_original` None when the original is deleted or held, or its wall
+    is closed to the viewer; a post read without them shows the placeholder too (fails closed).
+    """
+    if post.shared_from_id is None:
+        return None
+    original = getattr(post, "shown_original", None)
+    return post_lite_out(original) if original is not None else dict(UNAVAILABLE_ORIGINAL)
+
+
+def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
+    """A post as the API shows it; `team_ids` are the communities whose labels the viewer sees."""
+    team = post.community_id in team_ids
+    reviewed = post.status in (PostStatus.SUGGESTED, PostStatus.REJECTED)
+    return {
+        "id": post.pk,
+        "community": _community(post),
+        "profile": post.profile.username if post.profile_id else None,  # type: ignore[union-attr]
+        "author": _person(post.author),
+        "signed_as": post.signed_as,
+        "shown_as": _shown_as(post),
+        "kind": post.kind,
+        "title": post.title,
+        "body": post.body,
+        "body_html": post.body_html,
+        "blocks": post.blocks or [],
+        "link_url": post.link_url,
+        "link_title": post.link_title,
+        "images": _images(post),
+        "document": _document(post),
+        "rubric": (
+            {"id": post.rubric.pk, "label": post.rubric.label}
+            if team and post.rubric is not None
+            else None
+        ),
+        "tone": post.tone if team else None,
+        "promotional": post.promotional if team else None,
+        "status": post.status,
+        "review_reason": post.review_reason if reviewed else None,
+        "language": post.language,
+        "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else None,
+        "pinned": post.pinned,
+        "counts": {
+            "views": post.impression_count,
+            "reach": post.reach_count,
+            "likes": post.like_count,
+            "comments": post.comment_count,
+            "shares": post.share_count,
+        },
+        "liked": bool(getattr(post, "liked", False)),
+        "shared_from": shared_from_out(post),
+        "created_at": post.created_at,
+        "published_at": post.published_at,
+        "edited_at": post.edited_at,
+    }
+
+
+def comment_out(comment: Comment, *, community: Community | None) -> dict[str, Any]:
+    deleted = comment.status == CommentStatus.DELETED
+    if deleted:
+        shown_as = None
+    elif comment.signed_as == Signature.COMMUNITY and community is not None:
+        shown_as = community.name
+    else:
+        shown_as = comment.author.shown_name
+    replies = getattr(comment, "visible_replies", [])
+    return {
+        "id": comment.pk,
+        "post": comment.post_id,
+        "parent": comment.parent_id,
+        "author": None if deleted else _person(comment.author),
+        "signed_as": comment.signed_as,
+        "shown_as": shown_as,
+        "body": "" if deleted else comment.body,
+        "body_html": "" if deleted else comment.body_html,
+        "status": comment.status,
+        "language": comment.language,
+        "held_reasons": (
+            text_gate().held_state(comment)[1]
+            if comment.status in (CommentStatus.HELD, CommentStatus.REJECTED)
+            else None
+        ),
+        "likes": comment.like_count,
+        "liked": bool(getattr(comment, "liked", False)),
+        "reply_count": comment.reply_count,
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "replies": [comment_out(reply, community=community) for reply in replies],
+    }
+
+
+def revision_out(revision: PostRevision) -> dict[str, Any]:
+    return {
+        "title": revision.title,
+        "body": revision.body,
+        "blocks": revision.blocks or [],
+        "link_url": revision.link_url,
+        "edited_by": revision.edited_by.username if revision.edited_by else None,
+        "replaced_at": revision.replaced_at,
+    }
+
+
+def report_out(report: Any) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "reason": report.reason,
+        "status": report.status,
+        "created_at": report.created_at,
+    }
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def team_ids(actor: Actor) -> set[int]:
+    """The communities on whose team the actor is: they see the posts' labels there."""
+    if not isinstance(actor, User):
+        return set()
+    roles = [relation.value for relation in TEAM]
+    return set(
+        Membership.objects.filter(user=actor, role__in=roles).values_list("community_id", flat=True)
+    )
+
+
+def shown(request: VisitorRequest | AuthedRequest, posts: Iterable[Post | None]) -> None:
+    """Record that the answer shows these posts (the published ones) to the requester."""
+    published = [post for post in posts if post is not None and post.status == PostStatus.PUBLISHED]
+    record_impressions(viewer_of(request, api=True), published)
+
+
+def post_row(actor: Actor, post_id: int) -> Post:
+    """The post with this id if the actor may see it; a hidden post is a 404 like a missing one."""
+    return selectors.post_for(actor=actor, post_id=post_id)
+
+
+def comment_row(comment_id: int) -> Comment:
+    """The comment with this id and its thread; the actions decide who may see or change it."""
+    comment = (
+        Comment.objects.select_related("author", "post__community", "topic__community")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise NotFound
+    return comment
+
+
+def _thread_community(comment: Comment) -> Community | None:
+    thread = comment.post if comment.post_id is not None else comment.topic
+    return thread.community if thread is not None else None
+
+
+def _content_of(
+    request: AuthedRequest, payload: PostIn | None, files: dict[str, Any]
+) -> dict[str, Any]:
+    """The post's fields: from the multipart `payload` field, else from a JSON body."""
+    if payload is not None:
+        return payload.model_dump(exclude_unset=True)
+    if files or request.content_type != "application/json" or not request.body:
+        return {}
+    try:
+        data = SafeJsonParser().parse_body(request)
+    except ValueError as exc:
+        raise HttpError(400, "Cannot parse request body") from exc
+    try:
+        return PostIn.model_validate(data).model_dump(exclude_unset=True)
+    except pydantic.ValidationError as exc:
+        errors = [{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]
+        raise NinjaValidationError(errors) from exc
+
+
+def _uploads(images: list[UploadedFile] | None, document: UploadedFile | None) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if images:
+        found["images"] = list(images)
+    if document is not None:
+        found["document"] = document
+        found["document_name"] = document.name or ""
+    return found
+
+
+def _one_post(request: AuthedRequest, post: Post) -> dict[str, Any]:
+    """A post just written, read back with everything the schema shows."""
+    fresh = selectors.post_for(actor=request.auth, post_id=post.pk)
+    return post_out(fresh, team_ids=team_ids(request.auth))
+
+
+NEW_POST_BODY = {
+    "requestBody": {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostIn"}}}
+    },
+}
