@@ -162,6 +162,9 @@ def test_the_api_names_a_bad_field():
     assert api.get("/me/notifications?limit=0").status_code == 422
     assert api.get("/me/notifications?cursor=nonsense").status_code == 422
     assert api_as(None).get("/me/notifications").status_code == 401
+    too_big = api.post("/me/notifications/read", {"ids": [2**70]})
+    assert too_big.status_code == 422
+    assert "ids.0" in too_big.json()["error"]["fields"]
 
 
 def test_operators_read_notifications_in_the_admin_but_do_not_write_them():

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from communa.accounts import actions
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import Notification
 from communa.accounts.selectors import notifications_page
-from communa.core.schemas import Cursor, Page, PageLimit, Strict
+from communa.core.schemas import Cursor, Page, PageLimit, RowId, Strict
 
 router = Router(tags=["notifications"])
 
@@ -30,7 +30,7 @@ class NotificationPage(Page[NotificationOut]):
 
 
 class MarkReadIn(Strict):
-    ids: list[int] | None = None
+    ids: Annotated[list[RowId], Field(max_length=1000)] | None = None
 
 
 class MarkedOut(Schema):

@@ -63,6 +63,9 @@ PageLimit = Annotated[
     ),
 ]
 # An opaque keyset cursor: the `next_cursor` of the previous page.
+# The id of a stored row: what the databases can hold (a larger number would never be found).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="The id of a row.")]
+
 Cursor = Annotated[
     str | None,
     Field(max_length=500, description="The `next_cursor` of the previous page."),
