@@ -108,6 +108,32 @@ def test_an_event_has_a_date_and_a_place():
     assert (community.event_starts_at, community.event_place) == (starts, "Shop kitchen, 5 Main St")
 
 
+def test_an_event_tells_and_changes_its_number_of_places():
+    starts = (timezone.now() + timedelta(days=10)).replace(microsecond=0)
+    owner = person()
+    api = api_as(owner)
+    created = api.post(
+        "/communities",
+        {
+            "name": "Knife class",
+            "slug": "knife-class",
+            "kind": "event",
+            "event_starts_at": starts.isoformat(),
+            "event_place": "Shop kitchen",
+            "event_capacity": 12,
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["event_capacity"] == 12
+    changed = api.patch("/communities/knife-class", {"event_capacity": 30})
+    assert changed.status_code == 200, changed.content
+    assert api.get("/communities/knife-class").json()["event_capacity"] == 30
+    refused = api.patch("/communities/knife-class", {"event_capacity": 0})
+    assert refused.status_code == 422
+    assert "event_capacity" in refused.json()["error"]["fields"]
+    assert Community.objects.get(slug="knife-class").event_capacity == 30
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "reason"),
     [

@@ -60,6 +60,7 @@ class CommunityPatchIn(Strict):
     event_starts_at: Moment | None = None
     event_ends_at: Moment | None = None
     event_place: Annotated[str, Field(max_length=200)] | None = None
+    event_capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
 
 class CommunityIn(CommunityPatchIn):
@@ -90,6 +91,7 @@ class CommunityOut(Schema):
     event_starts_at: datetime | None
     event_ends_at: datetime | None
     event_place: str
+    event_capacity: int | None
     member_count: int
     verified: bool
     avatar_url: str | None
