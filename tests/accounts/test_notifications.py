@@ -93,6 +93,25 @@ def test_a_decided_report_tells_the_reporter():
     assert kinds_for(reporter) == [NotificationKind.REPORT_DISMISSED]
 
 
+def test_every_member_who_reported_the_same_post_is_told_once_when_it_is_removed():
+    # given two members who reported the same post (one row in the queue)
+    community = make_community()
+    owner = owner_of(community)
+    first, second = add_member(community), add_member(community)
+    post = make_post(community, owner)
+    report = report_post(actor=first, post=post, reason="spam", text="")
+    report_post(actor=second, post=post, reason="abuse", text="")
+
+    # when a moderator removes the post through the queue
+    item = item_for(actor=owner, community=community, key=f"report:{report.pk}")
+    decide(actor=owner, community=community, item=item, data=DecisionInput(decision="delete"))
+
+    # then each of them is told their report was upheld, once, and the moderator nothing
+    assert kinds_for(first) == [NotificationKind.REPORT_UPHELD]
+    assert kinds_for(second) == [NotificationKind.REPORT_UPHELD]
+    assert kinds_for(owner) == []
+
+
 def test_the_page_lists_them_the_top_bar_counts_them_and_opening_one_reads_it():
     # given two notifications
     community = make_community(privacy=Privacy.CLOSED)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from communa.core.lifecycle import register_runner
+
 
 class CommunitiesConfig(AppConfig):
     """Communities, their settings, roles and permissions, membership and growth."""
@@ -13,7 +15,6 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         from communa.communities.actions import complete_due_ownership_transfers
         from communa.communities.manage import register_communities_pages
-        from communa.core.lifecycle import register_runner
 
         register_runner("ownership_transfers", complete_due_ownership_transfers)
         register_communities_pages()

@@ -10,9 +10,7 @@ class PlannerConfig(AppConfig):
     verbose_name = _("Planner")
 
     def ready(self) -> None:
-        from communa.communities.manage import Group, ManagePage, register_page
-        from communa.communities.permissions import Action
+        # This app's own wiring, imported once the models are loaded (see wiring.py).
+        from communa.planner import wiring
 
-        register_page(
-            ManagePage(Group.CONTENT, "planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS, 20)
-        )
+        wiring.connect()

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import User
+from communa.accounts.actions import notify
+from communa.accounts.models import NotificationKind, User
 from communa.communities.actions import block_member, decide_join_request
 from communa.communities.models import Community, JoinRequest, RequestStatus
 from communa.communities.permissions import Action, require
@@ -130,12 +132,14 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
         if not claimed:
             raise DomainError(_("This item has already been handled."), code="conflict")
         # The queue shows the open reports of one post or comment as one item: they are settled
-        # together, whichever of them the decision named.
-        Report.objects.filter(
+        # together, whichever of them the decision named, and each reporter is told.
+        same_item = Report.objects.filter(
             Q(post_id=report.post_id, post_id__isnull=False)
             | Q(comment_id=report.comment_id, comment_id__isnull=False),
             status=ReportStatus.OPEN,
-        ).update(status=status, handled_by=actor, handled_at=now)
+        )
+        reporters = {report.reporter_id, *same_item.values_list("reporter_id", flat=True)}
+        same_item.update(status=status, handled_by=actor, handled_at=now)
         if upheld:
             # Moderation removal: the content goes whatever the moderator's editing rights.
             moderated_content().remove_reported(
@@ -148,6 +152,13 @@ def _decide_report(actor: User, community: Community, report: Report, decision: 
             action="report.uphold" if upheld else "report.dismiss",
             target=report,
             after={"reason": report.reason},
+        )
+        notify(
+            recipients=sorted(reporters),
+            kind=NotificationKind.REPORT_UPHELD if upheld else NotificationKind.REPORT_DISMISSED,
+            actor=actor,
+            community=community,
+            url=reverse("communities:home", args=[community.slug]),
         )
 
 
