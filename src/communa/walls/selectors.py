@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 
+from communa.accounts.models import signed_in
 from communa.communities.models import Community, Membership, WallMode
 from communa.communities.permissions import Action, require, visible_walls
 from communa.core.errors import NotFound, PermissionRefused
@@ -33,10 +34,6 @@ from communa.walls.models import (
 )
 
 ORDER = ["-published_at", "-id"]
-
-
-def _signed_in(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
@@ -64,7 +61,7 @@ def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
         # private since the share, or a deleted or held original, leaves it None.
         Prefetch("shared_from", queryset=originals, to_attr="shown_original"),
     )
-    if _signed_in(actor):
+    if signed_in(actor):
         liked = Like.objects.filter(user=actor, post=OuterRef("pk"))
         return queryset.annotate(liked=Exists(liked))
     return queryset.annotate(liked=Value(False, output_field=BooleanField()))
@@ -125,12 +122,12 @@ def comments_page(
     comments = Comment.objects.filter(parent__isnull=True)
     comments = comments.filter(post=post) if post is not None else comments.filter(topic=topic)
     shown = Q(status=CommentStatus.VISIBLE)
-    if _signed_in(actor):
+    if signed_in(actor):
         # R5.2: the author sees their held comment in place, marked, with the reason.
         shown |= Q(status__in=[CommentStatus.HELD, CommentStatus.REJECTED], author=actor)
     comments = comments.filter(shown | Q(reply_count__gt=0))
     replies = Comment.objects.filter(shown).select_related("author")
-    if _signed_in(actor):
+    if signed_in(actor):
         liked = Like.objects.filter(user=actor, comment=OuterRef("pk"))
         comments = comments.annotate(liked=Exists(liked))
         replies = replies.annotate(liked=Exists(liked))
@@ -152,7 +149,7 @@ def suggestions_page(
 
 def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
     """What the actor suggested to this page, newest first, with the reviewers' answers."""
-    if not _signed_in(actor):
+    if not signed_in(actor):
         return []
     posts = Post.objects.filter(community=community, suggested_by=actor).exclude(
         status=PostStatus.DELETED
@@ -162,7 +159,7 @@ def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list
 
 def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
     """The actor's posts the automatic checks hold here, or a moderator then refused (R5.2)."""
-    if not _signed_in(actor):
+    if not signed_in(actor):
         return []
     posts = Post.objects.filter(
         community=community,
@@ -178,6 +175,6 @@ def post_history(*, actor: Any, post: Post) -> list[PostRevision]:
     require_post_visible(actor, post)
     if post.community is not None:
         require(actor, Action.MANAGE_POSTS, post.community)
-    elif not (_signed_in(actor) and actor.pk == post.author_id):
+    elif not (signed_in(actor) and actor.pk == post.author_id):
         raise PermissionRefused
     return list(PostRevision.objects.filter(post=post).select_related("edited_by"))

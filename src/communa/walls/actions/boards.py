@@ -17,7 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communa.accounts.models import Actor, User
+from communa.accounts.models import Actor, User, signed_in
 from communa.accounts.validation import FieldErrors
 from communa.communities.models import Community, Kind
 from communa.communities.permissions import Action, Standing, can, require
@@ -49,10 +49,6 @@ PHOTOS_PER_UPLOAD = 50
 
 
 # --- shared ---------------------------------------------------------------------------------
-
-
-def _signed_in(actor: Actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def _clean_line(errors: FieldErrors, field: str, value: Any, *, required: bool, limit: int) -> str:
@@ -164,7 +160,7 @@ def edit_topic(
     """Change a topic's title or text: its author, or the community's moderators."""
     standing = require_topic_visible(actor, topic)
     team = _may_manage_topics(actor, topic, standing)
-    own = _signed_in(actor) and topic.author_id == actor.pk
+    own = signed_in(actor) and topic.author_id == actor.pk
     if not (own or team):
         raise PermissionRefused(_("Only the author or the moderators may edit this discussion."))
     if topic.held and text_gate().held_state(topic)[0] == "rejected":
@@ -254,7 +250,7 @@ def reopen_topic(*, actor: User, topic: Topic) -> Topic:
 def delete_topic(*, actor: User, topic: Topic) -> None:
     """Remove a topic from the board (its author or the moderators); the row stays, marked."""
     standing = require_topic_visible(actor, topic)
-    own = _signed_in(actor) and topic.author_id == actor.pk
+    own = signed_in(actor) and topic.author_id == actor.pk
     if not (own or _may_manage_topics(actor, topic, standing)):
         raise PermissionRefused(_("Only the author or the moderators may delete this discussion."))
     now = timezone.now()
@@ -330,7 +326,7 @@ def remove_attendance(*, actor: User, community: Community) -> None:
     require(actor, Action.SEE, community)
     if community.kind != Kind.EVENT:
         raise PermissionRefused(_("Only events have attendance."))
-    if not _signed_in(actor):
+    if not signed_in(actor):
         raise PermissionRefused(_("Log in first."))
     with transaction.atomic():
         Attendance.objects.filter(community=community, user=actor).delete()
