@@ -52,11 +52,26 @@ def identities(db):
     derandomize=True,
 )
 def test_the_api_answers_as_it_describes_itself(case, identities):
-    checks = [not_a_server_error, status_code_conformance]
-    for headers in identities.values():
-        case.call_and_validate(headers=headers, checks=checks)
+    answered = [_answer(case, headers) for headers in identities.values()]
     # Random slugs mostly meet a 404: ask the member's own community too, so the generated
     # parameters and bodies reach the actions.
     if case.path_parameters and "slug" in case.path_parameters:
         case.path_parameters["slug"] = "club"
-        case.call_and_validate(headers=identities["member"], checks=checks)
+        answered.append(_answer(case, identities["member"]))
+    assert answered, case.formatted_path
+
+
+def _answer(case, headers: dict[str, str]) -> int:
+    """Call the operation; its status must be no server error and one the description lists."""
+    response = case.call(headers=headers)
+    documented = set(case.operation.definition.raw["responses"])
+    where = f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
+    assert response.status_code < 500, where
+    if case.method.upper() != case.operation.method.upper():
+        # Schemathesis also tries methods the path does not have: those are a 405.
+        assert response.status_code == 405, where
+    else:
+        assert str(response.status_code) in documented, (where, sorted(documented))
+    # Schemathesis' own checks as well (the body of a documented status, for one).
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
+    return response.status_code

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from communa.moderation.models import HeldItem, HeldStatus, Report, ReportStatus
 from tests.browser.support import BROWSER_TEST, DESKTOP, PHONE, log_in
 from tests.factories import UserFactory
 from tests.web.sample_community import build_world
@@ -72,6 +73,8 @@ def test_phone_menu_opens_and_closes_from_the_keyboard(new_context, live_server)
     # then the menu is open, announced as expanded, and the next Tab enters it
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(communities).to_be_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert communities.is_visible()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect(communities).to_be_focused()
@@ -81,6 +84,9 @@ def test_phone_menu_opens_and_closes_from_the_keyboard(new_context, live_server)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(toggle).to_be_focused()
     expect(communities).to_be_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "nav-menu"
+    assert not communities.is_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,8 +96,11 @@ def test_phone_menu_is_open_without_javascript(new_context, live_server):
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
     page.goto(live_server.url + "/")
 
-    expect(page.locator(".nav-links").get_by_role("link", name="Communities")).to_be_visible()
+    communities = page.locator(".nav-links").get_by_role("link", name="Communities")
+    expect(communities).to_be_visible()
     expect(page.locator(".nav-toggle")).to_be_hidden()
+    assert communities.is_visible()
+    assert not page.locator(".nav-toggle").is_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,12 +158,15 @@ def test_queue_shortcuts_act_only_on_a_focused_row_and_can_be_turned_off(page, l
     expect(status).to_contain_text("Choose a decision first")
     expect(page.locator(".messages")).to_have_count(0)
 
-    # then a letter on the row chooses the decision and Enter applies it
+    # then a letter on the row chooses the decision and Enter applies it, to that item only
+    waiting = _waiting_in_the_queue()
     page.keyboard.press("a")
     expect(page.locator("input[name=decision][value=approve]")).to_be_checked()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_contain_text("1 item handled.")
+    decided = _waiting_in_the_queue()
+    assert decided < waiting
 
     # and a person who turns the shortcuts off keeps them off on the next visit
     page.get_by_label("Single-key shortcuts in the list").uncheck()
@@ -164,3 +176,13 @@ def test_queue_shortcuts_act_only_on_a_focused_row_and_can_be_turned_off(page, l
     expect(page.locator("#queue-keys-help")).to_be_hidden()
     page.locator(".queue-row").first.dispatch_event("keydown", {"key": "d"})
     expect(page.locator("input[name=decision]:checked")).to_have_count(0)
+    assert page.locator("input[name=decision]:checked").count() == 0
+    assert _waiting_in_the_queue() == decided  # nothing more was decided
+
+
+def _waiting_in_the_queue() -> int:
+    """Held texts and open reports: what the queue's decisions settle, read from the database."""
+    return (
+        HeldItem.objects.filter(status=HeldStatus.HELD).count()
+        + Report.objects.filter(status=ReportStatus.OPEN).count()
+    )
