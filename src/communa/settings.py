@@ -257,6 +257,8 @@ COMMUNA: dict[str, Any] = {
     "COMMUNITY_IMAGE_MAX_BYTES": env_int("COMMUNITY_IMAGE_MAX_BYTES", 8 * 1024 * 1024),
     "COMMUNITIES_PER_USER": env_int("COMMUNITIES_PER_USER", 50),
     "PAGE_SIZE": env_int("PAGE_SIZE", 30),
+    # How long a rendered post card stays in the cache (walls/cards.py); 0 renders every time.
+    "CARD_CACHE_SECONDS": env_int("CARD_CACHE_SECONDS", 86400),
     "MAX_PAGE_SIZE": env_int("MAX_PAGE_SIZE", 100),
     "LIFECYCLE_SECONDS": env_int("LIFECYCLE_SECONDS", 30),
     "POST_MAX_CHARS": env_int("POST_MAX_CHARS", 16000),

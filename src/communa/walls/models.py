@@ -103,6 +103,9 @@ class Post(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
     )
     pinned = models.BooleanField(default=False)
+    # Raised by database triggers whenever what a post card shows changes (its own columns but
+    # the counters, its images, its document): the key of the card cache (walls/cards.py).
+    content_version = models.PositiveIntegerField(default=0, editable=False)
     impression_count = models.PositiveIntegerField(default=0)
     reach_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)

@@ -36,61 +36,104 @@ from communa.walls.models import (
 ORDER = ["-published_at", "-id"]
 
 
-def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
-    """Join what a post card shows and mark the ones the actor likes."""
+_IMAGES = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
+
+
+def _card_rows(queryset: QuerySet[Post], actor: Any, *, details: bool) -> QuerySet[Post]:
     # Only the author and community are joined; the rest comes in prefetches. On PostgreSQL
     # each extra join made planning the page query slower than one more small query
     # (5 joins: 7.6 ms of planning, 2 joins: 0.6 ms; bench/walls.py).
-    images = PostImage.objects.order_by("position", "id")
-    published = Post.objects.filter(status=PostStatus.PUBLISHED)
-    # Profile posts are public; a community's only where its wall is open to the viewer now.
-    originals = (
-        (
-            published.filter(community__isnull=True)
-            | visible_walls(actor, published, through="community")
-        )
-        .select_related("author", "community")
-        .prefetch_related("suggested_by", "document", Prefetch("images", queryset=images))
-    )
-    queryset = queryset.select_related("author", "community").prefetch_related(
-        "rubric",
-        "suggested_by",
-        "document",
-        Prefetch("images", queryset=images),
-        # The original, when the viewer may read it now: a community that turned closed or
-        # private since the share, or a deleted or held original, leaves it None.
-        Prefetch("shared_from", queryset=originals, to_attr="shown_original"),
-    )
+    if details:
+        queryset = queryset.prefetch_related("rubric", "suggested_by", "document", _IMAGES)
+    queryset = queryset.select_related("author", "community")
     if signed_in(actor):
         liked = Like.objects.filter(user=actor, post=OuterRef("pk"))
         return queryset.annotate(liked=Exists(liked))
     return queryset.annotate(liked=Value(False, output_field=BooleanField()))
 
 
-def pinned_post(*, actor: Any, community: Community) -> Post | None:
+def _attach_originals(posts: list[Post], actor: Any, *, details: bool) -> list[Post]:
+    """Give each repost `shown_original`: the original when the viewer may read it now.
+
+    A community that turned closed or private since the share, or a deleted or held original,
+    leaves it None. One query, and only for a page that holds reposts: building the visibility
+    filter costs more than the query when there is nothing to look up.
+    """
+    wanted = {post.shared_from_id for post in posts if post.shared_from_id}
+    shown: dict[int, Post] = {}
+    if wanted:
+        published = Post.objects.filter(pk__in=wanted, status=PostStatus.PUBLISHED)
+        # Profile posts are public; a community's only where its wall is open to the viewer now.
+        originals = (
+            published.filter(community__isnull=True)
+            | visible_walls(actor, published, through="community")
+        ).select_related("author", "community")
+        if details:
+            originals = originals.prefetch_related("suggested_by", "document", _IMAGES)
+        shown = {original.pk: original for original in originals}
+    for post in posts:
+        post.shown_original = shown.get(post.shared_from_id or 0)  # type: ignore[attr-defined]
+    return posts
+
+
+def _page(page: Page[Post], actor: Any, *, details: bool = True) -> Page[Post]:
+    _attach_originals(page.items, actor, details=details)
+    return page
+
+
+def card_rows(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
+    """Posts with what a card's key needs: the author and community joined, "liked by me".
+
+    The rest of a card (rubric, suggester, images, document) is read by `walls.cards` only for
+    the cards it must render; `with_details` reads it for every post. Either way the selectors
+    below attach the shown original.
+    """
+    return _card_rows(queryset, actor, details=False)
+
+
+def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
+    """Join what a post card shows and mark the ones the actor likes."""
+    return _card_rows(queryset, actor, details=True)
+
+
+def _rows(queryset: QuerySet[Post], actor: Any, *, details: bool) -> QuerySet[Post]:
+    return with_details(queryset, actor) if details else card_rows(queryset, actor)
+
+
+def pinned_post(*, actor: Any, community: Community, details: bool = True) -> Post | None:
     """The community's pinned post, if any and if the actor may see the wall."""
     require(actor, Action.VIEW_WALL, community)
-    return (
-        with_details(Post.objects.filter(community=community), actor)
+    pinned = (
+        _rows(Post.objects.filter(community=community), actor, details=details)
         .filter(pinned=True, status=PostStatus.PUBLISHED)
         .first()
     )
+    return None if pinned is None else _attach_originals([pinned], actor, details=details)[0]
 
 
-def wall_page(*, actor: Any, community: Community, cursor: str | None, limit: int) -> Page[Post]:
-    """Published posts of a community wall, newest first; the pinned one is shown apart."""
+def wall_page(
+    *, actor: Any, community: Community, cursor: str | None, limit: int, details: bool = True
+) -> Page[Post]:
+    """Published posts of a community wall, newest first; the pinned one is shown apart.
+
+    `details=False` leaves the card details to `walls.cards` (the web pages); the API wants them.
+    """
     require(actor, Action.VIEW_WALL, community)
     posts = Post.objects.filter(community=community, status=PostStatus.PUBLISHED, pinned=False)
-    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+    page = keyset_page(_rows(posts, actor, details=details), ORDER, cursor=cursor, limit=limit)
+    return _page(page, actor, details=details)
 
 
-def profile_wall_page(*, actor: Any, owner: Any, cursor: str | None, limit: int) -> Page[Post]:
+def profile_wall_page(
+    *, actor: Any, owner: Any, cursor: str | None, limit: int, details: bool = True
+) -> Page[Post]:
     """Posts on a person's profile wall (their shares), newest first."""
     posts = Post.objects.filter(profile=owner, status=PostStatus.PUBLISHED)
-    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+    page = keyset_page(_rows(posts, actor, details=details), ORDER, cursor=cursor, limit=limit)
+    return _page(page, actor, details=details)
 
 
-def feed_page(*, actor: Any, cursor: str | None, limit: int) -> Page[Post]:
+def feed_page(*, actor: Any, cursor: str | None, limit: int, details: bool = True) -> Page[Post]:
     """R4.7: new posts from the actor's communities, newest first, without hidden ones."""
     # The communities are read first (one small query) so the page query stays a simple range
     # scan: as one statement with a semi-join, PostgreSQL spent 20 ms planning it (bench/walls.py).
@@ -103,7 +146,8 @@ def feed_page(*, actor: Any, cursor: str | None, limit: int) -> Page[Post]:
     posts = Post.objects.filter(community_id__in=member_of, status=PostStatus.PUBLISHED).exclude(
         Exists(hidden)
     )
-    return keyset_page(with_details(posts, actor), ORDER, cursor=cursor, limit=limit)
+    page = keyset_page(_rows(posts, actor, details=details), ORDER, cursor=cursor, limit=limit)
+    return _page(page, actor, details=details)
 
 
 def post_for(*, actor: Any, post_id: int) -> Post:
@@ -111,6 +155,7 @@ def post_for(*, actor: Any, post_id: int) -> Post:
     post = with_details(Post.objects.filter(pk=post_id), actor).first()
     if post is None:
         raise NotFound
+    _attach_originals([post], actor, details=True)
     require_post_visible(actor, post)
     return post
 
@@ -144,7 +189,8 @@ def suggestions_page(
     """Suggested posts waiting for review, oldest first (reviewers only)."""
     require(actor, Action.REVIEW_SUGGESTIONS, community)
     posts = Post.objects.filter(community=community, status=PostStatus.SUGGESTED)
-    return keyset_page(with_details(posts, actor), ["created_at", "id"], cursor=cursor, limit=limit)
+    page = keyset_page(with_details(posts, actor), ["created_at", "id"], cursor=cursor, limit=limit)
+    return _page(page, actor)
 
 
 def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
@@ -154,7 +200,8 @@ def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list
     posts = Post.objects.filter(community=community, suggested_by=actor).exclude(
         status=PostStatus.DELETED
     )
-    return list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+    rows = list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+    return _attach_originals(rows, actor, details=True)
 
 
 def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
@@ -167,7 +214,8 @@ def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
         suggested_by__isnull=True,
         status__in=[PostStatus.HELD, PostStatus.REJECTED],
     )
-    return list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+    rows = list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
+    return _attach_originals(rows, actor, details=True)
 
 
 def post_history(*, actor: Any, post: Post) -> list[PostRevision]:

@@ -37,6 +37,7 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
+from communa.walls.cards import attach_cards
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
@@ -55,11 +56,16 @@ from communa.walls.views._shared import (
 def feed(request: AuthedRequest) -> HttpResponse:
     """R4.7: new posts from my communities, newest first; "More" continues by keyset."""
     cursor = cursor_of(request)
-    page = selectors.feed_page(actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"))
+    page = selectors.feed_page(
+        actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"), details=False
+    )
+    team_ids = _team_community_ids(request)
+    # The feed holds only posts of communities where the person is a member.
+    attach_cards(request, page.items, team_ids=team_ids, on_community_page=False, may_interact=True)
     context = {
         "posts": _show(request, page.items),
         "more_url": _next_url(request, page.next_cursor),
-        "team_ids": _team_community_ids(request),
+        "team_ids": team_ids,
         # The feed holds only posts of communities where the person is a member.
         "may_interact": True,
     }
@@ -105,18 +111,31 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionRefused(refusal)
     cursor = cursor_of(request)
     page = selectors.wall_page(
-        actor=request.user, community=community, cursor=cursor, limit=int_setting("PAGE_SIZE")
+        actor=request.user,
+        community=community,
+        cursor=cursor,
+        limit=int_setting("PAGE_SIZE"),
+        details=False,
     )
-    pinned = None if cursor else selectors.pinned_post(actor=request.user, community=community)
-    _show(request, [pinned, *page.items])
+    pinned = (
+        None
+        if cursor
+        else selectors.pinned_post(actor=request.user, community=community, details=False)
+    )
+    shown = _show(request, [pinned, *page.items])
+    team_ids = {community.pk} if standing.relation in TEAM else set()
+    may_interact = can(request.user, Action.INTERACT, community, standing=standing)
+    attach_cards(
+        request, shown, team_ids=team_ids, on_community_page=True, may_interact=may_interact
+    )
     context: dict[str, Any] = {
         "community": community,
         "standing": standing,
         "pinned": pinned,
         "posts": page.items,
         "more_url": _next_url(request, page.next_cursor),
-        "team_ids": {community.pk} if standing.relation in TEAM else set(),
-        "may_interact": can(request.user, Action.INTERACT, community, standing=standing),
+        "team_ids": team_ids,
+        "may_interact": may_interact,
     }
     if _htmx(request) and cursor:
         return render(request, "walls/_post_list.html", context)
@@ -316,9 +335,16 @@ def profile_wall(request: HttpRequest, username: str) -> HttpResponse:
         raise NotFound
     cursor = cursor_of(request)
     page = selectors.profile_wall_page(
-        actor=request.user, owner=owner, cursor=cursor, limit=int_setting("PAGE_SIZE")
+        actor=request.user,
+        owner=owner,
+        cursor=cursor,
+        limit=int_setting("PAGE_SIZE"),
+        details=False,
     )
     posts = _show(request, page.items)
+    attach_cards(
+        request, posts, team_ids=set(), on_community_page=False, may_interact=_signed_in(request)
+    )
     context = {
         "owner": owner,
         "posts": posts,

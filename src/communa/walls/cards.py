@@ -1,0 +1,191 @@
+"""Post cards rendered once and reused.
+
+What a card shows above its footer (the byline, the text, the images, the document, the link and
+the shared original) is the same for everyone who may see it, in one language and time zone; the
+footer (likes, "liked by me", counts, the menu and its CSRF token) is rendered for each request.
+Rendering that upper part was about half of a wall's time (docs/performance.md), so it is kept in
+the cache under a key that names every input it was made from:
+
+- the post's `content_version`, which database triggers raise whenever one of its shown columns,
+  images or document changes (migration walls 0004), whatever code path changed it;
+- the author's and the community's shown fields (name, address, avatar), read with the row;
+- the same for the shared original, and whether this viewer may read it now;
+- the language, the time zone, the page's kind (a community page, the feed, the post page) and
+  the templates themselves (a deploy that changes them starts afresh).
+
+So an entry is never stale: anything that changes the card changes its key. Two kinds of card
+are rendered every time: those of the community's team (they show the rubric, read from its own
+table) and suggested posts (they name the suggester).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache as default_cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from communa.core.conf import int_setting
+from communa.walls.models import Post, PostImage
+
+TEMPLATES = (
+    "_post_content.html",
+    "_byline.html",
+    "_post_body.html",
+    "_post_footer.html",
+    "_like_button.html",
+)
+
+
+@cache
+def _templates_stamp() -> str:
+    """A digest of the card's templates, so that a deploy changing them changes every key."""
+    folder = Path(__file__).parent / "templates" / "walls"
+    digest = hashlib.blake2b(digest_size=8)
+    for name in TEMPLATES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _person(user: Any) -> tuple[Any, ...]:
+    return (user.pk, user.username, user.display_name, user.avatar.name)
+
+
+def _place(community: Any) -> tuple[Any, ...] | None:
+    if community is None:
+        return None
+    return (community.pk, community.slug, community.name, community.avatar.name)
+
+
+def _stamp(post: Post) -> tuple[Any, ...]:
+    return (
+        post.pk,
+        post.content_version,
+        post.created_at.isoformat(),
+        _person(post.author),
+        _place(post.community),
+    )
+
+
+def card_key(post: Post, *, on_community_page: bool, full: bool) -> str:
+    """The cache key of a post's card: a digest of everything the card is made from."""
+    original = getattr(post, "shown_original", None)
+    parts = (
+        _stamp(post),
+        None if original is None else _stamp(original),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        on_community_page,
+        full,
+        _templates_stamp(),
+    )
+    return "walls:card:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def _cacheable(post: Post, team_ids: set[int]) -> bool:
+    return not post.suggested_by_id and post.community_id not in team_ids
+
+
+def prefetch_card_details(posts: Sequence[Post]) -> None:
+    """Load what rendering the cards needs beyond the page's row: rubric, suggester, files."""
+    images = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
+    prefetch_related_objects(list(posts), "rubric", "suggested_by", "document", images)
+    shown = (getattr(post, "shown_original", None) for post in posts)
+    originals = [original for original in shown if original is not None]
+    if originals:
+        prefetch_related_objects(originals, "suggested_by", "document", images)
+
+
+_CSRF = "csrf-token-placeholder-9f3c"
+
+
+def footer_key(request: HttpRequest, post: Post, *, may_interact: bool) -> str:
+    """The cache key of a card's footer: its counts, "liked by me", the page it returns to."""
+    parts = (
+        post.pk,
+        post.status,
+        post.like_count,
+        post.comment_count,
+        post.share_count,
+        post.impression_count,
+        bool(getattr(post, "liked", False)),
+        may_interact,
+        request.get_full_path(),
+        get_language(),
+        _templates_stamp(),
+    )
+    return "walls:footer:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def attach_cards(
+    request: HttpRequest,
+    posts: Sequence[Post],
+    *,
+    team_ids: set[int],
+    on_community_page: bool,
+    may_interact: bool,
+    full: bool = False,
+) -> None:
+    """Give each post its rendered card and footer (`post.card_html`, `post.footer_html`).
+
+    The posts come from a card selector: author and community joined, the shown original
+    prefetched; their other details are read here, only for the cards that must be rendered.
+    The footer's forms are kept with a placeholder for the CSRF token, put in for each request.
+    """
+    seconds = int_setting("CARD_CACHE_SECONDS")
+    cards = {
+        post.pk: card_key(post, on_community_page=on_community_page, full=full)
+        for post in posts
+        if seconds > 0 and _cacheable(post, team_ids)
+    }
+    footers = {
+        post.pk: footer_key(request, post, may_interact=may_interact)
+        for post in posts
+        if seconds > 0
+    }
+    wanted = [*cards.values(), *footers.values()]
+    found: dict[str, str] = default_cache.get_many(wanted) if wanted else {}
+    missing = [post for post in posts if cards.get(post.pk) not in found]
+    if missing:
+        prefetch_card_details(missing)
+    content = get_template("walls/_post_content.html")
+    footer = get_template("walls/_post_footer.html")
+    fresh: dict[str, str] = {}
+    token = get_token(request) if may_interact else ""
+    for post in posts:
+        key = cards.get(post.pk)
+        html = found.get(key) if key is not None else None
+        if html is None:
+            html = content.render(
+                {"post": post, "full": full, "community": on_community_page, "team_ids": team_ids}
+            )
+            if key is not None:
+                fresh[key] = html
+        post.card_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+        key = footers.get(post.pk)
+        html = found.get(key) if key is not None else None
+        if html is None:
+            html = footer.render(
+                {
+                    "post": post,
+                    "may_interact": may_interact,
+                    "request": request,
+                    "csrf_token": _CSRF,
+                }
+            )
+            if key is not None:
+                fresh[key] = html
+        html = html.replace(_CSRF, token)
+        post.footer_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+    if fresh:
+        default_cache.set_many(fresh, timeout=seconds)
