@@ -1,0 +1,229 @@
+"""Cached post cards: a card is reused only while everything it shows is unchanged."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from communa.accounts.actions import update_profile
+from communa.communities.actions import update_community
+from communa.walls.actions.interactions import like_post
+from communa.walls.actions.posts import create_post, edit_post, share_post
+from communa.walls.models import Post, PostDocument, PostImage
+from tests.factories import add_member, make_community, person
+from tests.support import client_of
+
+pytestmark = pytest.mark.django_db
+
+triggers = importlib.import_module("communa.walls.migrations.0004_post_content_version")
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def owner():
+    return person(username="olga", display_name="Olga")
+
+
+@pytest.fixture
+def group(owner):
+    return make_community(owner, name="Learn to Cook", slug="cooks")
+
+
+def wall(client: Client | None = None) -> str:
+    response = (client or Client()).get("/c/cooks/wall/", **HTMX)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def version_of(post: Post) -> int:
+    return Post.objects.values_list("content_version", flat=True).get(pk=post.pk)
+
+
+def test_every_post_column_is_either_shown_on_the_card_or_named_as_not_shown():
+    # A new column must be sorted: shown columns raise the content version when they change.
+    not_shown = {
+        "id",
+        "body",
+        "blocks",
+        "language",
+        "flags",
+        "review_reason",
+        "reviewed_by_id",
+        "reviewed_at",
+        "content_version",
+        "impression_count",
+        "reach_count",
+        "like_count",
+        "comment_count",
+        "share_count",
+        "hide_count",
+        "report_count",
+        "link_click_count",
+        "deleted_at",
+        "deleted_by_id",
+    }
+    columns = {field.column for field in Post._meta.concrete_fields}
+    assert columns - not_shown == set(triggers.CONTENT_COLUMNS)
+    assert not (not_shown & set(triggers.CONTENT_COLUMNS))
+
+
+def test_an_edited_post_shows_its_new_text_to_a_visitor_who_saw_the_old_one(owner, group):
+    # given a visitor who saw the wall, so the card is cached
+    post = create_post(actor=owner, community=group, data={"body": "Sourdough at dawn"})
+    assert "Sourdough at dawn" in wall()
+    assert "Sourdough at dawn" in wall()
+
+    # when the author edits the post
+    edit_post(actor=owner, post=Post.objects.get(pk=post.pk), data={"body": "Rye at noon"})
+
+    # then the wall shows the new text, not the cached card
+    html = wall()
+    assert "Rye at noon" in html
+    assert "Sourdough at dawn" not in html
+
+
+def test_a_renamed_author_and_community_show_on_cached_cards(owner, group):
+    member = add_member(group)
+    create_post(actor=member, community=group, data={"body": "Hello from a member"})
+    assert "Olga" not in wall()
+
+    update_profile(actor=member, user=member, changes={"display_name": "Vera the Baker"})
+    update_community(actor=owner, community=group, changes={"name": "Bake Together"})
+
+    html = wall(client_of(owner))
+    assert "Vera the Baker" in html
+    feed = client_of(member).get("/feed/").content.decode()
+    assert "Bake Together" in feed
+
+
+def test_counts_change_on_the_card_without_a_new_content_version(owner, group):
+    post = create_post(actor=owner, community=group, data={"body": "Count me"})
+    before = version_of(post)
+    assert re.search(r'class="like-count"[^>]*>0<', wall())
+
+    like_post(actor=add_member(group), post=post)
+
+    assert version_of(post) == before
+    assert re.search(r'class="like-count"[^>]*>1<', wall())
+
+
+def test_images_and_documents_raise_the_posts_content_version(owner, group):
+    post = create_post(actor=owner, community=group, data={"body": "With files"})
+    start = version_of(post)
+
+    image = PostImage.objects.create(
+        post=post, image="a.png", thumbnail="a-thumb.png", width=10, height=10
+    )
+    assert version_of(post) == start + 1
+    image.position = 2
+    image.save()
+    assert version_of(post) > start + 1
+    after_image = version_of(post)
+    image.delete()
+    assert version_of(post) == after_image + 1
+
+    document = PostDocument.objects.create(
+        post=post,
+        file=SimpleUploadedFile("menu.pdf", b"%PDF-1.4"),
+        name="menu.pdf",
+        size=8,
+        content_type="application/pdf",
+    )
+    assert version_of(post) == after_image + 2
+    document.delete()
+    assert version_of(post) == after_image + 3
+
+
+def test_a_save_from_an_old_copy_never_lowers_the_content_version(owner, group):
+    # given a copy of the post read before another change raised its version
+    post = create_post(actor=owner, community=group, data={"body": "Old copy"})
+    stale = Post.objects.get(pk=post.pk)
+    Post.objects.filter(pk=post.pk).update(title="A title")
+    raised = version_of(post)
+    assert raised == stale.content_version + 1
+
+    # when the old copy saves a counter (nothing the card shows)
+    stale.hide_count = 3
+    stale.save(update_fields=["hide_count", "content_version"])
+
+    # then the version stays where the change put it
+    assert version_of(post) == raised
+
+
+def test_only_counter_updates_leave_the_content_version_alone(owner, group):
+    post = create_post(actor=owner, community=group, data={"body": "Counters"})
+    start = version_of(post)
+    Post.objects.filter(pk=post.pk).update(like_count=5, impression_count=9, reach_count=2)
+    assert version_of(post) == start
+    Post.objects.filter(pk=post.pk).update(pinned=True)
+    assert version_of(post) == start + 1
+
+
+def test_a_shared_original_that_turns_private_disappears_from_a_cached_repost(owner, group):
+    # given a repost on a public profile wall of a post in a public community
+    reader = add_member(group)
+    original = create_post(actor=owner, community=group, data={"body": "Original words"})
+    share_post(actor=reader, post=original, comment="Look")
+    profile = f"/u/{reader.username}/wall/"
+    first = Client().get(profile).content.decode()
+    assert "Original words" in first
+
+    # when the community turns private
+    update_community(actor=owner, community=group, changes={"privacy": "private"})
+
+    # then the cached repost no longer shows the original to a visitor
+    again = Client().get(profile).content.decode()
+    assert "Original words" not in again
+    assert "The original post is not available." in again
+
+
+def test_the_like_form_of_a_cached_card_carries_the_readers_own_csrf_token(owner, group):
+    # given a card cached while another member read the wall
+    post = create_post(actor=owner, community=group, data={"body": "Tokens"})
+    wall(client_of(add_member(group)))
+
+    # when a second member reads it and likes with the form's token, CSRF checks on
+    reader = add_member(group)
+    client = client_of(reader)
+    client.handler.enforce_csrf_checks = True
+    html = wall(client)
+    token = re.search(
+        rf'action="/p/{post.pk}/like/".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S
+    )
+    assert token is not None
+    response = client.post(f"/p/{post.pk}/like/", {"action": "like", "csrfmiddlewaretoken": token[1]})
+
+    # then the like counts
+    assert response.status_code in (200, 302)
+    assert Post.objects.get(pk=post.pk).like_count == 1
+
+
+def test_a_visitors_second_look_at_the_wall_reads_no_card_details(owner, group):
+    # given a wall of posts with images whose cards are in the cache
+    for index in range(5):
+        post = create_post(actor=owner, community=group, data={"body": f"Post {index}"})
+        PostImage.objects.create(
+            post=post, image=f"{index}.png", thumbnail=f"{index}t.png", width=1, height=1
+        )
+    with CaptureQueriesContext(connection) as cold:
+        wall()
+
+    # when a visitor reads it again
+    with CaptureQueriesContext(connection) as warm:
+        html = wall()
+
+    # then images, documents, rubrics and suggesters are not read again
+    assert html.count('class="card post-card') == 5
+    cold_tables = " ".join(query["sql"] for query in cold.captured_queries)
+    warm_tables = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "walls_postimage" in cold_tables
+    assert "walls_postimage" not in warm_tables
+    assert "walls_postdocument" not in warm_tables
+    assert len(warm.captured_queries) < len(cold.captured_queries)
