@@ -21,10 +21,10 @@ table) and suggested posts (they name the suggester).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache as default_cache
 from django.db.models import Prefetch, prefetch_related_objects
@@ -36,7 +36,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
-from communa.walls.models import Post, PostImage
+from communa.walls.models import Post, PostImage, PostStatus
+
+T = TypeVar("T")
 
 TEMPLATES = (
     "_post_content.html",
@@ -77,23 +79,74 @@ def _stamp(post: Post) -> tuple[Any, ...]:
     )
 
 
-def card_key(post: Post, *, on_community_page: bool, full: bool) -> str:
-    """The cache key of a post's card: a digest of everything the card is made from."""
+def _digest(kind: str, parts: tuple[Any, ...]) -> str:
+    return f"walls:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+
+
+def content_key(post: Post, kind: str, *variant: Any) -> str:
+    """The cache key of what a post shows besides its counts: a digest of all it is made from."""
     original = getattr(post, "shown_original", None)
-    parts = (
-        _stamp(post),
-        None if original is None else _stamp(original),
-        get_language(),
-        timezone.get_current_timezone_name(),
-        on_community_page,
-        full,
-        _templates_stamp(),
+    return _digest(
+        kind,
+        (
+            _stamp(post),
+            None if original is None else _stamp(original),
+            get_language(),
+            timezone.get_current_timezone_name(),
+            _templates_stamp(),
+            *variant,
+        ),
     )
-    return "walls:card:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
-def _cacheable(post: Post, team_ids: set[int]) -> bool:
-    return not post.suggested_by_id and post.community_id not in team_ids
+def _cacheable(post: Post, team_ids: set[int], *, profiles: bool) -> bool:
+    # The team sees rubric labels, read from their own table; a suggested post names the
+    # suggester; the API names a profile post's owner: none of these are in the key.
+    return (
+        post.status == PostStatus.PUBLISHED
+        and not post.suggested_by_id
+        and (profiles or post.profile_id is None)
+        and post.community_id not in team_ids
+    )
+
+
+def reuse(
+    posts: Sequence[Post],
+    *,
+    kind: str,
+    team_ids: set[int],
+    build: Callable[[Post], T],
+    variant: tuple[Any, ...] = (),
+    profiles: bool = True,
+) -> list[T]:
+    """`build(post)` for each post, taken from the cache where it was built from the same rows.
+
+    Posts that must be built get their details read first (one query per kind of detail).
+    """
+    seconds = int_setting("CARD_CACHE_SECONDS")
+    keys = {
+        post.pk: content_key(post, kind, *variant)
+        for post in posts
+        if seconds > 0 and _cacheable(post, team_ids, profiles=profiles)
+    }
+    found: dict[str, T] = default_cache.get_many(list(keys.values())) if keys else {}
+    missing = [post for post in posts if keys.get(post.pk) not in found]
+    if missing:
+        prefetch_card_details(missing)
+    results: list[T] = []
+    fresh: dict[str, T] = {}
+    for post in posts:
+        key = keys.get(post.pk)
+        if key is not None and key in found:
+            results.append(found[key])
+            continue
+        built = build(post)
+        if key is not None:
+            fresh[key] = built
+        results.append(built)
+    if fresh:
+        default_cache.set_many(fresh, timeout=seconds)
+    return results
 
 
 def prefetch_card_details(posts: Sequence[Post]) -> None:
@@ -124,7 +177,7 @@ def footer_key(request: HttpRequest, post: Post, *, may_interact: bool) -> str:
         get_language(),
         _templates_stamp(),
     )
-    return "walls:footer:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return _digest("footer", parts)
 
 
 def attach_cards(
@@ -142,37 +195,29 @@ def attach_cards(
     prefetched; their other details are read here, only for the cards that must be rendered.
     The footer's forms are kept with a placeholder for the CSRF token, put in for each request.
     """
+    content = get_template("walls/_post_content.html")
+    cards = reuse(
+        posts,
+        kind="card",
+        team_ids=team_ids,
+        variant=(on_community_page, full),
+        build=lambda post: content.render(
+            {"post": post, "full": full, "community": on_community_page, "team_ids": team_ids}
+        ),
+    )
     seconds = int_setting("CARD_CACHE_SECONDS")
-    cards = {
-        post.pk: card_key(post, on_community_page=on_community_page, full=full)
-        for post in posts
-        if seconds > 0 and _cacheable(post, team_ids)
-    }
-    footers = {
+    keys = {
         post.pk: footer_key(request, post, may_interact=may_interact)
         for post in posts
         if seconds > 0
     }
-    wanted = [*cards.values(), *footers.values()]
-    found: dict[str, str] = default_cache.get_many(wanted) if wanted else {}
-    missing = [post for post in posts if cards.get(post.pk) not in found]
-    if missing:
-        prefetch_card_details(missing)
-    content = get_template("walls/_post_content.html")
+    found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
     footer = get_template("walls/_post_footer.html")
     fresh: dict[str, str] = {}
     token = get_token(request) if may_interact else ""
-    for post in posts:
-        key = cards.get(post.pk)
-        html = found.get(key) if key is not None else None
-        if html is None:
-            html = content.render(
-                {"post": post, "full": full, "community": on_community_page, "team_ids": team_ids}
-            )
-            if key is not None:
-                fresh[key] = html
-        post.card_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
-        key = footers.get(post.pk)
+    for post, card in zip(posts, cards, strict=True):
+        post.card_html = mark_safe(card)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+        key = keys.get(post.pk)
         html = found.get(key) if key is not None else None
         if html is None:
             html = footer.render(

@@ -18,7 +18,7 @@ from django.db.models.fields import BooleanField
 
 from communa.accounts.models import signed_in
 from communa.communities.models import Community, Membership, WallMode
-from communa.communities.permissions import Action, require, visible_walls
+from communa.communities.permissions import Action, Standing, require, visible_walls
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_post_visible
@@ -100,9 +100,14 @@ def _rows(queryset: QuerySet[Post], actor: Any, *, details: bool) -> QuerySet[Po
     return with_details(queryset, actor) if details else card_rows(queryset, actor)
 
 
-def pinned_post(*, actor: Any, community: Community, details: bool = True) -> Post | None:
-    """The community's pinned post, if any and if the actor may see the wall."""
-    require(actor, Action.VIEW_WALL, community)
+def pinned_post(
+    *, actor: Any, community: Community, details: bool = True, standing: Standing | None = None
+) -> Post | None:
+    """The community's pinned post, if any and if the actor may see the wall.
+
+    `standing`, when the caller has read it, saves reading it again.
+    """
+    require(actor, Action.VIEW_WALL, community, standing=standing)
     pinned = (
         _rows(Post.objects.filter(community=community), actor, details=details)
         .filter(pinned=True, status=PostStatus.PUBLISHED)
@@ -112,13 +117,20 @@ def pinned_post(*, actor: Any, community: Community, details: bool = True) -> Po
 
 
 def wall_page(
-    *, actor: Any, community: Community, cursor: str | None, limit: int, details: bool = True
+    *,
+    actor: Any,
+    community: Community,
+    cursor: str | None,
+    limit: int,
+    details: bool = True,
+    standing: Standing | None = None,
 ) -> Page[Post]:
     """Published posts of a community wall, newest first; the pinned one is shown apart.
 
     `details=False` leaves the card details to `walls.cards` (the web pages); the API wants them.
+    `standing`, when the caller has read it, saves reading it again.
     """
-    require(actor, Action.VIEW_WALL, community)
+    require(actor, Action.VIEW_WALL, community, standing=standing)
     posts = Post.objects.filter(community=community, status=PostStatus.PUBLISHED, pinned=False)
     page = keyset_page(_rows(posts, actor, details=details), ORDER, cursor=cursor, limit=limit)
     return _page(page, actor, details=details)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pydantic
@@ -24,6 +24,7 @@ from communa.walls import selectors
 from communa.walls.api.schemas import (
     PostIn,
 )
+from communa.walls.cards import reuse
 from communa.walls.models import (
     Comment,
     CommentStatus,
@@ -133,6 +134,41 @@ def shared_from_out(post: Post) -> dict[str, Any] | None:
 
 def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
     """A post as the API shows it; `team_ids` are the communities whose labels the viewer sees."""
+    return {**_post_content_out(post, team_ids=team_ids), **_post_counts_out(post)}
+
+
+def posts_out(posts: Sequence[Post], *, team_ids: set[int]) -> list[dict[str, Any]]:
+    """Posts as the API shows them: what does not change with each view is reused from the cache.
+
+    The posts may come without their details (`details=False`): they are read only for the
+    posts whose content is not in the cache (walls/cards.py says when an entry is reused).
+    """
+    contents = reuse(
+        posts,
+        kind="api-post",
+        team_ids=team_ids,
+        profiles=False,
+        build=lambda post: _post_content_out(post, team_ids=team_ids),
+    )
+    return [
+        {**content, **_post_counts_out(post)} for post, content in zip(posts, contents, strict=True)
+    ]
+
+
+def _post_counts_out(post: Post) -> dict[str, Any]:
+    return {
+        "counts": {
+            "views": post.impression_count,
+            "reach": post.reach_count,
+            "likes": post.like_count,
+            "comments": post.comment_count,
+            "shares": post.share_count,
+        },
+        "liked": bool(getattr(post, "liked", False)),
+    }
+
+
+def _post_content_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
     team = post.community_id in team_ids
     reviewed = post.status in (PostStatus.SUGGESTED, PostStatus.REJECTED)
     return {
@@ -163,14 +199,6 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
         "language": post.language,
         "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else None,
         "pinned": post.pinned,
-        "counts": {
-            "views": post.impression_count,
-            "reach": post.reach_count,
-            "likes": post.like_count,
-            "comments": post.comment_count,
-            "shares": post.share_count,
-        },
-        "liked": bool(getattr(post, "liked", False)),
         "shared_from": shared_from_out(post),
         "created_at": post.created_at,
         "published_at": post.published_at,

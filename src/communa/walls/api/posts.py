@@ -11,7 +11,7 @@ from communa.accounts import selectors as accounts_selectors
 from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.communities.permissions import Action
+from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
 from communa.core.events import viewer_of
@@ -28,6 +28,7 @@ from communa.walls.api.conversions import (
     _uploads,
     post_out,
     post_row,
+    posts_out,
     revision_out,
     shown,
     team_ids,
@@ -57,14 +58,29 @@ def community_wall(
     """Published posts, newest first; the pinned post comes apart, on the first page only."""
     actor = request.auth
     size = page_size(limit)
-    community, _standing = community_for(actor, slug, Action.VIEW_WALL)
-    page = selectors.wall_page(actor=actor, community=community, cursor=cursor, limit=size)
-    pinned = None if cursor else selectors.pinned_post(actor=actor, community=community)
+    community, standing = community_for(actor, slug, Action.VIEW_WALL)
+    page = selectors.wall_page(
+        actor=actor,
+        community=community,
+        cursor=cursor,
+        limit=size,
+        standing=standing,
+        details=False,
+    )
+    pinned = (
+        None
+        if cursor
+        else selectors.pinned_post(
+            actor=actor, community=community, standing=standing, details=False
+        )
+    )
     shown(request, [pinned, *page.items])
-    labels = team_ids(actor)
+    # Only this community's labels can show on its wall.
+    labels = {community.pk} if standing.relation in TEAM else set()
+    posts = posts_out([*([pinned] if pinned else []), *page.items], team_ids=labels)
     return {
-        "pinned": post_out(pinned, team_ids=labels) if pinned is not None else None,
-        "items": [post_out(post, team_ids=labels) for post in page.items],
+        "pinned": posts.pop(0) if pinned is not None else None,
+        "items": posts,
         "next_cursor": page.next_cursor,
     }
 
@@ -72,11 +88,13 @@ def community_wall(
 @router.get("/feed", response=Page[PostOut])
 def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> dict[str, Any]:
     """R4.7: new posts from your communities, newest first, without the ones you hid."""
-    page = selectors.feed_page(actor=request.auth, cursor=cursor, limit=page_size(limit))
+    page = selectors.feed_page(
+        actor=request.auth, cursor=cursor, limit=page_size(limit), details=False
+    )
     shown(request, page.items)
     labels = team_ids(request.auth)
     return {
-        "items": [post_out(post, team_ids=labels) for post in page.items],
+        "items": posts_out(page.items, team_ids=labels),
         "next_cursor": page.next_cursor,
     }
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-# What a post card shows, besides the counters. Kept in step with walls/cards.py by a test.
+# What a post card or the API's post shows, besides the counters. Kept in step with walls/cards.py by a test.
 CONTENT_COLUMNS = (
     "community_id",
     "profile_id",
@@ -13,7 +13,10 @@ CONTENT_COLUMNS = (
     "signed_as",
     "kind",
     "title",
+    "body",
     "body_html",
+    "blocks",
+    "language",
     "link_url",
     "link_title",
     "rubric_id",

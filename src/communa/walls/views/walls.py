@@ -116,11 +116,14 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         cursor=cursor,
         limit=int_setting("PAGE_SIZE"),
         details=False,
+        standing=standing,
     )
     pinned = (
         None
         if cursor
-        else selectors.pinned_post(actor=request.user, community=community, details=False)
+        else selectors.pinned_post(
+            actor=request.user, community=community, details=False, standing=standing
+        )
     )
     shown = _show(request, [pinned, *page.items])
     team_ids = {community.pk} if standing.relation in TEAM else set()
