@@ -386,14 +386,16 @@ def main() -> int:
     member_api = {"Authorization": f"Bearer {data['tokens'][0]}"}
     member_web = {"Cookie": f"sessionid={data['reader_session']}"}
     slug = data["slug"]
+    # The community page loads its wall with htmx: the request that carries the posts.
+    htmx = {"HX-Request": "true"}
     scenarios = [
         ("/api/health (the floor)", base + "/api/health", {}),
         ("feed, web, member", base + "/feed/", member_web),
         ("feed, API, member", base + "/api/feed", member_api),
         ("feed, API, member, impressions off", quiet_base + "/api/feed", member_api),
         ("wall page frame, web, visitor", base + f"/c/{slug}/", {}),
-        ("wall posts, web, visitor", base + f"/c/{slug}/wall/", {}),
-        ("wall posts, web, member", base + f"/c/{slug}/wall/", member_web),
+        ("wall posts, web, visitor", base + f"/c/{slug}/wall/", htmx),
+        ("wall posts, web, member", base + f"/c/{slug}/wall/", {**member_web, **htmx}),
         ("wall, API, visitor", base + f"/api/communities/{slug}/wall", {}),
         ("wall, API, member", base + f"/api/communities/{slug}/wall", member_api),
         ("post page with 50 comments, visitor", base + f"/p/{data['discussed_post']}/", {}),

@@ -162,12 +162,16 @@ def feed_page(*, actor: Any, cursor: str | None, limit: int, details: bool = Tru
     return _page(page, actor, details=details)
 
 
-def post_for(*, actor: Any, post_id: int) -> Post:
-    """One post with its details, or 404 when missing or hidden from the actor."""
-    post = with_details(Post.objects.filter(pk=post_id), actor).first()
+def post_for(*, actor: Any, post_id: int, details: bool = True) -> Post:
+    """One post with its details, or 404 when missing or hidden from the actor.
+
+    `details=False` reads only the row, its author and community: enough to act on the post
+    (like it, comment on it), not to show it.
+    """
+    post = _rows(Post.objects.filter(pk=post_id), actor, details=details).first()
     if post is None:
         raise NotFound
-    _attach_originals([post], actor, details=True)
+    _attach_originals([post], actor, details=details)
     require_post_visible(actor, post)
     return post
 

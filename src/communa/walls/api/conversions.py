@@ -279,9 +279,12 @@ def shown(request: VisitorRequest | AuthedRequest, posts: Iterable[Post | None])
     record_impressions(viewer_of(request, api=True), published)
 
 
-def post_row(actor: Actor, post_id: int) -> Post:
-    """The post with this id if the actor may see it; a hidden post is a 404 like a missing one."""
-    return selectors.post_for(actor=actor, post_id=post_id)
+def post_row(actor: Actor, post_id: int, *, details: bool = True) -> Post:
+    """The post with this id if the actor may see it; a hidden post is a 404 like a missing one.
+
+    `details=False` when the answer does not show the post (a like, a comment, a report).
+    """
+    return selectors.post_for(actor=actor, post_id=post_id, details=details)
 
 
 def comment_row(comment_id: int) -> Comment:

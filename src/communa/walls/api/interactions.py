@@ -50,7 +50,7 @@ def post_comments(
 ) -> dict[str, Any]:
     """Top-level comments, oldest first, each with its replies."""
     size = page_size(limit)
-    post = post_row(request.auth, post_id)
+    post = post_row(request.auth, post_id, details=False)
     page = selectors.comments_page(actor=request.auth, post=post, cursor=cursor, limit=size)
     return {
         "items": [comment_out(c, community=post.community) for c in page.items],
@@ -61,7 +61,7 @@ def post_comments(
 @router.post("/posts/{post_id}/comments", response={201: CommentOut})
 def add_comment(request: AuthedRequest, post_id: int, payload: CommentIn) -> Status:
     """Comment on a post, or reply to a comment (`parent`); replies nest one level."""
-    post = post_row(request.auth, post_id)
+    post = post_row(request.auth, post_id, details=False)
     parent = comment_row(payload.parent) if payload.parent is not None else None
     comment = comment_actions.add_comment(
         actor=request.auth,
@@ -98,7 +98,7 @@ def like_post(request: AuthedRequest, post_id: int) -> Status:
     """Like a post (once)."""
     post = interactions.like_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id),
+        post=post_row(request.auth, post_id, details=False),
         viewer=viewer_of(request, api=True),
         ip=client_ip(request),
     )
@@ -110,7 +110,7 @@ def unlike_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
     """Take back your like."""
     post = interactions.unlike_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id),
+        post=post_row(request.auth, post_id, details=False),
         viewer=viewer_of(request, api=True),
     )
     return {"liked": False, "likes": post.like_count}
@@ -161,7 +161,7 @@ def hide_post(request: AuthedRequest, post_id: int) -> Status:
     """Hide a post from your feed."""
     interactions.hide_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id),
+        post=post_row(request.auth, post_id, details=False),
         viewer=viewer_of(request, api=True),
     )
     return Status(204, None)
@@ -172,7 +172,7 @@ def report_post(request: AuthedRequest, post_id: int, payload: ReportIn) -> Stat
     """Report a post to the community's moderators with a reason."""
     report = interactions.report_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id),
+        post=post_row(request.auth, post_id, details=False),
         reason=payload.reason,
         text=payload.text,
         viewer=viewer_of(request, api=True),
