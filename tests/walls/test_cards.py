@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from communa.accounts.actions import update_profile
 from communa.communities.actions import update_community
-from communa.walls.actions.interactions import like_post
+from communa.walls.actions.comments import add_comment, edit_comment
+from communa.walls.actions.interactions import like_comment, like_post
 from communa.walls.actions.posts import create_post, edit_post, share_post
 from communa.walls.models import Post, PostDocument, PostImage
 from tests.factories import add_member, make_community, person
@@ -263,3 +264,52 @@ def test_an_edited_post_shows_its_new_text_through_the_api(owner, group):
     item = client.get("/api/feed").json()["items"][0]
     assert item["body"] == "After the edit"
     assert "After the edit" in item["body_html"]
+
+
+# --- comment threads ----------------------------------------------------------------------------
+
+
+def post_page(post: Post, client: Client | None = None) -> str:
+    response = (client or Client()).get(f"/p/{post.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_edited_comment_shows_its_new_text_on_a_cached_post_page(owner, group):
+    # given a post page read once with a comment on it
+    post = create_post(actor=owner, community=group, data={"body": "Discuss"})
+    writer = add_member(group)
+    comment = add_comment(actor=writer, post=post, body="First thought")
+    assert "First thought" in post_page(post)
+
+    # when the writer edits the comment, and someone replies
+    edit_comment(actor=writer, comment=comment, body="Second thought")
+    add_comment(actor=owner, post=post, body="A reply", parent=comment)
+
+    # then a visitor sees the new text and the reply
+    html = post_page(post)
+    assert "Second thought" in html
+    assert "First thought" not in html
+    assert "A reply" in html
+
+
+def test_a_cached_comment_thread_shows_each_reader_their_own_controls(owner, group):
+    # given a comment thread cached for its writer, who sees "Edit" and a liked heart
+    post = create_post(actor=owner, community=group, data={"body": "Discuss"})
+    writer = add_member(group)
+    comment = add_comment(actor=writer, post=post, body="Mine")
+    like_comment(actor=writer, comment=comment)
+    writers_page = post_page(post, client_of(writer))
+    assert f"/comments/{comment.pk}/edit/" in writers_page
+    assert 'class="like small liked"' in writers_page
+
+    # when another member and a visitor read the same thread
+    other = post_page(post, client_of(add_member(group)))
+    visitor = post_page(post)
+
+    # then neither gets the writer's edit link or liked heart
+    for html in (other, visitor):
+        assert "Mine" in html
+        assert 'class="like small liked"' not in html
+        assert f"/comments/{comment.pk}/edit/" not in html
+    assert "csrfmiddlewaretoken" not in visitor.split('id="comments"')[1].split("Log in")[0]

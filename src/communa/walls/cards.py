@@ -36,26 +36,32 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
-from communa.walls.models import Post, PostImage, PostStatus
+from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
 
 T = TypeVar("T")
 
 TEMPLATES = (
-    "_post_content.html",
-    "_byline.html",
-    "_post_body.html",
-    "_post_footer.html",
-    "_like_button.html",
+    "walls/_post_content.html",
+    "walls/_byline.html",
+    "walls/_post_body.html",
+    "walls/_post_footer.html",
+    "walls/_like_button.html",
+    "walls/_comment.html",
+    "walls/_comment_byline.html",
+    "walls/_comment_tools.html",
+    "walls/_comment_like.html",
+    "walls/_held_note.html",
+    "web/_confirm_delete.html",
 )
 
 
 @cache
 def _templates_stamp() -> str:
-    """A digest of the card's templates, so that a deploy changing them changes every key."""
-    folder = Path(__file__).parent / "templates" / "walls"
+    """A digest of the cached templates, so that a deploy changing them changes every key."""
     digest = hashlib.blake2b(digest_size=8)
     for name in TEMPLATES:
-        digest.update((folder / name).read_bytes())
+        origin = get_template(name).origin  # type: ignore[attr-defined]
+        digest.update(Path(origin.name).read_bytes())
     return digest.hexdigest()
 
 
@@ -232,5 +238,84 @@ def attach_cards(
                 fresh[key] = html
         html = html.replace(_CSRF, token)
         post.footer_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+    if fresh:
+        default_cache.set_many(fresh, timeout=seconds)
+
+
+def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
+    return (
+        comment.pk,
+        comment.status,
+        comment.created_at.isoformat(),
+        comment.edited_at,
+        comment.signed_as,
+        _person(comment.author),
+        comment.like_count,
+        bool(getattr(comment, "liked", False)),
+        comment.author_id == viewer_id,
+        hashlib.blake2b(comment.body_html.encode(), digest_size=16).hexdigest(),
+    )
+
+
+def attach_comments(
+    request: HttpRequest,
+    comments: Sequence[Comment],
+    *,
+    post: Post,
+    community: Any,
+    rights: dict[str, Any],
+) -> None:
+    """Give each top-level comment its rendered thread (`comment.html`), reused when unchanged.
+
+    A thread's key names the comment and its replies as they were read (text digest, author,
+    likes, "liked by me", whether the reader wrote it), the reader's rights on the post, the
+    language and the time zone. Threads with a held or refused comment are rendered every time.
+    """
+    seconds = int_setting("CARD_CACHE_SECONDS")
+    viewer_id = request.user.pk if request.user.is_authenticated else None
+    flags = tuple(
+        bool(rights.get(name))
+        for name in ("may_comment", "may_interact", "may_delete_comments", "team_comment")
+    )
+    place = None if community is None else (community.pk, community.name)
+    shown = (CommentStatus.VISIBLE, CommentStatus.DELETED)
+    keys: dict[int, str] = {}
+    for comment in comments:
+        thread = [comment, *getattr(comment, "visible_replies", [])]
+        if seconds <= 0 or any(row.status not in shown for row in thread):
+            continue
+        keys[comment.pk] = _digest(
+            "comment",
+            (
+                post.pk,
+                place,
+                flags,
+                tuple(_comment_stamp(row, viewer_id) for row in thread),
+                get_language(),
+                timezone.get_current_timezone_name(),
+                _templates_stamp(),
+            ),
+        )
+    found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
+    template = get_template("walls/_comment.html")
+    token = get_token(request) if viewer_id is not None else ""
+    fresh: dict[str, str] = {}
+    for comment in comments:
+        key = keys.get(comment.pk)
+        html = found.get(key) if key is not None else None
+        if html is None:
+            html = template.render(
+                {
+                    "c": comment,
+                    "post": post,
+                    "community": community,
+                    "user": request.user,
+                    "csrf_token": _CSRF,
+                    **rights,
+                }
+            )
+            if key is not None:
+                fresh[key] = html
+        comment.html = mark_safe(html.replace(_CSRF, token))  # type: ignore[attr-defined]  # noqa: S308 — our template's output
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)

@@ -33,6 +33,7 @@ from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post, rights_on_post
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
+from communa.walls.cards import attach_cards, attach_comments
 from communa.walls.models import Comment, Post, PostKind, PostStatus
 from communa.walls.views._shared import (
     _home_of,
@@ -67,10 +68,21 @@ def _post_page(
             actor=request.user, post=post, cursor=cursor_of(request), limit=int_setting("PAGE_SIZE")
         )
     _show(request, [post])
+    comments = page.items if page else []
+    attach_cards(
+        request,
+        [post],
+        team_ids=rights["team_ids"],
+        # The post's page names its community in the header, not in the byline.
+        on_community_page=post.community is not None,
+        may_interact=rights["may_interact"],
+        full=True,
+    )
+    attach_comments(request, comments, post=post, community=post.community, rights=rights)
     context = {
         "post": post,
         "community": post.community,
-        "comments": page.items if page else [],
+        "comments": comments,
         "more_comments_url": _next_url(request, page.next_cursor) if page else None,
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
