@@ -286,3 +286,24 @@ def test_the_worker_flushes_buffered_impressions(buffered, tmp_path, monkeypatch
     run_worker_batch(tmp_path)
     # then
     assert _counts(posts) == expected
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "buffered"), ("direct", "direct")])
+def test_communa_serve_buffers_impressions_unless_the_operator_chose(
+    monkeypatch, chosen, expected
+):
+    # given
+    from communa import cli
+
+    if chosen is None:
+        monkeypatch.delenv("COMMUNA_IMPRESSIONS_MODE", raising=False)
+    else:
+        monkeypatch.setenv("COMMUNA_IMPRESSIONS_MODE", chosen)
+    started: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execv", lambda _path, argv: started.append(argv))
+    # when
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--skip-collectstatic"])
+    # then the web server starts with the mode in its environment
+    assert "gunicorn" in started[0]
+    assert os.environ["COMMUNA_IMPRESSIONS_MODE"] == expected
