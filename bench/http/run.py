@@ -330,6 +330,8 @@ import json
 from django.db.models import Count, Q
 from communa.walls.models import Post, Like, Comment, CommentStatus
 from communa.analytics.models import PostViewer, Event, EventKind
+from communa.analytics.impressions import flush_impressions
+flush_impressions()  # page views the worker had not written yet when it stopped
 ids = {data["spread_posts"]!r}
 wrong = []
 for post in Post.objects.filter(pk__in=ids):

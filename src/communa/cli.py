@@ -121,6 +121,8 @@ def _gunicorn_argv(bind: str, workers: int, *, access_log: bool) -> list[str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app and the API with gunicorn; settings come from the environment."""
+    # Production writes impressions off the request path; the worker flushes them (ADR 0008).
+    os.environ.setdefault("COMMUNA_IMPRESSIONS_MODE", "buffered")
     _setup_django()
     from django.core.management import call_command
 
@@ -173,6 +175,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     print("Loading demo data (kept between runs)...")
     ctx = load_demo()
+    # The loader wrote its impressions directly; the demo's server buffers them like production
+    # and its worker flushes them (ADR 0008). Views left in the buffer by an earlier run count now.
+    os.environ.setdefault("COMMUNA_IMPRESSIONS_MODE", "buffered")
+    call_command("flush_impressions", verbosity=0)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "communa", "worker", "--verbosity", "0"], env=env

@@ -309,3 +309,21 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Impressions off the request path (analytics/impressions.py, docs/adr/0008): `direct` writes a
+# page's impressions while answering it (tests, tiny installs); `buffered` appends one record per
+# page view that the worker flushes in batches (`communa serve` and `communa demo` choose it).
+COMMUNA.update(
+    {
+        "IMPRESSIONS_MODE": env("IMPRESSIONS_MODE", "direct"),
+        "IMPRESSIONS_BUFFER": env("IMPRESSIONS_BUFFER", "redis" if REDIS_URL else "database"),
+        "IMPRESSIONS_FLUSH_SECONDS": env_int("IMPRESSIONS_FLUSH_SECONDS", 2),
+        "IMPRESSIONS_FLUSH_BATCH": env_int("IMPRESSIONS_FLUSH_BATCH", 500),
+        "IMPRESSIONS_CLAIM_STALE_SECONDS": env_int("IMPRESSIONS_CLAIM_STALE_SECONDS", 60),
+        "IMPRESSIONS_REDIS_PREFIX": env("IMPRESSIONS_REDIS_PREFIX", "communa:imp:"),
+    }
+)
+if COMMUNA["IMPRESSIONS_MODE"] not in {"direct", "buffered"}:
+    raise SystemExit("COMMUNA_IMPRESSIONS_MODE must be direct or buffered")
+if COMMUNA["IMPRESSIONS_BUFFER"] not in {"database", "redis"}:
+    raise SystemExit("COMMUNA_IMPRESSIONS_BUFFER must be database or redis")

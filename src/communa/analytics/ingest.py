@@ -1,6 +1,8 @@
 """Event ingest: impressions and interactions are appended here, reach is kept exact.
 
-Every showing of a post appends an impression event; the first showing to a viewer also adds a
+In buffered mode (`COMMUNA_IMPRESSIONS_MODE=buffered`) a page only appends one record to a
+buffer and the worker writes the rows below in batches (`analytics.impressions`). In direct mode
+every showing of a post appends an impression event; the first showing to a viewer also adds a
 `PostViewer` row. The insert of viewers uses `ON CONFLICT DO NOTHING RETURNING`, so of two
 concurrent first views by one viewer exactly one counts towards reach.
 """
@@ -14,7 +16,9 @@ from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from communa.analytics.impressions import buffer_page_view, flush_impressions
 from communa.analytics.models import Event, PostViewer
+from communa.core.conf import setting
 from communa.core.events import (
     NOBODY_IN_PARTICULAR,
     VISITOR_COOKIE,
@@ -29,8 +33,12 @@ from communa.core.events import (
 
 
 def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
-    """A page showed these posts to the viewer: three queries whatever the number of posts."""
+    """A page showed these posts to the viewer: one append to the buffer (buffered mode), else
+    three queries whatever the number of posts."""
     if not posts:
+        return
+    if setting("IMPRESSIONS_MODE") == "buffered":
+        buffer_page_view(viewer, [post.pk for post in posts])
         return
     now = timezone.now()
     ids = [post.pk for post in posts]
@@ -104,6 +112,9 @@ class EventStore(EventRecorder):
     def record_impressions(self, viewer: Viewer, posts: Sequence[Any]) -> None:
         record_impressions(viewer, posts)
 
+    def flush_impressions(self) -> int:
+        return flush_impressions()
+
     def record_event(
         self,
         kind: str,
@@ -124,6 +135,7 @@ __all__ = [
     "Platform",
     "Viewer",
     "VisitorCookieMiddleware",
+    "flush_impressions",
     "record_event",
     "record_impressions",
     "viewer_for_user",

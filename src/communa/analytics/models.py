@@ -54,3 +54,27 @@ class PostViewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} saw {self.post_id}"
+
+
+class ImpressionBuffer(models.Model):
+    """One page view waiting to be counted: the posts it showed to a viewer (buffered mode)."""
+
+    viewer = models.CharField(max_length=40, blank=True)
+    # A plain id, not a key: a buffered row must never block deleting a person.
+    user_id = models.BigIntegerField(null=True)
+    platform = models.CharField(max_length=12, choices=Platform.choices, default=Platform.WEB)
+    post_ids = models.TextField()  # comma-separated, in the page's order
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.viewer} saw {self.post_ids} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class AppliedImpressionBatch(models.Model):
+    """A batch of page views from the Redis buffer already written: never written twice."""
+
+    batch_id = models.CharField(max_length=40, primary_key=True)
+    applied_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} applied at {self.applied_at:%Y-%m-%d %H:%M:%S}"

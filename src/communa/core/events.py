@@ -139,6 +139,10 @@ class EventRecorder:
     def record_impressions(self, viewer: Viewer, posts: Sequence[Any]) -> None:
         """A page showed these posts to the viewer (count impressions and first views)."""
 
+    def flush_impressions(self) -> int:
+        """Write the buffered impressions (buffered mode); return how many were written."""
+        return 0
+
     def record_event(
         self,
         kind: str,
@@ -159,6 +163,11 @@ def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
     if viewer.crawler or not settings.COMMUNA.get("RECORD_IMPRESSIONS", True):
         return
     answer(EventRecorder).record_impressions(viewer, posts)
+
+
+def flush_impressions() -> int:
+    """Write the impressions buffered by pages (the worker calls this every few seconds)."""
+    return answer(EventRecorder).flush_impressions()
 
 
 def record_event(

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from communa.core.conf import int_setting
+from communa.core.events import flush_impressions
 from communa.core.lifecycle import run_due_lifecycles
 from communa.core.models import WorkerHeartbeat
 from communa.core.ratelimit import purge_expired
@@ -57,6 +58,34 @@ def _heartbeat_loop(worker_id: str, stop: threading.Event) -> None:
         connection.close()
 
 
+# -- impressions: the buffer pages append to is flushed on its own thread and interval ---------
+
+
+def _impressions_flush_loop(stop: threading.Event) -> None:
+    """Write buffered impressions every COMMUNA_IMPRESSIONS_FLUSH_SECONDS (analytics answers)."""
+    interval = int_setting("IMPRESSIONS_FLUSH_SECONDS")
+    try:
+        while True:
+            try:
+                flush_impressions()
+            except Exception:
+                # Nothing is lost: a batch whose flush failed stays in the buffer or its claim.
+                logger.warning("impressions flush failed", exc_info=True)
+            if stop.wait(interval):
+                return
+    finally:
+        connection.close()
+
+
+def _start_impressions_flush(stop: threading.Event) -> threading.Thread:
+    flusher = threading.Thread(target=_impressions_flush_loop, args=(stop,), daemon=True)
+    flusher.start()
+    return flusher
+
+
+# -- the worker ---------------------------------------------------------------------------------
+
+
 def run_worker(
     *,
     queue_name: str = "default",
@@ -70,9 +99,11 @@ def run_worker(
     beat(worker_id, timezone.now())
     if batch:
         run_due_lifecycles()
+        flush_impressions()
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat_loop, args=(worker_id, stop), daemon=True)
     heart.start()
+    flusher = _start_impressions_flush(stop)
     options: dict[str, object] = {
         "queue_name": queue_name,
         "interval": interval,
@@ -89,3 +120,4 @@ def run_worker(
     finally:
         stop.set()
         heart.join(timeout=5)
+        flusher.join(timeout=30)

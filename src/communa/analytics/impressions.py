@@ -1,0 +1,346 @@
+"""Impressions off the request path: a buffer a page view appends to, and a flush that applies it.
+
+In buffered mode (`COMMUNA_IMPRESSIONS_MODE=buffered`, the default of `communa serve`) a page
+that shows posts appends ONE record (viewer, user, platform, post ids, time) to a buffer: a Redis
+list when Redis is configured, else one row of `ImpressionBuffer`. The worker flushes the buffer
+in batches (`flush_impressions`): each batch's events, new `PostViewer` rows and counter
+increments are written in one transaction, so reach stays exact (a viewer row inserted once
+counts once) and every impression counts exactly once even when a flushing process dies at any
+point (docs/adr/0008-buffered-impressions.md):
+
+- database buffer: the batch's rows are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's
+  IMMEDIATE transactions serialise writers) and deleted in the same transaction as the writes;
+- Redis buffer: a Lua script moves the batch atomically to a claim key named by a fresh batch id;
+  the writes record that id in `AppliedImpressionBatch` in their transaction; only then is the
+  claim dropped. A claim older than `IMPRESSIONS_CLAIM_STALE_SECONDS` is taken over by the next
+  flush, which applies it unless its id is already recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from communa.analytics.models import AppliedImpressionBatch, Event, ImpressionBuffer, PostViewer
+from communa.core.conf import int_setting, setting
+from communa.core.events import EventKind, Viewer
+
+logger = logging.getLogger(__name__)
+# Rows of one INSERT of viewers: far below SQLite's and PostgreSQL's limits on parameters.
+_CHUNK = 500
+# Applied Redis batch ids are kept this long: far longer than any claim can wait to be taken over.
+_APPLIED_KEPT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One page that showed posts to a viewer: the unit the buffer holds."""
+
+    viewer: str
+    user_id: int | None
+    platform: str
+    post_ids: tuple[int, ...]
+    at: datetime
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.viewer, self.user_id, self.platform, self.post_ids, self.at.timestamp()],
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> PageView:
+        viewer, user_id, platform, post_ids, at = json.loads(raw)
+        return cls(viewer, user_id, platform, tuple(post_ids), datetime.fromtimestamp(at, tz=UTC))
+
+
+# -- the writes of a batch --------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_batch(views: Sequence[PageView]) -> int:
+    """Write the impressions of these page views: events, new viewers and counter increments.
+
+    Call inside the batch's transaction. Posts deleted since their view are skipped (their
+    counters are gone with them). Returns how many impressions were written.
+    """
+    post_model = PostViewer._meta.get_field("post").related_model
+    user_model = Event._meta.get_field("user").related_model
+    post_ids = sorted({post_id for view in views for post_id in view.post_ids})
+    communities: dict[int, int | None] = {}
+    for chunk in _chunks(post_ids):
+        # Locking the posts in id order first: two flushes that touch the same posts queue
+        # here instead of deadlocking on the viewer rows or the counter updates.
+        locked = post_model._default_manager.filter(pk__in=chunk).order_by("pk")
+        communities.update(locked.select_for_update().values_list("pk", "community_id"))
+    user_ids = sorted({view.user_id for view in views if view.user_id})
+    users = set(user_model._default_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
+    events: list[Event] = []
+    impressions: Counter[int] = Counter()
+    first_seen: dict[tuple[int, str], datetime] = {}
+    for view in views:
+        user_id = view.user_id if view.user_id in users else None
+        for post_id in dict.fromkeys(view.post_ids):
+            if post_id not in communities:
+                continue
+            events.append(
+                Event(
+                    kind=EventKind.IMPRESSION,
+                    community_id=communities[post_id],
+                    post_id=post_id,
+                    user_id=user_id,
+                    viewer=view.viewer,
+                    platform=view.platform,
+                    at=view.at,
+                )
+            )
+            impressions[post_id] += 1
+            if view.viewer:
+                pair = (post_id, view.viewer)
+                first_seen[pair] = min(first_seen.get(pair, view.at), view.at)
+    if not events:
+        return 0
+    Event.objects.bulk_create(events, batch_size=_CHUNK)
+    reach = _insert_new_viewers(first_seen)
+    _add_to_counters(post_model, impressions, reach)
+    return len(events)
+
+
+def _insert_new_viewers(first_seen: dict[tuple[int, str], datetime]) -> Counter[int]:
+    """Insert the (post, viewer) rows that do not exist yet; count the new ones per post."""
+    table = PostViewer._meta.db_table
+    reach: Counter[int] = Counter()
+    rows = sorted(first_seen.items())
+    for chunk in _chunks(rows):
+        placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        params: list[Any] = []
+        for (post_id, viewer), at in chunk:
+            params += [post_id, viewer, at]
+        # Both SQLite (3.35+) and PostgreSQL return only the rows this statement inserted.
+        sql = (
+            f"INSERT INTO {table} (post_id, viewer, first_seen_at) VALUES {placeholders} "  # noqa: S608
+            "ON CONFLICT (post_id, viewer) DO NOTHING RETURNING post_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            reach.update(row[0] for row in cursor.fetchall())
+    return reach
+
+
+def _add_to_counters(post_model: Any, impressions: Counter[int], reach: Counter[int]) -> None:
+    """One UPDATE per distinct pair of increments (a batch has few: most posts get +n, +m)."""
+    by_increment: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for post_id, count in impressions.items():
+        by_increment[count, reach[post_id]].append(post_id)
+    for (shown, new_viewers), ids in sorted(by_increment.items()):
+        for chunk in _chunks(sorted(ids)):
+            post_model._default_manager.filter(pk__in=chunk).update(
+                impression_count=F("impression_count") + shown,
+                reach_count=F("reach_count") + new_viewers,
+            )
+
+
+# -- the buffers ------------------------------------------------------------------------------
+
+
+class DatabaseBuffer:
+    """Page views as rows of `ImpressionBuffer`: one INSERT per page view."""
+
+    def append(self, view: PageView) -> None:
+        ImpressionBuffer.objects.create(
+            viewer=view.viewer,
+            user_id=view.user_id,
+            platform=view.platform,
+            post_ids=",".join(map(str, view.post_ids)),
+            at=view.at,
+        )
+
+    def flush_batch(self, limit: int) -> int:
+        """Apply and delete up to `limit` buffered page views; return the impressions written."""
+        if not ImpressionBuffer.objects.exists():
+            return 0  # an idle worker takes no write lock (SQLite) and opens no transaction
+        with transaction.atomic():
+            rows = ImpressionBuffer.objects.order_by("pk")
+            if connection.features.has_select_for_update_skip_locked:
+                # Two flushes take disjoint batches; a dead flush's locks go with its connection.
+                rows = rows.select_for_update(skip_locked=True)
+            batch = list(rows[:limit])
+            if not batch:
+                return 0
+            views = [
+                PageView(
+                    row.viewer,
+                    row.user_id,
+                    row.platform,
+                    tuple(int(i) for i in row.post_ids.split(",") if i),
+                    row.at,
+                )
+                for row in batch
+            ]
+            written = write_batch(views)
+            self.acknowledge([row.pk for row in batch])
+            return written if written else -1  # -1: the batch held only deleted posts
+
+    def acknowledge(self, ids: list[int]) -> None:
+        # In the batch's transaction: the rows go exactly when its writes are committed.
+        ImpressionBuffer.objects.filter(pk__in=ids).delete()
+
+    def pending(self) -> int:
+        return ImpressionBuffer.objects.count()
+
+
+# Move up to ARGV[1] page views from the buffer list to a claim list named by the batch id and
+# note the claim's time in a sorted set, atomically: nothing is in two places or in none.
+_CLAIM = """
+local items = redis.call('lrange', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if #items == 0 then return items end
+redis.call('ltrim', KEYS[1], #items, -1)
+for start = 1, #items, 1000 do
+  redis.call('rpush', KEYS[3], unpack(items, start, math.min(start + 999, #items)))
+end
+redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
+return items
+"""
+# Take over the oldest claim not renewed since ARGV[1]: renewing its time in the same script means
+# two flushes never take over the same claim at once.
+_TAKE_OVER = """
+local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
+if #ids == 0 then return false end
+redis.call('zadd', KEYS[1], ARGV[2], ids[1])
+return ids[1]
+"""
+
+
+@cache
+def _redis_client(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+class RedisBuffer:
+    """Page views in a Redis list: one RPUSH per page view; batches claimed by a Lua script."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self.client = _redis_client(url)
+        self.queue = f"{prefix}buffer"
+        self.claims = f"{prefix}claims"
+        self.prefix = prefix
+
+    def _batch_key(self, batch_id: str) -> str:
+        return f"{self.prefix}batch:{batch_id}"
+
+    def append(self, view: PageView) -> None:
+        import redis
+
+        try:
+            self.client.rpush(self.queue, view.to_json())
+        except redis.RedisError:
+            # Redis is away: the view still counts, through the database buffer.
+            logger.warning("impression buffer: Redis failed, buffering in the database")
+            DatabaseBuffer().append(view)
+
+    def flush_batch(self, limit: int) -> int:
+        """Apply one stale claim, else claim and apply up to `limit` page views."""
+        now = timezone.now().timestamp()
+        stale_before = now - int_setting("IMPRESSIONS_CLAIM_STALE_SECONDS")
+        taken = self.client.eval(_TAKE_OVER, 1, self.claims, stale_before, now)
+        if taken:
+            batch_id = taken.decode()
+            items = self.client.lrange(self._batch_key(batch_id), 0, -1)
+        else:
+            batch_id = uuid.uuid4().hex
+            keys = (self.queue, self.claims, self._batch_key(batch_id))
+            items = self.client.eval(_CLAIM, 3, *keys, limit, now, batch_id)
+            if not items:
+                return 0
+        written = self.apply(batch_id, [PageView.from_json(item) for item in items])
+        self.acknowledge(batch_id)
+        return written if written else -1
+
+    def apply(self, batch_id: str, views: list[PageView]) -> int:
+        """Write the batch unless its id is already recorded as applied (then write nothing)."""
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    AppliedImpressionBatch.objects.create(batch_id=batch_id)
+            except IntegrityError:
+                return 0  # applied by a flush that died before dropping its claim
+            return write_batch(views)
+
+    def acknowledge(self, batch_id: str) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self._batch_key(batch_id))
+        pipe.zrem(self.claims, batch_id)
+        pipe.execute()
+
+    def pending(self) -> int:
+        waiting = int(self.client.llen(self.queue))
+        for batch_id in self.client.zrange(self.claims, 0, -1):
+            waiting += int(self.client.llen(self._batch_key(batch_id.decode())))
+        return waiting
+
+
+def redis_configured() -> bool:
+    return setting("IMPRESSIONS_BUFFER") == "redis" and bool(settings.REDIS_URL)
+
+
+def default_buffer() -> DatabaseBuffer | RedisBuffer:
+    """The buffer page views go to: Redis when configured, else the database."""
+    if redis_configured():
+        return RedisBuffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
+    return DatabaseBuffer()
+
+
+def all_buffers() -> Iterable[DatabaseBuffer | RedisBuffer]:
+    """Every buffer that may hold views: the database one always (Redis falls back to it)."""
+    yield DatabaseBuffer()
+    if redis_configured():
+        yield RedisBuffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
+
+
+def buffer_page_view(viewer: Viewer, post_ids: Sequence[int]) -> None:
+    """Append one page view to the buffer: the only write a page makes for its impressions."""
+    view = PageView(viewer.key, viewer.user_id, viewer.platform, tuple(post_ids), timezone.now())
+    default_buffer().append(view)
+
+
+def flush_impressions(*, max_batches: int | None = None) -> int:
+    """Apply buffered page views batch by batch until the buffers are empty; return the
+    impressions written. Safe to run in several processes at once and to kill at any point."""
+    limit = int_setting("IMPRESSIONS_FLUSH_BATCH")
+    written = 0
+    batches = 0
+    for buffer in all_buffers():
+        while max_batches is None or batches < max_batches:
+            done = buffer.flush_batch(limit)
+            if done == 0:
+                break
+            batches += 1
+            written += max(done, 0)
+    if redis_configured():
+        AppliedImpressionBatch.objects.filter(
+            applied_at__lt=timezone.now() - _APPLIED_KEPT
+        ).delete()
+    return written
+
+
+def pending_page_views() -> int:
+    """Page views waiting in the buffers (for the operator and the tests)."""
+    return sum(buffer.pending() for buffer in all_buffers())
