@@ -90,7 +90,7 @@ BENCH_IMPRESSIONS_DB ?= communa_bench_impressions
 bench-impressions: install
 	psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_IMPRESSIONS_DB)" postgres 2>/dev/null || true
 	COMMUNA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_IMPRESSIONS_DB) \
-	  COMMUNA_REDIS_URL=$${COMMUNA_REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/python bench/impressions.py
+	  COMMUNA_REDIS_URL=$${COMMUNA_REDIS_URL:-redis://127.0.0.1:6379/13} $(BIN)/python bench/impressions.py
 
 # The production profile (PostgreSQL, Redis, gunicorn, a worker) under wrk; see bench/http/run.py.
 bench-http: install
