@@ -1,0 +1,84 @@
+"""What the pages people wait on cost in queries: fixed numbers, named query by query.
+
+A change that adds a query to one of these pages fails here and has to say why. Impressions are
+recorded in buffered mode with the database buffer (one INSERT), as `communa serve` does without
+Redis; the cards are cached (the second reading of a page finds them).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+
+from communa.walls.actions.interactions import like_post
+from communa.walls.actions.posts import share_post
+from tests.factories import add_member, make_community, person
+from tests.support import client_of
+from tests.walls.support import make_comment, make_post, png_file, queries_of
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _buffered(settings):
+    settings.COMMUNA = {**django_settings.COMMUNA, "IMPRESSIONS_MODE": "buffered"}
+
+
+@pytest.fixture
+def wall():
+    """A community with a pinned post, posts with images, a repost and likes; a member."""
+    owner = person(username="olga")
+    community = make_community(owner, slug="cooks")
+    member = add_member(community)
+    for index in range(6):
+        post = make_post(community, body=f"Post {index}", images=[png_file()], author=owner)
+        like_post(actor=member, post=post)
+    pinned = make_post(community, body="Read me first", author=owner)
+    pinned.pinned = True
+    pinned.save()
+    other = make_community(owner, slug="bakers")
+    share_post(
+        actor=owner, post=make_post(other, body="Elsewhere", author=owner), to_community=community
+    )
+    make_comment(post, member, "A comment")
+    return community, member
+
+
+def cost(client, url: str, **extra) -> int:
+    client.get(url, **extra)  # the first reading fills the card cache
+    return queries_of(lambda: client.get(url, **extra))
+
+
+def test_a_visitor_reads_a_wall_in_5_queries(wall):
+    # the community; the page of posts; the pinned post; the repost's original; the impressions
+    # go to the buffer in one INSERT. Not read: images, documents, rubrics, suggesters.
+    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 5
+
+
+def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
+    _community, member = wall
+    # the session and the user; the community and the member's standing; the page; the pinned
+    # post; the repost's original; my held posts; the impressions (one INSERT)
+    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 9
+
+
+def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
+    _community, member = wall
+    # the session and the user; my communities; the page (with "liked by me"); the repost's
+    # original; my team communities (for labels); the impressions (one INSERT)
+    assert cost(client_of(member), "/feed/") == 7
+
+
+def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):
+    _community, member = wall
+    client = client_of(member)
+    # the session and the user; my communities; the page; the original; my team communities;
+    # the impressions
+    assert cost(client, "/api/feed") == 7
+    # the session and the user; the community and my standing; the page; the pinned post; the
+    # original; the impressions
+    assert cost(client, "/api/communities/cooks/wall") == 8
+    # the community; the page; the pinned post; the original; the impressions
+    assert cost(client_of(), "/api/communities/cooks/wall") == 5
