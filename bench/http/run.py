@@ -404,6 +404,12 @@ def main() -> int:
         ("search, API", base + "/api/communities?q=bench", {}),
         ("search, web", base + "/communities/?q=bench", {}),
     ]
+    # BENCH_ONLY=feed,wall runs the floor and the scenarios whose names hold one of the words
+    # (comparing server settings, e.g. GUNICORN_CMD_ARGS="--worker-class gthread --threads 4").
+    only = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]
+    if only:
+        scenarios = [scenarios[0], *(s for s in scenarios[1:] if any(w in s[0] for w in only))]
+    writes = not only or any(word in ("like", "comment") for word in only)
     results: list[Result] = []
     try:
         for index, (name, url, headers) in enumerate(scenarios):
@@ -411,6 +417,8 @@ def main() -> int:
             warm_up(url, headers)
             results.append(run_wrk(name, url, script))
             log(f"  measured: {name}")
+        if not writes:
+            return _report(results, data)
         hot = write_lua("hot", data, HOT_LIKE_LUA.format(post=data["hot_post"]))
         results.append(run_wrk("like/unlike one hot post, 1,000 members", base + "/", hot))
         spread = write_lua("spread", data, SPREAD_LIKE_LUA)
@@ -421,11 +429,17 @@ def main() -> int:
     finally:
         for process in (server, quiet, worker):
             stop(process)
+    return _report(results, data)
+
+
+def _report(results: list[Result], data: dict) -> int:
     floor = results[0].rps
     log("")
+    server_args = os.environ.get("GUNICORN_CMD_ARGS")
     log(
         f"wrk {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per scenario;"
-        f" gunicorn with {WEB_WORKERS} workers; PostgreSQL; Redis cache and rate limits."
+        f" gunicorn with {WEB_WORKERS} workers{f' ({server_args})' if server_args else ''};"
+        " PostgreSQL; Redis cache and rate limits."
     )
     log(
         "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
