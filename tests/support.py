@@ -88,9 +88,11 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
-def run_worker_batch(var_dir: Path | str, env: dict[str, str] | None = None) -> None:
+def run_worker_batch(
+    var_dir: Path | str, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> None:
     """Run `communa worker --batch` in a separate process against the test database (`env`
-    adds or changes COMMUNA_* variables, e.g. to run the RQ worker)."""
+    adds or changes COMMUNA_* variables, e.g. to run the RQ worker; `args` adds options)."""
     env = {
         **os.environ,
         "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
@@ -98,7 +100,7 @@ def run_worker_batch(var_dir: Path | str, env: dict[str, str] | None = None) -> 
         **(env or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
+        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0", *args],
         env=env,
         capture_output=True,
         text=True,

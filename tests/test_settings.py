@@ -163,7 +163,10 @@ def test_tasks_stay_in_the_database_by_default(tmp_path):
     [
         ({"COMMUNA_REDIS_URL": "redis://r:6379/0"}, "redis://r:6379/0"),
         (
-            {"COMMUNA_REDIS_URL": "redis://r:6379/0", "COMMUNA_TASKS_REDIS_URL": "redis://q:6379/1"},
+            {
+                "COMMUNA_REDIS_URL": "redis://r:6379/0",
+                "COMMUNA_TASKS_REDIS_URL": "redis://q:6379/1",
+            },
             "redis://q:6379/1",
         ),
         ({"COMMUNA_TASKS_REDIS_URL": "redis://q:6379/1"}, "redis://q:6379/1"),
@@ -176,6 +179,17 @@ def test_tasks_on_rq_use_the_queue_redis(tmp_path, env, queue_url):
     assert tasks == {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     assert queues == {"default": {"URL": queue_url, "DEFAULT_TIMEOUT": 600}}
     assert {"django_rq", "django_tasks_rq"} <= set(apps)
+
+
+def test_more_task_queues_can_be_named_and_default_is_always_one(tmp_path):
+    env = {
+        "COMMUNA_TASKS_BACKEND": "rq",
+        "COMMUNA_REDIS_URL": "redis://r:6379/0",
+        "COMMUNA_TASKS_QUEUES": "mail, reports,default",
+    }
+    tasks, queues = read(tmp_path, env, "[s.TASKS, s.RQ_QUEUES]")
+    assert tasks["default"]["QUEUES"] == ["default", "mail", "reports"]
+    assert list(queues) == ["default", "mail", "reports"]
 
 
 def test_tasks_on_rq_without_redis_are_refused_at_start(tmp_path):

@@ -289,14 +289,19 @@ _tasks_backend = env("TASKS_BACKEND", "database")
 TASKS_BACKEND = TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)
 # The queue may live on its own Redis: a cache evicts keys under memory pressure, a queue must not.
 TASKS_REDIS_URL = env("TASKS_REDIS_URL", REDIS_URL)
-TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+# Queue names, comma-separated: `default` is always one; workers choose theirs with --queue.
+TASKS_QUEUES = list(
+    dict.fromkeys(["default", *(q.strip() for q in env("TASKS_QUEUES").split(",") if q.strip())])
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": TASKS_QUEUES}}
 if TASKS_REDIS_URL:
     RQ_QUEUES = {
-        "default": {
+        name: {
             "URL": TASKS_REDIS_URL,
             # A task running longer is stopped by its RQ worker.
             "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 600),
         }
+        for name in TASKS_QUEUES
     }
 if TASKS_BACKENDS["rq"] == TASKS_BACKEND:
     if not TASKS_REDIS_URL:

@@ -30,7 +30,7 @@ def rq_queue(settings):
     client = redis_or_skip()
     name = f"test-{uuid.uuid4().hex}"
     settings.REDIS_URL = settings.TASKS_REDIS_URL = TEST_REDIS_URL
-    settings.RQ_QUEUES = {name: {"URL": TEST_REDIS_URL}}
+    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}, name: {"URL": TEST_REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": RQ, "QUEUES": [name]}}
     yield name
     client.delete(selectors.RQ_QUEUE_KEY_PREFIX + name)

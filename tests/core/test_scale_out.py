@@ -45,8 +45,8 @@ from tests.support import TEST_REDIS_URL, database_url_for_subprocess, redis_or_
 
 pytestmark = [
     pytest.mark.slow,
-    # One group: the workers take RQ's queue "default" in the test Redis, which is shared.
-    pytest.mark.xdist_group("redis-task-queue"),
+    # Four server processes at a time are enough for this machine: never two clusters at once.
+    pytest.mark.xdist_group("scale-out"),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -114,7 +114,7 @@ class Cluster:
 
     a: str
     b: str
-    cache_prefix: str
+    cache_prefix: str  # also the name of this cluster's own task queue
     processes: list[tuple[str, subprocess.Popen[bytes], Path]] = field(default_factory=list)
 
     def logs(self) -> str:
@@ -157,7 +157,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
         database_url = database_url_for_subprocess()
     redis_or_skip()
     tmp = tmp_path_factory.mktemp("scale-out")
-    prefix = f"scale-{uuid.uuid4().hex[:12]}"
+    prefix = f"scale-{uuid.uuid4().hex[:12]}"  # this run's own cache keys and task queue
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMUNA_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
@@ -166,6 +166,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
             "COMMUNA_DATABASE_URL": database_url,
             "COMMUNA_REDIS_URL": TEST_REDIS_URL,
             "COMMUNA_TASKS_BACKEND": "rq",
+            "COMMUNA_TASKS_QUEUES": prefix,
             # Every machine of one site shares the secret key; each has its own var directory.
             "COMMUNA_SECRET_KEY": secrets.token_urlsafe(50),
             "COMMUNA_CACHE_KEY_PREFIX": prefix,
@@ -186,7 +187,8 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
             argv = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--quiet"]
             started.processes.append(_start(name, [*argv, "--skip-collectstatic"], env, tmp))
         for name in ["worker-1", "worker-2"]:
-            started.processes.append(_start(name, ["worker", "--verbosity", "1"], env, tmp))
+            argv = ["worker", "--queue", "*", "--verbosity", "1"]
+            started.processes.append(_start(name, argv, env, tmp))
         deadline = time.monotonic() + START_SECONDS
         for base in [started.a, started.b]:
             while True:
@@ -206,6 +208,10 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
         client = redis_or_skip()
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
+        client.srem("rq:queues", f"rq:queue:{prefix}")
+        with django_db_blocker.unblock():
+            # The stopped workers' last heartbeats must not reach the next test on this database.
+            WorkerHeartbeat.objects.all().delete()
 
 
 def both_workers_alive() -> set[str]:
@@ -377,9 +383,12 @@ def test_a_due_lifecycle_runs_exactly_once_with_two_workers(cluster):
 def test_tasks_enqueued_here_run_once_on_one_of_the_two_workers(cluster, settings):
     # given twenty tasks on RQ in the shared Redis, enqueued by a third process (this one)
     settings.REDIS_URL = settings.TASKS_REDIS_URL = TEST_REDIS_URL
-    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    results = [ping.enqueue(f"task {n}") for n in range(20)]
+    queue = cluster.cache_prefix
+    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}, queue: {"URL": TEST_REDIS_URL}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", queue]}
+    }
+    results = [ping.using(queue_name=queue).enqueue(f"task {n}") for n in range(20)]
 
     # when the workers take them
     def all_done() -> bool:

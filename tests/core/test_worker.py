@@ -1,6 +1,7 @@
 """A task enqueued in this process is done by a separate `communa worker` process: from the
 database queue, or from RQ in Redis (COMMUNA_TASKS_BACKEND=rq)."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -30,20 +31,30 @@ def test_task_enqueued_here_is_done_by_a_worker_process(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("redis-task-queue")  # RQ's queue "default" in the test Redis is shared
 @pytest.mark.django_db(transaction=True)
 def test_task_enqueued_on_rq_is_done_by_a_worker_process_on_redis(tmp_path, settings):
-    # given tasks on RQ in the real Redis: one now, one deferred to a moment that has come
-    redis_or_skip()
+    # given tasks on RQ in the real Redis, on a queue of this test's own: one now, one deferred
+    # to a moment that has come
+    client = redis_or_skip()
+    queue = f"test-{uuid.uuid4().hex}"
     settings.REDIS_URL = settings.TASKS_REDIS_URL = TEST_REDIS_URL
-    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    now = ping.enqueue("over redis")
-    later = ping.using(run_after=timezone.now() - timedelta(seconds=1)).enqueue("deferred")
+    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}, queue: {"URL": TEST_REDIS_URL}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", queue]}
+    }
+    now = ping.using(queue_name=queue).enqueue("over redis")
+    later = ping.using(queue_name=queue, run_after=timezone.now() - timedelta(seconds=1)).enqueue(
+        "deferred"
+    )
     assert now.status == later.status == TaskResultStatus.READY
 
-    # when `communa worker` runs with the RQ backend until the queue is empty
-    run_worker_batch(tmp_path, {"COMMUNA_TASKS_BACKEND": "rq", "COMMUNA_REDIS_URL": TEST_REDIS_URL})
+    # when `communa worker` runs with the RQ backend on that queue until it is empty
+    env = {
+        "COMMUNA_TASKS_BACKEND": "rq",
+        "COMMUNA_REDIS_URL": TEST_REDIS_URL,
+        "COMMUNA_TASKS_QUEUES": queue,
+    }
+    run_worker_batch(tmp_path, env, ("--queue", queue))
 
     # then both are done by that process, their results readable here, and it kept its heartbeat
     now.refresh()
@@ -52,3 +63,4 @@ def test_task_enqueued_on_rq_is_done_by_a_worker_process_on_redis(tmp_path, sett
     assert (later.status, later.return_value) == (TaskResultStatus.SUCCESSFUL, "pong: deferred")
     heartbeat = WorkerHeartbeat.objects.get()
     assert now.worker_ids == [heartbeat.worker_id]
+    client.srem("rq:queues", f"rq:queue:{queue}")
