@@ -74,11 +74,15 @@ def _redis_client(url: str) -> redis.Redis:
 
 def _redis_round_trip(url: str, queues: Sequence[str] = ()) -> dict[str, Any]:
     """PING, and the length of each RQ queue, in one pipelined round trip."""
-    pipe = _redis_client(url).pipeline(transaction=False)
-    pipe.ping()
-    for name in queues:
-        pipe.llen(RQ_QUEUE_KEY_PREFIX + name)
+    client = _redis_client(url)
     try:
+        if not queues:
+            client.ping()
+            return {"ok": True, "queued": None}
+        pipe = client.pipeline(transaction=False)
+        pipe.ping()
+        for name in queues:
+            pipe.llen(RQ_QUEUE_KEY_PREFIX + name)
         _pong, *lengths = pipe.execute()
     except redis.RedisError as exc:
         return {"ok": False, "error": exc.__class__.__name__}
