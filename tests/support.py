@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+import redis
 from django.db import connection
 from django.test import Client
 
@@ -86,15 +88,19 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
-def run_worker_batch(var_dir: Path | str) -> None:
-    """Run `communa worker --batch` in a separate process against the test database."""
+def run_worker_batch(
+    var_dir: Path | str, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> None:
+    """Run `communa worker --batch` in a separate process against the test database (`env`
+    adds or changes COMMUNA_* variables, e.g. to run the RQ worker; `args` adds options)."""
     env = {
         **os.environ,
         "COMMUNA_DATABASE_URL": database_url_for_subprocess(),
         "COMMUNA_VAR_DIR": str(var_dir),
+        **(env or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0"],
+        [sys.executable, "-m", "communa", "worker", "--batch", "--verbosity", "0", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -102,6 +108,20 @@ def run_worker_batch(var_dir: Path | str) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+# The Redis the tests may use (CI sets its own database number; .ci/run starts the server).
+TEST_REDIS_URL = os.environ.get("COMMUNA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip(url: str = TEST_REDIS_URL) -> redis.Redis:
+    """A client of the test Redis; the test is skipped when no Redis answers there."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis does not answer at {url}: {exc}")
+    return client
 
 
 def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:

@@ -88,6 +88,38 @@ def test_check_fails_when_the_database_does_not_answer(tmp_path):
     assert "NOT reachable" in done.stderr
 
 
+@pytest.mark.django_db
+def test_check_reports_the_task_queue_and_upload_storage(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["check"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "Task queue: database, reachable; waiting: 0" in out
+    assert "Upload storage: filesystem, writable" in out
+
+
+def test_check_fails_when_the_configured_redis_does_not_answer(tmp_path):
+    env = {
+        **os.environ,
+        "COMMUNA_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "COMMUNA_REDIS_URL": "redis://127.0.0.1:1/0",
+        "COMMUNA_VAR_DIR": str(tmp_path),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "communa", "migrate", "--verbosity", "0"], env=env, check=True
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "communa", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Redis: NOT reachable (ConnectionError)" in done.stdout
+
+
 def test_bad_setting_value_gives_a_clear_message(tmp_path):
     env = {**os.environ, "COMMUNA_LOGIN_ATTEMPTS_PER_IP": "many", "COMMUNA_VAR_DIR": str(tmp_path)}
     done = subprocess.run(

@@ -53,7 +53,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     print(f"Database: {database['vendor']}, reachable; pending migrations: {len(pending)}")
-    return 1 if pending else 0
+    dependencies_ok = _print_dependencies()
+    return 1 if pending or not dependencies_ok else 0
+
+
+def _print_dependencies() -> bool:
+    """Redis, the task queue and upload storage as /api/health/dependencies sees them."""
+    from communa.core.selectors import health_report
+
+    serving, report = health_report(deep=True)
+    redis, tasks, storage = report["redis"], report["tasks"], report["storage"]
+
+    def state(part: dict[str, Any], good: str) -> str:
+        if part["ok"] is None:
+            return "not checked"
+        return good if part["ok"] else f"NOT {good} ({part.get('error')})"
+
+    if redis["configured"]:
+        print(f"Redis: {state(redis, 'reachable')}")
+    queue = f"Task queue: {tasks['backend']}, {state(tasks, 'reachable')}"
+    if tasks["queued"] is not None:
+        queue += f"; waiting: {tasks['queued']}"
+    if tasks["workers"] is not None:
+        queue += f"; RQ workers: {tasks['workers']}"
+    print(queue)
+    print(f"Upload storage: {storage['backend']}, {state(storage, 'writable')}")
+    return bool(serving and storage["ok"] is not False)
 
 
 def cmd_createadmin(args: argparse.Namespace) -> int:

@@ -153,10 +153,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several sites (or test runs) can share one Redis without reading each other's keys.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX"),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions (docs/operations.md, "Running on several machines"). With Redis, `cached_db`: every
+# app process reads a session from Redis and writes it through to the database, so a session
+# made on one machine works on all, and a Redis restart or eviction logs nobody out.
+SESSION_STORES = {
+    "database": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+_session_store = env("SESSION_STORE", "cached_db" if REDIS_URL else "database")
+if _session_store not in SESSION_STORES:
+    raise SystemExit(
+        f"COMMUNA_SESSION_STORE must be one of {', '.join(SESSION_STORES)}, not {_session_store!r}"
+    )
+if _session_store != "database" and not REDIS_URL:
+    # The local-memory cache is per process: sessions kept there vanish between processes.
+    raise SystemExit(f"COMMUNA_SESSION_STORE={_session_store} needs COMMUNA_REDIS_URL")
+SESSION_ENGINE = SESSION_STORES[_session_store]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["communa.accounts.backends.CaseInsensitiveModelBackend"]
@@ -192,9 +215,48 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+
+
+def _s3_storage() -> dict[str, Any]:
+    """Uploads in an S3-compatible bucket through django-storages, configured by COMMUNA_S3_*."""
+    bucket = env("S3_BUCKET")
+    if not bucket:
+        raise SystemExit("COMMUNA_STORAGE=s3 needs COMMUNA_S3_BUCKET")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Keys are random already; never let one upload replace another of the same name.
+        "file_overwrite": False,
+        "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", default=True),
+        "querystring_expire": env_int("S3_QUERYSTRING_EXPIRE", 3600),
+    }
+    optional = {
+        "endpoint_url": "S3_ENDPOINT_URL",
+        "region_name": "S3_REGION",
+        "access_key": "S3_ACCESS_KEY_ID",
+        "secret_key": "S3_SECRET_ACCESS_KEY",
+        "custom_domain": "S3_CUSTOM_DOMAIN",
+        "location": "S3_PREFIX",
+        "addressing_style": "S3_ADDRESSING_STYLE",
+        "default_acl": "S3_DEFAULT_ACL",
+    }
+    # Unset ones are left to django-storages and boto3 (AWS_* variables, an instance role...).
+    options.update({option: env(name) for option, name in optional.items() if env(name)})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def _upload_storage(kind: str) -> dict[str, Any]:
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind == "s3":
+        return _s3_storage()
+    raise SystemExit(f"COMMUNA_STORAGE must be filesystem or s3, not {kind!r}")
+
+
+UPLOAD_STORAGE = env("STORAGE", "filesystem")
+# With S3 the bucket (or its custom domain) serves uploads; /media/ only serves the file system.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=UPLOAD_STORAGE == "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _upload_storage(UPLOAD_STORAGE),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -220,12 +282,33 @@ if email_url := env("EMAIL_URL"):
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
 
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# The task queue: the database by default, RQ (Redis) so that workers can run on other machines.
+# COMMUNA_TASKS_BACKEND is `database`, `rq` or the dotted path of another django-tasks backend.
+TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_tasks_backend = env("TASKS_BACKEND", "database")
+TASKS_BACKEND = TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)
+# The queue may live on its own Redis: a cache evicts keys under memory pressure, a queue must not.
+TASKS_REDIS_URL = env("TASKS_REDIS_URL", REDIS_URL)
+# Queue names, comma-separated: `default` is always one; workers choose theirs with --queue.
+TASKS_QUEUES = list(
+    dict.fromkeys(["default", *(q.strip() for q in env("TASKS_QUEUES").split(",") if q.strip())])
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": TASKS_QUEUES}}
+if TASKS_REDIS_URL:
+    RQ_QUEUES = {
+        name: {
+            "URL": TASKS_REDIS_URL,
+            # A task running longer is stopped by its RQ worker.
+            "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 600),
+        }
+        for name in TASKS_QUEUES
     }
-}
+if TASKS_BACKENDS["rq"] == TASKS_BACKEND:
+    if not TASKS_REDIS_URL:
+        raise SystemExit(
+            "COMMUNA_TASKS_BACKEND=rq needs COMMUNA_REDIS_URL or COMMUNA_TASKS_REDIS_URL"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,5 @@
-"""`communa worker`: runs django-tasks' database worker with a heartbeat beside it."""
+"""`communa worker`: runs the task queue's worker (django-tasks' database worker, or RQ's when
+COMMUNA_TASKS_BACKEND=rq) with a heartbeat beside it that also runs due lifecycles."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -116,8 +118,47 @@ def run_worker(
     if max_tasks:
         options["max_tasks"] = max_tasks
     try:
-        call_command("db_worker", **options)
+        if task_queue_is_rq():
+            run_rq_worker(
+                queue_name=queue_name,
+                batch=batch,
+                max_tasks=max_tasks,
+                worker_id=worker_id,
+                verbosity=verbosity,
+            )
+        else:
+            call_command("db_worker", **options)
     finally:
         stop.set()
         heart.join(timeout=5)
         flusher.join(timeout=30)
+
+
+def task_queue_is_rq() -> bool:
+    """Whether tasks go through RQ (COMMUNA_TASKS_BACKEND=rq) rather than the database."""
+    return bool(settings.TASKS["default"]["BACKEND"] == settings.TASKS_BACKENDS["rq"])
+
+
+def run_rq_worker(
+    *, queue_name: str, batch: bool, max_tasks: int | None, worker_id: str, verbosity: int
+) -> None:
+    """Run RQ's worker on the queues in Redis until stopped (or, with `batch`, until empty).
+
+    django-rq's `rqworker` closes this thread's database connections before RQ forks a process
+    for each task, so no task shares a connection with another; RQ's own scheduler runs tasks
+    deferred with `run_after`. SIGINT or SIGTERM let the current task finish first.
+    """
+    if queue_name == "*":
+        queues = list(settings.RQ_QUEUES)
+    else:
+        queues = [name.strip() for name in queue_name.split(",") if name.strip()]
+    options: dict[str, object] = {
+        "job_class": "django_tasks_rq.Job",
+        "burst": batch,
+        "with_scheduler": True,
+        "name": worker_id,
+        "verbosity": verbosity,
+    }
+    if max_tasks:
+        options["max_jobs"] = max_tasks
+    call_command("rqworker", *queues, **options)
