@@ -201,3 +201,11 @@ def test_postgresql_connections_persist_and_are_checked_before_reuse(tmp_path):
     database = read(tmp_path, env, 's.DATABASES["default"]')
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sites_sharing_one_redis_keep_their_impression_buffers_apart(tmp_path):
+    prefix = 's.COMMUNA["IMPRESSIONS_REDIS_PREFIX"]'
+    assert read(tmp_path, {}, prefix) == "communa:imp:"
+    assert read(tmp_path, {"COMMUNA_CACHE_KEY_PREFIX": "shop"}, prefix) == "shop:communa:imp:"
+    chosen = {"COMMUNA_CACHE_KEY_PREFIX": "shop", "COMMUNA_IMPRESSIONS_REDIS_PREFIX": "views:"}
+    assert read(tmp_path, chosen, prefix) == "views:"

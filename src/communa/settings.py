@@ -403,7 +403,11 @@ COMMUNA.update(
         "IMPRESSIONS_FLUSH_SECONDS": env_int("IMPRESSIONS_FLUSH_SECONDS", 2),
         "IMPRESSIONS_FLUSH_BATCH": env_int("IMPRESSIONS_FLUSH_BATCH", 500),
         "IMPRESSIONS_CLAIM_STALE_SECONDS": env_int("IMPRESSIONS_CLAIM_STALE_SECONDS", 60),
-        "IMPRESSIONS_REDIS_PREFIX": env("IMPRESSIONS_REDIS_PREFIX", "communa:imp:"),
+        # Sites that share one Redis keep apart by their cache key prefix: their buffers too.
+        "IMPRESSIONS_REDIS_PREFIX": env(
+            "IMPRESSIONS_REDIS_PREFIX",
+            ":".join([*filter(None, [env("CACHE_KEY_PREFIX")]), "communa:imp:"]),
+        ),
     }
 )
 if COMMUNA["IMPRESSIONS_MODE"] not in {"direct", "buffered"}:
