@@ -38,7 +38,7 @@ def _community_of(thread: Post | Topic) -> Any:
 def _may_comment_on(actor: User, post: Post | None, topic: Topic | None) -> tuple[Any, bool]:
     """Refuse unless the actor may comment here; return the community and whether they are team."""
     if post is not None:
-        require_on_post(actor, Action.COMMENT, post)
+        standing = require_on_post(actor, Action.COMMENT, post)
         community = post.community
     else:
         assert topic is not None  # noqa: S101 — the caller passes exactly one
@@ -46,8 +46,10 @@ def _may_comment_on(actor: User, post: Post | None, topic: Topic | None) -> tupl
         community = topic.community
         if topic.closed:
             raise PermissionRefused(_("This discussion is closed."))
-        require(actor, Action.COMMENT, community)
-    return community, community is not None and can(actor, Action.MANAGE_POSTS, community)
+        standing = require(actor, Action.COMMENT, community)
+    # The standing just read answers the team question too: one membership read, not two.
+    team = community is not None and can(actor, Action.MANAGE_POSTS, community, standing=standing)
+    return community, team
 
 
 def add_comment(
