@@ -313,3 +313,31 @@ def test_a_cached_comment_thread_shows_each_reader_their_own_controls(owner, gro
         assert 'class="like small liked"' not in html
         assert f"/comments/{comment.pk}/edit/" not in html
     assert "csrfmiddlewaretoken" not in visitor.split('id="comments"')[1].split("Log in")[0]
+
+
+# --- the composer -------------------------------------------------------------------------------
+
+
+def test_a_cached_composer_follows_the_links_rule_and_carries_each_members_token(owner, group):
+    # given a member who saw the composer, so it is cached
+    first = client_of(add_member(group))
+    assert 'name="link_url"' in wall(first)
+
+    # when the community bans links and another member opens the wall
+    update_community(actor=owner, community=group, changes={"links_allowed": False})
+    second = client_of(add_member(group))
+    second.handler.enforce_csrf_checks = True
+    html = wall(second)
+
+    # then the composer has no link field, and its token is good for the second member
+    assert 'name="link_url"' not in html
+    assert "Links are not allowed in this community." in html
+    composer = html.split('class="card composer"')[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', composer)
+    assert token is not None
+    response = second.post(
+        "/c/cooks/posts/new/",
+        {"body": "Posted through the cached form", "csrfmiddlewaretoken": token[1]},
+    )
+    assert response.status_code in (200, 302)
+    assert Post.objects.filter(body="Posted through the cached form").exists()

@@ -26,15 +26,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import django
+from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from communa import __version__
 from communa.core.conf import int_setting
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
 
@@ -52,13 +55,18 @@ TEMPLATES = (
     "walls/_comment_like.html",
     "walls/_held_note.html",
     "web/_confirm_delete.html",
+    "walls/_composer.html",
+    "web/_field.html",
+    "web/_error_summary.html",
 )
 
 
 @cache
 def _templates_stamp() -> str:
-    """A digest of the cached templates, so that a deploy changing them changes every key."""
+    """A digest of what a deploy may change under the same rows: the templates, the operator's
+    settings (limits a form's help shows), Django's and Communa's versions."""
     digest = hashlib.blake2b(digest_size=8)
+    digest.update(repr((django.VERSION, __version__, sorted(settings.COMMUNA.items()))).encode())
     for name in TEMPLATES:
         origin = get_template(name).origin  # type: ignore[attr-defined]
         digest.update(Path(origin.name).read_bytes())
@@ -319,3 +327,33 @@ def attach_comments(
         comment.html = mark_safe(html.replace(_CSRF, token))  # type: ignore[attr-defined]  # noqa: S308 — our template's output
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)
+
+
+def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString | None:
+    """The wall's empty composer, reused for every member of the community it is made for.
+
+    Its key names the community's address and whether links are allowed there, whether the
+    reader posts or suggests, the language and the templates (Django's version for its widgets).
+    The team's composer (with the community's rubrics) and one with errors are rendered in place.
+    """
+    form = context.get("form")
+    seconds = int_setting("CARD_CACHE_SECONDS")
+    if form is None or form.is_bound or context.get("team_composer") or seconds <= 0:
+        return None
+    community = context["community"]
+    key = _digest(
+        "composer",
+        (
+            community.pk,
+            community.slug,
+            community.links_allowed,
+            bool(context.get("may_suggest")),
+            get_language(),
+            _templates_stamp(),
+        ),
+    )
+    html = default_cache.get(key)
+    if html is None:
+        html = get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
+        default_cache.set(key, html, timeout=seconds)
+    return mark_safe(html.replace(_CSRF, get_token(request)))  # noqa: S308 — our template's output

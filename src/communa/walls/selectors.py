@@ -209,18 +209,30 @@ def suggestions_page(
     return _page(page, actor)
 
 
-def my_suggestions(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
+def _own_list(posts: QuerySet[Post], actor: Any, *, limit: int, details: bool) -> list[Post]:
+    newest = ("-created_at", "-id")
+    if not details:
+        # The wall's own lists show each post's words, state and answer: the row is enough.
+        return list(posts.order_by(*newest)[:limit])
+    rows = list(with_details(posts, actor).order_by(*newest)[:limit])
+    return _attach_originals(rows, actor, details=True)
+
+
+def my_suggestions(
+    *, actor: Any, community: Community, limit: int = 50, details: bool = True
+) -> list[Post]:
     """What the actor suggested to this page, newest first, with the reviewers' answers."""
     if not signed_in(actor):
         return []
     posts = Post.objects.filter(community=community, suggested_by=actor).exclude(
         status=PostStatus.DELETED
     )
-    rows = list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
-    return _attach_originals(rows, actor, details=True)
+    return _own_list(posts, actor, limit=limit, details=details)
 
 
-def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
+def my_held(
+    *, actor: Any, community: Community, limit: int = 50, details: bool = True
+) -> list[Post]:
     """The actor's posts the automatic checks hold here, or a moderator then refused (R5.2)."""
     if not signed_in(actor):
         return []
@@ -230,8 +242,7 @@ def my_held(*, actor: Any, community: Community, limit: int = 50) -> list[Post]:
         suggested_by__isnull=True,
         status__in=[PostStatus.HELD, PostStatus.REJECTED],
     )
-    rows = list(with_details(posts, actor).order_by("-created_at", "-id")[:limit])
-    return _attach_originals(rows, actor, details=True)
+    return _own_list(posts, actor, limit=limit, details=details)
 
 
 def post_history(*, actor: Any, post: Post) -> list[PostRevision]:

@@ -37,7 +37,7 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
-from communa.walls.cards import attach_cards
+from communa.walls.cards import attach_cards, composer_html
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
@@ -145,13 +145,14 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(_composer(request, community, standing))
     if context["may_suggest"]:
         context["my_suggestions"] = selectors.my_suggestions(
-            actor=request.user, community=community
+            actor=request.user, community=community, details=False
         )
-    context["my_held"] = selectors.my_held(actor=request.user, community=community)
+    context["my_held"] = selectors.my_held(actor=request.user, community=community, details=False)
     if context["may_review"]:
         context["waiting"] = Post.objects.filter(
             community=community, status=PostStatus.SUGGESTED
         ).count()
+    context["composer_html"] = composer_html(request, context)
     template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
     return render(request, template, context)
 
