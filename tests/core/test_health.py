@@ -11,7 +11,9 @@ from django.utils import timezone
 from communa.core import selectors
 from communa.core.models import WorkerHeartbeat
 from communa.core.tasks import ping
+from tests.factories import make_community
 from tests.support import TEST_REDIS_URL, redis_or_skip
+from tests.walls.support import make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +225,31 @@ def test_health_answers_are_documented_with_their_statuses(client):
         assert set(responses) == {"200", "503"}
         assert "degraded" in responses["200"]["description"]
         assert "down" in responses["503"]["description"]
+
+
+def test_deep_health_counts_the_page_views_waiting_for_the_worker(api, client, settings):
+    # given buffered impressions on the database buffer and a wall a visitor opened twice
+    settings.COMMUNA = {
+        **settings.COMMUNA,
+        "IMPRESSIONS_MODE": "buffered",
+        "IMPRESSIONS_BUFFER": "database",
+    }
+    community = make_community(slug="buffered")
+    make_post(community, body="Seen twice")
+    for _ in range(2):
+        assert client.get("/c/buffered/wall/", HTTP_HX_REQUEST="true").status_code == 200
+
+    # when the operator asks, quickly and deeply
+    quick = api.get("/health").json()["impressions"]
+    deep = api.get("/health/dependencies").json()["impressions"]
+
+    # then the deep answer counts the two page views; the quick one does not look
+    assert quick == {"mode": "buffered", "pending": None}
+    assert deep == {"mode": "buffered", "pending": 2}
+
+
+def test_health_says_when_impressions_are_written_directly(api):
+    assert api.get("/health/dependencies").json()["impressions"] == {
+        "mode": "direct",
+        "pending": None,
+    }

@@ -16,7 +16,11 @@ from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from communa.analytics.impressions import buffer_page_view, flush_impressions
+from communa.analytics.impressions import (
+    buffer_page_view,
+    flush_impressions,
+    pending_page_views,
+)
 from communa.analytics.models import Event, PostViewer
 from communa.core.conf import setting
 from communa.core.events import (
@@ -114,6 +118,9 @@ class EventStore(EventRecorder):
 
     def flush_impressions(self) -> int:
         return flush_impressions()
+
+    def pending_impressions(self) -> int | None:
+        return pending_page_views()
 
     def record_event(
         self,

@@ -37,6 +37,13 @@ class StorageHealth(Schema):
     error: str | None = None
 
 
+class ImpressionsHealth(Schema):
+    """How impressions are recorded; `pending`: page views the worker has yet to write (deep)."""
+
+    mode: Literal["direct", "buffered"]
+    pending: int | None = None
+
+
 class WorkerHealth(Schema):
     seen_recently: bool
     last_seen_at: str | None
@@ -52,6 +59,7 @@ class Health(Schema):
     redis: RedisHealth
     tasks: TasksHealth
     storage: StorageHealth
+    impressions: ImpressionsHealth
     worker: WorkerHealth
 
 
@@ -83,6 +91,7 @@ def health(request: HttpRequest) -> Status:
     openapi_extra=RESPONSES,
 )
 def health_of_dependencies(request: HttpRequest) -> Status:
-    """Deep: also the task queue wherever it is (length, RQ workers) and a probe file written to
-    and deleted from upload storage (at most every 30 seconds per process)."""
+    """Deep: also the task queue wherever it is (length, RQ workers), a probe file written to
+    and deleted from upload storage (at most every 30 seconds per process), and the page views
+    whose impressions the worker has yet to write (buffered mode)."""
     return _answer(deep=True)

@@ -143,6 +143,10 @@ class EventRecorder:
         """Write the buffered impressions (buffered mode); return how many were written."""
         return 0
 
+    def pending_impressions(self) -> int | None:
+        """Page views waiting in the buffer for the worker; None when nothing is kept."""
+        return None
+
     def record_event(
         self,
         kind: str,
@@ -163,6 +167,11 @@ def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
     if viewer.crawler or not settings.COMMUNA.get("RECORD_IMPRESSIONS", True):
         return
     answer(EventRecorder).record_impressions(viewer, posts)
+
+
+def pending_impressions() -> int | None:
+    """Page views the worker has not written yet (the operator's health report shows them)."""
+    return answer(EventRecorder).pending_impressions()
 
 
 def flush_impressions() -> int:

@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from communa.core.conf import int_setting
+from communa.core.events import pending_impressions
 from communa.core.models import WorkerHeartbeat
 
 # RQ keeps the waiting jobs of a queue in a list under this prefix (rq.Queue.key).
@@ -150,6 +151,14 @@ def storage_probe() -> dict[str, Any]:
     return result
 
 
+def _pending_impressions() -> int | None:
+    """Page views waiting for the worker; None when the buffer cannot be read now."""
+    try:
+        return pending_impressions()
+    except (DatabaseError, redis.RedisError):
+        return None
+
+
 def health_report(*, deep: bool = False) -> tuple[bool, dict[str, Any]]:
     """Each dependency's health and the overall status; the flag says whether the site can serve.
 
@@ -183,6 +192,12 @@ def health_report(*, deep: bool = False) -> tuple[bool, dict[str, Any]]:
     storage: dict[str, Any] = {"backend": storage_backend_name(), "ok": None}
     if deep:
         storage.update(storage_probe())
+    impressions: dict[str, Any] = {
+        "mode": settings.COMMUNA["IMPRESSIONS_MODE"],
+        "pending": None,
+    }
+    if deep and impressions["mode"] == "buffered":
+        impressions["pending"] = _pending_impressions()
 
     serving = database["ok"] and redis_part["ok"] is not False and tasks["ok"] is not False
     if not serving:
@@ -197,5 +212,6 @@ def health_report(*, deep: bool = False) -> tuple[bool, dict[str, Any]]:
         "redis": redis_part,
         "tasks": tasks,
         "storage": storage,
+        "impressions": impressions,
         "worker": worker,
     }
