@@ -64,9 +64,17 @@ TEMPLATES = (
 @cache
 def _templates_stamp() -> str:
     """A digest of what a deploy may change under the same rows: the templates, the operator's
-    settings (limits a form's help shows), Django's and Communa's versions."""
+    settings (limits a form's help shows, where uploads are served from), Django's and
+    Communa's versions."""
     digest = hashlib.blake2b(digest_size=8)
-    digest.update(repr((django.VERSION, __version__, sorted(settings.COMMUNA.items()))).encode())
+    deployed = (
+        django.VERSION,
+        __version__,
+        sorted(settings.COMMUNA.items()),
+        settings.MEDIA_URL,
+        settings.STORAGES,
+    )
+    digest.update(repr(deployed).encode())
     for name in TEMPLATES:
         origin = get_template(name).origin  # type: ignore[attr-defined]
         digest.update(Path(origin.name).read_bytes())
