@@ -78,8 +78,16 @@ def ensure_services() -> None:
             check=False,
         )
         time.sleep(1)
+    if shutil.which("wrk") is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        log("Installing wrk, the load generator, from the system packages (apt-get)...")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (the load generator of this bench)")
+    # `wrk -v` prints its version before its usage screen (and exits 1).
+    usage = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    lines = (usage.stdout + usage.stderr).splitlines()
+    version = next((line for line in lines if line.startswith("wrk ")), "wrk")
+    log(f"Load generator: {version.split(' [')[0]} ({shutil.which('wrk')}, the system package).")
 
 
 def psql(sql: str) -> None:
