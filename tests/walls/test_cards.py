@@ -13,9 +13,16 @@ from django.test.utils import CaptureQueriesContext
 
 from communa.accounts.actions import update_profile
 from communa.communities.actions import update_community
+from communa.communities.models import Kind
 from communa.walls.actions.comments import add_comment, edit_comment
-from communa.walls.actions.interactions import like_comment, like_post
-from communa.walls.actions.posts import create_post, edit_post, share_post
+from communa.walls.actions.interactions import like_comment, like_post, unlike_post
+from communa.walls.actions.posts import (
+    create_post,
+    edit_post,
+    publish_suggestion,
+    share_post,
+    suggest_post,
+)
 from communa.walls.models import Post, PostDocument, PostImage
 from tests.factories import add_member, make_community, person
 from tests.support import client_of
@@ -341,3 +348,107 @@ def test_a_cached_composer_follows_the_links_rule_and_carries_each_members_token
     )
     assert response.status_code in (200, 302)
     assert Post.objects.filter(body="Posted through the cached form").exists()
+
+
+# --- a visitor's whole wall ---------------------------------------------------------------------
+
+
+def test_a_visitors_cached_wall_follows_likes_edits_renames_and_new_posts(owner, group):
+    # given a visitor's wall read twice, so the whole fragment is cached
+    member = add_member(group)
+    post = create_post(actor=owner, community=group, data={"body": "First words"})
+    wall()
+    assert "First words" in wall()
+
+    # when a member likes it, then the count and nothing else changes
+    like_post(actor=member, post=post)
+    assert re.search(r'class="like-count"[^>]*>1<', wall())
+
+    # when the author edits it and renames the community, and a new post arrives
+    edit_post(actor=owner, post=Post.objects.get(pk=post.pk), data={"body": "Second words"})
+    update_community(actor=owner, community=group, changes={"name": "Bake Together"})
+    create_post(actor=member, community=group, data={"body": "A newcomer's post"})
+
+    # then a visitor sees all of it
+    html = wall()
+    assert "Second words" in html
+    assert "First words" not in html
+    assert "A newcomer&#x27;s post" in html or "A newcomer's post" in html
+
+
+def test_an_unliked_post_shows_its_old_count_again_from_the_cache(owner, group):
+    # given a visitor's wall cached with 0 likes, then with 1
+    member = add_member(group)
+    post = create_post(actor=owner, community=group, data={"body": "Back and forth"})
+    assert re.search(r'class="like-count"[^>]*>0<', wall())
+    like_post(actor=member, post=post)
+    assert re.search(r'class="like-count"[^>]*>1<', wall())
+
+    # when the like is taken back
+    unlike_post(actor=member, post=post)
+
+    # then the page with 0 likes is right again, whichever copy serves it
+    assert re.search(r'class="like-count"[^>]*>0<', wall())
+
+
+def test_a_member_never_gets_the_visitors_cached_wall(owner, group):
+    # given a visitor's wall in the cache
+    create_post(actor=owner, community=group, data={"body": "For everyone"})
+    wall()
+    wall()
+
+    # when a member opens it
+    member = add_member(group)
+    html = wall(client_of(member))
+
+    # then they get their own: the composer and the like form
+    assert 'class="card composer"' in html
+    assert "like-form" in html
+    assert 'class="card composer"' not in wall()
+
+
+def test_a_wall_that_closes_refuses_visitors_who_had_it_cached(owner, group):
+    create_post(actor=owner, community=group, data={"body": "Soon members only"})
+    wall()
+    assert "Soon members only" in wall()
+
+    update_community(actor=owner, community=group, changes={"wall_mode": "off"})
+
+    response = Client().get("/c/cooks/wall/", **HTMX)
+    assert "Soon members only" not in response.content.decode()
+
+
+def test_a_published_suggestion_names_its_renamed_suggester_on_a_visitors_wall(owner):
+    # given a public page showing a suggestion it published, read twice by visitors
+    page = make_community(owner, name="News", slug="news", kind=Kind.PUBLIC_PAGE)
+    fan = add_member(page, person(username="fan", display_name="Fan"))
+    idea = suggest_post(actor=fan, community=page, data={"body": "An idea"})
+    publish_suggestion(actor=owner, post=idea)
+    for _ in range(2):
+        html = Client().get("/c/news/wall/", **HTMX).content.decode()
+    assert "suggested by Fan" in html
+
+    # when the suggester renames themselves
+    update_profile(actor=fan, user=fan, changes={"display_name": "Great Fan"})
+
+    # then visitors see the new name
+    html = Client().get("/c/news/wall/", **HTMX).content.decode()
+    assert "suggested by Great Fan" in html
+
+
+def test_the_api_answers_visitors_from_the_cache_until_a_row_changes(owner, group):
+    # given a visitor's API wall read twice
+    member = add_member(group)
+    post = create_post(actor=owner, community=group, data={"body": "Counted"})
+    first = Client().get("/api/communities/cooks/wall").json()
+    assert first["items"][0]["counts"]["likes"] == 0
+
+    # when a member likes the post
+    like_post(actor=member, post=post)
+
+    # then visitors see the like, and the member sees it as theirs
+    again = Client().get("/api/communities/cooks/wall").json()
+    assert again["items"][0]["counts"]["likes"] == 1
+    assert again["items"][0]["liked"] is False
+    mine = client_of(member).get("/api/communities/cooks/wall").json()
+    assert mine["items"][0]["liked"] is True

@@ -190,7 +190,9 @@ def keyset_page(
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
-        next_cursor = encode_cursor([getattr(last, name) for name in names])
+        # Rows are model instances, or dictionaries from `.values()`.
+        values = [last[name] if isinstance(last, dict) else getattr(last, name) for name in names]
+        next_cursor = encode_cursor(values)
     return Page(items=items, next_cursor=next_cursor)
 
 

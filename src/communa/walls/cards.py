@@ -58,6 +58,10 @@ TEMPLATES = (
     "walls/_composer.html",
     "web/_field.html",
     "web/_error_summary.html",
+    "walls/_wall.html",
+    "walls/_post_list.html",
+    "walls/_post_card.html",
+    "walls/_more.html",
 )
 
 
@@ -365,3 +369,87 @@ def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString |
         html = get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
         default_cache.set(key, html, timeout=seconds)
     return mark_safe(html.replace(_CSRF, get_token(request)))  # noqa: S308 — our template's output
+
+
+# -- a visitor's wall, whole --------------------------------------------------------------------
+
+
+def stamp_of(post: Post) -> dict[str, Any]:
+    """A loaded post as `selectors.visitor_wall_stamps` reads it (to compare the two)."""
+    author = post.author
+    return {
+        "id": post.pk,
+        "published_at": post.published_at,
+        "created_at": post.created_at,
+        "content_version": post.content_version,
+        "like_count": post.like_count,
+        "comment_count": post.comment_count,
+        "share_count": post.share_count,
+        "impression_count": post.impression_count,
+        "reach_count": post.reach_count,
+        "shared_from_id": post.shared_from_id,
+        "suggested_by_id": post.suggested_by_id,
+        "author_id": post.author_id,
+        "author__username": author.username,
+        "author__display_name": author.display_name,
+        "author__avatar": author.avatar.name,
+    }
+
+
+def visitor_wall_key(
+    community: Any,
+    rows: Sequence[dict[str, Any]],
+    next_cursor: str | None,
+    cursor: str | None,
+    kind: str = "visitor-wall",
+) -> str | None:
+    """The cache key of a visitor's whole wall fragment, or None when it must be rendered.
+
+    It names the community's row (every column), the page's rows (`rows`: the pinned post first,
+    then the page, as read without building models), where the next page starts, the language,
+    the time zone and the deploy. A page with a repost or a suggested post is rendered: whether
+    an original shows depends on its own community, and a suggested post names its suggester.
+    Everything else a visitor's fragment shows is in these rows or behind `content_version`
+    (ADR 0009).
+    """
+    if int_setting("CARD_CACHE_SECONDS") <= 0 or any(
+        row["shared_from_id"] or row["suggested_by_id"] for row in rows
+    ):
+        return None
+    place = tuple(
+        repr(field.value_from_object(community)) for field in community._meta.concrete_fields
+    )
+    return _digest(
+        kind,
+        (
+            place,
+            tuple(tuple(row[name] for name in sorted(row)) for row in rows),
+            next_cursor,
+            cursor,
+            get_language(),
+            timezone.get_current_timezone_name(),
+            _templates_stamp(),
+        ),
+    )
+
+
+def cached_text(key: str) -> str | None:
+    """A cached whole fragment, if there."""
+    found: str | None = default_cache.get(key)
+    return found
+
+
+def keep_text(key: str, text: str) -> None:
+    """Keep a whole fragment, unless it holds a form (a token of one reader's session)."""
+    if "csrfmiddlewaretoken" not in text:
+        default_cache.set(key, text, timeout=int_setting("CARD_CACHE_SECONDS"))
+
+
+def cached_value(key: str) -> Any:
+    """A cached whole answer (the API's), if there."""
+    return default_cache.get(key)
+
+
+def keep_value(key: str, value: Any) -> None:
+    """Keep a whole answer that holds nothing of one reader's session."""
+    default_cache.set(key, value, timeout=int_setting("CARD_CACHE_SECONDS"))

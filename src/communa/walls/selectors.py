@@ -136,6 +136,38 @@ def wall_page(
     return _page(page, actor, details=details)
 
 
+# What a visitor's wall shows of each post, besides what `content_version` stands for.
+STAMP_FIELDS = (
+    "id",
+    "published_at",
+    "created_at",
+    "content_version",
+    "like_count",
+    "comment_count",
+    "share_count",
+    "impression_count",
+    "reach_count",
+    "shared_from_id",
+    "suggested_by_id",
+    "author_id",
+    "author__username",
+    "author__display_name",
+    "author__avatar",
+)
+
+
+def visitor_wall_stamps(
+    *, community: Community, cursor: str | None, limit: int
+) -> tuple[Page[Any], dict[str, Any] | None]:
+    """The rows a visitor's wall page is made of, as plain values (no models are built): the page
+    and, on the first page, the pinned post. The caller has checked that visitors see the wall."""
+    posts = Post.objects.filter(community=community, status=PostStatus.PUBLISHED)
+    rows: Any = posts.filter(pinned=False).values(*STAMP_FIELDS)  # keyset_page reads dicts too
+    page: Page[Any] = keyset_page(rows, ORDER, cursor=cursor, limit=limit)
+    pinned = None if cursor else posts.filter(pinned=True).values(*STAMP_FIELDS).first()
+    return page, pinned
+
+
 def profile_wall_page(
     *, actor: Any, owner: Any, cursor: str | None, limit: int, details: bool = True
 ) -> Page[Post]:

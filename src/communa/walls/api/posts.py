@@ -11,7 +11,7 @@ from communa.accounts import selectors as accounts_selectors
 from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.communities.permissions import TEAM, Action
+from communa.communities.permissions import TEAM, Action, Relation
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
 from communa.core.events import viewer_of
@@ -44,6 +44,8 @@ from communa.walls.api.schemas import (
     RevisionOut,
     WallPage,
 )
+from communa.walls.cards import cached_value, keep_value, stamp_of, visitor_wall_key
+from communa.walls.models import Post
 
 OPERATION_ID_PREFIX = "communa_walls_api"
 
@@ -59,6 +61,20 @@ def community_wall(
     actor = request.auth
     size = page_size(limit)
     community, standing = community_for(actor, slug, Action.VIEW_WALL)
+    # A visitor's answer is the same for every visitor: reused while its rows are unchanged.
+    visitor_key = None
+    if standing.relation == Relation.ANONYMOUS:
+        stamps, pinned_stamp = selectors.visitor_wall_stamps(
+            community=community, cursor=cursor, limit=size
+        )
+        rows = [*([pinned_stamp] if pinned_stamp else []), *stamps.items]
+        visitor_key = visitor_wall_key(
+            community, rows, stamps.next_cursor, cursor, kind="visitor-wall-api"
+        )
+        answer = cached_value(visitor_key) if visitor_key else None
+        if answer is not None:
+            shown(request, [Post(pk=row["id"], community_id=community.pk) for row in rows])
+            return answer
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -77,12 +93,17 @@ def community_wall(
     shown(request, [pinned, *page.items])
     # Only this community's labels can show on its wall.
     labels = {community.pk} if standing.relation in TEAM else set()
-    posts = posts_out([*([pinned] if pinned else []), *page.items], team_ids=labels)
-    return {
+    listed = [*([pinned] if pinned else []), *page.items]
+    posts = posts_out(listed, team_ids=labels)
+    answer = {
         "pinned": posts.pop(0) if pinned is not None else None,
         "items": posts,
         "next_cursor": page.next_cursor,
     }
+    if visitor_key and [stamp_of(post) for post in listed] == rows:
+        # Only when the answer was made from the very rows its key names (walls/cards.py).
+        keep_value(visitor_key, answer)
+    return answer
 
 
 @router.get("/feed", response=Page[PostOut])

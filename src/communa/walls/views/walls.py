@@ -7,6 +7,7 @@ next page of a list); without htmx the same URLs answer whole pages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from communa.communities.models import Community
 from communa.communities.permissions import (
     TEAM,
     Action,
+    Relation,
     Standing,
     can,
 )
@@ -37,7 +39,14 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
-from communa.walls.cards import attach_cards, composer_html
+from communa.walls.cards import (
+    attach_cards,
+    cached_text,
+    composer_html,
+    keep_text,
+    stamp_of,
+    visitor_wall_key,
+)
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
@@ -110,6 +119,12 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "walls/_wall_refused.html", {"message": refusal})
         raise PermissionRefused(refusal)
     cursor = cursor_of(request)
+    # A visitor's wall fragment is the same for every visitor: whole, from the cache, when the
+    # rows it was made of are unchanged (walls/cards.py, ADR 0009).
+    visitor = _VisitorWall.of(request, community, standing, cursor)
+    if visitor is not None and (text := visitor.cached()) is not None:
+        _show(request, visitor.posts())
+        return HttpResponse(text)
     page = selectors.wall_page(
         actor=request.user,
         community=community,
@@ -141,20 +156,62 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         "may_interact": may_interact,
     }
     if _htmx(request) and cursor:
-        return render(request, "walls/_post_list.html", context)
-    context.update(_composer(request, community, standing))
-    if context["may_suggest"]:
-        context["my_suggestions"] = selectors.my_suggestions(
+        response = render(request, "walls/_post_list.html", context)
+    else:
+        context.update(_composer(request, community, standing))
+        if context["may_suggest"]:
+            context["my_suggestions"] = selectors.my_suggestions(
+                actor=request.user, community=community, details=False
+            )
+        context["my_held"] = selectors.my_held(
             actor=request.user, community=community, details=False
         )
-    context["my_held"] = selectors.my_held(actor=request.user, community=community, details=False)
-    if context["may_review"]:
-        context["waiting"] = Post.objects.filter(
-            community=community, status=PostStatus.SUGGESTED
-        ).count()
-    context["composer_html"] = composer_html(request, context)
-    template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
-    return render(request, template, context)
+        if context["may_review"]:
+            context["waiting"] = Post.objects.filter(
+                community=community, status=PostStatus.SUGGESTED
+            ).count()
+        context["composer_html"] = composer_html(request, context)
+        template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
+        response = render(request, template, context)
+    if visitor is not None:
+        visitor.keep(response, [*([pinned] if pinned else []), *page.items], page.next_cursor)
+    return response
+
+
+@dataclass
+class _VisitorWall:
+    """A visitor's wall fragment (htmx), keyed by the rows it is made of."""
+
+    community: Community
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    key: str
+
+    @classmethod
+    def of(
+        cls, request: HttpRequest, community: Community, standing: Standing, cursor: str | None
+    ) -> _VisitorWall | None:
+        if not _htmx(request) or standing.relation != Relation.ANONYMOUS:
+            return None
+        stamps, pinned = selectors.visitor_wall_stamps(
+            community=community, cursor=cursor, limit=int_setting("PAGE_SIZE")
+        )
+        rows = [*([pinned] if pinned else []), *stamps.items]
+        key = visitor_wall_key(community, rows, stamps.next_cursor, cursor)
+        return None if key is None else cls(community, rows, stamps.next_cursor, key)
+
+    def cached(self) -> str | None:
+        return cached_text(self.key)
+
+    def posts(self) -> list[Post]:
+        """The posts shown, as much of them as recording their impressions needs."""
+        return [Post(pk=row["id"], community_id=self.community.pk) for row in self.rows]
+
+    def keep(self, response: HttpResponse, shown: list[Post], next_cursor: str | None) -> None:
+        # Kept only when the page was rendered from the very rows its key names: a like
+        # between the two reads would otherwise file a newer page under an older key.
+        if [stamp_of(post) for post in shown] == self.rows and next_cursor == self.next_cursor:
+            keep_text(self.key, response.content.decode())
 
 
 @login_required
