@@ -27,14 +27,21 @@ def _buffered(settings):
 
 
 @pytest.fixture
-def wall():
-    """A community with a pinned post, posts with images, a repost and likes; a member."""
+def plain_wall():
+    """A community with six liked posts with images, no repost; its owner and a member."""
     owner = person(username="olga")
     community = make_community(owner, slug="cooks")
     member = add_member(community)
     for index in range(6):
         post = make_post(community, body=f"Post {index}", images=[png_file()], author=owner)
         like_post(actor=member, post=post)
+    return community, owner, member, post
+
+
+@pytest.fixture
+def wall(plain_wall):
+    """The same with a pinned post, a repost and a comment."""
+    community, owner, member, post = plain_wall
     pinned = make_post(community, body="Read me first", author=owner)
     pinned.pinned = True
     pinned.save()
@@ -59,14 +66,7 @@ def test_a_visitor_reads_a_wall_with_a_repost_in_7_queries(wall):
     assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 7
 
 
-def test_a_visitor_reads_a_wall_without_reposts_in_4_queries():
-    # given a wall of posts with images and likes, no repost
-    owner = person(username="olga")
-    community = make_community(owner, slug="cooks")
-    member = add_member(community)
-    for index in range(6):
-        post = make_post(community, body=f"Post {index}", images=[png_file()], author=owner)
-        like_post(actor=member, post=post)
+def test_a_visitor_reads_a_wall_without_reposts_in_4_queries(plain_wall):
     # the community; the rows of the page and of the pinned post as plain values, which name
     # the whole fragment in the cache; the impressions (one INSERT)
     assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 4

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +41,7 @@ from django.utils.translation import get_language
 from communa import __version__
 from communa.core.conf import int_setting
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
+from communa.walls.selectors import visitor_wall_stamps
 
 T = TypeVar("T")
 
@@ -396,60 +398,63 @@ def stamp_of(post: Post) -> dict[str, Any]:
     }
 
 
-def visitor_wall_key(
-    community: Any,
-    rows: Sequence[dict[str, Any]],
-    next_cursor: str | None,
-    cursor: str | None,
-    kind: str = "visitor-wall",
-) -> str | None:
-    """The cache key of a visitor's whole wall fragment, or None when it must be rendered.
+@dataclass
+class VisitorWall:
+    """A visitor's wall page, the htmx fragment or the API's answer, reused whole.
 
-    It names the community's row (every column), the page's rows (`rows`: the pinned post first,
-    then the page, as read without building models), where the next page starts, the language,
-    the time zone and the deploy. A page with a repost or a suggested post is rendered: whether
-    an original shows depends on its own community, and a suggested post names its suggester.
-    Everything else a visitor's fragment shows is in these rows or behind `content_version`
-    (ADR 0009).
+    Every visitor gets the same page, so it is kept under a key that names what it is made of:
+    the community's row (every column), the page's rows read as plain values without building
+    models (the pinned post first), where the next page starts, the language, the time zone and
+    the deploy. A page with a repost or a suggested post is not kept: whether an original shows
+    depends on its own community, and a suggested post names its suggester. Everything else a
+    visitor's page shows is in these rows or behind `content_version` (ADR 0009).
     """
-    if int_setting("CARD_CACHE_SECONDS") <= 0 or any(
-        row["shared_from_id"] or row["suggested_by_id"] for row in rows
-    ):
-        return None
-    place = tuple(
-        repr(field.value_from_object(community)) for field in community._meta.concrete_fields
-    )
-    return _digest(
-        kind,
-        (
-            place,
-            tuple(tuple(row[name] for name in sorted(row)) for row in rows),
-            next_cursor,
-            cursor,
-            get_language(),
-            timezone.get_current_timezone_name(),
-            _templates_stamp(),
-        ),
-    )
 
+    community: Any
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    key: str
 
-def cached_text(key: str) -> str | None:
-    """A cached whole fragment, if there."""
-    found: str | None = default_cache.get(key)
-    return found
+    @classmethod
+    def of(cls, community: Any, *, cursor: str | None, limit: int, kind: str) -> VisitorWall | None:
+        """The page's rows and key; None when this page is not kept whole."""
+        if int_setting("CARD_CACHE_SECONDS") <= 0:
+            return None
+        page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
+        rows = [*([pinned] if pinned else []), *page.items]
+        if any(row["shared_from_id"] or row["suggested_by_id"] for row in rows):
+            return None
+        place = tuple(
+            repr(field.value_from_object(community)) for field in community._meta.concrete_fields
+        )
+        key = _digest(
+            kind,
+            (
+                place,
+                tuple(tuple(row[name] for name in sorted(row)) for row in rows),
+                page.next_cursor,
+                cursor,
+                get_language(),
+                timezone.get_current_timezone_name(),
+                _templates_stamp(),
+            ),
+        )
+        return cls(community, rows, page.next_cursor, key)
 
+    def cached(self) -> Any:
+        """The kept page (HTML text or the API's answer), if there."""
+        return default_cache.get(self.key)
 
-def keep_text(key: str, text: str) -> None:
-    """Keep a whole fragment, unless it holds a form (a token of one reader's session)."""
-    if "csrfmiddlewaretoken" not in text:
-        default_cache.set(key, text, timeout=int_setting("CARD_CACHE_SECONDS"))
+    def shown(self) -> list[Post]:
+        """The posts the page shows, as much of them as recording their impressions needs."""
+        return [Post(pk=row["id"], community_id=self.community.pk) for row in self.rows]
 
-
-def cached_value(key: str) -> Any:
-    """A cached whole answer (the API's), if there."""
-    return default_cache.get(key)
-
-
-def keep_value(key: str, value: Any) -> None:
-    """Keep a whole answer that holds nothing of one reader's session."""
-    default_cache.set(key, value, timeout=int_setting("CARD_CACHE_SECONDS"))
+    def keep(self, page: Any, *, made_from: Sequence[Post], next_cursor: str | None) -> None:
+        """Keep the page, only if it was made from the very rows its key names (a like landing
+        between the two reads would otherwise file a newer page under an older key, which an
+        unlike could bring back) and holds no form (a token of one reader's session)."""
+        if [stamp_of(post) for post in made_from] != self.rows or next_cursor != self.next_cursor:
+            return
+        if isinstance(page, str) and "csrfmiddlewaretoken" in page:
+            return
+        default_cache.set(self.key, page, timeout=int_setting("CARD_CACHE_SECONDS"))

@@ -18,7 +18,7 @@ from django.db.models.fields import BooleanField
 
 from communa.accounts.models import signed_in
 from communa.communities.models import Community, Membership, WallMode
-from communa.communities.permissions import Action, Standing, require, visible_walls
+from communa.communities.permissions import TEAM, Action, Standing, require, visible_walls
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_post_visible
@@ -98,6 +98,16 @@ def with_details(queryset: QuerySet[Post], actor: Any) -> QuerySet[Post]:
 
 def _rows(queryset: QuerySet[Post], actor: Any, *, details: bool) -> QuerySet[Post]:
     return with_details(queryset, actor) if details else card_rows(queryset, actor)
+
+
+def team_community_ids(actor: Any) -> set[int]:
+    """The communities on whose team the actor is: they see the posts' labels there."""
+    if not signed_in(actor):
+        return set()
+    roles = [relation.value for relation in TEAM]
+    return set(
+        Membership.objects.filter(user=actor, role__in=roles).values_list("community_id", flat=True)
+    )
 
 
 def pinned_post(

@@ -64,18 +64,23 @@ def create_community(*, actor: User, data: dict[str, Any]) -> Community:
         if community.kind == Kind.PUBLIC_PAGE:
             community.category = cleaned.get("category", community.category)
         community.refresh_search_fields()
-        try:
-            with transaction.atomic():
-                community.save()
-        except IntegrityError as exc:
-            raise ValidationFailed(
-                fields={"slug": [_("This address is taken by another community.")]}
-            ) from exc
+        _save_claiming_address(community)
         _add_member(community, actor, role=Role.OWNER)
         add_default_rubrics(community=community)
         _audit(actor, community, "community.create", community, after=cleaned)
     community.refresh_from_db()
     return community
+
+
+def _save_claiming_address(community: Community) -> None:
+    """Save; an address another community took meanwhile is a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            community.save()
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            fields={"slug": [_("This address is taken by another community.")]}
+        ) from exc
 
 
 def update_community(*, actor: User, community: Community, changes: dict[str, Any]) -> Community:
@@ -92,13 +97,7 @@ def update_community(*, actor: User, community: Community, changes: dict[str, An
         for name, value in changed.items():
             setattr(community, name, value)
         community.refresh_search_fields()
-        try:
-            with transaction.atomic():
-                community.save()
-        except IntegrityError as exc:
-            raise ValidationFailed(
-                fields={"slug": [_("This address is taken by another community.")]}
-            ) from exc
+        _save_claiming_address(community)
         _audit(
             actor,
             community,

@@ -14,8 +14,7 @@ from ninja.files import UploadedFile
 from communa.accounts.authentication import VisitorRequest
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.communities.models import Community, Membership
-from communa.communities.permissions import TEAM
+from communa.communities.models import Community
 from communa.core.errors import NotFound
 from communa.core.events import record_impressions, viewer_of
 from communa.core.gate import text_gate
@@ -263,16 +262,6 @@ def report_out(report: Any) -> dict[str, Any]:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def team_ids(actor: Actor) -> set[int]:
-    """The communities on whose team the actor is: they see the posts' labels there."""
-    if not isinstance(actor, User):
-        return set()
-    roles = [relation.value for relation in TEAM]
-    return set(
-        Membership.objects.filter(user=actor, role__in=roles).values_list("community_id", flat=True)
-    )
-
-
 def shown(request: VisitorRequest | AuthedRequest, posts: Iterable[Post | None]) -> None:
     """Record that the answer shows these posts (the published ones) to the requester."""
     published = [post for post in posts if post is not None and post.status == PostStatus.PUBLISHED]
@@ -336,7 +325,7 @@ def _uploads(images: list[UploadedFile] | None, document: UploadedFile | None) -
 def _one_post(request: AuthedRequest, post: Post) -> dict[str, Any]:
     """A post just written, read back with everything the schema shows."""
     fresh = selectors.post_for(actor=request.auth, post_id=post.pk)
-    return post_out(fresh, team_ids=team_ids(request.auth))
+    return post_out(fresh, team_ids=selectors.team_community_ids(request.auth))
 
 
 NEW_POST_BODY = {

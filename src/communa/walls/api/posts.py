@@ -31,7 +31,6 @@ from communa.walls.api.conversions import (
     posts_out,
     revision_out,
     shown,
-    team_ids,
 )
 from communa.walls.api.routers import router
 from communa.walls.api.schemas import (
@@ -44,8 +43,7 @@ from communa.walls.api.schemas import (
     RevisionOut,
     WallPage,
 )
-from communa.walls.cards import cached_value, keep_value, stamp_of, visitor_wall_key
-from communa.walls.models import Post
+from communa.walls.cards import VisitorWall
 
 OPERATION_ID_PREFIX = "communa_walls_api"
 
@@ -62,19 +60,12 @@ def community_wall(
     size = page_size(limit)
     community, standing = community_for(actor, slug, Action.VIEW_WALL)
     # A visitor's answer is the same for every visitor: reused while its rows are unchanged.
-    visitor_key = None
+    visitor = None
     if standing.relation == Relation.ANONYMOUS:
-        stamps, pinned_stamp = selectors.visitor_wall_stamps(
-            community=community, cursor=cursor, limit=size
-        )
-        rows = [*([pinned_stamp] if pinned_stamp else []), *stamps.items]
-        visitor_key = visitor_wall_key(
-            community, rows, stamps.next_cursor, cursor, kind="visitor-wall-api"
-        )
-        answer = cached_value(visitor_key) if visitor_key else None
-        if answer is not None:
-            shown(request, [Post(pk=row["id"], community_id=community.pk) for row in rows])
-            return answer
+        visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api")
+    if visitor is not None and (kept := visitor.cached()) is not None:
+        shown(request, visitor.shown())
+        return kept
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -100,9 +91,8 @@ def community_wall(
         "items": posts,
         "next_cursor": page.next_cursor,
     }
-    if visitor_key and [stamp_of(post) for post in listed] == rows:
-        # Only when the answer was made from the very rows its key names (walls/cards.py).
-        keep_value(visitor_key, answer)
+    if visitor is not None:
+        visitor.keep(answer, made_from=listed, next_cursor=page.next_cursor)
     return answer
 
 
@@ -113,7 +103,7 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
         actor=request.auth, cursor=cursor, limit=page_size(limit), details=False
     )
     shown(request, page.items)
-    labels = team_ids(request.auth)
+    labels = selectors.team_community_ids(request.auth)
     return {
         "items": posts_out(page.items, team_ids=labels),
         "next_cursor": page.next_cursor,
@@ -133,7 +123,7 @@ def profile_wall(
     for post in page.items:
         post.profile = owner  # every post here lives on this wall: no query per post
     shown(request, page.items)
-    labels = team_ids(request.auth)
+    labels = selectors.team_community_ids(request.auth)
     return {
         "items": [post_out(post, team_ids=labels) for post in page.items],
         "next_cursor": page.next_cursor,
@@ -191,7 +181,7 @@ def suggestions(
     page = selectors.suggestions_page(
         actor=request.auth, community=community, cursor=cursor, limit=size
     )
-    labels = team_ids(request.auth)
+    labels = selectors.team_community_ids(request.auth)
     return {
         "items": [post_out(post, team_ids=labels) for post in page.items],
         "next_cursor": page.next_cursor,
@@ -203,7 +193,7 @@ def my_suggestions(request: AuthedRequest, slug: str) -> list[dict[str, Any]]:
     """What you suggested to this page, newest first, with the editors' answers."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     found = selectors.my_suggestions(actor=request.auth, community=community)
-    labels = team_ids(request.auth)
+    labels = selectors.team_community_ids(request.auth)
     return [post_out(post, team_ids=labels) for post in found]
 
 
@@ -212,7 +202,7 @@ def my_held(request: AuthedRequest, slug: str) -> list[dict[str, Any]]:
     """Your posts the automatic checks hold here, with the reasons, or a moderator refused."""
     community, _standing = community_for(request.auth, slug, Action.SEE)
     found = selectors.my_held(actor=request.auth, community=community)
-    labels = team_ids(request.auth)
+    labels = selectors.team_community_ids(request.auth)
     return [post_out(post, team_ids=labels) for post in found]
 
 
@@ -243,7 +233,7 @@ def post_detail(request: VisitorRequest, post_id: int) -> dict[str, Any]:
     """One post; showing it counts as an impression."""
     post = selectors.post_for(actor=request.auth, post_id=post_id)
     shown(request, [post])
-    return post_out(post, team_ids=team_ids(request.auth))
+    return post_out(post, team_ids=selectors.team_community_ids(request.auth))
 
 
 @router.patch("/posts/{post_id}", response=PostOut)

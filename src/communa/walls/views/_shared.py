@@ -7,11 +7,6 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 from django.urls import reverse
 
-from communa.accounts.models import User
-from communa.communities.models import Membership
-from communa.communities.permissions import (
-    TEAM,
-)
 from communa.core.events import record_impressions, viewer_of
 from communa.core.pagination import next_page_link
 from communa.walls.models import Post, PostStatus
@@ -29,17 +24,6 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
 
 def _signed_in(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated)
-
-
-def _team_community_ids(request: HttpRequest) -> set[int]:
-    """The communities whose team the person is on: they see rubric labels there."""
-    user = request.user
-    if not isinstance(user, User):
-        return set()
-    roles = [relation.value for relation in TEAM]
-    return set(
-        Membership.objects.filter(user=user, role__in=roles).values_list("community_id", flat=True)
-    )
 
 
 def _show(request: HttpRequest, posts: Iterable[Post | None]) -> list[Post]:

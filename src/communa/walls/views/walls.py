@@ -7,7 +7,6 @@ next page of a list); without htmx the same URLs answer whole pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -39,21 +38,13 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
-from communa.walls.cards import (
-    attach_cards,
-    cached_text,
-    composer_html,
-    keep_text,
-    stamp_of,
-    visitor_wall_key,
-)
+from communa.walls.cards import VisitorWall, attach_cards, composer_html
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
     _next_url,
     _show,
     _signed_in,
-    _team_community_ids,
 )
 
 # --- the member feed ---------------------------------------------------------------------------
@@ -68,7 +59,7 @@ def feed(request: AuthedRequest) -> HttpResponse:
     page = selectors.feed_page(
         actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"), details=False
     )
-    team_ids = _team_community_ids(request)
+    team_ids = selectors.team_community_ids(request.user)
     # The feed holds only posts of communities where the person is a member.
     attach_cards(request, page.items, team_ids=team_ids, on_community_page=False, may_interact=True)
     context = {
@@ -121,9 +112,13 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     cursor = cursor_of(request)
     # A visitor's wall fragment is the same for every visitor: whole, from the cache, when the
     # rows it was made of are unchanged (walls/cards.py, ADR 0009).
-    visitor = _VisitorWall.of(request, community, standing, cursor)
+    visitor = None
+    if _htmx(request) and standing.relation == Relation.ANONYMOUS:
+        visitor = VisitorWall.of(
+            community, cursor=cursor, limit=int_setting("PAGE_SIZE"), kind="visitor-wall"
+        )
     if visitor is not None and (text := visitor.cached()) is not None:
-        _show(request, visitor.posts())
+        _show(request, visitor.shown())
         return HttpResponse(text)
     page = selectors.wall_page(
         actor=request.user,
@@ -174,44 +169,12 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
         response = render(request, template, context)
     if visitor is not None:
-        visitor.keep(response, [*([pinned] if pinned else []), *page.items], page.next_cursor)
-    return response
-
-
-@dataclass
-class _VisitorWall:
-    """A visitor's wall fragment (htmx), keyed by the rows it is made of."""
-
-    community: Community
-    rows: list[dict[str, Any]]
-    next_cursor: str | None
-    key: str
-
-    @classmethod
-    def of(
-        cls, request: HttpRequest, community: Community, standing: Standing, cursor: str | None
-    ) -> _VisitorWall | None:
-        if not _htmx(request) or standing.relation != Relation.ANONYMOUS:
-            return None
-        stamps, pinned = selectors.visitor_wall_stamps(
-            community=community, cursor=cursor, limit=int_setting("PAGE_SIZE")
+        visitor.keep(
+            response.content.decode(),
+            made_from=[*([pinned] if pinned else []), *page.items],
+            next_cursor=page.next_cursor,
         )
-        rows = [*([pinned] if pinned else []), *stamps.items]
-        key = visitor_wall_key(community, rows, stamps.next_cursor, cursor)
-        return None if key is None else cls(community, rows, stamps.next_cursor, key)
-
-    def cached(self) -> str | None:
-        return cached_text(self.key)
-
-    def posts(self) -> list[Post]:
-        """The posts shown, as much of them as recording their impressions needs."""
-        return [Post(pk=row["id"], community_id=self.community.pk) for row in self.rows]
-
-    def keep(self, response: HttpResponse, shown: list[Post], next_cursor: str | None) -> None:
-        # Kept only when the page was rendered from the very rows its key names: a like
-        # between the two reads would otherwise file a newer page under an older key.
-        if [stamp_of(post) for post in shown] == self.rows and next_cursor == self.next_cursor:
-            keep_text(self.key, response.content.decode())
+    return response
 
 
 @login_required
