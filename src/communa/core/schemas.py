@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
+from django.http import HttpResponse
 from ninja import Schema
+from ninja.renderers import JSONRenderer
 from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
@@ -141,3 +143,20 @@ __all__ = [
     "Strict",
     "moment_in_range",
 ]
+
+
+def answer_json(request: Any, schema: type[Schema], data: Any) -> HttpResponse:
+    """An answer checked against its schema and rendered the way django-ninja renders one
+    (`model_dump`, then its JSON renderer), as a response whose text can be kept and served again
+    without checking it again (a visitor's wall, `walls.cards.VisitorWall`)."""
+    valid = schema.model_validate(data, context={"request": request, "response_status": 200})
+    dumped = valid.model_dump(context={"request": request, "response_status": 200})
+    return json_response(_RENDERER.render(request, dumped, response_status=200))
+
+
+def json_response(text: bytes | str) -> HttpResponse:
+    """A 200 answer of JSON text already rendered by `answer_json`."""
+    return HttpResponse(text, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
+
+
+_RENDERER = JSONRenderer()

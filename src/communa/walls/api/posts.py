@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import File, Status
 from ninja.files import UploadedFile
 
@@ -17,7 +18,7 @@ from communa.core.errors import NotFound
 from communa.core.events import viewer_of
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
-from communa.core.schemas import Cursor, Page, PageLimit
+from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response
 from communa.walls import selectors
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
@@ -54,7 +55,7 @@ OPERATION_ID_PREFIX = "communa_walls_api"
 @router.get("/communities/{slug}/wall", auth=anyone, response=WallPage)
 def community_wall(
     request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     """Published posts, newest first; the pinned post comes apart, on the first page only."""
     actor = request.auth
     size = page_size(limit)
@@ -62,10 +63,10 @@ def community_wall(
     # A visitor's answer is the same for every visitor: reused while its rows are unchanged.
     visitor = None
     if standing.relation == Relation.ANONYMOUS:
-        visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api")
-    if visitor is not None and (kept := visitor.cached()) is not None:
+        visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api-text")
+    if visitor is not None and isinstance(kept := visitor.cached(), bytes):
         shown(request, visitor.shown())
-        return kept
+        return json_response(kept)  # rendered once, not checked against the schema again
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -91,9 +92,11 @@ def community_wall(
         "items": posts,
         "next_cursor": page.next_cursor,
     }
-    if visitor is not None:
-        visitor.keep(answer, made_from=listed, next_cursor=page.next_cursor)
-    return answer
+    if visitor is None:
+        return answer
+    response = answer_json(request, WallPage, answer)
+    visitor.keep(response.content, made_from=listed, next_cursor=page.next_cursor)
+    return response
 
 
 @router.get("/feed", response=Page[PostOut])
