@@ -344,6 +344,14 @@ COMMUNA: dict[str, Any] = {
     "CARD_CACHE_SECONDS": env_int("CARD_CACHE_SECONDS", 86400),
     "MAX_PAGE_SIZE": env_int("MAX_PAGE_SIZE", 100),
     "LIFECYCLE_SECONDS": env_int("LIFECYCLE_SECONDS", 30),
+    # Scheduled publishing (R8.3): how often the worker looks for due posts, how many it claims
+    # at once, when a claim of a worker that died is taken over, and from how late a post is
+    # "late" (then held for review where the community asks for it).
+    "PUBLISH_SECONDS": env_int("PUBLISH_SECONDS", 2),
+    "PUBLISH_BATCH": env_int("PUBLISH_BATCH", 100),
+    "PUBLISH_LEASE_SECONDS": env_int("PUBLISH_LEASE_SECONDS", 15),
+    "PUBLISH_LATE_SECONDS": env_int("PUBLISH_LATE_SECONDS", 300),
+    "PUBLISH_MAX_ATTEMPTS": env_int("PUBLISH_MAX_ATTEMPTS", 5),
     "POST_MAX_CHARS": env_int("POST_MAX_CHARS", 16000),
     "POST_MAX_IMAGES": env_int("POST_MAX_IMAGES", 10),
     "POST_IMAGE_MAX_BYTES": env_int("POST_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
@@ -371,6 +379,10 @@ COMMUNA: dict[str, Any] = {
     "RATE_INVITE_PER_HOUR": env_int("RATE_INVITE_PER_HOUR", 40),
     "RATE_INVITE_NEW_PER_HOUR": env_int("RATE_INVITE_NEW_PER_HOUR", 10),
     "RATE_INVITE_NEW_PER_IP_PER_HOUR": env_int("RATE_INVITE_NEW_PER_IP_PER_HOUR", 30),
+    # The planner's drafts (R8.3): a team plans a month of 1–12 posts a day in a sitting.
+    "RATE_DRAFT_PER_HOUR": env_int("RATE_DRAFT_PER_HOUR", 300),
+    "RATE_DRAFT_NEW_PER_HOUR": env_int("RATE_DRAFT_NEW_PER_HOUR", 60),
+    "RATE_DRAFT_NEW_PER_IP_PER_HOUR": env_int("RATE_DRAFT_NEW_PER_IP_PER_HOUR", 120),
     "RATE_JOIN_PER_HOUR": env_int("RATE_JOIN_PER_HOUR", 30),
     "RATE_JOIN_NEW_PER_HOUR": env_int("RATE_JOIN_NEW_PER_HOUR", 10),
     "RATE_JOIN_NEW_PER_IP_PER_HOUR": env_int("RATE_JOIN_NEW_PER_IP_PER_HOUR", 30),

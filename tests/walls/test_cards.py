@@ -73,6 +73,12 @@ def test_every_post_column_is_either_shown_on_the_card_or_named_as_not_shown():
         "link_click_count",
         "deleted_at",
         "deleted_by_id",
+        # The planner's schedule: drafts are never cached, and a published card shows none of it.
+        "scheduled_at",
+        "publish_claim",
+        "publish_claimed_at",
+        "publish_attempts",
+        "publish_error",
     }
     columns = {field.column for field in Post._meta.concrete_fields}
     assert columns - not_shown == set(triggers.CONTENT_COLUMNS)

@@ -106,6 +106,10 @@ class NotificationKind(models.TextChoices):
     REQUEST_APPROVED = "request_approved", _("Your join request was approved")
     REQUEST_REJECTED = "request_rejected", _("Your join request was rejected")
     REQUEST_WAITING = "request_waiting", _("A join request waits for you")
+    DRAFT_WAITING = "draft_waiting", _("A draft waits for your approval")
+    DRAFT_RETURNED = "draft_returned", _("Your draft was returned")
+    DRAFT_APPROVED = "draft_approved", _("Your draft was approved")
+    POST_FAILED = "post_failed", _("A scheduled post could not be published")
 
 
 class Notification(models.Model):
@@ -162,6 +166,18 @@ NOTIFICATION_WORDING: dict[str, Any] = {
     NotificationKind.REQUEST_APPROVED: _("Your request to join %(community)s has been approved."),
     NotificationKind.REQUEST_REJECTED: _("Your request to join %(community)s was rejected."),
     NotificationKind.REQUEST_WAITING: _("%(actor)s asks to join %(community)s."),
+    NotificationKind.DRAFT_WAITING: _(
+        "%(actor)s sent the draft “%(subject)s” in %(community)s for approval."
+    ),
+    NotificationKind.DRAFT_RETURNED: _(
+        "%(actor)s returned your draft “%(subject)s” in %(community)s with a comment."
+    ),
+    NotificationKind.DRAFT_APPROVED: _(
+        "%(actor)s approved your draft “%(subject)s” in %(community)s."
+    ),
+    NotificationKind.POST_FAILED: _(
+        "The scheduled post “%(subject)s” in %(community)s could not be published."
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from communa.communities.models import (
     Role,
     WallMode,
 )
+from communa.core.moments import known_zones
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -150,8 +151,32 @@ class CreateCommunityForm(CommunityFieldsForm):
         super().__init__(*args, **kwargs)
 
 
+def _zone_choices() -> list[tuple[str, Any]]:
+    return [("", _("The site's time zone")), *((name, name) for name in sorted(known_zones()))]
+
+
 class SettingsForm(CommunityFieldsForm):
     """The settings of an existing community; a public page offers no privacy but open."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_zone_choices,
+        required=False,
+        help_text=_("Scheduled posts go out at their time here, daylight saving included."),
+    )
+    approval_required = forms.BooleanField(
+        label=_("Drafts need approval"),
+        required=False,
+        help_text=_("An administrator or the owner, not the author, approves each draft."),
+    )
+    hold_late_posts = forms.BooleanField(
+        label=_("Hold late posts for review"),
+        required=False,
+        help_text=_(
+            "A scheduled post whose time passed while the worker was stopped waits for approval"
+            " instead of going out late."
+        ),
+    )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_of(community))
@@ -180,6 +205,9 @@ class SettingsForm(CommunityFieldsForm):
             "event_ends_at",
             "event_place",
             "event_capacity",
+            "time_zone",
+            "approval_required",
+            "hold_late_posts",
         ]
         initial = {name: getattr(community, name) for name in names}
         initial["links"] = _links_text(community.links)

@@ -91,6 +91,12 @@ class Community(models.Model):
     event_ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     event_place = models.CharField(_("place"), max_length=200, blank=True)
     event_capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    # The planner (R8.3): the zone a post "at 09:00" is at 09:00 in (an IANA name; blank: the
+    # site's), whether a second person approves drafts, and what happens to a post whose time
+    # passed while no worker ran.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    approval_required = models.BooleanField(_("drafts need approval"), default=False)
+    hold_late_posts = models.BooleanField(_("hold late posts for review"), default=False)
     member_count = models.PositiveIntegerField(default=0)
     verified = models.BooleanField(_("verified"), default=False)
     featured = models.BooleanField(_("featured in the catalog"), default=False)

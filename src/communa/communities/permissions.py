@@ -83,6 +83,8 @@ class Action(StrEnum):
     MODERATE = "moderate"
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_STATISTICS = "view_statistics"
+    PLAN_CONTENT = "plan_content"
+    APPROVE_POSTS = "approve_posts"
 
 
 R = Relation
@@ -143,6 +145,10 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     # Statistics and where members came from (join source, UTM tags): R2.5 makes them the
     # analyst's job and R2.3 the editor's; moderators (R2.4) decide requests, not statistics.
     Action.VIEW_STATISTICS: {"*": frozenset({R.OWNER, R.ADMIN, R.EDITOR, R.ANALYST})},
+    # The planner (R8): editors write drafts and keep the plan, the calendar and promotions;
+    # administrators and the owner approve drafts (R8.3: "an editor drafts, an admin approves").
+    Action.PLAN_CONTENT: {"*": EDITORS},
+    Action.APPROVE_POSTS: {"*": frozenset({R.OWNER, R.ADMIN})},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -178,6 +184,8 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.MODERATE: _("Work the moderation queue"),
     Action.VIEW_AUDIT_LOG: _("Read the audit log"),
     Action.VIEW_STATISTICS: _("See statistics and where members came from"),
+    Action.PLAN_CONTENT: _("Write drafts and keep the content plan and promotions"),
+    Action.APPROVE_POSTS: _("Approve drafts for publishing"),
 }
 
 REFUSALS: dict[Action, Promise] = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from communa.accounts.validation import FieldErrors
 from communa.communities.models import Category, CommentPolicy, Community, Kind, Privacy, WallMode
+from communa.core.moments import known_zones
 from communa.core.uploads import SizeRule
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,62})[a-z0-9]$")
@@ -122,6 +123,15 @@ def _places(value: Any, refuse: Refuse) -> int | None:
     return None
 
 
+def _zone(value: Any, refuse: Refuse) -> str:
+    name = str(value or "").strip()
+    if name and name not in known_zones():
+        refuse(
+            _("“%(name)s” is not a known time zone, such as Europe/Berlin.") % {"name": name[:64]}
+        )
+    return name
+
+
 CLEANERS: dict[str, Callable[[Any, Refuse], Any]] = {
     "kind": _choice(Kind.values),
     "category": _choice(Category.values),
@@ -138,6 +148,9 @@ CLEANERS: dict[str, Callable[[Any, Refuse], Any]] = {
     "event_ends_at": _moment,
     "event_place": _text(200),
     "event_capacity": _places,
+    "time_zone": _zone,
+    "approval_required": _flag,
+    "hold_late_posts": _flag,
 }
 SETTINGS_FIELDS = (*(name for name in CLEANERS if name != "kind"), "slug")
 

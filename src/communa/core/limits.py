@@ -31,7 +31,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import RateLimited
 from communa.core.text import describe_wait
 
-KINDS = ("post", "comment", "like", "report", "invite", "join", "signup")
+KINDS = ("post", "draft", "comment", "like", "report", "invite", "join", "signup")
 HOUR = 3600
 
 # What a member is told past their own limit; the number is the limit that applies to them.
@@ -39,6 +39,11 @@ MEMBER_MESSAGES = {
     "post": ngettext_lazy(
         "You can publish at most %(limit)d post an hour.",
         "You can publish at most %(limit)d posts an hour.",
+        "limit",
+    ),
+    "draft": ngettext_lazy(
+        "You can write at most %(limit)d draft an hour.",
+        "You can write at most %(limit)d drafts an hour.",
         "limit",
     ),
     "comment": ngettext_lazy(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from communa.core.conf import int_setting
 from communa.core.events import flush_impressions
-from communa.core.lifecycle import run_due_lifecycles
+from communa.core.lifecycle import prompt_intervals, run_due_lifecycles, run_prompt_lifecycles
 from communa.core.models import WorkerHeartbeat
 from communa.core.ratelimit import purge_expired
 
@@ -79,6 +79,31 @@ def _impressions_flush_loop(stop: threading.Event) -> None:
         connection.close()
 
 
+def _prompt_loop(every: str, stop: threading.Event) -> None:
+    """Call the prompt runners of one interval (scheduled publishing) until stopped."""
+    interval = int_setting(every)
+    try:
+        while True:
+            try:
+                run_prompt_lifecycles(every)
+            except Exception:
+                # The claims of a failed run run out and are taken over: nothing is lost.
+                logger.warning("prompt lifecycle %s failed", every, exc_info=True)
+            if stop.wait(interval):
+                return
+    finally:
+        connection.close()
+
+
+def _start_prompt_runners(stop: threading.Event) -> list[threading.Thread]:
+    threads = []
+    for every in sorted(prompt_intervals()):
+        thread = threading.Thread(target=_prompt_loop, args=(every, stop), daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
 def _start_impressions_flush(stop: threading.Event) -> threading.Thread:
     flusher = threading.Thread(target=_impressions_flush_loop, args=(stop,), daemon=True)
     flusher.start()
@@ -101,11 +126,13 @@ def run_worker(
     beat(worker_id, timezone.now())
     if batch:
         run_due_lifecycles()
+        run_prompt_lifecycles()
         flush_impressions()
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat_loop, args=(worker_id, stop), daemon=True)
     heart.start()
     flusher = _start_impressions_flush(stop)
+    prompt = _start_prompt_runners(stop)
     options: dict[str, object] = {
         "queue_name": queue_name,
         "interval": interval,
@@ -132,6 +159,8 @@ def run_worker(
         stop.set()
         heart.join(timeout=5)
         flusher.join(timeout=30)
+        for thread in prompt:
+            thread.join(timeout=30)
 
 
 def task_queue_is_rq() -> bool:

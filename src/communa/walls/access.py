@@ -25,7 +25,15 @@ from communa.communities.permissions import (
     standing_of,
 )
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
-from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Signature, Topic
+from communa.walls.models import (
+    DRAFT_STATUSES,
+    Comment,
+    CommentStatus,
+    Post,
+    PostStatus,
+    Signature,
+    Topic,
+)
 
 
 def require_post_visible(actor: Actor, post: Post) -> Standing | None:
@@ -42,6 +50,13 @@ def require_post_visible(actor: Actor, post: Post) -> Standing | None:
         if not can(actor, Action.VIEW_WALL, community, standing=standing):
             raise NotFound
         return standing
+    if post.status in DRAFT_STATUSES:
+        # The planner's drafts (R8.3): the team that writes and approves them, and nobody else.
+        if can(actor, Action.PLAN_CONTENT, community, standing=standing) or can(
+            actor, Action.APPROVE_POSTS, community, standing=standing
+        ):
+            return standing
+        raise NotFound
     # Suggested, held or rejected: the person who wrote or suggested it, and the reviewers.
     if signed_in(actor) and actor.pk in (post.suggested_by_id, post.author_id):
         return standing

@@ -35,6 +35,24 @@ class PostStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     DELETED = "deleted", _("Deleted")
     HELD = "held", _("Held for review")
+    # The planner's drafts (R8.3): written, sent for approval, given a time, on their way out.
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting approval")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    FAILED = "failed", _("Failed")
+
+
+# The statuses of a post that is not out yet: the planner's drafts.
+DRAFT_STATUSES = frozenset(
+    {
+        PostStatus.DRAFT,
+        PostStatus.PENDING,
+        PostStatus.SCHEDULED,
+        PostStatus.PUBLISHING,
+        PostStatus.FAILED,
+    }
+)
 
 
 class Signature(models.TextChoices):
@@ -116,6 +134,13 @@ class Post(models.Model):
     link_click_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Scheduled publishing (R8.3): the moment the post is due, and the worker's claim on it while
+    # it goes out (a claim older than COMMUNA_PUBLISH_LEASE_SECONDS is taken over).
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    publish_claim = models.CharField(max_length=32, blank=True)
+    publish_claimed_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveSmallIntegerField(default=0)
+    publish_error = models.CharField(max_length=500, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -146,10 +171,39 @@ class Post(models.Model):
             models.Index(fields=["community", "status", "-created_at", "-id"]),
             # R5.1: the author's recent texts, read by the repeat and burst checks.
             models.Index(fields=["author", "-created_at"], name="post_author_recent"),
+            # R8.3: the worker's due posts, and a community's calendar.
+            models.Index(
+                fields=["scheduled_at", "id"],
+                condition=models.Q(status__in=["scheduled", "publishing"]),
+                name="post_due",
+            ),
+            models.Index(fields=["community", "scheduled_at"], name="post_calendar"),
         ]
 
     def __str__(self) -> str:
         return self.title or (self.body[:60] if self.body else f"post {self.pk}")
+
+
+class PostTransition(models.Model):
+    """One step of a draft's life (R8.3): who moved it from which status to which, when, and why
+    (a returned draft's comment, a failure's reason); the worker's steps have no person."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=PostStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=PostStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=1000, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["post", "at"])]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id}: {self.from_status or 'new'} → {self.to_status}"
 
 
 class PostImage(models.Model):

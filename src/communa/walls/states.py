@@ -8,6 +8,14 @@ lead to the new one, so two people deciding at once cannot both win and no row j
               held      → published | rejected | deleted
               suggested → published | rejected | deleted
               rejected  → deleted
+    drafts (R8.3, the planner):
+              (new) → draft
+              draft      → pending (sent for approval) | scheduled | published | deleted
+              pending    → draft (returned, withdrawn) | scheduled (approved) | published | deleted
+              scheduled  → publishing (the worker's claim) | published (now) | draft | pending
+                           (a late post held for review) | deleted
+              publishing → published | failed | scheduled (a claim let go) | pending | deleted
+              failed     → scheduled (retry) | draft | deleted
     comment:  (new) → visible | held
               visible   → held | deleted
               held      → visible | rejected | deleted
@@ -32,6 +40,31 @@ POST_FLOW: Mapping[str, frozenset[str]] = {
     ),
     PostStatus.REJECTED: frozenset({PostStatus.DELETED}),
     PostStatus.DELETED: frozenset(),
+    PostStatus.DRAFT: frozenset(
+        {PostStatus.PENDING, PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.DELETED}
+    ),
+    PostStatus.PENDING: frozenset(
+        {PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.DELETED}
+    ),
+    PostStatus.SCHEDULED: frozenset(
+        {
+            PostStatus.PUBLISHING,
+            PostStatus.PUBLISHED,
+            PostStatus.DRAFT,
+            PostStatus.PENDING,
+            PostStatus.DELETED,
+        }
+    ),
+    PostStatus.PUBLISHING: frozenset(
+        {
+            PostStatus.PUBLISHED,
+            PostStatus.FAILED,
+            PostStatus.SCHEDULED,
+            PostStatus.PENDING,
+            PostStatus.DELETED,
+        }
+    ),
+    PostStatus.FAILED: frozenset({PostStatus.SCHEDULED, PostStatus.DRAFT, PostStatus.DELETED}),
 }
 COMMENT_FLOW: Mapping[str, frozenset[str]] = {
     CommentStatus.VISIBLE: frozenset({CommentStatus.HELD, CommentStatus.DELETED}),
@@ -42,7 +75,18 @@ COMMENT_FLOW: Mapping[str, frozenset[str]] = {
     CommentStatus.DELETED: frozenset(),
 }
 # Post fields a move may set besides its status (the review of a suggestion, a moderator's note).
-POST_EXTRAS = frozenset({"review_reason", "reviewed_by", "reviewed_at"})
+POST_EXTRAS = frozenset(
+    {
+        "review_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "scheduled_at",
+        "publish_claim",
+        "publish_claimed_at",
+        "publish_attempts",
+        "publish_error",
+    }
+)
 
 
 def new_post_status(*, suggested: bool = False, held: bool = False) -> str:

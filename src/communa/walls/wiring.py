@@ -18,6 +18,8 @@ from communa.communities.models import Community, Kind
 from communa.communities.permissions import Action
 from communa.core.gate import ModeratedContent
 from communa.core.hooks import plug
+from communa.core.lifecycle import register_runner
+from communa.walls.actions.publishing import publish_due_posts
 from communa.walls.models import Post, PostStatus
 from communa.walls.moderated import WallsModeratedContent
 
@@ -48,6 +50,8 @@ MANAGE_PAGES = [
 
 def connect() -> None:
     plug(ModeratedContent, WallsModeratedContent())
+    # R8.3: scheduled posts go out on the worker's own thread every COMMUNA_PUBLISH_SECONDS.
+    register_runner("scheduled_posts", publish_due_posts, every="PUBLISH_SECONDS")
     for page in MANAGE_PAGES:
         register_page(page)
     register_waiting(

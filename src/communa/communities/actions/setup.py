@@ -63,6 +63,8 @@ def create_community(*, actor: User, data: dict[str, Any]) -> Community:
         community = Community(created_by=actor, **cleaned)
         if community.kind == Kind.PUBLIC_PAGE:
             community.category = cleaned.get("category", community.category)
+            # R8.3: a page speaks for a brand, so its drafts need a second look unless it says not.
+            community.approval_required = cleaned.get("approval_required", True)
         community.refresh_search_fields()
         _save_claiming_address(community)
         _add_member(community, actor, role=Role.OWNER)

@@ -45,6 +45,9 @@ class LinkIn(Strict):
     url: str
 
 
+ZoneName = Annotated[str, Field(max_length=64, description="An IANA name; blank: the site's.")]
+
+
 class CommunityPatchIn(Strict):
     name: Name | None = None
     slug: Slug | None = None
@@ -61,6 +64,11 @@ class CommunityPatchIn(Strict):
     event_ends_at: Moment | None = None
     event_place: Annotated[str, Field(max_length=200)] | None = None
     event_capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    time_zone: (
+        Annotated[str, Field(max_length=64, description="An IANA name; blank: the site's.")] | None
+    ) = None
+    approval_required: bool | None = None
+    hold_late_posts: bool | None = None
 
 
 class CommunityIn(CommunityPatchIn):
@@ -92,6 +100,9 @@ class CommunityOut(Schema):
     event_ends_at: datetime | None
     event_place: str
     event_capacity: int | None
+    time_zone: str
+    approval_required: bool
+    hold_late_posts: bool
     member_count: int
     verified: bool
     avatar_url: str | None

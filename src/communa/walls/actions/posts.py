@@ -53,6 +53,11 @@ from communa.walls.validation import (
     clean_post_content,
 )
 
+# Drafts the team may still change: not while the worker is publishing one.
+EDITABLE_DRAFTS = frozenset(
+    {PostStatus.DRAFT, PostStatus.PENDING, PostStatus.SCHEDULED, PostStatus.FAILED}
+)
+
 
 def _render(post: Post) -> None:
     """Fill body_html from the Markdown body and, for a long-read, its blocks."""
@@ -157,9 +162,11 @@ def _new_post(
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
     screened = screen_post(actor=actor, community=community, content=content, team=team)
     suggested = status == PostStatus.SUGGESTED
-    held = screened.holds and not suggested
-    status = new_post_status(suggested=suggested, held=held)
-    limit_write("post", actor=actor, ip=ip)
+    draft = status == PostStatus.DRAFT
+    # A draft goes out through its approval and the worker, not through the member checks.
+    held = screened.holds and not suggested and not draft
+    status = PostStatus.DRAFT if draft else new_post_status(suggested=suggested, held=held)
+    limit_write("draft" if draft else "post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         post = Post.objects.create(
@@ -187,7 +194,7 @@ def _new_post(
         post.save(update_fields=["body_html"])
         if held:
             text_gate().hold(community=community, author=actor, target=post, screened=screened)
-        if team and signed_as == Signature.COMMUNITY:
+        if team and signed_as == Signature.COMMUNITY and not draft:
             record_audit(actor=actor, community=community, action="post.publish", target=post)
     return post
 
@@ -292,6 +299,9 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
     editable = post.status == PostStatus.PUBLISHED or (
         post.status == PostStatus.HELD and post.author_id == actor.pk
     )
+    if post.status in EDITABLE_DRAFTS:
+        # R8.3: the team edits a draft until it goes out (a claimed one is on its way).
+        editable = post.community is not None and can(actor, Action.PLAN_CONTENT, post.community)
     if not editable or not may_manage_post(actor, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
