@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.responses import Status
 
 from communa.accounts.authentication import VisitorRequest, anyone
@@ -16,8 +16,7 @@ from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
 from communa.core.schemas import OneOf, Strict
-
-router = Router(tags=["planner"])
+from communa.planner.api.routers import router
 
 
 class RubricOut(Schema):
