@@ -118,6 +118,9 @@ EXERCISES: dict[Action, Exercise] = {
     Action.VIEW_AUDIT_LOG: lambda c: Call("get", f"/communities/{c.slug}/audit"),
     Action.MODERATE: lambda c: Call("get", f"/communities/{c.slug}/moderation/queue"),
     Action.VIEW_STATISTICS: lambda c: Call("get", f"/communities/{c.slug}/members/sources"),
+    # The planner (R8): the calendar is the planning team's; the approval queue the approvers'.
+    Action.PLAN_CONTENT: lambda c: Call("get", f"/communities/{c.slug}/calendar"),
+    Action.APPROVE_POSTS: lambda c: Call("get", f"/communities/{c.slug}/approvals"),
 }
 
 

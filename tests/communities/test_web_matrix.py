@@ -388,6 +388,8 @@ FORMS: dict[Action, Form] = {
     Action.MODERATE: Form(_page("moderation/")),
     Action.VIEW_AUDIT_LOG: Form(_page("audit/")),
     Action.VIEW_STATISTICS: Form(_page("members/sources/")),
+    Action.PLAN_CONTENT: Form(_page("planner/")),
+    Action.APPROVE_POSTS: Form(_page("planner/approvals/")),
 }
 
 

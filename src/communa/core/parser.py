@@ -78,6 +78,10 @@ class SafeJsonParser(Parser):
     """Ninja's JSON parsing plus the checks above; every refusal is a 400 in the error shape."""
 
     def parse_body(self, request: HttpRequest) -> Any:
+        if not request.body.strip():
+            # No body is an empty object: an operation whose fields are all optional (approve a
+            # draft for its planned time) needs none; a required field is then a 422 naming it.
+            return {}
         try:
             data = json.loads(request.body, parse_constant=_refuse_constant)
         except RecursionError as exc:

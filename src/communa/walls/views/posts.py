@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +34,7 @@ from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post, rights_on_post
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
+from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
 from communa.walls.models import Comment, Post, PostKind, PostStatus
 from communa.walls.views._shared import (
@@ -118,6 +120,11 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = selectors.post_for(actor=request.user, post_id=post_id)
     held_own = post.status == PostStatus.HELD and post.author_id == request.user.pk
     editable = post.status == PostStatus.PUBLISHED or held_own
+    if post.status in EDITABLE_DRAFTS:
+        # The planner's drafts: its team edits them and goes back to where it came from.
+        editable = post.community is not None and can(
+            request.user, Action.PLAN_CONTENT, post.community
+        )
     if not editable or not may_manage_post(request.user, post):
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     community = post.community
@@ -172,7 +179,15 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     if post.status == PostStatus.HELD:
         return _held(request, post)
     messages.success(request, _("The post has been changed."))
-    return redirect("walls:post", post.pk)
+    return redirect(_back_to(request) or reverse("walls:post", args=[post.pk]))
+
+
+def _back_to(request: HttpRequest) -> str | None:
+    """Where the editor came from (the planner's draft page), when it is on this site."""
+    back = request.GET.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return None
 
 
 @login_required
