@@ -92,6 +92,11 @@ bench-impressions: install
 	COMMUNA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_IMPRESSIONS_DB) \
 	  COMMUNA_REDIS_URL=$${COMMUNA_REDIS_URL:-redis://127.0.0.1:6379/13} $(BIN)/python bench/impressions.py
 
+# Scheduled publishing: 10,000 posts due in one minute, 1, 2 and 4 workers, then workers killed.
+.PHONY: bench-planner
+bench-planner: install
+	$(BIN)/python bench/planner.py
+
 # The production profile (PostgreSQL, Redis, gunicorn, a worker) under wrk; see bench/http/run.py.
 bench-http: install
 	$(BIN)/python bench/http/run.py
