@@ -84,7 +84,7 @@ RELAXED = {
     "FILTER_REPEAT_HOURS": 0,
     **{
         f"RATE_{kind}_{scope}": 0
-        for kind in ("POST", "COMMENT", "LIKE", "REPORT", "INVITE", "JOIN")
+        for kind in ("POST", "DRAFT", "COMMENT", "LIKE", "REPORT", "INVITE", "JOIN")
         for scope in ("PER_HOUR", "NEW_PER_HOUR", "NEW_PER_IP_PER_HOUR")
     },
 }

@@ -10,6 +10,7 @@ from communa.demo.communities import BRAND, CommunityPlanner
 from communa.demo.context import DemoContext, relaxed_limits
 from communa.demo.moderation import ModerationPlanner
 from communa.demo.people import add_logins, plan_people
+from communa.demo.planner import load_planner
 from communa.demo.timeline import Timeline
 from communa.demo.wall_stories import plan_walls
 
@@ -43,4 +44,7 @@ def load_demo(ctx: DemoContext | None = None) -> DemoContext:
     timeline = plan_demo(ctx)
     with relaxed_limits(), ctx.clock.running(), transaction.atomic():
         timeline.run(ctx)
+    # The plan ahead is written at "now", after the story that led there (demo/planner.py).
+    with relaxed_limits(), transaction.atomic():
+        load_planner(ctx)
     return ctx
