@@ -36,7 +36,7 @@ from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
 from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
-from communa.walls.models import Comment, Post, PostKind, PostStatus
+from communa.walls.models import DRAFT_STATUSES, Comment, Post, PostKind, PostStatus
 from communa.walls.views._shared import (
     _home_of,
     _htmx,
@@ -99,6 +99,10 @@ def _post_page(
 def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     """A post with its comments and everything one may do with it."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
+    if post.status in DRAFT_STATUSES and post.community is not None:
+        # A draft lives on the planner's page (its steps and history): the team, who alone
+        # may read it, is sent there from a notification or an old link (ADR 0011).
+        return redirect("planner:draft", post.community.slug, post.pk)
     return _post_page(request, post)
 
 
