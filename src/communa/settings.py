@@ -426,3 +426,18 @@ if COMMUNA["IMPRESSIONS_MODE"] not in {"direct", "buffered"}:
     raise SystemExit("COMMUNA_IMPRESSIONS_MODE must be direct or buffered")
 if COMMUNA["IMPRESSIONS_BUFFER"] not in {"database", "redis"}:
     raise SystemExit("COMMUNA_IMPRESSIONS_BUFFER must be database or redis")
+
+# Best time to post (R8.5, analytics/best_times.py, docs/metrics.md): the weeks of members'
+# activity read, how much activity a suggestion needs, how many cells are suggested, and how
+# long a community's answer is reused (0 computes it on every request).
+COMMUNA.update(
+    {
+        "BEST_TIME_WEEKS": env_int("BEST_TIME_WEEKS", 8),
+        "BEST_TIME_MIN_MEMBERS": env_int("BEST_TIME_MIN_MEMBERS", 10),
+        "BEST_TIME_MIN_EVENTS": env_int("BEST_TIME_MIN_EVENTS", 100),
+        "BEST_TIME_TOP": env_int("BEST_TIME_TOP", 5),
+        "BEST_TIME_CACHE_SECONDS": env_int("BEST_TIME_CACHE_SECONDS", 3600),
+    }
+)
+if COMMUNA["BEST_TIME_WEEKS"] < 1 or COMMUNA["BEST_TIME_TOP"] < 1:
+    raise SystemExit("COMMUNA_BEST_TIME_WEEKS and COMMUNA_BEST_TIME_TOP must be at least 1")

@@ -31,6 +31,7 @@ from communa.communities.models import (
     Tone,
     WikiPage,
 )
+from communa.core.activity import best_times
 from communa.core.models import AuditEntry
 from communa.demo import DemoContext, load_demo
 from communa.demo.context import data
@@ -273,6 +274,14 @@ def test_views_follow_the_viewers_day(demo: DemoContext):
 
     assert sum(hours[h] for h in (19, 20, 21, 22)) > 3 * sum(hours[h] for h in (2, 3, 4, 5))
     assert not Event.objects.filter(at__gt=demo.now).exists()
+
+
+def test_the_best_time_to_post_in_the_group_is_its_members_evening(demo: DemoContext):
+    grid = best_times(Community.objects.get(slug="learn-to-cook"), demo.now)
+
+    assert grid.enough_data
+    assert grid.sample.weeks == grid.window_weeks
+    assert {slot.hour for slot in grid.top} <= {19, 20, 21, 22}
 
 
 def test_engagement_is_believable_and_emotion_beats_promotion(demo: DemoContext):

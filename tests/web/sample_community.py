@@ -216,6 +216,7 @@ def pages_for(role: str, world: World) -> list[str]:
         "/c/bep-viet/playbook/",
         "/c/bep-viet/rubrics/",
         "/c/bep-viet/members/sources/",
+        "/c/bep-viet/statistics/best-time/",
         "/c/bep-viet/settings/",
         "/c/bep-viet/longread/new/",
         "/c/bep-viet/documents/",
