@@ -203,3 +203,16 @@ def post_summary(post: Post, zone: Any) -> dict[str, Any]:
         "promotion_id": entry.promotion_id if entry else None,
         "slot_id": entry.slot_id if entry else None,
     }
+
+
+def taken_times(community: Community, *, days: int = 28) -> list[datetime]:
+    """The times already given to posts in the coming weeks (the best-time suggestion skips
+    them)."""
+    now = datetime.now(tz=zone_of(community))
+    times = Post.objects.filter(
+        community=community,
+        status__in=UNPUBLISHED,
+        scheduled_at__gte=now,
+        scheduled_at__lt=now + timedelta(days=days),
+    ).values_list("scheduled_at", flat=True)
+    return [moment for moment in times if moment is not None]

@@ -16,6 +16,7 @@ from communa.communities.permissions import Action, can
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
+from communa.core.activity import best_times, next_best_time
 from communa.core.web import answers_refusals
 from communa.planner.selectors import calendar as cal
 from communa.planner.selectors.mix import mix_of
@@ -68,6 +69,7 @@ def calendar_context(request: HttpRequest, community: Any) -> dict[str, Any]:
         post.colour = cal.rubric_colour(post.rubric)  # type: ignore[attr-defined]
     lead = [None] * first.weekday() if view == "month" else []
     mix = mix_of(community, period="month" if view == "month" else "week", day=around)
+    grid = best_times(community)
     return {
         "view": view,
         "day": around,
@@ -85,6 +87,8 @@ def calendar_context(request: HttpRequest, community: Any) -> dict[str, Any]:
         "rubrics": list(rubrics_of(community)),
         "unscheduled": unscheduled,
         "mix": mix,
+        "best_times": grid,
+        "next_best": next_best_time(community, timezone.now(), cal.taken_times(community)),
         "query": request.GET.urlencode(),
     }
 

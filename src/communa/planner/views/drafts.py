@@ -22,6 +22,7 @@ from communa.communities.permissions import Action, can
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
+from communa.core.activity import next_best_time
 from communa.core.errors import DomainError, ValidationFailed
 from communa.core.moments import FOLDS, local_moment
 from communa.core.pagination import page_size
@@ -29,7 +30,7 @@ from communa.core.web import answers_refusals, show_error_on_form
 from communa.planner.actions import placement
 from communa.planner.models import PlanSlot, Promotion
 from communa.planner.selectors import drafts as draft_selectors
-from communa.planner.selectors.calendar import entry_of, rubric_colour
+from communa.planner.selectors.calendar import entry_of, rubric_colour, taken_times
 from communa.planner.selectors.mix import mix_of
 from communa.planner.selectors.plans import zone_of
 from communa.planner.views.calendar import calendar_context
@@ -184,6 +185,7 @@ def new_draft(request: HttpRequest, slug: str) -> HttpResponse:
             "when_form": when_form,
             "place_form": place_form,
             "zone": zone_of(community).key,
+            "next_best": next_best_time(community, timezone.now(), taken_times(community)),
         },
         status=status,
     )
@@ -218,6 +220,7 @@ def _draft_context(request: HttpRequest, post: Post, community: Community) -> di
         "history": draft_selectors.history_of(post),
         "warnings": warnings,
         "colour": rubric_colour(post.rubric),
+        "next_best": next_best_time(community, timezone.now(), taken_times(community)),
         "may_plan": can(user, Action.PLAN_CONTENT, community),
         "may_approve": approver and second_person,
         "skips_approval": skips_approval,
