@@ -1,7 +1,32 @@
 """The planner's pages, by subject: rubrics (`rubrics`), plans and slots (`plans`), promotions
-(`promotions`), drafts and approval (`drafts`), the calendar and the mix advisor (`calendar`).
-`urls.py` names them from here."""
+(`promotions`), the mix targets (`targets`), drafts and approval (`drafts`), the calendar and the
+mix advisor (`calendar`). `urls.py` names them from here."""
 
+from communa.planner.views.plans import (
+    plan,
+    plan_copy,
+    plan_delete,
+    plans,
+    slot,
+    slot_add,
+    slot_delete,
+)
+from communa.planner.views.promotions import promotion, promotion_delete, promotions
 from communa.planner.views.rubrics import rubric_update, rubrics
+from communa.planner.views.targets import targets
 
-__all__ = ["rubric_update", "rubrics"]
+__all__ = [
+    "plan",
+    "plan_copy",
+    "plan_delete",
+    "plans",
+    "promotion",
+    "promotion_delete",
+    "promotions",
+    "rubric_update",
+    "rubrics",
+    "slot",
+    "slot_add",
+    "slot_delete",
+    "targets",
+]
