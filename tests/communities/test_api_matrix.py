@@ -118,6 +118,7 @@ EXERCISES: dict[Action, Exercise] = {
     Action.VIEW_AUDIT_LOG: lambda c: Call("get", f"/communities/{c.slug}/audit"),
     Action.MODERATE: lambda c: Call("get", f"/communities/{c.slug}/moderation/queue"),
     Action.VIEW_STATISTICS: lambda c: Call("get", f"/communities/{c.slug}/members/sources"),
+    Action.PLAN_CONTENT: lambda c: Call("get", f"/communities/{c.slug}/plans"),
 }
 
 

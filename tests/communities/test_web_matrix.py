@@ -388,6 +388,7 @@ FORMS: dict[Action, Form] = {
     Action.MODERATE: Form(_page("moderation/")),
     Action.VIEW_AUDIT_LOG: Form(_page("audit/")),
     Action.VIEW_STATISTICS: Form(_page("members/sources/")),
+    Action.PLAN_CONTENT: Form(_page("planner/plans/")),
 }
 
 
