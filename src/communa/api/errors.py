@@ -101,7 +101,9 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind in {"choice", "literal_error", "enum"}:
         choices = ctx.get("choices") or ctx.get("expected", "")
         return _("Choose one of: %(choices)s.") % {"choices": choices}
-    if kind.startswith(("datetime_", "date_")):
+    if kind.startswith("date_"):
+        return _("Expected a date such as 2026-01-31.")
+    if kind.startswith("datetime_"):
         return _("Expected a date and time such as 2026-01-31T18:00:00Z.")
     return str(error.get("msg", _("This value is not valid.")))
 

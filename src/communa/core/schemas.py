@@ -5,14 +5,21 @@ and moments that say what they accept. Every app's API builds on these; none kee
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.http import HttpResponse
 from ninja import Schema
 from ninja.renderers import JSONRenderer
-from pydantic import AfterValidator, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -121,6 +128,18 @@ def _storable(moment: datetime) -> datetime:
 Moment = Annotated[datetime, Field(strict=False), AfterValidator(_storable)]
 
 
+def _day_text(value: Any) -> Any:
+    """A day comes as text: a number is no day (lax dates would read 86400 as 1970-01-02)."""
+    if value is not None and not isinstance(value, str | date):
+        raise PydanticCustomError("date_type", "Expected a date such as 2026-01-31.")
+    return value
+
+
+# A calendar day sent as ISO 8601 text (`2026-03-29`): like `Moment`, not strict, JSON having no
+# date type.
+Day = Annotated[date, Field(strict=False), BeforeValidator(_day_text)]
+
+
 def moment_in_range(moment: datetime | None) -> bool:
     """Whether the database can hold this moment (see `Moment`)."""
     if moment is None:
@@ -134,6 +153,7 @@ def moment_in_range(moment: datetime | None) -> bool:
 
 __all__ = [
     "Cursor",
+    "Day",
     "Error",
     "ErrorDetail",
     "Moment",

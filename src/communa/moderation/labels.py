@@ -82,6 +82,17 @@ ACTION_LABELS: dict[str, Promise] = {
     "photo.delete": gettext_lazy("Deleted a photo"),
     "rubric.create": gettext_lazy("Added a rubric"),
     "rubric.update": gettext_lazy("Changed a rubric"),
+    "plan.create": gettext_lazy("Added a content plan"),
+    "plan.update": gettext_lazy("Changed a content plan"),
+    "plan.delete": gettext_lazy("Deleted a content plan"),
+    "plan.copy": gettext_lazy("Copied a content plan here"),
+    "slot.create": gettext_lazy("Added a slot to a plan"),
+    "slot.update": gettext_lazy("Changed a slot of a plan"),
+    "slot.delete": gettext_lazy("Removed a slot from a plan"),
+    "promotion.create": gettext_lazy("Added a promotion"),
+    "promotion.update": gettext_lazy("Changed a promotion"),
+    "promotion.delete": gettext_lazy("Deleted a promotion"),
+    "mix_targets.update": gettext_lazy("Changed the mix targets"),
     "report.uphold": gettext_lazy("Upheld a report (content removed)"),
     "report.dismiss": gettext_lazy("Dismissed a report (content kept)"),
     "playbook.update": gettext_lazy("Changed the playbook"),
@@ -125,6 +136,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "allowed_link_domains": gettext_lazy("Sites always allowed"),
     "max_links": gettext_lazy("Most links in one text"),
     "max_mentions": gettext_lazy("Most people mentioned in one text"),
+    "copied_from": gettext_lazy("Copied from"),
+    "rubrics_added": gettext_lazy("Rubrics added"),
+    "slots": gettext_lazy("Slots"),
 }
 
 # Values that are codes of a known list, shown by their words.

@@ -22,6 +22,12 @@ def _drafts_waiting() -> Subquery:
 
 
 def connect() -> None:
+    for page in [
+        ManagePage(Group.CONTENT, "planner:plans", _("Content plans"), Action.PLAN_CONTENT, 30),
+        ManagePage(Group.CONTENT, "planner:promotions", _("Promotions"), Action.PLAN_CONTENT, 40),
+        ManagePage(Group.CONTENT, "planner:targets", _("Mix targets"), Action.PLAN_CONTENT, 50),
+    ]:
+        register_page(page)
     register_page(
         ManagePage(Group.CONTENT, "planner:rubrics", _("Rubrics"), Action.MANAGE_POSTS, 20)
     )

@@ -6,8 +6,14 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch
 
 from communa.communities.models import Community
+from communa.communities.permissions import Action, Relation, Standing, can
+from communa.communities.selectors import managed_by
+from communa.core.errors import NotFound
 from communa.core.moments import zone_named
 from communa.planner.models import ContentPlan, MixTargets, PlannedPost, PlanSlot
 
@@ -84,3 +90,73 @@ def mix_targets_of(community: Community) -> MixTargets:
     has set none (not saved)."""
     found = MixTargets.objects.filter(community=community).first()
     return found or MixTargets(community=community)
+
+
+# --- plans and slots one by one, and where a plan may be copied ----------------------------
+
+
+def plan_by_id(plan_id: int) -> ContentPlan:
+    """A plan with its community, or NotFound (the front door then checks who may see it)."""
+    found = ContentPlan.objects.select_related("community").filter(pk=plan_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def plan_in(community: Community, plan_id: int) -> ContentPlan:
+    """A plan of this community, or NotFound (another community's id looks missing)."""
+    found = ContentPlan.objects.select_related("community").filter(pk=plan_id, community=community)
+    plan = found.first()
+    if plan is None:
+        raise NotFound
+    return plan
+
+
+def slot_by_id(slot_id: int) -> PlanSlot:
+    """A slot with its plan, community and rubric, or NotFound."""
+    found = PlanSlot.objects.select_related("plan__community", "rubric").filter(pk=slot_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def slots_of(plan: ContentPlan) -> list[PlanSlot]:
+    """The plan's slots through the week (Monday first, then by time), with their rubrics."""
+    return list(plan.slots.select_related("rubric").order_by("weekday", "time", "id"))
+
+
+def plans_with_slots(community: Community) -> list[ContentPlan]:
+    """The community's plans as `plans_of` orders them, each with its slots (and their rubrics)
+    through the week, and its community: two queries."""
+    slots = PlanSlot.objects.select_related("rubric").order_by("weekday", "time", "id")
+    plans = list(
+        ContentPlan.objects.filter(community=community).prefetch_related(
+            Prefetch("slots", queryset=slots)
+        )
+    )
+    for plan in plans:
+        plan.community = community
+    return sorted(plans, key=lambda plan: (plan.starts_on is not None, plan.starts_on, plan.pk))
+
+
+def plans_with_counts(community: Community) -> list[ContentPlan]:
+    """The community's plans, the default one first, each with `slot_count`: one query."""
+    found = ContentPlan.objects.filter(community=community).annotate(slot_count=Count("slots"))
+    return sorted(found, key=lambda plan: (plan.starts_on is not None, plan.starts_on, plan.pk))
+
+
+def copy_targets(actor: Any, community: Community) -> list[Community]:
+    """The other communities whose plans this person keeps (PLAN_CONTENT there): where a plan
+    of `community` may be copied. One query."""
+    memberships = managed_by(actor).select_related("community").order_by("community__name")
+    return [
+        membership.community
+        for membership in memberships
+        if membership.community_id != community.pk
+        and can(
+            actor,
+            Action.PLAN_CONTENT,
+            membership.community,
+            standing=Standing(Relation(membership.role), membership=membership),
+        )
+    ]
