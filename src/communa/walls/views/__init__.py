@@ -28,6 +28,7 @@ from communa.walls.views.longreads import (
 from communa.walls.views.posts import (
     delete_post,
     edit_post,
+    follow_link,
     go,
     hide,
     history,
@@ -81,6 +82,7 @@ __all__ = [
     "edit_topic",
     "event_ics",
     "feed",
+    "follow_link",
     "go",
     "hide",
     "history",

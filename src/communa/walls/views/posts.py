@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
@@ -32,9 +38,11 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post, rights_on_post
 from communa.walls.actions import interactions
+from communa.walls.actions import links as link_actions
 from communa.walls.actions import posts as post_actions
 from communa.walls.cards import attach_cards, attach_comments
 from communa.walls.models import Comment, Post, PostKind, PostStatus
+from communa.walls.tracking import overrides_of, short_path
 from communa.walls.views._shared import (
     _home_of,
     _htmx,
@@ -87,9 +95,34 @@ def _post_page(
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
         "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else [],
+        # R8.8: the links' figures for the team.
+        "link_figures": _link_figures(request, post),
         **rights,
     }
     return render(request, "walls/post.html", context, status=status)
+
+
+def _link_figures(request: HttpRequest, post: Post) -> dict[str, Any] | None:
+    """The post's tracked links as its statistics team sees them, with full short links."""
+    if not selectors.may_see_link_figures(request.user, post):
+        return None
+    found = selectors.post_links(actor=request.user, post=post)
+    links = [
+        {
+            "short_url": request.build_absolute_uri(short_path(link.code)),
+            "tagged_url": link.tagged_url,
+            "in_post": link.in_post,
+            "clicks": link.clicks,
+            "ctr": link.ctr,
+        }
+        for link in found.links
+    ]
+    return {
+        "clicks": found.clicks,
+        "impressions": found.impressions,
+        "ctr": found.ctr,
+        "links": links,
+    }
 
 
 @require_GET
@@ -100,10 +133,29 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     return _post_page(request, post)
 
 
+@require_safe
+@answers_refusals
+def follow_link(request: HttpRequest, code: str) -> HttpResponse:
+    """A short link of a published post (R8.8): count the click, then send the person to the
+    address with its UTM tags. Only codes of links in published posts redirect; anything else is
+    the site's 404. A HEAD request (a link checker) is answered without counting."""
+    actor = request.user if isinstance(request.user, User) else None
+    viewer = viewer_of(request)
+    if request.method == "HEAD":
+        viewer = replace(viewer, crawler=True)
+    response = HttpResponseRedirect(
+        link_actions.follow_link(code=code, viewer=viewer, actor=actor)
+    )
+    # Every click reaches us to be counted; search engines index the target, not the hop.
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_GET
 @answers_refusals
 def go(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Count a click on the post's link, then send the person there."""
+    """Count a click on the post's link, then send the person there with its UTM tags."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
     actor = request.user if isinstance(request.user, User) else None
     url = interactions.click_link(viewer=viewer_of(request), actor=actor, post=post)
@@ -128,6 +180,8 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
         "post": post,
         "community": community,
         "longread": longread,
+        # R8.8: what each link of the post opens as, with the tags saved now.
+        "link_figures": _link_figures(request, post) if team else None,
         "block_choices": _block_choices(),
         "max_blocks": int_setting("LONGREAD_MAX_BLOCKS"),
         "image_count": len(post.images.all()),
@@ -142,6 +196,7 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
             "tone": post.tone,
             "promotional": post.promotional,
             "signed_as": post.signed_as,
+            **(overrides_of(post) if team else {}),
         }
         context["form"] = forms.EditPostForm(
             initial=initial, rubrics=rubrics, team=team, longread=longread
@@ -249,6 +304,7 @@ def like(request: AuthedRequest, post_id: int) -> HttpResponse:
 def share(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Repost to my profile wall or to a community where I may post (R4.3)."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
+    selectors.attach_short_links([post])
     communities = _postable_communities(request.user)
     form = forms.ShareForm(request.POST or None, communities=communities)
     status = 200
