@@ -20,6 +20,7 @@ from communa.core.http import client_ip
 from communa.core.pagination import page_size
 from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response
 from communa.walls import selectors
+from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
 from communa.walls.api.conversions import (
@@ -290,3 +291,12 @@ def click_link(request: VisitorRequest, post_id: int) -> dict[str, str]:
     post = selectors.post_for(actor=actor, post_id=post_id)
     url = interactions.click_link(viewer=viewer_of(request, api=True), actor=actor, post=post)
     return {"url": url}
+
+
+@router.post("/posts/{post_id}/clone", response={201: PostOut})
+def clone_post(request: AuthedRequest, post_id: int) -> Status:
+    """ "More like this": a new, unpublished post of the same community with this post's words,
+    link, labels and images, for you to edit and publish (R9.4). Needs the right to post there."""
+    source = post_row(request.auth, post_id)
+    post = clone_actions.clone_post(actor=request.auth, post=source, ip=client_ip(request))
+    return Status(201, _one_post(request, post))

@@ -26,6 +26,7 @@ from communa.walls.views.longreads import (
     longread,
 )
 from communa.walls.views.posts import (
+    clone_post,
     delete_post,
     edit_post,
     follow_link,
@@ -66,6 +67,7 @@ __all__ = [
     "attendance",
     "attendance_box_context",
     "block_row",
+    "clone_post",
     "close_topic",
     "compose",
     "delete_album",

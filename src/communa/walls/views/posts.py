@@ -37,6 +37,7 @@ from communa.core.http import client_ip
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post, rights_on_post
+from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import links as link_actions
 from communa.walls.actions import posts as post_actions
@@ -87,6 +88,7 @@ def _post_page(
         full=True,
     )
     attach_comments(request, comments, post=post, community=post.community, rights=rights)
+    community = post.community
     context = {
         "post": post,
         "community": post.community,
@@ -95,7 +97,10 @@ def _post_page(
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
         "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else [],
-        # R8.8: the links' figures for the team.
+        # R9.4: "More like this" for whoever may post here; R8.8: the links' figures for the team.
+        "may_clone": community is not None
+        and post.shared_from_id is None
+        and can(request.user, Action.POST, community),
         "link_figures": _link_figures(request, post),
         **rights,
     }
@@ -143,9 +148,7 @@ def follow_link(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_of(request)
     if request.method == "HEAD":
         viewer = replace(viewer, crawler=True)
-    response = HttpResponseRedirect(
-        link_actions.follow_link(code=code, viewer=viewer, actor=actor)
-    )
+    response = HttpResponseRedirect(link_actions.follow_link(code=code, viewer=viewer, actor=actor))
     # Every click reaches us to be counted; search engines index the target, not the hop.
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
@@ -219,6 +222,7 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     }
     if longread:
         data.update(title=cleaned.get("title", ""), blocks=_blocks_of(rows))
+    was_held = post.status == PostStatus.HELD
     try:
         post = post_actions.edit_post(actor=request.user, post=post, data=data)
     except DomainError as exc:
@@ -226,7 +230,10 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
         return render(request, "walls/edit_post.html", context, status=status)
     if post.status == PostStatus.HELD:
         return _held(request, post)
-    messages.success(request, _("The post has been changed."))
+    if was_held:
+        messages.success(request, _("The post is published."))
+    else:
+        messages.success(request, _("The post has been changed."))
     return redirect("walls:post", post.pk)
 
 
@@ -239,6 +246,20 @@ def delete_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     post_actions.delete_post(actor=request.user, post=post)
     messages.info(request, _("The post has been deleted."))
     return HttpResponseRedirect(_home_of(post))
+
+
+@login_required
+@require_POST
+@answers_refusals
+def clone_post(request: AuthedRequest, post_id: int) -> HttpResponse:
+    """ "More like this" (R9.4): a new post made from this one, to edit and publish."""
+    post = selectors.post_for(actor=request.user, post_id=post_id)
+    clone = clone_actions.clone_post(actor=request.user, post=post, ip=client_ip(request))
+    messages.success(
+        request,
+        _("A copy of the post is ready. It is not published yet: change what you like and save."),
+    )
+    return redirect("walls:edit", clone.pk)
 
 
 @login_required
