@@ -360,6 +360,8 @@ COMMUNA: dict[str, Any] = {
     "LONGREAD_MAX_BLOCKS": env_int("LONGREAD_MAX_BLOCKS", 100),
     "COMMENT_MAX_CHARS": env_int("COMMENT_MAX_CHARS", 4000),
     "THUMBNAIL_PIXELS": env_int("THUMBNAIL_PIXELS", 510),
+    # The utm_source of a post's tracked links unless its team chose another (R8.8).
+    "UTM_SOURCE": env("UTM_SOURCE", "communa"),
     "RATE_LIMIT_STORE": env("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database"),
     # Write limits per hour (R5.5, core/limits.py): per member, per member in the first
     # NEW_ACCOUNT_HOURS, and per address for new accounts' writes; 0 switches one off.

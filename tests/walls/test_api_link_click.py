@@ -1,4 +1,5 @@
-"""The link click-through through the API: the same action and event as the web's /p/{id}/go/."""
+"""The link click-through through the API: the same action and event as the web's /p/{id}/go/
+and the link's short link; the address comes with the UTM tags of the post's links (R8.8)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ pytestmark = pytest.mark.django_db
 LINK = "https://example.org/knife-class"
 
 
+def tagged(post: Post) -> str:
+    return (
+        f"{LINK}?utm_source=communa&utm_medium=social&utm_campaign=interaction"
+        f"&utm_content=post-{post.pk}"
+    )
+
+
 def test_a_click_through_the_api_counts_and_answers_the_address():
     # given a post with a link and a member who reads it through the API
     community = make_community()
@@ -23,9 +31,9 @@ def test_a_click_through_the_api_counts_and_answers_the_address():
     member = add_member(community)
     # when the member's client reports the click
     response = api_as(member).post(f"/posts/{post.pk}/click")
-    # then it gets the address to open, and the click is counted like one on the web
+    # then it gets the tagged address to open, and the click is counted like one on the web
     assert response.status_code == 200, response.content
-    assert response.json() == {"url": LINK}
+    assert response.json() == {"url": tagged(post)}
     assert Post.objects.get(pk=post.pk).link_click_count == 1
     event = Event.objects.get(kind=EventKind.LINK_CLICK, post=post)
     assert (event.user_id, event.platform) == (member.pk, Platform.API)
@@ -34,7 +42,7 @@ def test_a_click_through_the_api_counts_and_answers_the_address():
 def test_anonymous_visitors_may_click_a_link_of_an_open_community():
     post = make_post(make_community(), link_url=LINK)
     response = api_as(None).post(f"/posts/{post.pk}/click")
-    assert response.json() == {"url": LINK}
+    assert response.json() == {"url": tagged(post)}
     assert Event.objects.filter(kind=EventKind.LINK_CLICK, post=post, user=None).count() == 1
 
 

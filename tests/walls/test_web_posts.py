@@ -10,7 +10,15 @@ from communa.communities.models import Role
 from communa.moderation.models import Report
 from communa.walls.actions.comments import add_comment
 from communa.walls.actions.posts import create_post
-from communa.walls.models import Comment, CommentStatus, Like, Post, PostRevision, Share
+from communa.walls.models import (
+    Comment,
+    CommentStatus,
+    Like,
+    Post,
+    PostRevision,
+    Share,
+    TrackedLink,
+)
 from tests.factories import add_member, block, make_community, person
 from tests.support import client_of
 
@@ -233,16 +241,19 @@ def test_reporting_a_post_creates_a_report(post, member):
 
 
 def test_the_link_of_a_post_redirects_and_counts_the_click(post, member):
-    # the card links through the counter, not straight to the address
+    # the card links through its short link, not straight to the address (R8.8)
+    link = TrackedLink.objects.get(post=post)
     page = client_of(member).get(f"/p/{post.pk}/").content.decode()
-    assert f'href="/p/{post.pk}/go/"' in page
+    assert f'href="/l/{link.code}"' in page
 
+    # the older counting address still works, with the same tags and counters
     response = client_of(member).get(f"/p/{post.pk}/go/")
 
     assert response.status_code == 302
-    assert response["Location"] == "https://example.org/class"
+    assert response["Location"].startswith("https://example.org/class?utm_source=communa&")
     assert Post.objects.get(pk=post.pk).link_click_count == 1
     assert Event.objects.filter(kind=EventKind.LINK_CLICK, post=post, user=member).count() == 1
+    assert TrackedLink.objects.get(pk=link.pk).click_count == 1
 
 
 def test_a_post_without_a_link_has_no_redirect(owner, group):

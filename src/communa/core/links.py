@@ -1,10 +1,15 @@
 """Finding links in plain text: the one reading that formatting (to linkify) and the link checks
-(to count and judge them) share."""
+(to count and judge them) share; the addresses anchors of rendered HTML point to (tracked links,
+R8.8) and the socket that names their campaign."""
 
 from __future__ import annotations
 
+import html
 import re
-from typing import Final
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from communa.core.hooks import answer
 
 _TRAILING = ".,;:!?'\"»*_~"
 _CLOSING = {")": "(", "]": "[", "}": "{"}
@@ -68,3 +73,51 @@ def find_links(text: str) -> list[str]:
         if link:
             found.setdefault(link, None)
     return list(found)
+
+
+# -- Links in rendered HTML -------------------------------------------------------------------
+
+# Sanitised HTML (nh3's serialiser) always quotes attributes with double quotes and escapes a
+# quote inside one, so a regular expression reads its anchors reliably.
+ANCHOR_HREF: Final = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)(")', re.IGNORECASE)
+WEB_SCHEMES: Final = frozenset({"http", "https"})
+
+
+def is_web_address(url: str) -> bool:
+    """True for an absolute http(s) address with a host: the only links that leave the site."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def find_hrefs(html_text: str) -> list[str]:
+    """The http(s) addresses the anchors of sanitised HTML point to, in order, without repeats."""
+    found: dict[str, None] = {}
+    for match in ANCHOR_HREF.finditer(html_text):
+        url = html.unescape(match.group(2))
+        if is_web_address(url):
+            found.setdefault(url, None)
+    return list(found)
+
+
+# -- The campaign of tracked links (R8.8) -----------------------------------------------------
+
+
+class LinkCampaigns:
+    """The socket that names the `utm_campaign` of a post's tracked links.
+
+    A service above the content apps that knows better (the planner: the promotion a post
+    belongs to) plugs in an answer; None lets the content app use its own default (the post's
+    rubric).
+    """
+
+    def campaign_of(self, post: Any) -> str | None:
+        """The campaign this post's links are tagged with, or None for the default."""
+        return None
+
+
+def campaign_of(post: Any) -> str | None:
+    """Whatever names a post's campaign (a service plugged in), else None."""
+    return answer(LinkCampaigns).campaign_of(post)

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "post.publish": gettext_lazy("Published a post"),
     "post.edit": gettext_lazy("Edited a post"),
     "post.delete": gettext_lazy("Deleted a post"),
+    "post.clone": gettext_lazy("Cloned a post"),
     "post.pin": gettext_lazy("Pinned a post"),
     "post.unpin": gettext_lazy("Unpinned a post"),
     "suggestion.publish": gettext_lazy("Published a suggested post"),

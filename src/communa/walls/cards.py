@@ -7,7 +7,8 @@ Rendering that upper part was about half of a wall's time (docs/performance.md),
 the cache under a key that names every input it was made from:
 
 - the post's `content_version`, which database triggers raise whenever one of its shown columns,
-  images or document changes (migration walls 0004), whatever code path changed it;
+  images, document or tracked links change (migrations walls 0004 and 0005), whatever code path
+  changed it;
 - the author's and the community's shown fields (name, address, avatar), read with the row;
 - the same for the shared original, and whether this viewer may read it now;
 - the language, the time zone, the page's kind (a community page, the feed, the post page) and
@@ -41,7 +42,7 @@ from django.utils.translation import get_language
 from communa import __version__
 from communa.core.conf import int_setting
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
-from communa.walls.selectors import visitor_wall_stamps
+from communa.walls.selectors import attach_short_links, visitor_wall_stamps
 
 T = TypeVar("T")
 
@@ -178,13 +179,17 @@ def reuse(
 
 
 def prefetch_card_details(posts: Sequence[Post]) -> None:
-    """Load what rendering the cards needs beyond the page's row: rubric, suggester, files."""
+    """Load what rendering the cards needs beyond the page's row: rubric, suggester, files, and
+    the short links of published posts that have links (R8.8)."""
     images = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
     prefetch_related_objects(list(posts), "rubric", "suggested_by", "document", images)
     shown = (getattr(post, "shown_original", None) for post in posts)
     originals = [original for original in shown if original is not None]
     if originals:
         prefetch_related_objects(originals, "suggested_by", "document", images)
+    # The codes are part of what `content_version` names: database triggers raise it whenever a
+    # post's tracked link is added, re-pointed or taken out (migration walls 0005).
+    attach_short_links(posts)
 
 
 _CSRF = "csrf-token-placeholder-9f3c"

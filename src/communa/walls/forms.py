@@ -27,12 +27,23 @@ def _rubric_choices(rubrics: Any) -> list[tuple[str, str]]:
     return [(str(rubric.pk), rubric.label) for rubric in rubrics]
 
 
+LINK_TAG_LABELS = {
+    "utm_source": _("Source (utm_source)"),
+    "utm_medium": _("Medium (utm_medium)"),
+    "utm_campaign": _("Campaign (utm_campaign)"),
+    "utm_content": _("Content (utm_content)"),
+}
+
+
 class LabelsMixin:
-    """The labels only the team chooses: rubric, tone, promotional, signature (R2.7, R8.1)."""
+    """The labels only the team chooses: rubric, tone, promotional, signature (R2.7, R8.1), and
+    the UTM tags of the post's links (R8.8)."""
 
     fields: dict[str, forms.Field]
 
-    def add_labels(self, rubrics: list[Rubric], *, signature: bool = True) -> None:
+    def add_labels(
+        self, rubrics: list[Rubric], *, signature: bool = True, link_tags: bool = True
+    ) -> None:
         self.fields["rubric"] = forms.ChoiceField(
             label=_("Rubric"),
             choices=[("", _("Default")), *_rubric_choices(rubrics)],
@@ -55,6 +66,12 @@ class LabelsMixin:
                 required=False,
                 widget=forms.RadioSelect,
             )
+        if link_tags:
+            for name, label in LINK_TAG_LABELS.items():
+                # The action checks the length and says so; the browser stops at it first.
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.TextInput(attrs={"maxlength": 100})
+                )
 
     def labels(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         """The labels as the actions take them; absent for people outside the team."""
@@ -68,6 +85,9 @@ class LabelsMixin:
         if cleaned.get("signed_as"):
             # Left out, the action keeps the post's signature (or signs as the community).
             data["signed_as"] = cleaned["signed_as"]
+        for name in LINK_TAG_LABELS:
+            if name in self.fields:
+                data[name] = cleaned.get(name) or ""
         return data
 
 
@@ -179,7 +199,7 @@ class SuggestionForm(LabelsMixin, forms.Form):
 
     def __init__(self, *args: Any, rubrics: list[Rubric] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_labels(rubrics or [], signature=False)
+        self.add_labels(rubrics or [], signature=False, link_tags=False)
 
 
 class RejectForm(forms.Form):

@@ -256,6 +256,52 @@ class PostRevision(models.Model):
         return f"revision of post {self.post_id} at {self.replaced_at:%Y-%m-%d %H:%M}"
 
 
+class TrackedLink(models.Model):
+    """An outbound link of a post, served through the short redirect `/l/<code>` (R8.8).
+
+    Written with the post's words (its link and the http(s) links of its text); a link an edit
+    removes keeps its row, code and clicks but no longer redirects (`in_post` False). The code
+    of an address in a post never changes, so a card rendered with it stays right.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tracked_links")
+    url = models.TextField()
+    # Unique per post by a digest: an address in a text may be longer than an index can hold.
+    url_digest = models.CharField(max_length=64)
+    code = models.CharField(max_length=16, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    in_post = models.BooleanField(default=True)
+    click_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-in_post", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "url_digest"], name="tracked_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"/l/{self.code} → {self.url[:80]}"
+
+
+class LinkTags(models.Model):
+    """The UTM tags a post's team chose for its links instead of the defaults (R8.8).
+
+    An empty value means the default: the instance for the source, "social" for the medium,
+    the campaign a service names or the post's rubric, "post-<id>" for the content.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="link_tags")
+    utm_source = models.CharField(_("UTM source"), max_length=100, blank=True)
+    utm_medium = models.CharField(_("UTM medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
+    utm_content = models.CharField(_("UTM content"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"link tags of post {self.post_id}"
+
+
 class Topic(models.Model):
     """A discussion board topic (R4.5); its comments are Comment rows with `topic` set."""
 

@@ -11,14 +11,25 @@ shows "the original post is not available", nothing of the original or its commu
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
+from django.utils.translation import gettext as _
 
 from communa.accounts.models import signed_in
 from communa.communities.models import Community, Membership, WallMode
-from communa.communities.permissions import TEAM, Action, Standing, require, visible_walls
+from communa.communities.permissions import (
+    TEAM,
+    Action,
+    Standing,
+    can,
+    require,
+    visible_walls,
+)
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_post_visible
@@ -31,7 +42,9 @@ from communa.walls.models import (
     PostImage,
     PostRevision,
     PostStatus,
+    TrackedLink,
 )
+from communa.walls.tracking import overrides_of, tag_url, tags_of
 
 ORDER = ["-published_at", "-id"]
 
@@ -295,3 +308,102 @@ def post_history(*, actor: Any, post: Post) -> list[PostRevision]:
     elif not (signed_in(actor) and actor.pk == post.author_id):
         raise PermissionRefused
     return list(PostRevision.objects.filter(post=post).select_related("edited_by"))
+
+
+# -- tracked links (R8.8) -----------------------------------------------------------------------
+
+_WEB_ANCHOR = re.compile(r'href="https?:', re.IGNORECASE)
+
+
+def attach_short_links(posts: Iterable[Post | None]) -> None:
+    """Give each published post (and the original a repost shows) `short_links`: the code of each
+    of its tracked addresses, which its card and the API's text point to instead.
+
+    One query, and only when a post to show has a link: posts without any cost nothing. A post
+    that is not published gets none: its links go straight to their address, uncounted.
+    """
+    shown: list[Post] = [
+        row
+        for post in posts
+        for row in (post, getattr(post, "shown_original", None))
+        if row is not None
+    ]
+    published = [
+        row
+        for row in shown
+        if row.status == PostStatus.PUBLISHED and not hasattr(row, "short_links")
+    ]
+    wanted = {p.pk for p in published if p.link_url or _WEB_ANCHOR.search(p.body_html or "")}
+    found: dict[int, dict[str, str]] = {pk: {} for pk in wanted}
+    if wanted:
+        rows = TrackedLink.objects.filter(post_id__in=wanted, in_post=True)
+        for post_id, url, code in rows.values_list("post_id", "url", "code"):
+            found[post_id][url] = code
+    for row in published:
+        row.short_links = found.get(row.pk, {})  # type: ignore[attr-defined]
+
+
+def percentage(part: int, whole: int) -> float | None:
+    """`part / whole` as a percentage with two decimals (METRICS.md); None when `whole` is 0."""
+    return round(100 * part / whole, 2) if whole else None
+
+
+@dataclass(frozen=True)
+class LinkFigures:
+    """One tracked link of a post as its team sees it: where it goes, tagged, and its clicks."""
+
+    url: str
+    code: str
+    tagged_url: str
+    in_post: bool
+    clicks: int
+    # CTR (METRICS.md): clicks on the link / impressions of the post, as a percentage.
+    ctr: float | None
+
+
+@dataclass(frozen=True)
+class PostLinks:
+    """A post's tracked links with the tags they carry, their clicks and CTR (R8.8, R9.9)."""
+
+    impressions: int
+    clicks: int
+    ctr: float | None
+    tags: dict[str, str]
+    overrides: dict[str, str]
+    links: list[LinkFigures]
+
+
+def may_see_link_figures(actor: Any, post: Post) -> bool:
+    """Whether the actor sees the post's link figures: its community's statistics team."""
+    return post.community is not None and can(actor, Action.VIEW_STATISTICS, post.community)
+
+
+def post_links(*, actor: Any, post: Post) -> PostLinks:
+    """The post's tracked links, in the post's order (then those an edit removed), with the
+    tagged addresses they lead to, their clicks and CTR; for its community's statistics team."""
+    require_post_visible(actor, post)
+    if post.community is None:
+        raise PermissionRefused(_("Only community posts have link statistics."))
+    require(actor, Action.VIEW_STATISTICS, post.community)
+    overrides = overrides_of(post)
+    tags = tags_of(post, overrides)
+    impressions = post.impression_count
+    links = [
+        LinkFigures(
+            url=link.url,
+            code=link.code,
+            tagged_url=tag_url(link.url, tags),
+            in_post=link.in_post,
+            clicks=link.click_count,
+            ctr=percentage(link.click_count, impressions),
+        )
+        for link in TrackedLink.objects.filter(post=post)
+    ]
+    return PostLinks(
+        impressions=impressions,
+        clicks=post.link_click_count,
+        ctr=percentage(post.link_click_count, impressions),
+        tags=tags,
+        overrides=overrides,
+        links=links,
+    )

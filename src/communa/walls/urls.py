@@ -25,6 +25,9 @@ urlpatterns = [
     ),
     path("p/<int:post_id>/", views.post_page, name="post"),
     path("p/<int:post_id>/go/", views.go, name="go"),
+    path("p/<int:post_id>/clone/", views.clone_post, name="clone"),
+    # R8.8: the short link of a post's outbound link (counted, then redirected with UTM tags).
+    path("l/<str:code>", views.follow_link, name="link"),
     path("p/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("p/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("p/<int:post_id>/history/", views.history, name="history"),

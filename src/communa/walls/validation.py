@@ -219,3 +219,34 @@ def check_post_document(upload: IO[bytes] | None, name: str = "") -> Attachment 
 def raise_field(field: str, message: str) -> None:
     """Refuse one field with one reason."""
     raise ValidationFailed(fields={field: [message]})
+
+
+LINK_TAG_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+LINK_TAG_MAX_CHARS = 100
+
+
+def clean_link_tags(data: dict[str, Any]) -> dict[str, str] | None:
+    """The UTM tags the team chose for a post's links (R8.8), "" for the default, by the fields
+    the data names; None when it names none (the post keeps what it has)."""
+    named = [field for field in LINK_TAG_FIELDS if field in data]
+    if not named:
+        return None
+    errors = FieldErrors()
+    tags: dict[str, str] = {}
+    for field in named:
+        value = data[field]
+        if value is not None and not isinstance(value, str):
+            errors.add(field, _("A tag must be text."))
+            continue
+        text = _text(value)
+        if len(text) > LINK_TAG_MAX_CHARS:
+            errors.add(
+                field,
+                _("A tag has at most %(max)d characters; this one has %(count)d.")
+                % {"max": LINK_TAG_MAX_CHARS, "count": len(text)},
+            )
+        elif any(ord(char) < 32 or ord(char) == 127 for char in text):
+            errors.add(field, _("A tag cannot hold control characters."))
+        tags[field] = text
+    errors.raise_if_any()
+    return tags

@@ -32,6 +32,7 @@ from communa.walls.access import (
     require_post_visible,
     require_signature,
 )
+from communa.walls.actions.links import require_link_tags_right, set_link_tags, track_links
 from communa.walls.formatting import render_blocks, render_markdown
 from communa.walls.models import (
     Post,
@@ -50,6 +51,7 @@ from communa.walls.validation import (
     check_post_document,
     check_post_images,
     clean_labels,
+    clean_link_tags,
     clean_post_content,
 )
 
@@ -160,6 +162,8 @@ def _new_post(
     )
     labels = data if team else {"signed_as": Signature.AUTHOR}
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
+    link_tags = clean_link_tags(data)
+    require_link_tags_right(link_tags, team=team)
     screened = screen_post(actor=actor, community=community, content=content, team=team)
     suggested = status == PostStatus.SUGGESTED
     draft = status == PostStatus.DRAFT
@@ -192,6 +196,8 @@ def _new_post(
         _attach(post, checked_images, checked_document)
         _render(post)
         post.save(update_fields=["body_html"])
+        track_links(post)
+        set_link_tags(post, link_tags)
         if held:
             text_gate().hold(community=community, author=actor, target=post, screened=screened)
         if team and signed_as == Signature.COMMUNITY and not draft:
@@ -306,6 +312,8 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
         raise PermissionRefused(_("Only the author or the community's editors may edit this post."))
     team = post.community is not None and can(actor, Action.MANAGE_POSTS, post.community)
     require_signature(data.get("signed_as"), team=team)
+    link_tags = clean_link_tags(data)
+    require_link_tags_right(link_tags, team=team)
     with transaction.atomic():
         post = _locked(post)
         before = {"title": post.title, "body": post.body}
@@ -344,6 +352,8 @@ def edit_post(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
         _render(post)
         post.edited_at = timezone.now()
         post.save(update_fields=fields)
+        track_links(post)
+        set_link_tags(post, link_tags)
         if (team and post.author_id != actor.pk) or post.signed_as == Signature.COMMUNITY:
             record_audit(
                 actor=actor,
@@ -429,6 +439,7 @@ def publish_suggestion(*, actor: User, post: Post, data: dict[str, Any] | None =
             extra={"reviewed_by": actor, "reviewed_at": now},
         )
         post.save()
+        track_links(post)
         record_audit(actor=actor, community=community, action="suggestion.publish", target=post)
         notify(
             recipients=[post.suggested_by_id],
@@ -539,6 +550,7 @@ def share_post(
         )
         if held:
             text_gate().hold(community=to_community, author=actor, target=repost, screened=screened)
+        track_links(repost)
         Share.objects.create(post=original, user=actor, to_community=to_community, repost=repost)
         Post.objects.filter(pk=original.pk).update(share_count=F("share_count") + 1)
         record_event(EventKind.SHARE, viewer=viewer or viewer_for_user(actor), post=original)

@@ -1,5 +1,6 @@
-"""The walls API: posts, comments, likes, shares, hides, reports, suggestions and the feed, and
-(on `boards_router`) discussion boards, event attendance, documents and photo albums.
+"""The walls API: posts, comments, likes, shares, hides, reports, suggestions, tracked links and
+the feed, and (on `boards_router`) discussion boards, event attendance, documents and photo
+albums.
 
 Every endpoint parses its input, calls the walls actions or selectors, and turns the result into
 a schema. Every answer that shows posts records their impressions with the platform "api".
@@ -13,7 +14,7 @@ from importlib import import_module
 from communa.walls.api.routers import boards_router, router
 
 # Each module registers its operations on import, in this order (the order of the old modules).
-for _module in ("posts", "interactions", "discussions", "files"):
+for _module in ("posts", "interactions", "discussions", "files", "links"):
     import_module(f"{__name__}.{_module}")
 
 __all__ = ["boards_router", "router"]

@@ -33,6 +33,8 @@ from communa.walls.models import (
     PostStatus,
     Signature,
 )
+from communa.walls.selectors import PostLinks
+from communa.walls.tracking import short_path, with_short_links
 
 Actor = User | AnonymousUser
 
@@ -98,6 +100,12 @@ UNAVAILABLE_ORIGINAL: dict[str, Any] = {
 }
 
 
+def _text_html(post: Post) -> str:
+    """The rendered text as readers get it: a published post's links through its short links
+    (when `selectors.attach_short_links` read them), like its card on the web."""
+    return with_short_links(post.body_html, getattr(post, "short_links", None) or {})
+
+
 def post_lite_out(post: Post) -> dict[str, Any]:
     """The original a repost shows, when the viewer may read it (see `shared_from_out`)."""
     return {
@@ -109,7 +117,7 @@ def post_lite_out(post: Post) -> dict[str, Any]:
         "shown_as": _shown_as(post),
         "kind": post.kind,
         "title": post.title,
-        "body_html": post.body_html,
+        "body_html": _text_html(post),
         "link_url": post.link_url,
         "link_title": post.link_title,
         "images": _images(post),
@@ -132,7 +140,12 @@ def shared_from_out(post: Post) -> dict[str, Any] | None:
 
 
 def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
-    """A post as the API shows it; `team_ids` are the communities whose labels the viewer sees."""
+    """A post as the API shows it; `team_ids` are the communities whose labels the viewer sees.
+
+    A list shows its posts' short links when read first for the whole page
+    (`selectors.attach_short_links`); otherwise they are read here.
+    """
+    selectors.attach_short_links([post])
     return {**_post_content_out(post, team_ids=team_ids), **_post_counts_out(post)}
 
 
@@ -180,7 +193,7 @@ def _post_content_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
         "kind": post.kind,
         "title": post.title,
         "body": post.body,
-        "body_html": post.body_html,
+        "body_html": _text_html(post),
         "blocks": post.blocks or [],
         "link_url": post.link_url,
         "link_title": post.link_title,
@@ -203,6 +216,42 @@ def _post_content_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
         "published_at": post.published_at,
         "edited_at": post.edited_at,
     }
+
+
+def links_out(request: VisitorRequest | AuthedRequest, found: PostLinks) -> list[dict[str, Any]]:
+    """A post's tracked links, their short links as full addresses (to copy elsewhere)."""
+    return [
+        {
+            "url": link.url,
+            "tagged_url": link.tagged_url,
+            "short_url": request.build_absolute_uri(short_path(link.code)),
+            "in_post": link.in_post,
+            "clicks": link.clicks,
+            "ctr": link.ctr,
+        }
+        for link in found.links
+    ]
+
+
+def post_links_out(request: VisitorRequest | AuthedRequest, found: PostLinks) -> dict[str, Any]:
+    """The answer of `GET /posts/{id}/links`."""
+    return {
+        "impressions": found.impressions,
+        "clicks": found.clicks,
+        "ctr": found.ctr,
+        "tags": found.tags,
+        "overrides": found.overrides,
+        "links": links_out(request, found),
+    }
+
+
+def one_post_out(request: VisitorRequest | AuthedRequest, post: Post) -> dict[str, Any]:
+    """The answer about one post: with its tracked links for its statistics team (R8.8)."""
+    actor = request.auth
+    out = post_out(post, team_ids=selectors.team_community_ids(actor))
+    if selectors.may_see_link_figures(actor, post):
+        out["links"] = links_out(request, selectors.post_links(actor=actor, post=post))
+    return out
 
 
 def comment_out(comment: Comment, *, community: Community | None) -> dict[str, Any]:
@@ -325,7 +374,7 @@ def _uploads(images: list[UploadedFile] | None, document: UploadedFile | None) -
 def _one_post(request: AuthedRequest, post: Post) -> dict[str, Any]:
     """A post just written, read back with everything the schema shows."""
     fresh = selectors.post_for(actor=request.auth, post_id=post.pk)
-    return post_out(fresh, team_ids=selectors.team_community_ids(request.auth))
+    return one_post_out(request, fresh)
 
 
 NEW_POST_BODY = {

@@ -20,6 +20,7 @@ from communa.core.http import client_ip
 from communa.core.pagination import page_size
 from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response
 from communa.walls import selectors
+from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
 from communa.walls.api.conversions import (
@@ -27,6 +28,7 @@ from communa.walls.api.conversions import (
     _content_of,
     _one_post,
     _uploads,
+    one_post_out,
     post_out,
     post_row,
     posts_out,
@@ -125,6 +127,7 @@ def profile_wall(
     page = selectors.profile_wall_page(actor=request.auth, owner=owner, cursor=cursor, limit=size)
     for post in page.items:
         post.profile = owner  # every post here lives on this wall: no query per post
+    selectors.attach_short_links(page.items)
     shown(request, page.items)
     labels = selectors.team_community_ids(request.auth)
     return {
@@ -236,7 +239,7 @@ def post_detail(request: VisitorRequest, post_id: int) -> dict[str, Any]:
     """One post; showing it counts as an impression."""
     post = selectors.post_for(actor=request.auth, post_id=post_id)
     shown(request, [post])
-    return post_out(post, team_ids=selectors.team_community_ids(request.auth))
+    return one_post_out(request, post)
 
 
 @router.patch("/posts/{post_id}", response=PostOut)
@@ -278,11 +281,22 @@ def unpin_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
 
 @router.post("/posts/{post_id}/click", auth=anyone, response=LinkClickOut)
 def click_link(request: VisitorRequest, post_id: int) -> dict[str, str]:
-    """Count a click on the post's link (R8.8, R9.1) and get its address to open.
+    """Count a click on the post's link (R8.8, R9.1) and get its address to open, with the UTM
+    tags of the post's links.
 
-    The API twin of the web's `/p/{id}/go/`: the same action and event, platform "api".
+    The API twin of the web's `/p/{id}/go/` and of the link's short link `/l/{code}`: the same
+    counters and event, platform "api".
     """
     actor = request.auth if isinstance(request.auth, User) else None
     post = selectors.post_for(actor=actor, post_id=post_id)
     url = interactions.click_link(viewer=viewer_of(request, api=True), actor=actor, post=post)
     return {"url": url}
+
+
+@router.post("/posts/{post_id}/clone", response={201: PostOut})
+def clone_post(request: AuthedRequest, post_id: int) -> Status:
+    """ "More like this": a new, unpublished post of the same community with this post's words,
+    link, labels and images, for you to edit and publish (R9.4). Needs the right to post there."""
+    source = post_row(request.auth, post_id)
+    post = clone_actions.clone_post(actor=request.auth, post=source, ip=client_ip(request))
+    return Status(201, _one_post(request, post))

@@ -37,12 +37,24 @@ class LabelsIn(Strict):
     promotional: bool | None = None
 
 
-class PostIn(PostContentIn, LabelsIn):
+class LinkTagsIn(Strict):
+    """R8.8: the UTM tags of the post's links, chosen by the community's editors; "" or left out
+    on a new post means the default, left out on an edit keeps the current choice."""
+
+    utm_source: str | None = Field(None, description="Default: the instance (`communa`).")
+    utm_medium: str | None = Field(None, description="Default: `social`.")
+    utm_campaign: str | None = Field(
+        None, description="Default: the post's promotion when it has one, else its rubric."
+    )
+    utm_content: str | None = Field(None, description="Default: `post-<id>`.")
+
+
+class PostIn(PostContentIn, LabelsIn, LinkTagsIn):
     kind: Annotated[str, OneOf(["", *PostKind.values])] | None = None
     signed_as: PostSignature | None = None
 
 
-class PostPatchIn(PostContentIn, LabelsIn):
+class PostPatchIn(PostContentIn, LabelsIn, LinkTagsIn):
     signed_as: PostSignature | None = None
 
 
@@ -142,6 +154,39 @@ class PostLiteOut(Schema):
     published_at: datetime | None
 
 
+class TrackedLinkOut(Schema):
+    """One outbound link of a post: the address written, the tagged address a click leads to,
+    the short link that counts the click, and its clicks (R8.8, R9.9)."""
+
+    url: str
+    tagged_url: str
+    short_url: str
+    in_post: bool = Field(description="False: an edit removed it; its short link answers 404.")
+    clicks: int
+    ctr: float | None = Field(
+        description="Clicks / impressions of the post, in percent (two decimals); null before "
+        "the first impression."
+    )
+
+
+class LinkTagsOut(Schema):
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_content: str
+
+
+class PostLinksOut(Schema):
+    """A post's tracked links with their figures, for its community's statistics team."""
+
+    impressions: int
+    clicks: int = Field(description="Clicks on all the post's links.")
+    ctr: float | None = Field(description="`clicks` / `impressions` in percent; null before any.")
+    tags: LinkTagsOut = Field(description="The tags the links carry now.")
+    overrides: LinkTagsOut = Field(description="What the team chose; empty: the default.")
+    links: list[TrackedLinkOut]
+
+
 class PostOut(Schema):
     id: int
     community: CommunityRef | None
@@ -177,6 +222,11 @@ class PostOut(Schema):
     created_at: datetime
     published_at: datetime | None
     edited_at: datetime | None
+    links: list[TrackedLinkOut] | None = Field(
+        None,
+        description="The post's tracked links (R8.8): in the answer about one post, for its "
+        "community's statistics team; null elsewhere (see `GET /posts/{id}/links`).",
+    )
 
 
 class WallPage(Page[PostOut]):

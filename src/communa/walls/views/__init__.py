@@ -26,8 +26,10 @@ from communa.walls.views.longreads import (
     longread,
 )
 from communa.walls.views.posts import (
+    clone_post,
     delete_post,
     edit_post,
+    follow_link,
     go,
     hide,
     history,
@@ -65,6 +67,7 @@ __all__ = [
     "attendance",
     "attendance_box_context",
     "block_row",
+    "clone_post",
     "close_topic",
     "compose",
     "delete_album",
@@ -81,6 +84,7 @@ __all__ = [
     "edit_topic",
     "event_ics",
     "feed",
+    "follow_link",
     "go",
     "hide",
     "history",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
@@ -32,11 +38,14 @@ from communa.core.http import client_ip
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
 from communa.walls import forms, selectors
 from communa.walls.access import may_manage_post, rights_on_post
+from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
+from communa.walls.actions import links as link_actions
 from communa.walls.actions import posts as post_actions
 from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
 from communa.walls.models import DRAFT_STATUSES, Comment, Post, PostKind, PostStatus
+from communa.walls.tracking import overrides_of, short_path
 from communa.walls.views._shared import (
     _home_of,
     _htmx,
@@ -81,6 +90,7 @@ def _post_page(
         full=True,
     )
     attach_comments(request, comments, post=post, community=post.community, rights=rights)
+    community = post.community
     context = {
         "post": post,
         "community": post.community,
@@ -89,9 +99,37 @@ def _post_page(
         "comment_form": comment_form or forms.CommentForm(),
         "may_manage": may_manage_post(request.user, post),
         "held_reasons": text_gate().held_state(post)[1] if post.status == PostStatus.HELD else [],
+        # R9.4: "More like this" for whoever may post here; R8.8: the links' figures for the team.
+        "may_clone": community is not None
+        and post.shared_from_id is None
+        and can(request.user, Action.POST, community),
+        "link_figures": _link_figures(request, post),
         **rights,
     }
     return render(request, "walls/post.html", context, status=status)
+
+
+def _link_figures(request: HttpRequest, post: Post) -> dict[str, Any] | None:
+    """The post's tracked links as its statistics team sees them, with full short links."""
+    if not selectors.may_see_link_figures(request.user, post):
+        return None
+    found = selectors.post_links(actor=request.user, post=post)
+    links = [
+        {
+            "short_url": request.build_absolute_uri(short_path(link.code)),
+            "tagged_url": link.tagged_url,
+            "in_post": link.in_post,
+            "clicks": link.clicks,
+            "ctr": link.ctr,
+        }
+        for link in found.links
+    ]
+    return {
+        "clicks": found.clicks,
+        "impressions": found.impressions,
+        "ctr": found.ctr,
+        "links": links,
+    }
 
 
 @require_GET
@@ -106,10 +144,27 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     return _post_page(request, post)
 
 
+@require_safe
+@answers_refusals
+def follow_link(request: HttpRequest, code: str) -> HttpResponse:
+    """A short link of a published post (R8.8): count the click, then send the person to the
+    address with its UTM tags. Only codes of links in published posts redirect; anything else is
+    the site's 404. A HEAD request (a link checker) is answered without counting."""
+    actor = request.user if isinstance(request.user, User) else None
+    viewer = viewer_of(request)
+    if request.method == "HEAD":
+        viewer = replace(viewer, crawler=True)
+    response = HttpResponseRedirect(link_actions.follow_link(code=code, viewer=viewer, actor=actor))
+    # Every click reaches us to be counted; search engines index the target, not the hop.
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_GET
 @answers_refusals
 def go(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Count a click on the post's link, then send the person there."""
+    """Count a click on the post's link, then send the person there with its UTM tags."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
     actor = request.user if isinstance(request.user, User) else None
     url = interactions.click_link(viewer=viewer_of(request), actor=actor, post=post)
@@ -139,6 +194,8 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
         "post": post,
         "community": community,
         "longread": longread,
+        # R8.8: what each link of the post opens as, with the tags saved now.
+        "link_figures": _link_figures(request, post) if team else None,
         "block_choices": _block_choices(),
         "max_blocks": int_setting("LONGREAD_MAX_BLOCKS"),
         "image_count": len(post.images.all()),
@@ -153,6 +210,7 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
             "tone": post.tone,
             "promotional": post.promotional,
             "signed_as": post.signed_as,
+            **(overrides_of(post) if team else {}),
         }
         context["form"] = forms.EditPostForm(
             initial=initial, rubrics=rubrics, team=team, longread=longread
@@ -175,6 +233,7 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     }
     if longread:
         data.update(title=cleaned.get("title", ""), blocks=_blocks_of(rows))
+    was_held = post.status == PostStatus.HELD
     try:
         post = post_actions.edit_post(actor=request.user, post=post, data=data)
     except DomainError as exc:
@@ -182,7 +241,10 @@ def edit_post(request: AuthedRequest, post_id: int) -> HttpResponse:
         return render(request, "walls/edit_post.html", context, status=status)
     if post.status == PostStatus.HELD:
         return _held(request, post)
-    messages.success(request, _("The post has been changed."))
+    if was_held:
+        messages.success(request, _("The post is published."))
+    else:
+        messages.success(request, _("The post has been changed."))
     return redirect(_back_to(request) or reverse("walls:post", args=[post.pk]))
 
 
@@ -203,6 +265,20 @@ def delete_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     post_actions.delete_post(actor=request.user, post=post)
     messages.info(request, _("The post has been deleted."))
     return HttpResponseRedirect(_home_of(post))
+
+
+@login_required
+@require_POST
+@answers_refusals
+def clone_post(request: AuthedRequest, post_id: int) -> HttpResponse:
+    """ "More like this" (R9.4): a new post made from this one, to edit and publish."""
+    post = selectors.post_for(actor=request.user, post_id=post_id)
+    clone = clone_actions.clone_post(actor=request.user, post=post, ip=client_ip(request))
+    messages.success(
+        request,
+        _("A copy of the post is ready. It is not published yet: change what you like and save."),
+    )
+    return redirect("walls:edit", clone.pk)
 
 
 @login_required
@@ -268,6 +344,7 @@ def like(request: AuthedRequest, post_id: int) -> HttpResponse:
 def share(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Repost to my profile wall or to a community where I may post (R4.3)."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
+    selectors.attach_short_links([post])
     communities = _postable_communities(request.user)
     form = forms.ShareForm(request.POST or None, communities=communities)
     status = 200
