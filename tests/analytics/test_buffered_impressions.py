@@ -289,9 +289,7 @@ def test_the_worker_flushes_buffered_impressions(buffered, tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize(("chosen", "expected"), [(None, "buffered"), ("direct", "direct")])
-def test_communa_serve_buffers_impressions_unless_the_operator_chose(
-    monkeypatch, chosen, expected
-):
+def test_communa_serve_buffers_impressions_unless_the_operator_chose(monkeypatch, chosen, expected):
     # given
     from communa import cli
 

@@ -70,7 +70,8 @@ def test_plan_a_week_drag_a_draft_approve_it_and_see_it_published(
     item.drag_to(target)
     expect(target.locator(f"a[href$='/drafts/{post.pk}/']")).to_be_visible()
     post.refresh_from_db()
-    assert post.scheduled_at.date() == later and post.scheduled_at.time() == time(9)
+    assert post.scheduled_at.date() == later
+    assert post.scheduled_at.time() == time(9)
 
     # and sends it for approval from its page
     editor_page.goto(f"{live_server.url}/c/tiem-banh/planner/drafts/{post.pk}/")

@@ -33,7 +33,7 @@ def page():
 
 
 def test_a_wall_clock_time_is_read_in_the_community_time_zone(page):
-    community, _owner, _admin, editor = page
+    _community, _owner, _admin, editor = page
     day = next_weekday(2)
     answer = api_as(editor).post(
         "/communities/bakery/drafts", {"body": "Bread", "scheduled_at": f"{day}T09:00"}
@@ -100,11 +100,12 @@ def test_bad_input_names_the_field_and_writes_nothing(page):
         assert field in error_of(answer)["fields"], answer.json()
     assert not Post.objects.filter(community=community).exists()
     zone = api_as(page[1]).patch("/communities/bakery", {"time_zone": "Mars/Olympus_Mons"})
-    assert zone.status_code == 422 and "time_zone" in error_of(zone)["fields"]
+    assert zone.status_code == 422
+    assert "time_zone" in error_of(zone)["fields"]
 
 
 def test_the_approval_round_trip_through_the_api(page):
-    community, _owner, admin, editor = page
+    _community, _owner, admin, editor = page
     day = next_weekday(3)
     created = api_as(editor).post(
         "/communities/bakery/drafts", {"body": "Menu", "scheduled_at": f"{day}T10:00"}
@@ -237,13 +238,15 @@ def test_the_mix_advisor_warns_before_a_change_takes_the_week_out_of_bounds(page
     # when the promotional post is tried on the same day
     trial = api.get(f"/communities/bakery/mix?post={promo}&at={day}T15:00").json()
     # then the advisor warns about the day and the promotional share
-    assert trial["promotional"] == 1 and trial["promotional_share"] == 33
+    assert trial["promotional"] == 1
+    assert trial["promotional_share"] == 33
     assert any("more than 2 a day" in w for w in trial["warnings"])
     assert any("above the limit of 20" in w for w in trial["warnings"])
     # and the week as planned (without it) has no such warnings
     week = api.get(f"/communities/bakery/mix?day={day}").json()
     assert not any("above the limit" in w for w in week["warnings"])
-    assert week["tones"][1]["tone"] == "functional" and week["tones"][1]["share"] == 100
+    assert week["tones"][1]["tone"] == "functional"
+    assert week["tones"][1]["share"] == 100
 
 
 def test_moving_a_draft_on_the_calendar(page):

@@ -44,7 +44,8 @@ def test_the_calendar_shows_slots_posts_and_promotions(page, view):
     assert answer.status_code == 200
     text = answer.content.decode()
     assert "Asia/Ho_Chi_Minh" in text
-    assert "08:30" in text and "Breakfast" in text
+    assert "08:30" in text
+    assert "Breakfast" in text
     assert "Bake-off" in text
 
 
@@ -99,7 +100,7 @@ def test_a_step_refused_says_why_and_changes_nothing(page):
 
 
 def test_dropping_a_post_on_another_day_moves_it_and_keeps_its_time(page):
-    community, _owner, _admin, editor = page
+    _community, _owner, _admin, editor = page
     day = next_weekday(3)
     client_of(editor).post(
         "/c/bakery/planner/drafts/new/",
@@ -130,7 +131,8 @@ def test_a_draft_is_edited_through_the_composer_and_comes_back_to_its_page(page)
     answer = client_of(editor).post(
         f"/p/{post.pk}/edit/?next={back}", {"body": "New words", "signed_as": "community"}
     )
-    assert answer.status_code == 302 and answer["Location"] == back
+    assert answer.status_code == 302
+    assert answer["Location"] == back
     assert Post.objects.get(pk=post.pk).body == "New words"
     outside = client_of(editor).post(
         f"/p/{post.pk}/edit/?next=https://evil.example/", {"body": "Again"}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.storage import default_storage
 
 from communa.communities.models import Privacy, Role, Rubric, WallMode
 from communa.core.models import AuditEntry
-from communa.walls.actions.clone import CLONE_STATUS, clone_post
+from communa.walls.actions.clone import clone_post
 from communa.walls.actions.interactions import like_post
 from communa.walls.actions.posts import create_post, share_post
 from communa.walls.models import (
@@ -92,7 +94,8 @@ def test_an_editor_clones_a_post_into_a_new_unpublished_one_with_everything_it_s
     assert clone.pk != original.pk
     assert clone.community_id == group.pk
     assert clone.author_id == editor.pk
-    assert clone.status == CLONE_STATUS != PostStatus.PUBLISHED
+    # the planning team's copy is a draft of the planner
+    assert clone.status == PostStatus.DRAFT
     assert clone.published_at is None
     same = ("kind", "title", "body", "blocks", "link_url", "link_title", "rubric_id", "tone")
     assert {name: getattr(clone, name) for name in same} == {
@@ -218,27 +221,30 @@ def test_the_api_answers_201_with_the_new_post(original, owner):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["id"] != original.pk
-    assert body["status"] == CLONE_STATUS
+    assert body["status"] == "draft"  # the planning team's copy is a planner draft
     assert len(body["images"]) == 2
     assert body["document"]["name"] == "rules.pdf"
     assert body["counts"] == {"views": 0, "reach": 0, "likes": 0, "comments": 0, "shares": 0}
     assert [link["url"] for link in body["links"]] == [SHOP, "https://example.org/guide"]
 
 
-def test_more_like_this_goes_to_the_clones_edit_page_and_saving_publishes_it(original, owner):
+def test_more_like_this_makes_a_draft_that_is_edited_then_published_from_its_draft_page(
+    original, owner
+):
     client = client_of(owner)
     assert "More like this" in client.get(f"/p/{original.pk}/").content.decode()
 
     response = client.post(f"/p/{original.pk}/clone/")
 
     clone = Post.objects.exclude(pk=original.pk).get(community=original.community)
+    draft_page = f"/c/{original.community.slug}/planner/drafts/{clone.pk}/"
     assert response.status_code == 302
-    assert response["Location"] == f"/p/{clone.pk}/edit/"
+    assert response["Location"] == f"/p/{clone.pk}/edit/?next={quote(draft_page, safe='')}"
     edit_page = client.get(response["Location"])
     assert edit_page.status_code == 200
     assert "New knives" in edit_page.content.decode()
     saved = client.post(
-        f"/p/{clone.pk}/edit/",
+        response["Location"],
         {
             "body": "Newer knives",
             "link_url": SHOP,
@@ -249,6 +255,12 @@ def test_more_like_this_goes_to_the_clones_edit_page_and_saving_publishes_it(ori
         },
     )
     assert saved.status_code == 302
+    assert saved["Location"] == draft_page
+    clone.refresh_from_db()
+    assert clone.status == PostStatus.DRAFT
+    assert clone.body == "Newer knives"
+    # the group needs no approval: the owner publishes it from its draft page
+    assert client.post(draft_page, {"step": "publish"}).status_code == 302
     clone.refresh_from_db()
     assert clone.status == PostStatus.PUBLISHED
     assert clone.published_at is not None

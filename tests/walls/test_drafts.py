@@ -55,7 +55,8 @@ def test_an_editor_drafts_submits_and_an_admin_approves_for_the_planned_time(pag
     post = drafts.create_draft(
         actor=editor, community=community, data={"body": "Spring menu"}, scheduled_at=at
     )
-    assert post.status == PostStatus.DRAFT and post.published_at is None
+    assert post.status == PostStatus.DRAFT
+    assert post.published_at is None
     drafts.submit_draft(actor=editor, post=post)
     # then the admins are told
     assert Notification.objects.filter(
@@ -66,7 +67,8 @@ def test_an_editor_drafts_submits_and_an_admin_approves_for_the_planned_time(pag
     post.refresh_from_db()
     # then it is scheduled for its time, not published, and its history shows every step
     assert post.status == PostStatus.SCHEDULED
-    assert post.scheduled_at == at and post.published_at is None
+    assert post.scheduled_at == at
+    assert post.published_at is None
     assert steps(post) == [
         ("", PostStatus.DRAFT),
         (PostStatus.DRAFT, PostStatus.PENDING),
@@ -92,7 +94,8 @@ def test_a_returned_draft_carries_the_comment_the_author_sees_and_can_be_sent_ag
     edit_post(actor=editor, post=post, data={"body": "Menu: soup 5 €"})
     drafts.submit_draft(actor=editor, post=post)
     post.refresh_from_db()
-    assert post.status == PostStatus.PENDING and post.review_reason == ""
+    assert post.status == PostStatus.PENDING
+    assert post.review_reason == ""
     assert PostTransition.objects.filter(post=post, note="Add the prices, please.").exists()
 
 
@@ -125,7 +128,7 @@ def test_an_admin_may_not_approve_their_own_draft_where_a_second_person_is_requi
 
 
 def test_without_approval_an_editor_schedules_their_own_draft(page):
-    community, owner, _admin, _editor = page
+    _community, owner, _admin, _editor = page
     group = make_community(owner, name="Club", slug="club")
     editor = add_member(group, person("clubeditor"), role=Role.EDITOR)
     post = drafts.create_draft(actor=editor, community=group, data={"body": "Meetup"})
@@ -168,7 +171,8 @@ def test_a_draft_without_a_time_is_published_when_approved(page):
     drafts.submit_draft(actor=editor, post=post)
     drafts.approve_draft(actor=admin, post=post)
     post.refresh_from_db()
-    assert post.status == PostStatus.PUBLISHED and post.published_at is not None
+    assert post.status == PostStatus.PUBLISHED
+    assert post.published_at is not None
 
 
 def test_drafts_are_hidden_from_members_and_off_the_wall(page):

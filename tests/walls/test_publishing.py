@@ -63,7 +63,8 @@ def test_a_due_post_is_published_once_and_a_future_one_waits():
     assert publish_due_posts() == 0
     # then the due post is out once, with its history; the other still waits
     due.refresh_from_db()
-    assert due.status == PostStatus.PUBLISHED and due.published_at is not None
+    assert due.status == PostStatus.PUBLISHED
+    assert due.published_at is not None
     assert due.publish_claim == ""
     assert _statuses([future]) == [PostStatus.SCHEDULED]
     assert list(
@@ -91,7 +92,8 @@ def test_a_late_post_is_held_for_review_where_the_community_asks():
     on_time = _scheduled(1, due_minutes_ago=1, community=community)[0]
     publish_due_posts()
     late.refresh_from_db()
-    assert late.status == PostStatus.PENDING and "Late by 30 minutes" in late.review_reason
+    assert late.status == PostStatus.PENDING
+    assert "Late by 30 minutes" in late.review_reason
     assert _statuses([on_time]) == [PostStatus.PUBLISHED]
 
 
@@ -103,7 +105,8 @@ def test_a_post_that_cannot_go_out_fails_with_the_reason_and_can_be_retried():
     Community.objects.filter(pk=community.pk).update(wall_mode=WallMode.OFF)
     publish_due_posts()
     post.refresh_from_db()
-    assert post.status == PostStatus.FAILED and "switched off" in post.publish_error
+    assert post.status == PostStatus.FAILED
+    assert "switched off" in post.publish_error
     # when the wall is on again and the owner retries it
     Community.objects.filter(pk=community.pk).update(wall_mode=WallMode.OPEN)
     drafts.schedule_draft(actor=owner, post=post, at=timezone.now())

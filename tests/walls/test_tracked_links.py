@@ -499,7 +499,7 @@ def test_the_post_page_shows_the_team_its_link_figures(post, group, owner):
 
 def test_the_migration_tracks_the_links_of_posts_written_before(post):
     TrackedLink.objects.all().delete()
-    migration = importlib.import_module("communa.walls.migrations.0005_tracked_links")
+    migration = importlib.import_module("communa.walls.migrations.0006_tracked_links")
 
     migration.track_existing_posts(django_apps, None)
 

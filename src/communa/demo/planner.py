@@ -11,6 +11,7 @@ the rules users do (approval by a second person, times in the future, slots on t
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+
 from communa.accounts.models import User
 from communa.communities.actions import update_community
 from communa.communities.models import Community, Membership, Role, Rubric
@@ -165,7 +166,10 @@ def _drafts_ahead(
     plan_draft(
         actor=editor,
         community=community,
-        data={"body": "Tonight's live class is full: next one on Friday!", "signed_as": "community"},
+        data={
+            "body": "Tonight's live class is full: next one on Friday!",
+            "signed_as": "community",
+        },
         at=_moment(community, today + timedelta(days=1), time(20, 30)),
     )
 

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_notifications'),
+        ("accounts", "0002_notifications"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('comment_on_post', 'A comment on your post'), ('reply_to_comment', 'A reply to your comment'), ('report_upheld', 'Your report was upheld'), ('report_dismissed', 'Your report was dismissed'), ('suggestion_published', 'Your suggested post was published'), ('suggestion_rejected', 'Your suggested post was rejected'), ('request_approved', 'Your join request was approved'), ('request_rejected', 'Your join request was rejected'), ('request_waiting', 'A join request waits for you'), ('draft_waiting', 'A draft waits for your approval'), ('draft_returned', 'Your draft was returned'), ('draft_approved', 'Your draft was approved'), ('post_failed', 'A scheduled post could not be published')], max_length=24),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("comment_on_post", "A comment on your post"),
+                    ("reply_to_comment", "A reply to your comment"),
+                    ("report_upheld", "Your report was upheld"),
+                    ("report_dismissed", "Your report was dismissed"),
+                    ("suggestion_published", "Your suggested post was published"),
+                    ("suggestion_rejected", "Your suggested post was rejected"),
+                    ("request_approved", "Your join request was approved"),
+                    ("request_rejected", "Your join request was rejected"),
+                    ("request_waiting", "A join request waits for you"),
+                    ("draft_waiting", "A draft waits for your approval"),
+                    ("draft_returned", "Your draft was returned"),
+                    ("draft_approved", "Your draft was approved"),
+                    ("post_failed", "A scheduled post could not be published"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -24,6 +24,7 @@ from communa.core.errors import PermissionRefused, ValidationFailed
 from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
 from communa.walls.access import require_post_visible
+from communa.walls.actions.drafts import record_transitions
 from communa.walls.actions.links import set_link_tags, track_links
 from communa.walls.actions.posts import _render, screen_post
 from communa.walls.models import (
@@ -37,11 +38,11 @@ from communa.walls.models import (
 from communa.walls.tracking import UTM_KEYS
 from communa.walls.validation import PostContent, clean_labels
 
-# The status a clone starts in: not published, seen by its author (and the community's
-# moderators), published by saving it from its edit page once the checks pass. The one place to
-# point at the planner's draft status.
+# The status a clone starts in: a draft of the planner (R8.3) for the planning team, who then
+# schedule it or send it for approval; for anyone else held (seen by its author and the
+# community's moderators), published by saving it from its edit page once the checks pass.
 CLONE_STATUS: Final[str] = PostStatus.HELD
-CLONE_STATUSES: Final = frozenset({CLONE_STATUS, PostStatus.PUBLISHED})
+CLONE_STATUSES: Final = frozenset({CLONE_STATUS, PostStatus.DRAFT, PostStatus.PUBLISHED})
 
 
 def _copy_of(field: FieldFile) -> ContentFile[bytes]:
@@ -76,7 +77,7 @@ def _copy_files(source: Post, clone: Post) -> None:
 
 
 def clone_post(
-    *, actor: User, post: Post, status: str = CLONE_STATUS, ip: str | None = None
+    *, actor: User, post: Post, status: str | None = None, ip: str | None = None
 ) -> Post:
     """ "More like this": a new post of the same community made from this one, in `status`
     (not published by default), by someone who may post there; the original is not touched."""
@@ -86,6 +87,11 @@ def clone_post(
         raise PermissionRefused(_("Only a community's posts can be cloned."))
     if post.shared_from_id is not None:
         raise PermissionRefused(_("A share cannot be cloned: open the original and clone it."))
+    if status is None:
+        planner = can(actor, Action.PLAN_CONTENT, community)
+        status = PostStatus.DRAFT if planner else CLONE_STATUS
+    if status == PostStatus.DRAFT:
+        require(actor, Action.PLAN_CONTENT, community)
     if status not in CLONE_STATUSES:
         raise ValidationFailed(
             fields={
@@ -117,7 +123,7 @@ def clone_post(
     held = status == PostStatus.PUBLISHED and screened.holds
     if held:
         status = PostStatus.HELD
-    limit_write("post", actor=actor, ip=ip)
+    limit_write("draft" if status == PostStatus.DRAFT else "post", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         clone = Post.objects.create(
@@ -148,6 +154,14 @@ def clone_post(
             set_link_tags(clone, chosen)
         if held:
             text_gate().hold(community=community, author=actor, target=clone, screened=screened)
+        if status == PostStatus.DRAFT:
+            record_transitions(
+                [clone],
+                from_status="",
+                to_status=PostStatus.DRAFT,
+                actor=actor,
+                note=str(post)[:80],
+            )
         if team and clone.signed_as == Signature.COMMUNITY:
             record_audit(
                 actor=actor,

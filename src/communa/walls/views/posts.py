@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -274,11 +275,20 @@ def clone_post(request: AuthedRequest, post_id: int) -> HttpResponse:
     """ "More like this" (R9.4): a new post made from this one, to edit and publish."""
     post = selectors.post_for(actor=request.user, post_id=post_id)
     clone = clone_actions.clone_post(actor=request.user, post=post, ip=client_ip(request))
+    edit = reverse("walls:edit", args=[clone.pk])
+    if clone.status == PostStatus.DRAFT and clone.community is not None:
+        # The planning team's copy is a draft: edited, then scheduled from its draft page.
+        messages.success(
+            request,
+            _("A draft copy of the post is ready: change what you like, then plan it."),
+        )
+        draft = reverse("planner:draft", args=[clone.community.slug, clone.pk])
+        return redirect(f"{edit}?{urlencode({'next': draft})}")
     messages.success(
         request,
         _("A copy of the post is ready. It is not published yet: change what you like and save."),
     )
-    return redirect("walls:edit", clone.pk)
+    return redirect(edit)
 
 
 @login_required

@@ -107,7 +107,7 @@ def track_existing_posts(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("walls", "0004_post_content_version"),
+        ("walls", "0005_drafts_and_scheduling"),
     ]
 
     operations = [
