@@ -287,3 +287,28 @@ def test_a_scheduled_post_goes_out_through_the_publisher(page):
     wall = api_as(None).get("/communities/bakery/wall").json()
     assert [p["id"] for p in wall["items"]] == [draft]
     del community
+
+
+def test_a_post_of_a_promotion_tags_its_links_with_the_promotion_campaign(page):
+    from communa.walls.models import TrackedLink
+
+    community, _owner, admin, editor = page
+    day = next_weekday(4)
+    promotion = Promotion.objects.create(
+        community=community,
+        kind="discount",
+        name="Knife week",
+        starts_on=day,
+        ends_on=day,
+        campaign="knife-week",
+    )
+    draft = api_as(editor).post(
+        "/communities/bakery/drafts",
+        {"body": "Sale", "link_url": "https://shop.example/knives", "promotion": promotion.pk},
+    ).json()["id"]
+    api_as(editor).post(f"/drafts/{draft}/submit", {})
+    api_as(admin).post(f"/drafts/{draft}/approve", {})
+    code = TrackedLink.objects.get(post_id=draft, url="https://shop.example/knives").code
+    answer = api_as(None).client.get(f"/l/{code}")
+    assert answer.status_code == 302
+    assert "utm_campaign=knife-week" in answer["Location"]

@@ -1,6 +1,10 @@
-"""How the planner plugs into the site at start-up: its pages in the manage area."""
+"""How the planner plugs into the site at start-up: its pages in the manage area, the count of
+drafts waiting for approval, and its answer to the kernel's `LinkCampaigns` socket (a post's
+tracked links carry its promotion's campaign tag, R8.8)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +18,22 @@ from communa.communities.manage import (
     register_waiting,
 )
 from communa.communities.permissions import Action
+from communa.core.hooks import plug
+from communa.core.links import LinkCampaigns
+from communa.planner.models import PlannedPost
 from communa.walls.models import Post, PostStatus
+
+
+class PromotionCampaigns(LinkCampaigns):
+    """A post that belongs to a promotion tags its links with the promotion's campaign."""
+
+    def campaign_of(self, post: Any) -> str | None:
+        campaign = (
+            PlannedPost.objects.filter(post_id=post.pk, promotion__isnull=False)
+            .values_list("promotion__campaign", flat=True)
+            .first()
+        )
+        return campaign or None
 
 
 def _drafts_waiting() -> Subquery:
@@ -22,6 +41,7 @@ def _drafts_waiting() -> Subquery:
 
 
 def connect() -> None:
+    plug(LinkCampaigns, PromotionCampaigns())
     for page in [
         ManagePage(Group.CONTENT, "planner:plans", _("Content plans"), Action.PLAN_CONTENT, 30),
         ManagePage(Group.CONTENT, "planner:promotions", _("Promotions"), Action.PLAN_CONTENT, 40),
