@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communa.communities.models import Tone
 
@@ -39,7 +40,7 @@ class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Awaiting approval")
     SCHEDULED = "scheduled", _("Scheduled")
-    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHING = "publishing", pgettext_lazy("post status", "Publishing")
     FAILED = "failed", _("Failed")
 
 
