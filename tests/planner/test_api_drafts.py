@@ -302,10 +302,14 @@ def test_a_post_of_a_promotion_tags_its_links_with_the_promotion_campaign(page):
         ends_on=day,
         campaign="knife-week",
     )
-    draft = api_as(editor).post(
-        "/communities/bakery/drafts",
-        {"body": "Sale", "link_url": "https://shop.example/knives", "promotion": promotion.pk},
-    ).json()["id"]
+    draft = (
+        api_as(editor)
+        .post(
+            "/communities/bakery/drafts",
+            {"body": "Sale", "link_url": "https://shop.example/knives", "promotion": promotion.pk},
+        )
+        .json()["id"]
+    )
     api_as(editor).post(f"/drafts/{draft}/submit", {})
     api_as(admin).post(f"/drafts/{draft}/approve", {})
     code = TrackedLink.objects.get(post_id=draft, url="https://shop.example/knives").code

@@ -138,3 +138,26 @@ def test_a_draft_is_edited_through_the_composer_and_comes_back_to_its_page(page)
         f"/p/{post.pk}/edit/?next=https://evil.example/", {"body": "Again"}
     )
     assert outside["Location"] == f"/p/{post.pk}/"
+
+
+def test_a_long_read_is_saved_as_a_draft_and_a_member_cannot_do_so(page):
+    from tests.walls.test_web_walls import longread_rows
+
+    community, _owner, _admin, editor = page
+    answer = client_of(editor).post(
+        "/c/bakery/longread/new/",
+        {"title": "All about dough", **longread_rows(3), "signed_as": "community", "as_draft": "1"},
+    )
+    post = Post.objects.get(title="All about dough")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/c/bakery/planner/drafts/{post.pk}/"
+    assert (post.kind, post.status, len(post.blocks)) == ("longread", PostStatus.DRAFT, 3)
+    assert "Paragraph 2" in client_of(editor).get(answer["Location"]).content.decode()
+    # the button is the planning team's: on a group, a member's "as_draft" publishes as usual
+    group = make_community(person(), name="Club", slug="club")
+    member = add_member(group, person("reader"))
+    client_of(member).post(
+        "/c/club/longread/new/", {"title": "Mine", **longread_rows(2), "as_draft": "1"}
+    )
+    assert Post.objects.get(title="Mine").status == PostStatus.PUBLISHED
+    del community

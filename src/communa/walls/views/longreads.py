@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communa.accounts.http import AuthedRequest
+from communa.communities.permissions import Action, can
 from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
@@ -19,6 +20,7 @@ from communa.core.errors import DomainError, PermissionRefused
 from communa.core.http import client_ip
 from communa.core.web import answers_refusals, show_error_on_form
 from communa.walls import forms
+from communa.walls.actions import drafts
 from communa.walls.actions import posts as post_actions
 from communa.walls.models import Post, PostKind, PostStatus
 from communa.walls.views.walls import _composer, _held
@@ -115,6 +117,7 @@ def longread(request: AuthedRequest, slug: str) -> HttpResponse:
         "may_suggest": composer["may_suggest"],
         "block_choices": _block_choices(),
         "max_blocks": int_setting("LONGREAD_MAX_BLOCKS"),
+        "may_draft": can(request.user, Action.PLAN_CONTENT, community, standing=standing),
     }
     if request.method == "GET":
         context["form"] = forms.LongreadForm(rubrics=rubrics, team=team)
@@ -134,6 +137,8 @@ def longread(request: AuthedRequest, slug: str) -> HttpResponse:
         **form.labels(form.cleaned_data),
     }
     action = post_actions.suggest_post if composer["may_suggest"] else post_actions.create_post
+    if request.POST.get("as_draft") and can(request.user, Action.PLAN_CONTENT, community):
+        action = drafts.create_draft  # the planner's draft (R8.3), planned from its page
     try:
         post = action(
             actor=request.user,
@@ -149,6 +154,9 @@ def longread(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _after_longread(request: HttpRequest, post: Post) -> HttpResponse:
+    if post.status == PostStatus.DRAFT:
+        messages.success(request, _("The long-read is saved as a draft."))
+        return redirect("planner:draft", post.community.slug, post.pk)  # type: ignore[union-attr]
     if post.status == PostStatus.SUGGESTED:
         messages.success(request, _("Your suggestion has been sent to the editors."))
         return redirect("communities:home", post.community.slug)  # type: ignore[union-attr]
