@@ -348,6 +348,8 @@ COMMUNA: dict[str, Any] = {
     # at once, when a claim of a worker that died is taken over, and from how late a post is
     # "late" (then held for review where the community asks for it).
     "PUBLISH_SECONDS": env_int("PUBLISH_SECONDS", 2),
+    # How far ahead a post may be scheduled (two years: a yearly campaign planned a year early).
+    "PLAN_HORIZON_DAYS": env_int("PLAN_HORIZON_DAYS", 730),
     "PUBLISH_BATCH": env_int("PUBLISH_BATCH", 100),
     "PUBLISH_LEASE_SECONDS": env_int("PUBLISH_LEASE_SECONDS", 15),
     "PUBLISH_LATE_SECONDS": env_int("PUBLISH_LATE_SECONDS", 300),

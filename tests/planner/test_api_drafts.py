@@ -46,16 +46,33 @@ def test_a_wall_clock_time_is_read_in_the_community_time_zone(page):
     assert answer.json()["status"] == "draft"
 
 
-@pytest.mark.parametrize(
-    ("zone", "gap_day", "gap_time", "overlap_day", "overlap_time"),
-    [
-        ("Europe/Berlin", "2027-03-28", "02:30", "2027-10-31", "02:30"),
-        ("America/New_York", "2027-03-14", "02:30", "2027-11-07", "01:30"),
-    ],
-)
-def test_daylight_saving_gaps_and_overlaps_ask_for_a_choice(
-    page, zone, gap_day, gap_time, overlap_day, overlap_time
-):
+def next_changes(zone_name: str) -> tuple[str, str, str, str]:
+    """The next day and wall-clock time the clocks skip, and the next they repeat, in a zone
+    (found from today on, so the test never names a day that has passed)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    gap = overlap = None
+    day = timezone.now().date() + timedelta(days=1)
+    for _ in range(800):
+        for hour in range(24):
+            local = datetime.combine(day, time(hour, 30))
+            there = local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+            if gap is None and there.replace(tzinfo=None) != local:
+                gap = (str(day), f"{hour:02d}:30")
+            first = local.replace(tzinfo=zone, fold=0).utcoffset()
+            doubled = first != local.replace(tzinfo=zone, fold=1).utcoffset()
+            if overlap is None and doubled and there.replace(tzinfo=None) == local:
+                overlap = (str(day), f"{hour:02d}:30")
+        if gap and overlap:
+            return (*gap, *overlap)
+        day += timedelta(days=1)
+    raise AssertionError(f"no daylight-saving change in {zone_name} within 800 days")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_daylight_saving_gaps_and_overlaps_ask_for_a_choice(page, zone):
+    gap_day, gap_time, overlap_day, overlap_time = next_changes(zone)
     community, _owner, _admin, editor = page
     Community.objects.filter(pk=community.pk).update(time_zone=zone)
     api = api_as(editor)
@@ -94,11 +111,31 @@ def test_bad_input_names_the_field_and_writes_nothing(page):
         ({"body": "x", "scheduled_at": "2020-01-01T09:00"}, "scheduled_at"),
         ({"body": "x", "slot": 999999, "slot_date": "2030-01-07"}, "slot"),
         ({"body": "x", "promotion": 999999}, "promotion"),
+        ({"body": "x", "promotion": 2**70}, "promotion"),
+        ({"body": "x", "scheduled_at": "9999-12-31T23:59"}, "scheduled_at"),
+        ({"body": "x", "scheduled_at": "0001-01-01T00:00+14:00"}, "scheduled_at"),
+        ({"body": "x", "scheduled_at": "2030-01-01T25:00"}, "scheduled_at"),
+        (
+            {"body": "x", "scheduled_at": (timezone.now() + timedelta(days=800)).isoformat()},
+            "scheduled_at",
+        ),
+        ({"body": "x", "fold": "third"}, "fold"),
     ]:
         answer = api.post("/communities/bakery/drafts", body)
         assert answer.status_code == 422, (body, answer.content)
         assert field in error_of(answer)["fields"], answer.json()
     assert not Post.objects.filter(community=community).exists()
+    for query, field in [
+        ("day=garbage", "day"),
+        ("day=9999-12-31&view=month", "day"),
+        ("start=0001-01-01&end=0001-01-20", "start"),
+        ("start=2030-01-01&end=2020-01-01", "end"),
+        (f"rubric={2**70}", "rubric"),
+    ]:
+        answer = api.get(f"/communities/bakery/calendar?{query}")
+        assert answer.status_code == 422, (query, answer.content)
+        assert field in error_of(answer)["fields"]
+    assert api.get("/communities/bakery/mix?day=9999-12-31&period=month").status_code == 422
     zone = api_as(page[1]).patch("/communities/bakery", {"time_zone": "Mars/Olympus_Mons"})
     assert zone.status_code == 422
     assert "time_zone" in error_of(zone)["fields"]

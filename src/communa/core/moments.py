@@ -55,6 +55,25 @@ def _text(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %Z (UTC%z)")
 
 
+# The days a calendar or a schedule may name: far enough for any plan, near enough that every
+# zone's offset and every week around them stay within the years the database can hold.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def check_day(day: date | None, *, field: str = "day") -> date | None:
+    """The day, when it is within FIRST_DAY–LAST_DAY; a 422 on `field` otherwise."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationFailed(
+            fields={
+                field: [
+                    _("Choose a day from %(first)s to %(last)s.")
+                    % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+                ]
+            }
+        )
+    return day
+
+
 def local_moment(
     day: date,
     clock: time,
@@ -68,6 +87,7 @@ def local_moment(
     A time the clocks skip is a 422 on `field` naming the real times around it; a time that
     happens twice needs `fold` ("first" or "second") and is a 422 naming both without it.
     """
+    check_day(day, field=field)
     local = datetime.combine(day, clock.replace(tzinfo=None, fold=0))
     if not _exists(local, zone):
         # Read with the offset from before the jump and from after it, the wall-clock time lands
@@ -131,5 +151,6 @@ def moment_from_text(
             fields={field: [_("Give a date and time such as 2026-03-29T09:00.")]}
         ) from None
     if parsed.tzinfo is not None:
+        check_day(parsed.date(), field=field)
         return parsed
     return local_moment(parsed.date(), parsed.time(), zone, fold=fold, field=field)

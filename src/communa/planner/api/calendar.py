@@ -14,8 +14,8 @@ from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
-from communa.core.moments import moment_from_text
-from communa.core.schemas import OneOf
+from communa.core.moments import check_day, moment_from_text
+from communa.core.schemas import OneOf, RowId
 from communa.planner.api.drafts import Day, DraftState, Fold, Tone, When
 from communa.planner.api.routers import router
 from communa.planner.selectors import calendar as cal
@@ -113,7 +113,7 @@ class CalendarQuery(Schema):
     day: Day | None = None
     start: Day | None = None
     end: Day | None = None
-    rubric: int | None = None
+    rubric: RowId | None = None
     tone: Tone | None = None
     author: Annotated[str, Field(max_length=150)] | None = None
     state: DraftState | Annotated[str, OneOf(["published"])] | None = None
@@ -122,7 +122,7 @@ class CalendarQuery(Schema):
 class MixQuery(Schema):
     period: Period = "week"
     day: Day | None = None
-    post: int | None = None
+    post: RowId | None = None
     at: When | None = None
     fold: Fold | None = None
 
@@ -134,7 +134,8 @@ def calendar(request: AuthedRequest, slug: str, query: Query[CalendarQuery]) -> 
     awaiting approval, scheduled and published posts, and promotions. Filters narrow the posts
     (open slots show only when no author or state filter is set)."""
     community, _standing = community_for(request.auth, slug, Action.PLAN_CONTENT)
-    start, end, day, view = query.start, query.end, query.day, query.view
+    start, end = check_day(query.start, field="start"), check_day(query.end, field="end")
+    day, view = check_day(query.day), query.view
     if start or end:
         if not (start and end):
             raise ValidationFailed(fields={"end": [_("Give both start and end.")]})
@@ -192,7 +193,7 @@ def mix(request: AuthedRequest, slug: str, query: Query[MixQuery]) -> dict[str, 
     before approving, scheduling or moving it)."""
     community, _standing = community_for(request.auth, slug, Action.PLAN_CONTENT)
     moving = None
-    post, at, fold, day = query.post, query.at, query.fold, query.day
+    post, at, fold, day = query.post, query.at, query.fold, check_day(query.day)
     if post is not None:
         draft = draft_selectors.planned_post(actor=request.auth, post_id=post)
         if draft.community_id != community.pk:

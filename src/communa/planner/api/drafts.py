@@ -19,7 +19,7 @@ from communa.communities.selectors import community_for
 from communa.core.http import client_ip
 from communa.core.moments import FOLDS, moment_from_text
 from communa.core.pagination import page_size
-from communa.core.schemas import Cursor, OneOf, Page, PageLimit, Strict
+from communa.core.schemas import Cursor, Day, OneOf, Page, PageLimit, RowId, Strict
 from communa.planner.actions import placement
 from communa.planner.api.routers import router
 from communa.planner.selectors import drafts as draft_selectors
@@ -42,7 +42,6 @@ When = Annotated[
     ),
 ]
 Fold = Annotated[str, OneOf(list(FOLDS))]
-Day = Annotated[date, Field(strict=False, description="A day: YYYY-MM-DD.")]
 Tone = Annotated[str, OneOf(["", "branded", "functional", "emotional"])]
 DraftState = Annotated[str, OneOf(sorted(DRAFT_STATUSES))]
 
@@ -50,24 +49,24 @@ DraftState = Annotated[str, OneOf(sorted(DRAFT_STATUSES))]
 class DraftIn(PostContentIn):
     kind: Annotated[str, OneOf(["", *PostKind.values])] | None = None
     signed_as: PostSignature | None = None
-    rubric: int | None = None
+    rubric: RowId | None = None
     tone: Tone | None = None
     promotional: bool | None = None
     scheduled_at: When | None = None
     fold: Fold | None = None
-    slot: int | None = None
+    slot: RowId | None = None
     slot_date: Day | None = None
-    promotion: int | None = None
+    promotion: RowId | None = None
 
 
 class DraftPatchIn(PostContentIn):
     signed_as: PostSignature | None = None
-    rubric: int | None = None
+    rubric: RowId | None = None
     tone: Tone | None = None
     promotional: bool | None = None
-    slot: int | None = None
+    slot: RowId | None = None
     slot_date: Day | None = None
-    promotion: int | None = None
+    promotion: RowId | None = None
 
 
 class TimeIn(Strict):

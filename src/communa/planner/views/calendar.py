@@ -17,6 +17,7 @@ from communa.communities.rubrics import rubrics_of
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.activity import best_times, next_best_time
+from communa.core.moments import FIRST_DAY, LAST_DAY
 from communa.core.web import answers_refusals
 from communa.planner.selectors import calendar as cal
 from communa.planner.selectors.mix import mix_of
@@ -35,9 +36,10 @@ STATES = [
 
 def _day(text: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(text) if text else default
+        found = date.fromisoformat(text) if text else default
     except ValueError:
         return default
+    return found if FIRST_DAY <= found <= LAST_DAY else default
 
 
 def _int(text: str | None) -> int | None:

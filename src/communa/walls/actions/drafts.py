@@ -24,6 +24,7 @@ from communa.accounts.models import NotificationKind, User
 from communa.communities.models import Community, Membership, Role
 from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
+from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
 from communa.walls.access import require_post_visible, require_signature
 from communa.walls.actions.posts import _locked, _new_post
@@ -76,9 +77,19 @@ def _future(at: datetime | None, *, field: str = "scheduled_at") -> datetime:
         raise ValidationFailed(fields={field: [_("Choose when the post goes out.")]})
     if timezone.is_naive(at):
         raise ValidationFailed(fields={field: [_("Give the time with its time zone.")]})
-    if at < timezone.now() - timedelta(minutes=1):
+    now = timezone.now()
+    if at < now - timedelta(minutes=1):
         raise ValidationFailed(
             fields={field: [_("This time has passed: choose a time in the future.")]}
+        )
+    horizon = int_setting("PLAN_HORIZON_DAYS")
+    if at > now + timedelta(days=horizon):
+        raise ValidationFailed(
+            fields={
+                field: [
+                    _("Plan at most %(days)d days ahead.") % {"days": horizon},
+                ]
+            }
         )
     return at
 
