@@ -199,3 +199,18 @@ def test_a_worker_killed_at_any_point_publishes_nothing_twice_and_loses_nothing(
     assert _statuses(posts) == [PostStatus.PUBLISHED] * 5
     assert PostTransition.objects.filter(post__in=posts, to_status="published").count() == 5
     assert publish_due_posts() == 0
+
+
+@pytest.mark.django_db
+def test_a_late_post_held_for_review_is_published_when_approved_without_a_new_time():
+    community = make_community(person())
+    Community.objects.filter(pk=community.pk).update(hold_late_posts=True)
+    late = _scheduled(1, due_minutes_ago=30, community=community)[0]
+    publish_due_posts()
+    late.refresh_from_db()
+    assert late.status == PostStatus.PENDING
+    owner = community.memberships.get(role=Role.OWNER).user
+    drafts.approve_draft(actor=owner, post=late)
+    late.refresh_from_db()
+    assert late.status == PostStatus.PUBLISHED
+    assert late.published_at is not None

@@ -267,24 +267,24 @@ def return_draft(*, actor: User, post: Post, comment: str) -> Post:
 
 def approve_draft(*, actor: User, post: Post, at: datetime | None = None) -> Post:
     """Approve a draft waiting for approval: it is scheduled for `at` (or its planned time), or
-    published now when it has no time. An author never approves their own draft where the
-    community asks for a second person."""
+    published now when it has no time or its time has passed. An author never approves their
+    own draft where the community asks for a second person."""
     community = _community(post)
     _require_second_person(actor, post, community)
     with transaction.atomic():
         post = _locked(post)
-        when = at or post.scheduled_at
         now = timezone.now()
+        when = at or post.scheduled_at
+        if at is None and when is not None and when < now:
+            # Its time passed while it waited (or it was held for being late): approved without
+            # a new time, it goes out now, as a held late post's reason says.
+            when = None
         extra: dict[str, Any] = {"review_reason": "", "reviewed_by": actor, "reviewed_at": now}
-        if when is None:
-            _move(
-                post, PostStatus.PUBLISHED, actor=actor, allowed=[PostStatus.PENDING], extra=extra
-            )
-        else:
+        to = PostStatus.PUBLISHED
+        if when is not None:
             extra["scheduled_at"] = _future(when)
-            _move(
-                post, PostStatus.SCHEDULED, actor=actor, allowed=[PostStatus.PENDING], extra=extra
-            )
+            to = PostStatus.SCHEDULED
+        _move(post, to, actor=actor, allowed=[PostStatus.PENDING], extra=extra)
         record_audit(actor=actor, community=community, action="draft.approve", target=post)
         notify(
             recipients=[post.author_id],
