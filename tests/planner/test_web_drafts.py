@@ -161,3 +161,34 @@ def test_a_long_read_is_saved_as_a_draft_and_a_member_cannot_do_so(page):
     )
     assert Post.objects.get(title="Mine").status == PostStatus.PUBLISHED
     del community
+
+
+@pytest.mark.parametrize("view", ["week", "month"])
+def test_the_calendar_costs_the_same_queries_for_few_or_many_posts(page, view):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communa.planner.actions.placement import plan_draft
+
+    community, _owner, _admin, editor = page
+    plan = ContentPlan.objects.create(community=community, name="Always")
+    for weekday in range(7):
+        PlanSlot.objects.create(plan=plan, weekday=weekday, time=time(9))
+    day = next_weekday(0)
+    client = client_of(editor)
+
+    def cost() -> int:
+        client.get(f"/c/bakery/planner/?view={view}&day={day}")  # warm the caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/c/bakery/planner/?view={view}&day={day}").status_code == 200
+        return len(queries.captured_queries)
+
+    def write(count: int) -> None:
+        for n in range(count):
+            at = timezone.now() + timedelta(days=7 + n % 6, hours=n % 5)
+            plan_draft(actor=editor, community=community, data={"body": f"Post {n}"}, at=at)
+
+    write(2)
+    few = cost()
+    write(25)
+    assert cost() == few
