@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from communa.communities.models import Community, Rubric
 from communa.planner.models import PlannedPost, Promotion
@@ -162,7 +163,11 @@ def calendar_days(
                 days[local].posts.append(post)
     # Open slots only when nothing narrows the view: a slot has no author or state.
     if not filters.narrowed or (filters.rubric and not (filters.author or filters.state)):
+        moment = timezone.now()
         for occurrence in slot_occurrences(community, first, last):
+            # A slot whose time has passed can no longer be filled: only those ahead show.
+            if occurrence.at < moment:
+                continue
             if occurrence.filled_by is None and (
                 not filters.rubric or occurrence.slot.rubric_id == filters.rubric
             ):
