@@ -9,7 +9,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.support import BROWSER_TEST, log_in
+from tests.browser.support import BROWSER_TEST, DESKTOP, PHONE, log_in
 from tests.browser.test_accessibility import violations_in_every_mode
 from tests.factories import UserFactory
 from tests.support import run_worker_batch
@@ -103,4 +103,11 @@ def test_plan_a_week_drag_a_draft_approve_it_and_see_it_published(
     expect(admin_page.locator(".state-published").first).to_be_visible()
     admin_page.goto(f"{live_server.url}/c/tiem-banh/")
     expect(admin_page.locator("article.post-card", has_text="Fresh bánh mì")).to_be_visible()
+    # and the calendar fits a phone as well as a desktop
+    for name, viewport in (("1280", DESKTOP), ("390", PHONE)):
+        admin_page.set_viewport_size(viewport)
+        admin_page.goto(f"{live_server.url}/c/tiem-banh/planner/?day={later}")
+        width = admin_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], (name, width)
+        admin_page.screenshot(path=str(tmp_path / f"planner-{name}.png"), full_page=True)
     assert not found, "\n".join(found)
