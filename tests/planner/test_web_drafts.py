@@ -192,3 +192,33 @@ def test_the_calendar_costs_the_same_queries_for_few_or_many_posts(page, view):
     few = cost()
     write(25)
     assert cost() == few
+
+
+def test_the_approvers_notification_reads_well_and_leads_to_the_draft(page):
+    community, owner, admin, editor = page
+    client_of(editor).post(
+        "/c/bakery/planner/drafts/new/",
+        {"body": "Croissants at dawn", "day": "", "time": "", "slot": "", "promotion": ""},
+    )
+    post = Post.objects.get(body="Croissants at dawn")
+    client_of(editor).post(f"/c/bakery/planner/drafts/{post.pk}/", {"step": "submit"})
+    # the admin reads it on the notifications page and follows it to the draft's page
+    shown = client_of(admin).get("/accounts/notifications/")
+    assert shown.status_code == 200
+    text = shown.content.decode()
+    assert "sent the draft" in text
+    assert "Croissants at dawn" in text
+    answer = client_of(admin).get(f"/p/{post.pk}/")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/c/bakery/planner/drafts/{post.pk}/"
+    # and the author, once it is returned, reads the reason on theirs
+    client_of(admin).post(
+        f"/c/bakery/planner/drafts/{post.pk}/", {"step": "return", "comment": "Add the price."}
+    )
+    mine = client_of(editor).get("/accounts/notifications/").content.decode()
+    assert "returned your draft" in mine
+    assert (
+        "Add the price."
+        in client_of(editor).get(f"/c/bakery/planner/drafts/{post.pk}/").content.decode()
+    )
+    del community, owner
