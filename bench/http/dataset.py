@@ -180,6 +180,19 @@ def main() -> int:
         # scenarios is a change (a repeated like would be a 409, not a measured write).
         Like.objects.filter(post__community=first).delete()
         Post.objects.filter(community=first).update(like_count=0)
+        # ... and the discussed post has its 50 comments again: the commenting scenario of an
+        # earlier run added its own, which would make "a post with 50 comments" a bigger page
+        # run after run.
+        discussed = (
+            Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
+            .order_by("-published_at", "-id")
+            .values_list("pk", flat=True)[1]
+        )
+        kept = list(
+            Comment.objects.filter(post_id=discussed).order_by("id").values_list("pk", flat=True)
+        )[:COMMENTS_ON_ONE_POST]
+        Comment.objects.filter(post_id=discussed).exclude(pk__in=kept).delete()
+        Post.objects.filter(pk=discussed).update(comment_count=len(kept))
     posts = list(
         Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
         .order_by("-published_at", "-id")
