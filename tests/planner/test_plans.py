@@ -121,10 +121,18 @@ def test_a_plan_inside_another_plan_overlaps_it():
 
 def test_plans_of_different_communities_never_clash():
     first, second = make_community(), make_community()
+    # when both get a June plan and a default plan (the same dates, in two communities)
     dated(first, "June", date(2026, 6, 1), date(2026, 6, 30))
     dated(second, "June", date(2026, 6, 1), date(2026, 6, 30))
     default_plan(first)
     default_plan(second)
+    # then each community has its own two, neither refused for the other's
+    for community in (first, second):
+        plans = ContentPlan.objects.filter(community=community).order_by("name")
+        assert [(plan.name, plan.starts_on is None) for plan in plans] == [
+            ("June", False),
+            ("Usual week", True),
+        ]
 
 
 def test_a_second_plan_without_dates_is_refused():

@@ -40,12 +40,11 @@ from communa.core.activity import (
     BestTimes,
     Sample,
     Slot,
-    community_time_zone,
     thin_grid,
-    zone_named,
 )
 from communa.core.conf import int_setting
 from communa.core.events import EventKind
+from communa.core.moments import community_time_zone, known_zone
 
 # What each kind of event is worth in a cell (docs/metrics.md): a comment is more of a sign that
 # people are there to talk than a like, a like more than a view.
@@ -140,7 +139,7 @@ def _local_offset_sql(
     default = offsets_over(zone, since, until)
     groups: dict[Offsets, list[str]] = {}
     for name in _member_zones(community):
-        found = zone_named(name)
+        found = known_zone(name)
         if found is None:
             continue  # a name this installation does not know: the community's zone
         offsets = offsets_over(found, since, until)

@@ -12,13 +12,11 @@ A cell is a weekday (0 = Monday … 6 = Sunday) and a wall-clock hour (0–23); 
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -26,27 +24,12 @@ from django.utils.translation import ngettext, npgettext
 
 from communa.core.conf import int_setting
 from communa.core.hooks import answer
+from communa.core.moments import community_time_zone
 
 DAYS_IN_WEEK = 7
 HOURS_IN_DAY = 24
 # Five shades besides "no activity": a cell's level is its score in fifths, rounded up.
 LEVELS = 5
-
-
-def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
-    """The IANA zone of this name, or None when the name is blank or unknown here."""
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def community_time_zone(community: Any) -> zoneinfo.ZoneInfo:
-    """The community's time zone (`Community.time_zone`), else the site's `TIME_ZONE`."""
-    found = zone_named(str(getattr(community, "time_zone", "") or ""))
-    return found or zone_named(settings.TIME_ZONE) or zoneinfo.ZoneInfo("UTC")
 
 
 def hour_label(hour: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime, time
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -36,6 +37,23 @@ def zone_named(name: str, *, field: str = "time_zone") -> zoneinfo.ZoneInfo:
             fields={field: [_("“%(name)s” is not a known time zone.") % {"name": name}]}
         )
     return zoneinfo.ZoneInfo(name)
+
+
+def known_zone(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA zone of this name, or None when the name is blank or unknown here (a stored name
+    the tz database has since dropped reads as unknown, never as an error)."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def community_time_zone(community: Any) -> zoneinfo.ZoneInfo:
+    """The community's time zone (`Community.time_zone`), else the site's `TIME_ZONE`."""
+    found = known_zone(str(getattr(community, "time_zone", "") or ""))
+    return found or known_zone(settings.TIME_ZONE) or zoneinfo.ZoneInfo("UTC")
 
 
 def _exists(local: datetime, zone: zoneinfo.ZoneInfo) -> bool:

@@ -159,9 +159,7 @@ def warnings_for(post: Post, community: Community) -> list[str]:
 def _detail(post: Post) -> dict[str, Any]:
     community = post.community
     assert community is not None  # noqa: S101 — planned posts live on community walls
-    fresh = Post.objects.select_related("author", "plan_entry__slot", "plan_entry__promotion").get(
-        pk=post.pk
-    )
+    fresh = draft_selectors.draft_row(post.pk)
     return {
         **_draft_out(fresh, community),
         "history": [

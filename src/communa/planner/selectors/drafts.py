@@ -15,10 +15,14 @@ from communa.walls.models import DRAFT_STATUSES, Post, PostStatus, PostTransitio
 ORDER = ["-created_at", "-id"]
 
 
-def _rows(community: Community) -> Any:
-    return Post.objects.filter(community=community).select_related(
+def _rows_all() -> Any:
+    return Post.objects.select_related(
         "author", "rubric", "plan_entry__slot", "plan_entry__promotion"
     )
+
+
+def _rows(community: Community) -> Any:
+    return _rows_all().filter(community=community)
 
 
 def drafts_page(
@@ -45,6 +49,11 @@ def planned_post(*, actor: Any, post_id: int) -> Post:
     ):
         raise NotFound
     return post
+
+
+def draft_row(post_id: int) -> Post:
+    """A planned post read again after a step, with what its answer shows."""
+    return _rows_all().get(pk=post_id)
 
 
 def history_of(post: Post) -> list[PostTransition]:

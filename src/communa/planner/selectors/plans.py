@@ -14,7 +14,7 @@ from communa.communities.models import Community
 from communa.communities.permissions import Action, Relation, Standing, can
 from communa.communities.selectors import managed_by
 from communa.core.errors import NotFound
-from communa.core.moments import zone_named
+from communa.core.moments import community_time_zone
 from communa.planner.models import ContentPlan, MixTargets, PlannedPost, PlanSlot
 
 # A post in one of these no longer fills its slot.
@@ -23,7 +23,7 @@ GONE = ("deleted", "rejected")
 
 def zone_of(community: Community) -> zoneinfo.ZoneInfo:
     """The community's time zone (the site's when it has none)."""
-    return zone_named(community.time_zone)
+    return community_time_zone(community)
 
 
 def plans_of(community: Community) -> list[ContentPlan]:

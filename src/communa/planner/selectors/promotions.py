@@ -115,3 +115,8 @@ def promotion_posts(promotion: Promotion, *, limit: int = POSTS_SHOWN) -> list[P
         .select_related("rubric")
         .order_by(Coalesce("published_at", "scheduled_at", "created_at"), "id")[:limit]
     )
+
+
+def promotions_of(community: Community) -> list[Promotion]:
+    """Every promotion of the community, by its dates (the choices of a draft's form)."""
+    return list(Promotion.objects.filter(community=community).order_by("starts_on", "id"))

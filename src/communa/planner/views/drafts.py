@@ -28,11 +28,11 @@ from communa.core.moments import FOLDS, local_moment
 from communa.core.pagination import page_size
 from communa.core.web import answers_refusals, show_error_on_form
 from communa.planner.actions import placement
-from communa.planner.models import PlanSlot, Promotion
 from communa.planner.selectors import drafts as draft_selectors
 from communa.planner.selectors.calendar import entry_of, rubric_colour, taken_times
 from communa.planner.selectors.mix import mix_of
-from communa.planner.selectors.plans import zone_of
+from communa.planner.selectors.plans import plans_with_slots, zone_of
+from communa.planner.selectors.promotions import promotions_of
 from communa.planner.views.calendar import calendar_context
 from communa.walls.actions import drafts
 from communa.walls.forms import PostForm
@@ -80,7 +80,7 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        slots = PlanSlot.objects.filter(plan__community=community).select_related("plan", "rubric")
+        slots = [slot for plan in plans_with_slots(community) for slot in plan.slots.all()]
         weekdays = [str(label) for label in WEEKDAYS]
         self.fields["slot"].choices = [  # type: ignore[attr-defined]
             ("", _("No slot")),
@@ -97,7 +97,7 @@ class PlaceForm(forms.Form):
             ("", _("No promotion")),
             *(
                 (str(p.pk), f"{p.name} ({p.starts_on:%Y-%m-%d} – {p.ends_on:%Y-%m-%d})")
-                for p in Promotion.objects.filter(community=community)
+                for p in promotions_of(community)
             ),
         ]
 

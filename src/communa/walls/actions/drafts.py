@@ -28,22 +28,25 @@ from communa.core.conf import int_setting
 from communa.core.errors import Conflict, PermissionRefused, ValidationFailed
 from communa.walls.access import require_post_visible, require_signature
 from communa.walls.actions.posts import _locked, _new_post
-from communa.walls.models import Post, PostStatus, PostTransition
+from communa.walls.models import DRAFT_STATUSES, Post, PostStatus, PostTransition
 from communa.walls.states import move_post
 
 NOTE_MAX = 1000
 
 
 def _community(post: Post) -> Community:
-    if post.community is None or post.status not in (
-        PostStatus.DRAFT,
-        PostStatus.PENDING,
-        PostStatus.SCHEDULED,
-        PostStatus.PUBLISHING,
-        PostStatus.FAILED,
-    ):
+    if post.community is None or post.status not in DRAFT_STATUSES:
         raise PermissionRefused(_("This post is not a draft."))
     return post.community
+
+
+def _planning(actor: User, post: Post) -> Community:
+    """The draft's community, once the actor may see the draft and plan there (a 404 before a
+    403, so nobody learns of a draft they may not see)."""
+    require_post_visible(actor, post)
+    community = _community(post)
+    require(actor, Action.PLAN_CONTENT, community)
+    return community
 
 
 def record_transitions(
@@ -160,9 +163,7 @@ def create_draft(
 def set_draft_time(*, actor: User, post: Post, at: datetime | None) -> Post:
     """Move a draft on the calendar (drag and drop, or the form); a scheduled post keeps its
     approval and goes out at the new time. `None` takes a draft off the calendar."""
-    community = _community(post)
-    require(actor, Action.PLAN_CONTENT, community)
-    require_post_visible(actor, post)
+    _planning(actor, post)
     if at is not None:
         _future(at)
     with transaction.atomic():
@@ -185,9 +186,7 @@ def set_draft_time(*, actor: User, post: Post, at: datetime | None) -> Post:
 
 def submit_draft(*, actor: User, post: Post) -> Post:
     """Send a draft for approval; the community's administrators and owner are told."""
-    community = _community(post)
-    require(actor, Action.PLAN_CONTENT, community)
-    require_post_visible(actor, post)
+    community = _planning(actor, post)
     with transaction.atomic():
         post = _locked(post)
         _move(
@@ -210,9 +209,7 @@ def submit_draft(*, actor: User, post: Post) -> Post:
 
 def withdraw_draft(*, actor: User, post: Post) -> Post:
     """Take a draft back from approval, or off the schedule, to change it further."""
-    community = _community(post)
-    require(actor, Action.PLAN_CONTENT, community)
-    require_post_visible(actor, post)
+    _planning(actor, post)
     with transaction.atomic():
         post = _locked(post)
         _move(
@@ -234,6 +231,7 @@ def _require_second_person(actor: User, post: Post, community: Community) -> Non
 
 def return_draft(*, actor: User, post: Post, comment: str) -> Post:
     """Send a draft back to its author with a comment they see; they edit and send it again."""
+    require_post_visible(actor, post)
     community = _community(post)
     _require_second_person(actor, post, community)
     comment = (comment or "").strip()
@@ -269,6 +267,7 @@ def approve_draft(*, actor: User, post: Post, at: datetime | None = None) -> Pos
     """Approve a draft waiting for approval: it is scheduled for `at` (or its planned time), or
     published now when it has no time or its time has passed. An author never approves their
     own draft where the community asks for a second person."""
+    require_post_visible(actor, post)
     community = _community(post)
     _require_second_person(actor, post, community)
     with transaction.atomic():
@@ -309,9 +308,7 @@ def _may_skip_approval(actor: User, post: Post, community: Community) -> None:
 def schedule_draft(*, actor: User, post: Post, at: datetime | None = None) -> Post:
     """Schedule a draft (or retry a failed post) for `at` or its planned time, where no
     approval is needed."""
-    community = _community(post)
-    require(actor, Action.PLAN_CONTENT, community)
-    require_post_visible(actor, post)
+    community = _planning(actor, post)
     _may_skip_approval(actor, post, community)
     with transaction.atomic():
         post = _locked(post)
@@ -328,9 +325,7 @@ def schedule_draft(*, actor: User, post: Post, at: datetime | None = None) -> Po
 
 def publish_draft_now(*, actor: User, post: Post) -> Post:
     """Publish a draft or a scheduled post at once (the plan is a guide, R8.7)."""
-    community = _community(post)
-    require(actor, Action.PLAN_CONTENT, community)
-    require_post_visible(actor, post)
+    community = _planning(actor, post)
     _may_skip_approval(actor, post, community)
     with transaction.atomic():
         post = _locked(post)
