@@ -351,6 +351,10 @@ COMMUNA: dict[str, Any] = {
     # How far ahead a post may be scheduled (two years: a yearly campaign planned a year early).
     "PLAN_HORIZON_DAYS": env_int("PLAN_HORIZON_DAYS", 730),
     "PUBLISH_BATCH": env_int("PUBLISH_BATCH", 100),
+    # Statistics (R9): the longest custom period a dashboard reads (two years and a day, so a
+    # year can be compared with the one before), and how many latest posts the post table shows.
+    "STATS_MAX_DAYS": env_int("STATS_MAX_DAYS", 731),
+    "STATS_LATEST_POSTS": env_int("STATS_LATEST_POSTS", 150),
     "PUBLISH_LEASE_SECONDS": env_int("PUBLISH_LEASE_SECONDS", 15),
     "PUBLISH_LATE_SECONDS": env_int("PUBLISH_LATE_SECONDS", 300),
     "PUBLISH_MAX_ATTEMPTS": env_int("PUBLISH_MAX_ATTEMPTS", 5),

@@ -1,0 +1,19 @@
+"""Analytics' tables: raw events and viewers (append-only), rollups kept by the worker,
+watched pages for benchmarks, KPI goals and reported conversions."""
+
+from communa.analytics.models.events import (
+    AppliedImpressionBatch,
+    Event,
+    ImpressionBuffer,
+    PostViewer,
+)
+from communa.core.events import EventKind, Platform
+
+__all__ = [
+    "AppliedImpressionBatch",
+    "Event",
+    "EventKind",
+    "ImpressionBuffer",
+    "Platform",
+    "PostViewer",
+]
