@@ -35,6 +35,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "real_spam_checks: keep the shipped repeat and burst checks (R5.1) in this test"
     )
+    config.addinivalue_line(
+        "markers", "settling: keep the rollups' settle time (analytics/rollups.py) in this test"
+    )
 
 
 def _forget_settings_derived_caches(**_kwargs: object) -> None:

@@ -423,6 +423,12 @@ COMMUNA.update(
         "IMPRESSIONS_FLUSH_SECONDS": env_int("IMPRESSIONS_FLUSH_SECONDS", 2),
         "IMPRESSIONS_FLUSH_BATCH": env_int("IMPRESSIONS_FLUSH_BATCH", 500),
         "IMPRESSIONS_CLAIM_STALE_SECONDS": env_int("IMPRESSIONS_CLAIM_STALE_SECONDS", 60),
+        # Rollups (analytics/rollups.py, docs/adr/0015): how often the worker rolls new events
+        # up, how many it reads per transaction, and how long it lets ids settle (an event is
+        # rolled up once every transaction that allocated a lower id has had this long to end).
+        "ROLLUP_SECONDS": env_int("ROLLUP_SECONDS", 30),
+        "ROLLUP_BATCH": env_int("ROLLUP_BATCH", 20000),
+        "ROLLUP_SETTLE_SECONDS": env_int("ROLLUP_SETTLE_SECONDS", 10),
         # Sites that share one Redis keep apart by their cache key prefix: their buffers too.
         "IMPRESSIONS_REDIS_PREFIX": env(
             "IMPRESSIONS_REDIS_PREFIX",

@@ -8,16 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from communa.analytics.best_times import AnalyticsBestTimes
 from communa.analytics.ingest import EventStore
+from communa.analytics.rollups import roll_up
 from communa.communities.manage import Group, ManagePage, register_page
 from communa.communities.permissions import Action
 from communa.core.activity import BestTimes
 from communa.core.events import EventRecorder
 from communa.core.hooks import plug
+from communa.core.lifecycle import register_runner
 
 
 def connect() -> None:
     plug(EventRecorder, EventStore())
     plug(BestTimes, AnalyticsBestTimes())
+    # R9: new events and membership changes are summed into day cells on the worker's own
+    # thread every COMMUNA_ROLLUP_SECONDS (docs/adr/0015).
+    register_runner("analytics_rollup", roll_up, every="ROLLUP_SECONDS")
     # Statistics (owner, admins, editors, analysts): editors, who also post, are among them.
     register_page(
         ManagePage(

@@ -224,6 +224,8 @@ class MembershipEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     source = models.CharField(max_length=12, choices=JoinSource.choices, blank=True)
+    # The UTM campaign a join came with, kept here because the membership goes when they leave.
+    utm_campaign = models.CharField(max_length=100, blank=True, default="")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,13 +7,29 @@ from communa.analytics.models.events import (
     ImpressionBuffer,
     PostViewer,
 )
+from communa.analytics.models.rollups import (
+    CommunityDay,
+    JoinDay,
+    MemberDay,
+    PostDay,
+    PostFacts,
+    ReachDay,
+    RollupState,
+)
 from communa.core.events import EventKind, Platform
 
 __all__ = [
     "AppliedImpressionBatch",
+    "CommunityDay",
     "Event",
     "EventKind",
     "ImpressionBuffer",
+    "JoinDay",
+    "MemberDay",
     "Platform",
+    "PostDay",
+    "PostFacts",
     "PostViewer",
+    "ReachDay",
+    "RollupState",
 ]

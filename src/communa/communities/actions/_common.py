@@ -75,7 +75,11 @@ def _add_member(
         raise Conflict(_("You are already a member of this community.")) from exc
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
     MembershipEvent.objects.create(
-        community=community, user=user, kind=MembershipEvent.Kind.JOIN, source=source
+        community=community,
+        user=user,
+        kind=MembershipEvent.Kind.JOIN,
+        source=source,
+        utm_campaign=membership.utm_campaign,
     )
     return membership
 

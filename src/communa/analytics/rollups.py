@@ -1,0 +1,369 @@
+"""The worker's rollups: raw events and membership changes summed into day cells (ADR 0015).
+
+Each rollup reads its source table by id from a watermark (`RollupState`) and, in one
+transaction, adds the batch to the cells and moves the watermark, so a run that dies changes
+nothing and a second run never counts a row twice. Ids are read only up to what was allocated
+`ROLLUP_SETTLE_SECONDS` ago: a transaction that took a lower id and committed late (a buffered
+flush, a slow request) is in by then, so no event is skipped for having committed out of order.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+
+from communa.analytics.metrics.audience import members_at
+from communa.analytics.models import (
+    CommunityDay,
+    Event,
+    EventKind,
+    JoinDay,
+    MemberDay,
+    PostDay,
+    PostFacts,
+    ReachDay,
+    RollupState,
+)
+from communa.analytics.sketch import ReachSketch, hash_viewer
+from communa.communities.models import Community, MembershipEvent
+from communa.core.conf import int_setting
+from communa.core.moments import community_time_zone
+from communa.walls.models import Post, PostStatus
+
+EVENTS, MEMBERSHIPS = "events", "memberships"
+_POST_FACTS_BATCH = 500
+# Event kind → the column of a day cell it adds to (an unlike subtracts from likes apart).
+_COLUMN = {
+    EventKind.IMPRESSION: "impressions",
+    EventKind.LIKE: "likes",
+    EventKind.UNLIKE: "unlikes",
+    EventKind.COMMENT: "comments",
+    EventKind.SHARE: "shares",
+    EventKind.HIDE: "hides",
+    EventKind.REPORT: "reports",
+    EventKind.LINK_CLICK: "link_clicks",
+}
+_MEMBER_COLUMN = {
+    EventKind.IMPRESSION: ("views", 1),
+    EventKind.LIKE: ("likes", 1),
+    EventKind.UNLIKE: ("likes", -1),
+    EventKind.COMMENT: ("comments", 1),
+    EventKind.SHARE: ("shares", 1),
+}
+_CHANGES = (MembershipEvent.Kind.JOIN, MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK)
+
+
+def roll_up() -> int:
+    """Everything due: new events, new membership changes, facts of newly published posts.
+    Returns how many source rows were rolled up (the worker's runner)."""
+    done = 0
+    for rollup in (roll_up_events, roll_up_memberships):
+        while True:
+            moved = rollup()
+            done += moved
+            if moved == 0:
+                break
+    return done + roll_up_post_facts()
+
+
+# -- the watermark ----------------------------------------------------------------------------
+def _range_to_read(name: str, model: type[Model]) -> tuple[RollupState, int] | None:
+    """Lock this rollup's state (inside the caller's transaction) and return the last id it may
+    read now, or None when nothing has settled yet."""
+    RollupState.objects.get_or_create(name=name)
+    # The update takes the row lock on PostgreSQL and the write lock on SQLite before reading,
+    # so two workers rolling up at once take turns instead of counting one batch twice.
+    RollupState.objects.filter(name=name).update(name=name)
+    state = RollupState.objects.get(name=name)
+    now = timezone.now()
+    if state.done_id < state.seen_id:
+        if now - state.seen_at >= timedelta(seconds=int_setting("ROLLUP_SETTLE_SECONDS")):
+            return state, state.seen_id
+        return None
+    newest = model._default_manager.aggregate(newest=Max("pk"))["newest"] or 0
+    if newest > state.seen_id:
+        state.seen_id, state.seen_at = newest, now
+        state.save(update_fields=["seen_id", "seen_at"])
+        if int_setting("ROLLUP_SETTLE_SECONDS") <= 0:
+            return state, newest
+    return None
+
+
+class _Zones:
+    """The community time zones of a batch, read once."""
+
+    def __init__(self, community_ids: Iterable[int]) -> None:
+        self._zones: dict[int, zoneinfo.ZoneInfo] = {
+            community.pk: community_time_zone(community)
+            for community in Community.objects.filter(pk__in=set(community_ids)).only(
+                "pk", "time_zone"
+            )
+        }
+
+    def day(self, community_id: int, moment: datetime) -> date | None:
+        zone = self._zones.get(community_id)
+        return None if zone is None else moment.astimezone(zone).date()
+
+
+# -- events -----------------------------------------------------------------------------------
+def roll_up_events() -> int:
+    """Add one batch of new events to the day cells; the number of events read."""
+    with transaction.atomic():
+        found = _range_to_read(EVENTS, Event)
+        if found is None:
+            return 0
+        state, upto = found
+        rows = list(
+            Event.objects.filter(pk__gt=state.done_id, pk__lte=upto)
+            .order_by("pk")
+            .values_list(
+                "pk", "kind", "community_id", "post_id", "user_id", "viewer", "platform", "at"
+            )[: int_setting("ROLLUP_BATCH")]
+        )
+        if rows:
+            _add_events(rows)
+        state.done_id = rows[-1][0] if rows and len(rows) == int_setting("ROLLUP_BATCH") else upto
+        state.save(update_fields=["done_id"])
+        return len(rows)
+
+
+def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
+    zones = _Zones(row[2] for row in rows if row[2] is not None)
+    community_days: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    post_days: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    post_community: dict[int, int] = {}
+    member_days: dict[tuple[int, int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    reach: dict[tuple[int, date, str], set[int]] = defaultdict(set)
+    for _pk, kind, community_id, post_id, user_id, viewer, platform, at in rows:
+        if community_id is None:
+            continue
+        day = zones.day(community_id, at)
+        if day is None:
+            continue
+        column = _COLUMN.get(kind)
+        if column is None:
+            continue
+        cell = community_days[(community_id, day)]
+        cell[column] += 1
+        if kind == EventKind.IMPRESSION:
+            cell[f"impressions_{platform}"] += 1
+            if viewer:
+                reach[(community_id, day, platform)].add(hash_viewer(viewer))
+        if post_id is not None:
+            post_days[(post_id, day)][column] += 1
+            post_community[post_id] = community_id
+        if user_id is not None and kind in _MEMBER_COLUMN:
+            member_column, step = _MEMBER_COLUMN[kind]
+            member_days[(community_id, user_id, day)][member_column] += step
+    _add_to_cells(
+        CommunityDay,
+        ("community_id", "day"),
+        [((c, d), counts) for (c, d), counts in community_days.items()],
+    )
+    existing_posts = set(Post.objects.filter(pk__in=post_community).values_list("pk", flat=True))
+    _add_to_cells(
+        PostDay,
+        ("post_id", "day"),
+        [
+            ((p, d), {**counts, "community_id": post_community[p]})
+            for (p, d), counts in post_days.items()
+            if p in existing_posts
+        ],
+        fixed=("community_id",),
+    )
+    _add_to_cells(
+        MemberDay,
+        ("community_id", "user_id", "day"),
+        [((c, u, d), counts) for (c, u, d), counts in member_days.items()],
+    )
+    _add_reach(reach)
+
+
+def _add_to_cells(
+    model: type[Model],
+    keys: tuple[str, ...],
+    cells: list[tuple[tuple[Any, ...], dict[str, int]]],
+    *,
+    fixed: tuple[str, ...] = (),
+) -> None:
+    """Insert the cells, or add their counts to the cells that exist (one statement per 500).
+
+    Keys and counts are named by their database columns (a key's column is `<name>_id`); a
+    `fixed` column is written on insert and left alone after.
+    """
+    if not cells:
+        return
+    table = model._meta.db_table
+    counted = sorted({column for _key, counts in cells for column in counts} - set(fixed))
+    columns = [*keys, *fixed, *counted]
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
+    for chunk in _chunks(cells, 500):
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        params: list[Any] = []
+        for key, counts in chunk:
+            params += [*key, *(counts[c] for c in fixed), *(counts.get(c, 0) for c in counted)]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(chunk))} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _add_reach(reach: dict[tuple[int, date, str], set[int]]) -> None:
+    if not reach:
+        return
+    keys = list(reach)
+    stored: dict[tuple[int, date, str], bytes] = {}
+    for chunk in _chunks(keys, 300):
+        communities = {c for c, _d, _p in chunk}
+        days = {d for _c, d, _p in chunk}
+        for row in ReachDay.objects.filter(community_id__in=communities, day__in=days).values_list(
+            "community_id", "day", "platform", "sketch"
+        ):
+            stored[(row[0], row[1], row[2])] = bytes(row[3])
+    updated = []
+    for key, hashes in reach.items():
+        sketch = ReachSketch.from_bytes(stored.get(key, b""))
+        sketch.add_hashes(hashes)
+        updated.append(
+            ReachDay(community_id=key[0], day=key[1], platform=key[2], sketch=sketch.to_bytes())
+        )
+    ReachDay.objects.bulk_create(
+        updated,
+        batch_size=200,
+        update_conflicts=True,
+        unique_fields=["community", "day", "platform"],
+        update_fields=["sketch"],
+    )
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# -- membership changes ------------------------------------------------------------------------
+def roll_up_memberships() -> int:
+    """Add one batch of joins, leaves and blocks to the day cells; the number read."""
+    with transaction.atomic():
+        found = _range_to_read(MEMBERSHIPS, MembershipEvent)
+        if found is None:
+            return 0
+        state, upto = found
+        batch = int_setting("ROLLUP_BATCH")
+        rows = list(
+            MembershipEvent.objects.filter(pk__gt=state.done_id, pk__lte=upto).order_by("pk")[
+                :batch
+            ]
+        )
+        if rows:
+            _add_memberships(rows)
+        state.done_id = rows[-1].pk if len(rows) == batch else upto
+        state.save(update_fields=["done_id"])
+        return len(rows)
+
+
+def _add_memberships(rows: Sequence[MembershipEvent]) -> None:
+    zones = _Zones(row.community_id for row in rows)
+    days: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    joins: dict[tuple[int, date, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    leaves_after_view: dict[tuple[int, date], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    post_community: dict[int, int] = {}
+    for row in rows:
+        day = zones.day(row.community_id, row.at)
+        if day is None:
+            continue
+        cell = days[(row.community_id, day)]
+        if row.kind == MembershipEvent.Kind.JOIN:
+            cell["joins"] += 1
+            cell["member_change"] += 1
+            joins[(row.community_id, day, row.source or "direct", row.utm_campaign)]["joins"] += 1
+        elif row.kind == MembershipEvent.Kind.LEAVE:
+            cell["leaves"] += 1
+            cell["member_change"] -= 1
+            for post_id in _viewed_before(row):
+                leaves_after_view[(post_id, day)]["leaves_after_view"] += 1
+                post_community[post_id] = row.community_id
+        elif row.kind == MembershipEvent.Kind.BLOCK:
+            cell["blocks"] += 1
+            if _was_member_before(row):
+                cell["member_change"] -= 1
+    _add_to_cells(CommunityDay, ("community_id", "day"), list(days.items()))
+    _add_to_cells(JoinDay, ("community_id", "day", "source", "utm_campaign"), list(joins.items()))
+    _add_to_cells(
+        PostDay,
+        ("post_id", "day"),
+        [
+            ((p, d), {**c, "community_id": post_community[p]})
+            for (p, d), c in leaves_after_view.items()
+        ],
+        fixed=("community_id",),
+    )
+
+
+def _viewed_before(leave: MembershipEvent) -> list[int]:
+    """The posts of the community that the leaver was shown in the 24 hours before leaving."""
+    return list(
+        Event.objects.filter(
+            community_id=leave.community_id,
+            kind=EventKind.IMPRESSION,
+            user_id=leave.user_id,
+            at__gte=leave.at - timedelta(hours=24),
+            at__lte=leave.at,
+            post_id__isnull=False,
+        )
+        .values_list("post_id", flat=True)
+        .distinct()
+    )
+
+
+def _was_member_before(block: MembershipEvent) -> bool:
+    """Whether the blocked person's latest join, leave or block before this one is a join."""
+    previous = (
+        MembershipEvent.objects.filter(
+            community_id=block.community_id,
+            user_id=block.user_id,
+            kind__in=_CHANGES,
+            pk__lt=block.pk,
+        )
+        .order_by("-at", "-pk")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return previous == MembershipEvent.Kind.JOIN
+
+
+# -- facts of published posts -------------------------------------------------------------------
+def roll_up_post_facts() -> int:
+    """Fix the members at publication of posts published since the last run."""
+    missing = list(
+        Post.objects.filter(status=PostStatus.PUBLISHED, published_at__isnull=False)
+        .exclude(pk__in=PostFacts.objects.values("post_id"))
+        .order_by("published_at", "pk")
+        .values_list("pk", "community_id", "published_at")[:_POST_FACTS_BATCH]
+    )
+    PostFacts.objects.bulk_create(
+        [
+            PostFacts(
+                post_id=pk,
+                community_id=community_id,
+                published_at=published_at,
+                members_at_publication=members_at(community_id, published_at),
+            )
+            for pk, community_id, published_at in missing
+            if published_at is not None
+        ],
+        ignore_conflicts=True,
+    )
+    return len(missing)
