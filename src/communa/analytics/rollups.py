@@ -348,7 +348,9 @@ def _was_member_before(block: MembershipEvent) -> bool:
 def roll_up_post_facts() -> int:
     """Fix the members at publication of posts published since the last run."""
     missing = list(
-        Post.objects.filter(status=PostStatus.PUBLISHED, published_at__isnull=False)
+        Post.objects.filter(
+            status=PostStatus.PUBLISHED, published_at__isnull=False, community__isnull=False
+        )
         .exclude(pk__in=PostFacts.objects.values("post_id"))
         .order_by("published_at", "pk")
         .values_list("pk", "community_id", "published_at")[:_POST_FACTS_BATCH]

@@ -3,8 +3,18 @@
 from django.urls import path
 
 from communa.analytics import views
+from communa.analytics.statistics import views as statistics
 
 app_name = "analytics"
 urlpatterns = [
     path("c/<slug:slug>/statistics/best-time/", views.best_times, name="best_times"),
+    path("c/<slug:slug>/statistics/", statistics.overview, name="statistics"),
+    path("c/<slug:slug>/statistics/posts/", statistics.posts, name="statistics_posts"),
+    path("c/<slug:slug>/statistics/posts.csv", statistics.posts_csv, name="statistics_posts_csv"),
+    path(
+        "c/<slug:slug>/statistics/<slug:table>.csv",
+        statistics.dashboard_csv,
+        name="statistics_csv",
+    ),
+    path("c/<slug:slug>/statistics/report/", statistics.report, name="report"),
 ]

@@ -26,6 +26,20 @@ def connect() -> None:
     # Statistics (owner, admins, editors, analysts): editors, who also post, are among them.
     register_page(
         ManagePage(
+            Group.STATISTICS, "analytics:statistics", _("Dashboard"), Action.VIEW_STATISTICS, 10
+        )
+    )
+    register_page(
+        ManagePage(
+            Group.STATISTICS,
+            "analytics:statistics_posts",
+            _("Post statistics"),
+            Action.VIEW_STATISTICS,
+            15,
+        )
+    )
+    register_page(
+        ManagePage(
             Group.STATISTICS,
             "analytics:best_times",
             _("Best time to post"),

@@ -1,0 +1,257 @@
+"""Community figures of a period from the rollups: growth, reach and impressions by platform,
+publications, actions, daily engagement (ERday), and the audience (METRICS.md "Audience").
+
+Each function reads day cells of `Period` (whole local days), never the raw events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from communa.analytics.metrics.audience import members_at
+from communa.analytics.metrics.posts import rate
+from communa.analytics.models import CommunityDay, JoinDay, MemberDay, ReachDay
+from communa.analytics.periods import Period, local_day
+from communa.analytics.sketch import merged
+from communa.communities.models import Membership
+from communa.core.events import Platform
+from communa.walls.models import Post, PostStatus
+
+_COUNTS = (
+    "impressions",
+    "impressions_web",
+    "impressions_mobile_web",
+    "impressions_api",
+    "likes",
+    "unlikes",
+    "comments",
+    "shares",
+    "hides",
+    "reports",
+    "link_clicks",
+    "joins",
+    "leaves",
+    "blocks",
+    "member_change",
+)
+
+
+def day_cells(community: Any, period: Period) -> dict[date, dict[str, int]]:
+    """The community's day cells of the period, every day present (zeros where nothing
+    happened): one query."""
+    found = {
+        row["day"]: row
+        for row in CommunityDay.objects.filter(
+            community=community, day__gte=period.first, day__lte=period.last
+        ).values("day", *_COUNTS)
+    }
+    empty = dict.fromkeys(_COUNTS, 0)
+    return {day: {**empty, **found.get(day, {})} for day in period.each_day()}
+
+
+def totals(cells: dict[date, dict[str, int]]) -> dict[str, int]:
+    summed: Counter[str] = Counter()
+    for cell in cells.values():
+        summed.update({name: cell[name] for name in _COUNTS})
+    return {name: summed[name] for name in _COUNTS}
+
+
+def engagements_of(cell: dict[str, int]) -> int:
+    """A day's engagements: likes net of unlikes, comments, shares."""
+    return cell["likes"] - cell["unlikes"] + cell["comments"] + cell["shares"]
+
+
+@dataclass(frozen=True)
+class Growth:
+    """METRICS.md: net growth = joins − leaves − blocks (of members), growth rate = net growth
+    / members at the start; `members` is the member count at the end of each day."""
+
+    joins: int
+    leaves: int
+    blocks: int
+    net: int
+    members_at_start: int
+    members_at_end: int
+    rate: float | None
+    members: list[tuple[date, int]]
+
+
+def growth(community: Any, period: Period, cells: dict[date, dict[str, int]]) -> Growth:
+    start = members_at(community.pk, period.start)
+    running, series = start, []
+    for day, cell in cells.items():
+        running += cell["member_change"]
+        series.append((day, running))
+    summed = totals(cells)
+    return Growth(
+        joins=summed["joins"],
+        leaves=summed["leaves"],
+        blocks=summed["blocks"],
+        net=summed["member_change"],
+        members_at_start=start,
+        members_at_end=running,
+        rate=rate(summed["member_change"], start),
+        members=series,
+    )
+
+
+def joins_by(community: Any, period: Period, column: str) -> list[tuple[str, int]]:
+    """Joins of the period by join source (`column="source"`) or UTM campaign, most first."""
+    rows = (
+        JoinDay.objects.filter(community=community, day__gte=period.first, day__lte=period.last)
+        .values(column)
+        .annotate(total=Sum("joins"))
+        .order_by("-total", column)
+        .values_list(column, "total")
+    )
+    return [(key, total) for key, total in rows if total]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Distinct viewers of the community's posts: in the period per platform and in all ("all"
+    is not the sum: one person on two platforms is one), and per day. Exact for small sets,
+    within about 1 % beyond (`analytics.sketch`)."""
+
+    by_platform: dict[str, int]
+    daily: list[tuple[date, int]]
+
+    @property
+    def total(self) -> int:
+        return self.by_platform["all"]
+
+
+def reach(community: Any, period: Period) -> Reach:
+    """One query: the period's sketches, merged by platform, by day and in all."""
+    by_platform: dict[str, list[bytes]] = {platform: [] for platform in Platform.values}
+    by_day: dict[date, list[bytes]] = {day: [] for day in period.each_day()}
+    for day, platform, sketch in ReachDay.objects.filter(
+        community=community, day__gte=period.first, day__lte=period.last
+    ).values_list("day", "platform", "sketch"):
+        blob = bytes(sketch)
+        by_platform.setdefault(platform, []).append(blob)
+        by_day[day].append(blob)
+    found = {platform: merged(blobs).count() for platform, blobs in by_platform.items()}
+    found["all"] = merged(blob for blobs in by_platform.values() for blob in blobs).count()
+    return Reach(
+        by_platform=found,
+        daily=[(day, merged(blobs).count() if blobs else 0) for day, blobs in by_day.items()],
+    )
+
+
+def publications(community: Any, period: Period) -> int:
+    """Posts published on the community's wall in the period."""
+    return Post.objects.filter(
+        community=community,
+        status=PostStatus.PUBLISHED,
+        published_at__gte=period.start,
+        published_at__lt=period.end,
+    ).count()
+
+
+def er_days(
+    cells: dict[date, dict[str, int]], members: list[tuple[date, int]]
+) -> tuple[list[tuple[date, float | None]], float | None]:
+    """ERday of each day (engagements that day / members that day) and the period's average
+    ERday (Σ daily engagements / Σ daily members, i.e. members × days)."""
+    by_day = dict(members)
+    series = [(day, rate(engagements_of(cell), by_day[day])) for day, cell in cells.items()]
+    average = rate(
+        sum(engagements_of(cell) for cell in cells.values()), sum(by_day[d] for d in cells)
+    )
+    return series, average
+
+
+def active_members(community: Any, period: Period) -> int:
+    """Current members with at least one like, comment, share or post in the period."""
+    return len(active_member_ids(community, period))
+
+
+def active_member_ids(community: Any, period: Period) -> set[int]:
+    contributed = set(
+        MemberDay.objects.filter(community=community, day__gte=period.first, day__lte=period.last)
+        .filter(Q(likes__gt=0) | Q(comments__gt=0) | Q(shares__gt=0))
+        .values_list("user_id", flat=True)
+    )
+    posted = set(
+        Post.objects.filter(
+            community=community,
+            status=PostStatus.PUBLISHED,
+            published_at__gte=period.start,
+            published_at__lt=period.end,
+        ).values_list("author_id", flat=True)
+    )
+    members = set(
+        Membership.objects.filter(
+            community=community, user_id__in=contributed | posted
+        ).values_list("user_id", flat=True)
+    )
+    return members
+
+
+AGE_BANDS = (
+    (0, 17, "<18"),
+    (18, 24, "18–24"),
+    (25, 34, "25–34"),
+    (35, 44, "35–44"),
+    (45, 54, "45–54"),
+    (55, 64, "55–64"),
+    (65, 200, "65+"),
+)
+
+
+def _age_band(birth_year: int | None, this_year: int) -> str:
+    if not birth_year:
+        return ""
+    age = this_year - birth_year
+    return next((label for low, high, label in AGE_BANDS if low <= age <= high), "")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Today's members by what their profiles say ("" = not said)."""
+
+    members: int
+    gender: list[tuple[str, int]]
+    age: list[tuple[str, int]]
+    country: list[tuple[str, int]]
+    city: list[tuple[str, int]]
+    language: list[tuple[str, int]]
+    source: list[tuple[str, int]]
+
+
+def _counted(rows: Any, column: str, *, limit: int | None = None) -> list[tuple[str, int]]:
+    found = [
+        (str(key or ""), total)
+        for key, total in rows.values(column)
+        .annotate(total=Count("pk"))
+        .order_by("-total", column)
+        .values_list(column, "total")
+    ]
+    return found[:limit] if limit else found
+
+
+def audience(community: Any) -> Audience:
+    """The members' gender, age band, country, city (top 20), language and join source."""
+    memberships = Membership.objects.filter(community=community)
+    this_year = local_day(timezone.now(), timezone.get_default_timezone()).year
+    ages: Counter[str] = Counter(
+        _age_band(year, this_year)
+        for year in memberships.values_list("user__birth_year", flat=True)
+    )
+    order = [label for _low, _high, label in AGE_BANDS] + [""]
+    return Audience(
+        members=memberships.count(),
+        gender=_counted(memberships, "user__gender"),
+        age=[(label, ages[label]) for label in order if ages[label]],
+        country=_counted(memberships, "user__country"),
+        city=_counted(memberships, "user__city", limit=20),
+        language=_counted(memberships, "user__language"),
+        source=_counted(memberships, "source"),
+    )
