@@ -5,21 +5,24 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
 from communa.analytics import rollups
+from communa.analytics.metrics.community import tiling
 from communa.analytics.models import (
     CommunityDay,
     JoinDay,
     MemberDay,
     PostDay,
     PostFacts,
-    ReachDay,
+    ReachSpan,
     RollupState,
 )
+from communa.analytics.periods import Period
 from communa.analytics.sketch import EXACT_LIMIT, ReachSketch, merged
 from communa.communities.actions.membership import block_member, join_community, leave_community
 from communa.communities.models import Community, MembershipEvent
@@ -120,9 +123,13 @@ def test_impressions_are_counted_by_platform_and_reach_by_distinct_viewer():
     # then
     cell = _cell(community, NOON.date())
     assert (cell.impressions_web, cell.impressions_mobile_web, cell.impressions_api) == (2, 2, 1)
-    sketches = dict(ReachDay.objects.filter(community=community).values_list("platform", "sketch"))
+    days = ReachSpan.objects.filter(community=community, level=ReachSpan.Level.DAY)
+    sketches = dict(days.values_list("platform", "sketch"))
     assert ReachSketch.from_bytes(bytes(sketches["mobile_web"])).count() == 2
-    assert merged(bytes(s) for s in sketches.values()).count() == 3
+    assert days.get(platform="").viewers == 3
+    assert merged(bytes(sketches[p]) for p in ("web", "mobile_web", "api")).count() == 3
+    for level in (ReachSpan.Level.WEEK, ReachSpan.Level.MONTH):
+        assert ReachSpan.objects.get(community=community, level=level, platform="").viewers == 3
 
 
 def test_a_run_that_fails_midway_leaves_cells_and_watermark_as_they_were():
@@ -252,3 +259,34 @@ def test_the_sketch_is_exact_for_small_sets_and_within_one_percent_beyond():
     # then
     assert ReachSketch.from_bytes(small.to_bytes()).count() == EXACT_LIMIT
     assert abs(estimate - len(everyone)) / len(everyone) < 0.01
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # a week from Monday: one week
+        (date(2026, 6, 1), date(2026, 6, 7), [("w", date(2026, 6, 1))]),
+        # a whole month: the month
+        (date(2026, 6, 1), date(2026, 6, 30), [("m", date(2026, 6, 1))]),
+        # Sunday to Monday: two days
+        (date(2026, 6, 7), date(2026, 6, 8), [("d", date(2026, 6, 7)), ("d", date(2026, 6, 8))]),
+    ],
+)
+def test_a_period_is_tiled_by_months_weeks_and_days(first, last, expected):
+    assert tiling(Period(first=first, last=last, zone=ZoneInfo("UTC"))) == expected
+
+
+def test_a_years_tiling_covers_each_day_once_with_few_spans():
+    period = Period(first=date(2025, 12, 6), last=date(2026, 12, 5), zone=ZoneInfo("UTC"))
+    spans = tiling(period)
+    covered = []
+    for level, start in spans:
+        if level == "d":
+            covered.append(start)
+        elif level == "w":
+            covered += [start + timedelta(days=n) for n in range(7)]
+        else:
+            nxt = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+            covered += [start + timedelta(days=n) for n in range((nxt - start).days)]
+    assert covered == period.each_day()
+    assert len(spans) <= 40

@@ -28,7 +28,7 @@ from communa.analytics.models import (
     MemberDay,
     PostDay,
     PostFacts,
-    ReachDay,
+    ReachSpan,
     RollupState,
 )
 from communa.analytics.sketch import ReachSketch, hash_viewer
@@ -218,31 +218,54 @@ def _add_to_cells(
             cursor.execute(sql, params)
 
 
+def span_starts(day: date) -> list[tuple[str, date]]:
+    """The day, ISO week and calendar month that a day belongs to, as (level, first day)."""
+    return [
+        (ReachSpan.Level.DAY, day),
+        (ReachSpan.Level.WEEK, day - timedelta(days=day.weekday())),
+        (ReachSpan.Level.MONTH, day.replace(day=1)),
+    ]
+
+
 def _add_reach(reach: dict[tuple[int, date, str], set[int]]) -> None:
+    """Add the batch's viewers to the sketches of their day, week and month, per platform and
+    for all platforms ("")."""
     if not reach:
         return
-    keys = list(reach)
-    stored: dict[tuple[int, date, str], bytes] = {}
+    spans: dict[tuple[int, str, date, str], set[int]] = defaultdict(set)
+    for (community_id, day, platform), hashes in reach.items():
+        for level, start in span_starts(day):
+            spans[(community_id, level, start, platform)] |= hashes
+            spans[(community_id, level, start, "")] |= hashes
+    stored: dict[tuple[int, str, date, str], bytes] = {}
+    keys = list(spans)
     for chunk in _chunks(keys, 300):
-        communities = {c for c, _d, _p in chunk}
-        days = {d for _c, d, _p in chunk}
-        for row in ReachDay.objects.filter(community_id__in=communities, day__in=days).values_list(
-            "community_id", "day", "platform", "sketch"
-        ):
-            stored[(row[0], row[1], row[2])] = bytes(row[3])
+        for community_id, level, start, platform, blob in ReachSpan.objects.filter(
+            community_id__in={key[0] for key in chunk},
+            level__in={key[1] for key in chunk},
+            start__in={key[2] for key in chunk},
+        ).values_list("community_id", "level", "start", "platform", "sketch"):
+            stored[(community_id, level, start, platform)] = bytes(blob)
     updated = []
-    for key, hashes in reach.items():
+    for key, hashes in spans.items():
         sketch = ReachSketch.from_bytes(stored.get(key, b""))
         sketch.add_hashes(hashes)
         updated.append(
-            ReachDay(community_id=key[0], day=key[1], platform=key[2], sketch=sketch.to_bytes())
+            ReachSpan(
+                community_id=key[0],
+                level=key[1],
+                start=key[2],
+                platform=key[3],
+                viewers=sketch.count(),
+                sketch=sketch.to_bytes(),
+            )
         )
-    ReachDay.objects.bulk_create(
+    ReachSpan.objects.bulk_create(
         updated,
         batch_size=200,
         update_conflicts=True,
-        unique_fields=["community", "day", "platform"],
-        update_fields=["sketch"],
+        unique_fields=["community", "level", "start", "platform"],
+        update_fields=["viewers", "sketch"],
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from communa.analytics.metrics.audience import members_at
 from communa.analytics.metrics.posts import rate
-from communa.analytics.models import CommunityDay, JoinDay, MemberDay, ReachDay
+from communa.analytics.models import CommunityDay, JoinDay, MemberDay, ReachSpan
 from communa.analytics.periods import Period, local_day
 from communa.analytics.sketch import merged
 from communa.communities.models import Membership
@@ -127,22 +127,69 @@ class Reach:
         return self.by_platform["all"]
 
 
-def reach(community: Any, period: Period) -> Reach:
-    """One query: the period's sketches, merged by platform, by day and in all."""
-    by_platform: dict[str, list[bytes]] = {platform: [] for platform in Platform.values}
-    by_day: dict[date, list[bytes]] = {day: [] for day in period.each_day()}
-    for day, platform, sketch in ReachDay.objects.filter(
-        community=community, day__gte=period.first, day__lte=period.last
-    ).values_list("day", "platform", "sketch"):
-        blob = bytes(sketch)
-        by_platform.setdefault(platform, []).append(blob)
-        by_day[day].append(blob)
-    found = {platform: merged(blobs).count() for platform, blobs in by_platform.items()}
-    found["all"] = merged(blob for blobs in by_platform.values() for blob in blobs).count()
-    return Reach(
-        by_platform=found,
-        daily=[(day, merged(blobs).count() if blobs else 0) for day, blobs in by_day.items()],
+def tiling(period: Period) -> list[tuple[str, date]]:
+    """The fewest spans that tile the period: whole calendar months inside it, then whole ISO
+    weeks inside what is left, then single days."""
+    spans: list[tuple[str, date]] = []
+    day = period.first
+    while day <= period.last:
+        month_end = _next_month(day) - timedelta(days=1)
+        week_end = day + timedelta(days=6)
+        if day.day == 1 and month_end <= period.last:
+            spans.append((ReachSpan.Level.MONTH, day))
+            day = month_end + timedelta(days=1)
+        elif (
+            day.weekday() == 0
+            and week_end <= period.last
+            and not _month_fits_later(day, week_end, period)
+        ):
+            spans.append((ReachSpan.Level.WEEK, day))
+            day = week_end + timedelta(days=1)
+        else:
+            spans.append((ReachSpan.Level.DAY, day))
+            day += timedelta(days=1)
+    return spans
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month_fits_later(day: date, week_end: date, period: Period) -> bool:
+    """Whether this week would cross into a month that lies whole inside the period (then days
+    up to that month's first day read fewer rows than a week that spoils the month)."""
+    first_of_next = _next_month(day)
+    return (
+        week_end >= first_of_next and _next_month(first_of_next) - timedelta(days=1) <= period.last
     )
+
+
+def reach(community: Any, period: Period, *, platforms: bool = True) -> Reach:
+    """Two queries: the spans that tile the period (merged per platform and for all), and the
+    per-day counts of the daily series."""
+    spans = tiling(period)
+    wanted = Q()
+    for level, start in spans:
+        wanted |= Q(level=level, start=start)
+    rows = ReachSpan.objects.filter(wanted, community=community)
+    if not platforms:
+        rows = rows.filter(platform="")
+    by_platform: dict[str, list[bytes]] = {"": []}
+    if platforms:
+        by_platform.update({platform: [] for platform in Platform.values})
+    for platform, sketch in rows.values_list("platform", "sketch"):
+        by_platform.setdefault(platform, []).append(bytes(sketch))
+    found = {platform or "all": merged(blobs).count() for platform, blobs in by_platform.items()}
+    daily = dict(
+        ReachSpan.objects.filter(
+            community=community,
+            level=ReachSpan.Level.DAY,
+            platform="",
+            start__gte=period.first,
+            start__lte=period.last,
+        ).values_list("start", "viewers")
+    )
+    return Reach(by_platform=found, daily=[(day, daily.get(day, 0)) for day in period.each_day()])
 
 
 def publications(community: Any, period: Period) -> int:

@@ -13,7 +13,7 @@ from communa.analytics.models.rollups import (
     MemberDay,
     PostDay,
     PostFacts,
-    ReachDay,
+    ReachSpan,
     RollupState,
 )
 from communa.core.events import EventKind, Platform
@@ -30,6 +30,6 @@ __all__ = [
     "PostDay",
     "PostFacts",
     "PostViewer",
-    "ReachDay",
+    "ReachSpan",
     "RollupState",
 ]

@@ -86,23 +86,35 @@ class PostDay(_DayCounts):
         return f"post {self.post_id} on {self.day}"
 
 
-class ReachDay(models.Model):
-    """The distinct viewers of a community's posts on one day and platform (`analytics.sketch`)."""
+class ReachSpan(models.Model):
+    """The distinct viewers of a community's posts over a day, an ISO week or a calendar month
+    (local days), on one platform or on all (`platform` ""): a sketch (`analytics.sketch`) and
+    its count. A period's reach merges the fewest spans that tile it (months, then weeks, then
+    days), so a year reads a few dozen sketches instead of 365."""
+
+    class Level(models.TextChoices):
+        DAY = "d", "day"
+        WEEK = "w", "week"
+        MONTH = "m", "month"
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField()
-    platform = models.CharField(max_length=12)
+    level = models.CharField(max_length=1, choices=Level.choices)
+    start = models.DateField()
+    platform = models.CharField(max_length=12, blank=True)
+    viewers = models.BigIntegerField(default=0)
     sketch = models.BinaryField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["community", "day", "platform"], name="reach_day_once")
+            models.UniqueConstraint(
+                fields=["community", "level", "start", "platform"], name="reach_span_once"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"reach of community {self.community_id} on {self.day} ({self.platform})"
+        return f"reach of community {self.community_id}, {self.level} of {self.start}"
 
 
 class MemberDay(models.Model):

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0005_planner_schedule'),
+        ("communities", "0005_planner_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membershipevent',
-            name='utm_campaign',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="membershipevent",
+            name="utm_campaign",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
     ]
