@@ -97,6 +97,12 @@ bench-impressions: install
 bench-planner: install
 	$(BIN)/python bench/planner.py
 
+# Statistics on 100,000 members, 20,000 posts and 10,000,000 events: rollup throughput and
+# catch-up, dashboard and post-table p50/p95 (PostgreSQL); see bench/analytics.py.
+.PHONY: bench-analytics
+bench-analytics: install
+	$(BIN)/python bench/analytics.py
+
 # The production profile (PostgreSQL, Redis, gunicorn, a worker) under wrk; see bench/http/run.py.
 bench-http: install
 	$(BIN)/python bench/http/run.py

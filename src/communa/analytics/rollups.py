@@ -57,6 +57,8 @@ _MEMBER_COLUMN = {
     EventKind.COMMENT: ("comments", 1),
     EventKind.SHARE: ("shares", 1),
 }
+# The database types of the key columns that are not counts (for PostgreSQL's unnest).
+_SQL_TYPE = {"day": "date", "source": "text", "utm_campaign": "text"}
 _CHANGES = (MembershipEvent.Kind.JOIN, MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK)
 
 
@@ -193,7 +195,7 @@ def _add_to_cells(
     *,
     fixed: tuple[str, ...] = (),
 ) -> None:
-    """Insert the cells, or add their counts to the cells that exist (one statement per 500).
+    """Insert the cells, or add their counts to the cells that exist (one statement per chunk).
 
     Keys and counts are named by their database columns (a key's column is `<name>_id`); a
     `fixed` column is written on insert and left alone after.
@@ -204,18 +206,30 @@ def _add_to_cells(
     counted = sorted({column for _key, counts in cells for column in counts} - set(fixed))
     columns = [*keys, *fixed, *counted]
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counted)
-    for chunk in _chunks(cells, 500):
+    conflict = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    rows = [
+        [*key, *(counts[c] for c in fixed), *(counts.get(c, 0) for c in counted)]
+        for key, counts in cells
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column: the statement stays short whatever the number of cells, so
+            # neither the driver nor the server parses a statement as long as the batch.
+            arrays = ", ".join(f"%s::{_SQL_TYPE.get(c, 'bigint')}[]" for c in columns)
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT * FROM unnest({arrays}) {conflict}"
+            )
+            for chunk in _chunks(rows, 20000):
+                cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+            return
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        params: list[Any] = []
-        for key, counts in chunk:
-            params += [*key, *(counts[c] for c in fixed), *(counts.get(c, 0) for c in counted)]
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(chunk))} "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        for chunk in _chunks(rows, 500):
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"VALUES {', '.join([row] * len(chunk))} {conflict}"
+            )
+            cursor.execute(sql, [value for values in chunk for value in values])
 
 
 def span_starts(day: date) -> list[tuple[str, date]]:
