@@ -1,6 +1,13 @@
 """Analytics' tables: raw events and viewers (append-only), rollups kept by the worker,
 watched pages for benchmarks, KPI goals and reported conversions."""
 
+from communa.analytics.models.benchmarks import (
+    ActivityImport,
+    ImportedPerson,
+    ImportFormat,
+    WatchedPage,
+    WatchedPost,
+)
 from communa.analytics.models.events import (
     AppliedImpressionBatch,
     Event,
@@ -10,10 +17,15 @@ from communa.analytics.models.events import (
 from communa.core.events import EventKind, Platform
 
 __all__ = [
+    "ActivityImport",
     "AppliedImpressionBatch",
     "Event",
     "EventKind",
+    "ImportFormat",
+    "ImportedPerson",
     "ImpressionBuffer",
     "Platform",
     "PostViewer",
+    "WatchedPage",
+    "WatchedPost",
 ]
