@@ -3,8 +3,25 @@
 from django.urls import path
 
 from communa.analytics import views
+from communa.analytics.benchmarks import views as benchmark_views
 
 app_name = "analytics"
 urlpatterns = [
     path("c/<slug:slug>/statistics/best-time/", views.best_times, name="best_times"),
+    path("c/<slug:slug>/statistics/benchmarks/", benchmark_views.benchmarks, name="benchmarks"),
+    path(
+        "c/<slug:slug>/statistics/benchmarks.csv",
+        benchmark_views.benchmarks_csv,
+        name="benchmarks_csv",
+    ),
+    path(
+        "c/<slug:slug>/statistics/benchmarks/import/",
+        benchmark_views.upload_benchmark,
+        name="upload_benchmark",
+    ),
+    path(
+        "c/<slug:slug>/statistics/benchmarks/<int:page_id>/delete/",
+        benchmark_views.delete_benchmark,
+        name="delete_benchmark",
+    ),
 ]
