@@ -60,9 +60,10 @@ def independent_figures(data: bytes) -> dict[str, float]:
         "posts": len(rows),
         "reach": sum(int(r["Lifetime Post Total Reach"]) for r in rows),
         "usable": len(usable),
-        "er_members_mean": sum(e / m for e, m in zip(engagements, members)) / len(usable),
+        "er_members_mean": sum(e / m for e, m in zip(engagements, members, strict=True))
+        / len(usable),
         "er_members_pooled": sum(engagements) / sum(members),
-        "er_reach_mean": sum(e / r for e, r in zip(engagements, reach)) / len(usable),
+        "er_reach_mean": sum(e / r for e, r in zip(engagements, reach, strict=True)) / len(usable),
         "er_reach_pooled": sum(engagements) / sum(reach),
     }
 
