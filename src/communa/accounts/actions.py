@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -304,6 +305,40 @@ def create_admin(*, username: str, email: str, password: str) -> User:
     check_password(password, errors, user=User(username=username, email=email))
     errors.raise_if_any()
     return User.objects.create_superuser(username=username, email=email, password=password)
+
+
+def placeholder_accounts(*, zones: dict[str, str]) -> dict[str, User]:
+    """Accounts that stand for people of an imported file (username → time zone): made
+    inactive and without a usable password, so nobody logs in as them; an existing one of the
+    same username gets the zone given. Called by the import actions that checked permission."""
+    users: dict[str, User] = {}
+    with transaction.atomic():
+        existing = {u.username: u for u in User.objects.filter(username__in=list(zones))}
+        changed = [u for name, u in existing.items() if u.time_zone != zones[name]]
+        for user in changed:
+            user.time_zone = zones[user.username]
+        User.objects.bulk_update(changed, ["time_zone"], batch_size=500)
+        fresh = [
+            User(
+                username=name,
+                time_zone=zone,
+                is_active=False,
+                password=make_password(None),
+            )
+            for name, zone in zones.items()
+            if name not in existing
+        ]
+        User.objects.bulk_create(fresh, batch_size=500)
+        users.update(existing)
+        if fresh:
+            # Not every database returns the ids of a bulk insert; read them back by name.
+            users.update(
+                {
+                    u.username: u
+                    for u in User.objects.filter(username__in=[u.username for u in fresh])
+                }
+            )
+    return users
 
 
 # --- notifications ----------------------------------------------------------------------------

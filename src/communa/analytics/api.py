@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from communa.accounts.http import AuthedRequest
+from communa.analytics.benchmarks.api import router as benchmarks_router
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.activity import BestTimeGrid
@@ -72,3 +73,8 @@ def best_times(request: AuthedRequest, slug: str) -> dict[str, Any]:
     """When the community's members are active and the hours to post at (VIEW_STATISTICS)."""
     community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
     return best_times_out(best_times_of(community))
+
+
+# The benchmarks' operations (R9.10) live in their own package; they share this router's tag
+# and mount (ADR 0016).
+router.add_router("", benchmarks_router)

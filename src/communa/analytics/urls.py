@@ -3,11 +3,28 @@
 from django.urls import path
 
 from communa.analytics import views
+from communa.analytics.benchmarks import views as benchmark_views
 from communa.analytics.statistics import views as statistics
 
 app_name = "analytics"
 urlpatterns = [
     path("c/<slug:slug>/statistics/best-time/", views.best_times, name="best_times"),
+    path("c/<slug:slug>/statistics/benchmarks/", benchmark_views.benchmarks, name="benchmarks"),
+    path(
+        "c/<slug:slug>/statistics/benchmarks.csv",
+        benchmark_views.benchmarks_csv,
+        name="benchmarks_csv",
+    ),
+    path(
+        "c/<slug:slug>/statistics/benchmarks/import/",
+        benchmark_views.upload_benchmark,
+        name="upload_benchmark",
+    ),
+    path(
+        "c/<slug:slug>/statistics/benchmarks/<int:page_id>/delete/",
+        benchmark_views.delete_benchmark,
+        name="delete_benchmark",
+    ),
     path("c/<slug:slug>/statistics/", statistics.overview, name="statistics"),
     path("c/<slug:slug>/statistics/posts/", statistics.posts, name="statistics_posts"),
     path("c/<slug:slug>/statistics/posts.csv", statistics.posts_csv, name="statistics_posts_csv"),

@@ -47,3 +47,13 @@ def connect() -> None:
             20,
         )
     )
+    # Benchmarks (R9.10): read by the statistics team; importing needs PLAN_CONTENT (ADR 0016).
+    register_page(
+        ManagePage(
+            Group.STATISTICS,
+            "analytics:benchmarks",
+            _("Benchmarks"),
+            Action.VIEW_STATISTICS,
+            30,
+        )
+    )

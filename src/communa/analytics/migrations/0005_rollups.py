@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0003_impression_buffer"),
+        ("analytics", "0004_benchmarks"),
         ("communities", "0006_membership_event_campaign"),
         ("walls", "0006_tracked_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,6 +1,13 @@
 """Analytics' tables: raw events and viewers (append-only), rollups kept by the worker,
 watched pages for benchmarks, KPI goals and reported conversions."""
 
+from communa.analytics.models.benchmarks import (
+    ActivityImport,
+    ImportedPerson,
+    ImportFormat,
+    WatchedPage,
+    WatchedPost,
+)
 from communa.analytics.models.events import (
     AppliedImpressionBatch,
     Event,
@@ -19,10 +26,13 @@ from communa.analytics.models.rollups import (
 from communa.core.events import EventKind, Platform
 
 __all__ = [
+    "ActivityImport",
     "AppliedImpressionBatch",
     "CommunityDay",
     "Event",
     "EventKind",
+    "ImportFormat",
+    "ImportedPerson",
     "ImpressionBuffer",
     "JoinDay",
     "MemberDay",
@@ -32,4 +42,6 @@ __all__ = [
     "PostViewer",
     "ReachSpan",
     "RollupState",
+    "WatchedPage",
+    "WatchedPost",
 ]

@@ -91,6 +91,34 @@ def join_community(
     return membership
 
 
+def enrol_placeholder_members(*, community: Community, users: Iterable[User]) -> int:
+    """Make imported people's placeholder accounts members (none of the team), counted and
+    in the membership history like any join; those already in the community stay as they are.
+    Called by the import actions, which checked permission; returns how many joined."""
+    with transaction.atomic():
+        wanted = {user.pk: user for user in users}
+        present = set(
+            Membership.objects.filter(community=community, user_id__in=list(wanted)).values_list(
+                "user_id", flat=True
+            )
+        )
+        joining = [user for pk, user in wanted.items() if pk not in present]
+        Membership.objects.bulk_create(
+            [Membership(community=community, user=user) for user in joining], batch_size=500
+        )
+        MembershipEvent.objects.bulk_create(
+            [
+                MembershipEvent(community=community, user=user, kind=MembershipEvent.Kind.JOIN)
+                for user in joining
+            ],
+            batch_size=500,
+        )
+        Community.objects.filter(pk=community.pk).update(
+            member_count=F("member_count") + len(joining)
+        )
+    return len(joining)
+
+
 def _blocked_refusal(standing: Standing) -> PermissionRefused:
     block = standing.block
     if block is not None and block.ends_at:
