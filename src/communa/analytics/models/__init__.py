@@ -7,12 +7,19 @@ from communa.analytics.models.events import (
     ImpressionBuffer,
     PostViewer,
 )
+from communa.analytics.models.goals import Goal, GoalStatus, GoalType
+from communa.analytics.models.sales import Conversion, ConversionKey
 from communa.core.events import EventKind, Platform
 
 __all__ = [
     "AppliedImpressionBatch",
+    "Conversion",
+    "ConversionKey",
     "Event",
     "EventKind",
+    "Goal",
+    "GoalStatus",
+    "GoalType",
     "ImpressionBuffer",
     "Platform",
     "PostViewer",
