@@ -45,7 +45,7 @@ def _target(value: Any, errors: FieldErrors) -> Decimal | None:
         errors.add("target", _("The target is a number above zero."))
         return None
     exponent = target.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4:  # noqa: PLR2004
+    if isinstance(exponent, int) and exponent < -4:
         errors.add("target", _("Use at most 4 digits after the point."))
         return None
     return target
@@ -103,7 +103,9 @@ def _metric_fits(goal: dict[str, Any], errors: FieldErrors) -> None:
         errors.add("currency", _("Only revenue and average order value have a currency."))
 
 
-def _dates_fit(goal: dict[str, Any], community: Community, errors: FieldErrors, *, new: bool) -> None:
+def _dates_fit(
+    goal: dict[str, Any], community: Community, errors: FieldErrors, *, new: bool
+) -> None:
     starts_on, deadline = goal["starts_on"], goal["deadline"]
     if not isinstance(starts_on, date) or not isinstance(deadline, date):
         return

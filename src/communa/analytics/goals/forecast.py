@@ -37,8 +37,10 @@ class Trend:
     def band_at(self, x: float) -> tuple[float, float, float]:
         """The line and the interval around it on day `x`."""
         centre = self.intercept + self.slope * x
-        half = Z_95 * self.residual_error * math.sqrt(
-            1 + 1 / self.points + (x - self.mean_x) ** 2 / self.sxx
+        half = (
+            Z_95
+            * self.residual_error
+            * math.sqrt(1 + 1 / self.points + (x - self.mean_x) ** 2 / self.sxx)
         )
         return centre, centre - half, centre + half
 
@@ -47,7 +49,7 @@ def fit(points: list[tuple[int, Decimal]], at: int) -> Trend | None:
     """The least-squares line through (day, value) points projected to day `at`; None with fewer
     than two distinct days."""
     n = len(points)
-    if n < 2:  # noqa: PLR2004 - a line needs two points
+    if n < 2:
         return None
     xs = [float(x) for x, _y in points]
     ys = [float(y) for _x, y in points]
@@ -59,7 +61,7 @@ def fit(points: list[tuple[int, Decimal]], at: int) -> Trend | None:
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
     intercept = mean_y - slope * mean_x
     squares = sum((y - intercept - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
-    error = math.sqrt(squares / (n - 2)) if n > 2 else 0.0  # noqa: PLR2004
+    error = math.sqrt(squares / (n - 2)) if n > 2 else 0.0
     trend = Trend(slope, intercept, n, error, at, 0.0, 0.0, 0.0, mean_x, sxx)
     projected, low, high = trend.band_at(at)
     return Trend(slope, intercept, n, error, at, projected, low, high, mean_x, sxx)

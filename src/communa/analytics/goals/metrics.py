@@ -90,7 +90,9 @@ class GoalMetric:
         return HUNDRED if self.unit == "percent" else ONE
 
 
-def value(metric: GoalMetric, daily: Daily, first: int = 0, last: int | None = None) -> Decimal | None:
+def value(
+    metric: GoalMetric, daily: Daily, first: int = 0, last: int | None = None
+) -> Decimal | None:
     """The metric over days `first`–`last` (indexes of `daily.days`, both included); None for a
     ratio with nothing to divide by, or for no days."""
     last = len(daily.days) - 1 if last is None else last
@@ -212,7 +214,9 @@ class MemberTimeline:
 def members_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Members at the end of each day (METRICS.md "Members at a time t")."""
     timeline = MemberTimeline(community, period.start, period.end)
-    return _levels(period, lambda day: timeline.at(local_midnight(day + timedelta(days=1), period.zone)))
+    return _levels(
+        period, lambda day: timeline.at(local_midnight(day + timedelta(days=1), period.zone))
+    )
 
 
 def net_growth_daily(community: Community, period: Period, **_: Any) -> Daily:
@@ -246,11 +250,10 @@ def _engagements(post: dict[str, Any]) -> Decimal:
 
 
 def _post_rows(community: Community, period: Period) -> list[dict[str, Any]]:
-    return list(
-        published_posts(community, period).values(
-            "published_at", "reach_count", "like_count", "comment_count", "share_count"
-        )
+    rows: Any = published_posts(community, period).values(
+        "published_at", "reach_count", "like_count", "comment_count", "share_count"
     )
+    return list(rows)
 
 
 def er_by_reach_daily(community: Community, period: Period, **_: Any) -> Daily:
@@ -333,7 +336,9 @@ def active_members_daily(community: Community, period: Period, **_: Any) -> Dail
 
 def link_clicks_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Clicks on the community's tracked links each day (the link-click events)."""
-    return _sums(period, _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id")))
+    return _sums(
+        period, _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
+    )
 
 
 def utm_joins_daily(community: Community, period: Period, **_: Any) -> Daily:
@@ -404,9 +409,16 @@ CATALOGUE: Final[tuple[GoalMetric, ...]] = (
     GoalMetric("members", T.AWARENESS, _("Members"), Combine.LEVEL, "count", members_daily),
     GoalMetric("net_growth", T.AWARENESS, _("Net growth"), Combine.SUM, "count", net_growth_daily),
     GoalMetric("reach", T.AWARENESS, _("Reach"), Combine.SUM, "count", reach_daily),
-    GoalMetric("impressions", T.AWARENESS, _("Impressions"), Combine.SUM, "count", impressions_daily),
     GoalMetric(
-        "er_by_reach", T.LOYALTY, _("ER by reach (mean)"), Combine.RATIO, "percent", er_by_reach_daily
+        "impressions", T.AWARENESS, _("Impressions"), Combine.SUM, "count", impressions_daily
+    ),
+    GoalMetric(
+        "er_by_reach",
+        T.LOYALTY,
+        _("ER by reach (mean)"),
+        Combine.RATIO,
+        "percent",
+        er_by_reach_daily,
     ),
     GoalMetric(
         "er_by_members",
@@ -417,12 +429,24 @@ CATALOGUE: Final[tuple[GoalMetric, ...]] = (
         er_by_members_daily,
     ),
     GoalMetric(
-        "active_members", T.LOYALTY, _("Active members"), Combine.LEVEL, "count", active_members_daily
+        "active_members",
+        T.LOYALTY,
+        _("Active members"),
+        Combine.LEVEL,
+        "count",
+        active_members_daily,
     ),
     GoalMetric("comments", T.LOYALTY, _("Comments"), Combine.SUM, "count", comments_daily),
-    GoalMetric("link_clicks", T.PROMOTION, _("Link clicks"), Combine.SUM, "count", link_clicks_daily),
     GoalMetric(
-        "utm_joins", T.PROMOTION, _("Joins from a UTM campaign"), Combine.SUM, "count", utm_joins_daily
+        "link_clicks", T.PROMOTION, _("Link clicks"), Combine.SUM, "count", link_clicks_daily
+    ),
+    GoalMetric(
+        "utm_joins",
+        T.PROMOTION,
+        _("Joins from a UTM campaign"),
+        Combine.SUM,
+        "count",
+        utm_joins_daily,
     ),
     GoalMetric("conversions", T.SALES, _("Conversions"), Combine.SUM, "count", conversions_daily),
     GoalMetric(

@@ -84,7 +84,9 @@ def _rounded(number: float) -> str:
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
-def _status(goal: Goal, today: date, current: Decimal | None, trend: Trend | None, complete: int) -> GoalStatus:
+def _status(
+    goal: Goal, today: date, current: Decimal | None, trend: Trend | None, complete: int
+) -> GoalStatus:
     if today < goal.starts_on:
         return GoalStatus.NOT_ENOUGH_DATA
     reached = current is not None and current >= goal.target
@@ -105,7 +107,9 @@ def progress_of(goal: Goal, metric: GoalMetric, daily: Daily, today: date) -> Go
     index = {day: n for n, day in enumerate(daily.days)}
     first = index.get(goal.starts_on)
     if first is None or today < goal.starts_on:
-        return GoalProgress(goal, metric, today, None, [], None, _status(goal, today, None, None, 0))
+        return GoalProgress(
+            goal, metric, today, None, [], None, _status(goal, today, None, None, 0)
+        )
     through = min(today, goal.deadline)
     current = value(metric, daily, first, index[through])
     # Complete days only: today is not over, and a partial day would bend the line.

@@ -7,92 +7,189 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0003_impression_buffer'),
-        ('communities', '0005_planner_schedule'),
-        ('walls', '0006_tracked_links'),
+        ("analytics", "0003_impression_buffer"),
+        ("communities", "0005_planner_schedule"),
+        ("walls", "0006_tracked_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConversionKey',
+            name="ConversionKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(max_length=16)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("prefix", models.CharField(max_length=16)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Conversion',
+            name="Conversion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.CharField(max_length=100)),
-                ('amount', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('utm_source', models.CharField(max_length=100)),
-                ('utm_medium', models.CharField(blank=True, max_length=100)),
-                ('utm_campaign', models.CharField(blank=True, max_length=100)),
-                ('utm_content', models.CharField(blank=True, max_length=100)),
-                ('occurred_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
-                ('post', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='walls.post')),
-                ('key', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='analytics.conversionkey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_id", models.CharField(max_length=100)),
+                ("amount", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("utm_source", models.CharField(max_length=100)),
+                ("utm_medium", models.CharField(blank=True, max_length=100)),
+                ("utm_campaign", models.CharField(blank=True, max_length=100)),
+                ("utm_content", models.CharField(blank=True, max_length=100)),
+                ("occurred_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="walls.post",
+                    ),
+                ),
+                (
+                    "key",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="analytics.conversionkey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goal_type', models.CharField(choices=[('awareness', 'Awareness'), ('loyalty', 'Loyalty'), ('promotion', 'Event or promotion'), ('sales', 'Sales'), ('support', 'Customer support')], max_length=12, verbose_name='goal type')),
-                ('metric', models.CharField(max_length=32, verbose_name='metric')),
-                ('name', models.CharField(blank=True, max_length=120, verbose_name='name')),
-                ('target', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='target')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('starts_on', models.DateField(verbose_name='start')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "goal_type",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Awareness"),
+                            ("loyalty", "Loyalty"),
+                            ("promotion", "Event or promotion"),
+                            ("sales", "Sales"),
+                            ("support", "Customer support"),
+                        ],
+                        max_length=12,
+                        verbose_name="goal type",
+                    ),
+                ),
+                ("metric", models.CharField(max_length=32, verbose_name="metric")),
+                ("name", models.CharField(blank=True, max_length=120, verbose_name="name")),
+                (
+                    "target",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="target"),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="currency")),
+                ("starts_on", models.DateField(verbose_name="start")),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'id'],
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='conversionkey',
-            index=models.Index(fields=['community', '-created_at'], name='analytics_c_communi_f4a014_idx'),
+            model_name="conversionkey",
+            index=models.Index(
+                fields=["community", "-created_at"], name="analytics_c_communi_f4a014_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversion',
-            index=models.Index(fields=['community', 'occurred_at'], name='analytics_c_communi_8c6855_idx'),
+            model_name="conversion",
+            index=models.Index(
+                fields=["community", "occurred_at"], name="analytics_c_communi_8c6855_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversion',
-            index=models.Index(fields=['community', 'utm_campaign', 'occurred_at'], name='analytics_c_communi_7128e3_idx'),
+            model_name="conversion",
+            index=models.Index(
+                fields=["community", "utm_campaign", "occurred_at"],
+                name="analytics_c_communi_7128e3_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conversion',
-            constraint=models.UniqueConstraint(fields=('community', 'order_id'), name='conversion_order_once'),
+            model_name="conversion",
+            constraint=models.UniqueConstraint(
+                fields=("community", "order_id"), name="conversion_order_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='goal',
-            index=models.Index(fields=['community', 'deadline', 'id'], name='analytics_g_communi_969be2_idx'),
+            model_name="goal",
+            index=models.Index(
+                fields=["community", "deadline", "id"], name="analytics_g_communi_969be2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('starts_on'))), name='goal_deadline_after_start'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline__gte", models.F("starts_on"))),
+                name="goal_deadline_after_start",
+            ),
         ),
     ]

@@ -183,30 +183,31 @@ class Recorded:
     created: bool
 
 
-def _amount(value: Any, currency: str, errors: FieldErrors) -> Decimal | None:
+def _amount(value: Any, currency: str, errors: FieldErrors) -> Decimal:
     if isinstance(value, float | bool) or not isinstance(value, str | int | Decimal):
         errors.add("amount", _('Send the amount as text, such as "12.50".'))
-        return None
+        return Decimal(0)  # refused: the error is in `errors`
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         errors.add("amount", _('Send the amount as a number in text, such as "12.50".'))
-        return None
+        return Decimal(0)  # refused: the error is in `errors`
     if not amount.is_finite() or amount < 0:
         errors.add("amount", _("The amount is zero or more."))
-        return None
+        return Decimal(0)  # refused: the error is in `errors`
     exponent = amount.normalize().as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     if amount and amount.adjusted() + 1 > AMOUNT_DIGITS:
         errors.add("amount", _("The amount is too large."))
-        return None
+        return Decimal(0)  # refused: the error is in `errors`
     units = MINOR_UNITS.get(currency)
     if units is not None and places > units:
         errors.add(
             "amount",
-            _("%(currency)s has %(n)d digits after the point.") % {"currency": currency, "n": units},
+            _("%(currency)s has %(n)d digits after the point.")
+            % {"currency": currency, "n": units},
         )
-        return None
+        return Decimal(0)  # refused: the error is in `errors`
     return amount
 
 
@@ -249,7 +250,9 @@ def _occurred_at(value: Any, community: Community, errors: FieldErrors) -> datet
     if value is None:
         return now
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        errors.add("occurred_at", _("Give a date and time with its offset, such as 2026-01-31T18:00:00Z."))
+        errors.add(
+            "occurred_at", _("Give a date and time with its offset, such as 2026-01-31T18:00:00Z.")
+        )
         return now
     if value > now + FUTURE_SKEW:
         errors.add("occurred_at", _("The order cannot have happened in the future."))
@@ -286,7 +289,6 @@ def record_conversion(*, key: ConversionKey, data: dict[str, Any]) -> Recorded:
     tags = _utm(data, errors)
     occurred_at = _occurred_at(data.get("occurred_at"), community, errors)
     errors.raise_if_any()
-    assert amount is not None
     existing = Conversion.objects.filter(community=community, order_id=order_id).first()
     if existing is None:
         try:

@@ -18,7 +18,6 @@ Every function reads a fixed number of queries, whatever the number of campaigns
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,10 +25,10 @@ from typing import Any, Final
 
 from django.db.models import Count, Sum
 
-from communa.analytics.models import Conversion, Event, EventKind
+from communa.analytics.models import Conversion, ConversionKey, Event, EventKind
 from communa.analytics.periods import Period
 from communa.communities.models import Community
-from communa.planner.models import PlannedPost
+from communa.core.links import campaigns_of as named_campaigns
 from communa.walls.models import LinkTags, Post, TrackedLink
 from communa.walls.tracking import rubric_campaign
 
@@ -91,8 +90,8 @@ def campaigns_of(posts: Iterable[Post]) -> dict[int, str]:
     """The `utm_campaign` each post's links carry, read for many posts in two queries.
 
     The same rule as `walls.tracking.tags_of`: the team's choice for the post, else the campaign
-    of the promotion it belongs to (the planner's answer to `core.links.LinkCampaigns`), else its
-    rubric. Posts need their rubric loaded (`select_related("rubric")`)."""
+    of the promotion it belongs to (the planner's answer to `core.links.LinkCampaigns`, asked
+    for all posts at once), else its rubric. Posts need their rubric loaded."""
     posts = list(posts)
     ids = [post.pk for post in posts]
     chosen = dict(
@@ -100,11 +99,7 @@ def campaigns_of(posts: Iterable[Post]) -> dict[int, str]:
         .exclude(utm_campaign="")
         .values_list("post_id", "utm_campaign")
     )
-    promoted = dict(
-        PlannedPost.objects.filter(post_id__in=ids, promotion__isnull=False)
-        .exclude(promotion__campaign="")
-        .values_list("post_id", "promotion__campaign")
-    )
+    promoted = named_campaigns(posts)
     return {
         post.pk: chosen.get(post.pk) or promoted.get(post.pk) or rubric_campaign(post)
         for post in posts
@@ -114,7 +109,7 @@ def campaigns_of(posts: Iterable[Post]) -> dict[int, str]:
 def _per_post(community: Community, period: Period, kind: str, post_ids: Any = None) -> dict:
     events = Event.objects.filter(
         community=community, kind=kind, at__gte=period.start, at__lt=period.end
-    ).exclude(post_id=None)
+    ).filter(post_id__isnull=False)
     if post_ids is not None:
         events = events.filter(post_id__in=post_ids)
     return dict(events.values("post_id").annotate(n=Count("id")).values_list("post_id", "n"))
@@ -231,3 +226,8 @@ def totals(rows: list[SalesRow]) -> SalesRow:
         for currency, amount in row.revenue.items():
             _add_sales(total, currency, row.orders[currency], amount)
     return total
+
+
+def conversion_keys(community: Community) -> list[ConversionKey]:
+    """The community's conversion keys, newest first, revoked ones too."""
+    return list(ConversionKey.objects.filter(community=community))
