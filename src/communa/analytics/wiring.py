@@ -28,3 +28,19 @@ def connect() -> None:
             20,
         )
     )
+    register_page(
+        ManagePage(Group.STATISTICS, "analytics:goals", _("Goals"), Action.VIEW_STATISTICS, 30)
+    )
+    register_page(
+        ManagePage(Group.STATISTICS, "analytics:sales", _("Sales"), Action.VIEW_STATISTICS, 40)
+    )
+    # Keys let a shop write into the statistics: who manages the settings keeps them.
+    register_page(
+        ManagePage(
+            Group.SETTINGS,
+            "analytics:conversion_keys",
+            _("Conversion keys"),
+            Action.EDIT_SETTINGS,
+            80,
+        )
+    )
