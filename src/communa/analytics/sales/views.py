@@ -101,7 +101,12 @@ def _csv(rows: list[selectors.SalesRow], table: str, period: Period) -> HttpResp
         # One line per currency: amounts in different currencies are never added.
         for currency in row.currencies or [""]:
             money = (
-                [currency, row.revenue[currency], row.orders[currency], aov[currency]]
+                [
+                    currency,
+                    row.revenue[currency].quantize(selectors.CENT),
+                    row.orders[currency],
+                    aov[currency],
+                ]
                 if currency
                 else ["", "", "", ""]
             )
