@@ -17,7 +17,7 @@ these functions.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -207,6 +207,12 @@ class MemberTimeline:
         index = bisect_right(self.moments, moment)
         return self.levels[index - 1] if index else self.base
 
+    def before(self, moment: datetime) -> int:
+        """Members just before `moment`: at the end of a day that `moment` ends (a change at
+        local midnight belongs to the next day)."""
+        index = bisect_left(self.moments, moment)
+        return self.levels[index - 1] if index else self.base
+
 
 # -- Awareness ----------------------------------------------------------------------------------
 
@@ -215,7 +221,7 @@ def members_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Members at the end of each day (METRICS.md "Members at a time t")."""
     timeline = MemberTimeline(community, period.start, period.end)
     return _levels(
-        period, lambda day: timeline.at(local_midnight(day + timedelta(days=1), period.zone))
+        period, lambda day: timeline.before(local_midnight(day + timedelta(days=1), period.zone))
     )
 
 
