@@ -4,6 +4,8 @@ from django.urls import path
 
 from communa.analytics import views
 from communa.analytics.benchmarks import views as benchmark_views
+from communa.analytics.goals import views as goal_views
+from communa.analytics.sales import views as sales_views
 from communa.analytics.statistics import views as statistics
 
 app_name = "analytics"
@@ -34,4 +36,16 @@ urlpatterns = [
         name="statistics_csv",
     ),
     path("c/<slug:slug>/statistics/report/", statistics.report, name="report"),
+    path("c/<slug:slug>/statistics/goals/", goal_views.goals, name="goals"),
+    path(
+        "c/<slug:slug>/statistics/goals/<int:goal_id>/delete/",
+        goal_views.goal_delete,
+        name="goal_delete",
+    ),
+    path("c/<slug:slug>/statistics/sales/", sales_views.sales, name="sales"),
+    path(
+        "c/<slug:slug>/manage/conversion-keys/",
+        sales_views.conversion_keys,
+        name="conversion_keys",
+    ),
 ]

@@ -54,6 +54,22 @@ def connect() -> None:
             "analytics:benchmarks",
             _("Benchmarks"),
             Action.VIEW_STATISTICS,
-            30,
+            50,
+        )
+    )
+    register_page(
+        ManagePage(Group.STATISTICS, "analytics:goals", _("Goals"), Action.VIEW_STATISTICS, 30)
+    )
+    register_page(
+        ManagePage(Group.STATISTICS, "analytics:sales", _("Sales"), Action.VIEW_STATISTICS, 40)
+    )
+    # Keys let a shop write into the statistics: who manages the settings keeps them.
+    register_page(
+        ManagePage(
+            Group.SETTINGS,
+            "analytics:conversion_keys",
+            _("Conversion keys"),
+            Action.EDIT_SETTINGS,
+            80,
         )
     )

@@ -4,6 +4,7 @@ tracked links carry its promotion's campaign tag, R8.8)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Subquery
@@ -34,6 +35,15 @@ class PromotionCampaigns(LinkCampaigns):
             .first()
         )
         return campaign or None
+
+    def campaigns_of(self, posts: Sequence[Any]) -> dict[int, str]:
+        found = (
+            PlannedPost.objects.filter(post_id__in=[post.pk for post in posts])
+            .filter(promotion__isnull=False)
+            .exclude(promotion__campaign="")
+            .values_list("post_id", "promotion__campaign")
+        )
+        return dict(found)
 
 
 def _drafts_waiting() -> Subquery:

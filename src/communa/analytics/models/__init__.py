@@ -14,6 +14,7 @@ from communa.analytics.models.events import (
     ImpressionBuffer,
     PostViewer,
 )
+from communa.analytics.models.goals import Goal, GoalStatus, GoalType
 from communa.analytics.models.rollups import (
     CommunityDay,
     JoinDay,
@@ -23,14 +24,20 @@ from communa.analytics.models.rollups import (
     ReachSpan,
     RollupState,
 )
+from communa.analytics.models.sales import Conversion, ConversionKey
 from communa.core.events import EventKind, Platform
 
 __all__ = [
     "ActivityImport",
     "AppliedImpressionBatch",
     "CommunityDay",
+    "Conversion",
+    "ConversionKey",
     "Event",
     "EventKind",
+    "Goal",
+    "GoalStatus",
+    "GoalType",
     "ImportFormat",
     "ImportedPerson",
     "ImpressionBuffer",

@@ -1,0 +1,506 @@
+"""The metrics a goal can track, one per name of docs/metrics.md, read from the exact sources.
+
+Each metric is a function `(community, Period) -> Daily`: one or two figures per local day of the
+period, which `value` combines into the metric over any run of days:
+
+- a *level* (members, active members) is the level at the end of the last day;
+- a *sum* (net growth, reach, link clicks, conversions, revenue) adds the days up;
+- a *ratio* (ER, CTR, conversion rate, average order value) divides the sum of its numerators
+  by the sum of its denominators (a mean of per-post ERs is Σ ER / number of posts).
+
+So a goal's progress from its start to any day, and the daily series its forecast is fitted to,
+come from one read of each metric, whatever the number of days or goals. Post figures (reach,
+impressions, engagements, comments) are the posts' counters, attributed to the day each post was
+published; deleted posts are left out. The data source of each may later move to rollups behind
+these functions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Final
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from communa.analytics.metrics.audience import members_at
+from communa.analytics.models import Conversion, Event, EventKind, GoalType
+from communa.analytics.periods import Period, local_day, local_midnight
+from communa.communities.models import Community, Membership, MembershipEvent
+from communa.walls.models import Post, PostStatus, TrackedLink
+
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+HUNDRED: Final = Decimal(100)
+ACTIVE_WINDOW_DAYS: Final = 30
+_CHANGES: Final = (
+    MembershipEvent.Kind.JOIN,
+    MembershipEvent.Kind.LEAVE,
+    MembershipEvent.Kind.BLOCK,
+)
+_CONTRIBUTIONS: Final = (EventKind.LIKE, EventKind.COMMENT, EventKind.SHARE)
+
+
+class Combine(StrEnum):
+    """How a metric's days make its value over a run of days."""
+
+    LEVEL = "level"
+    SUM = "sum"
+    RATIO = "ratio"
+
+
+@dataclass(frozen=True)
+class Daily:
+    """A metric's figures per local day: the numerator and the denominator (1 for a level or a
+    sum) of each day of `days`."""
+
+    days: list[date]
+    num: list[Decimal]
+    den: list[Decimal]
+
+
+@dataclass(frozen=True)
+class GoalMetric:
+    """A metric a goal of `goal_type` may track. `daily` is None while its data is not measured
+    (`unavailable` says why)."""
+
+    code: str
+    goal_type: str
+    label: Promise
+    combine: Combine
+    unit: str  # "count", "percent", "money" or "seconds"
+    daily: Callable[..., Daily] | None
+    needs_currency: bool = False
+    unavailable: Promise | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.daily is not None
+
+    @property
+    def scale(self) -> Decimal:
+        return HUNDRED if self.unit == "percent" else ONE
+
+
+def value(
+    metric: GoalMetric, daily: Daily, first: int = 0, last: int | None = None
+) -> Decimal | None:
+    """The metric over days `first`–`last` (indexes of `daily.days`, both included); None for a
+    ratio with nothing to divide by, or for no days."""
+    last = len(daily.days) - 1 if last is None else last
+    if last < first or not daily.days:
+        return None
+    if metric.combine == Combine.LEVEL:
+        return daily.num[last]
+    numerator = sum(daily.num[first : last + 1], ZERO)
+    if metric.combine == Combine.SUM:
+        return numerator
+    denominator = sum(daily.den[first : last + 1], ZERO)
+    if not denominator:
+        return None
+    return numerator * metric.scale / denominator
+
+
+def metric_value(
+    metric: GoalMetric, community: Community, period: Period, *, currency: str = ""
+) -> Decimal | None:
+    """The metric over a period (None while it is not measured)."""
+    if metric.daily is None:
+        return None
+    return value(metric, metric.daily(community, period, currency=currency))
+
+
+# -- Reading helpers ----------------------------------------------------------------------------
+
+
+def _by_day(rows: QuerySet[Any], moment: str, period: Period, total: Any) -> dict[date, Decimal]:
+    """`total` per local day of `moment` over the period, in one query."""
+    found = (
+        rows.filter(**{f"{moment}__gte": period.start, f"{moment}__lt": period.end})
+        .annotate(day=TruncDate(moment, tzinfo=period.zone))
+        .values("day")
+        .annotate(total=total)
+        .values_list("day", "total")
+        .order_by()
+    )
+    return {day: Decimal(amount or 0) for day, amount in found}
+
+
+def _sums(period: Period, num: dict[date, Decimal]) -> Daily:
+    days = period.each_day()
+    return Daily(days, [num.get(day, ZERO) for day in days], [ONE] * len(days))
+
+
+def _ratios(period: Period, num: dict[date, Decimal], den: dict[date, Decimal]) -> Daily:
+    days = period.each_day()
+    return Daily(days, [num.get(d, ZERO) for d in days], [den.get(d, ZERO) for d in days])
+
+
+def _levels(period: Period, level_of_day: Callable[[date], int]) -> Daily:
+    days = period.each_day()
+    return Daily(days, [Decimal(level_of_day(day)) for day in days], [ONE] * len(days))
+
+
+def published_posts(community: Community, period: Period) -> QuerySet[Post]:
+    """The community's posts published in the period and not deleted since."""
+    return Post.objects.filter(
+        community=community,
+        status=PostStatus.PUBLISHED,
+        deleted_at__isnull=True,
+        published_at__gte=period.start,
+        published_at__lt=period.end,
+    )
+
+
+def _events(community: Community, kind: str) -> QuerySet[Event]:
+    return Event.objects.filter(community=community, kind=kind)
+
+
+class MemberTimeline:
+    """Members at any moment from `start` to `end`, from three reads of the membership history
+    (the same rule as `members_at`: a person counts while their latest join, leave or block is a
+    join)."""
+
+    def __init__(self, community: Community, start: datetime, end: datetime) -> None:
+        self.base = members_at(community.pk, start)
+        changes = list(
+            MembershipEvent.objects.filter(
+                community=community, kind__in=_CHANGES, at__gt=start, at__lte=end
+            )
+            .order_by("at", "pk")
+            .values_list("user_id", "kind", "at")
+        )
+        was_member: dict[int, bool] = {}
+        earlier = (
+            MembershipEvent.objects.filter(
+                community=community,
+                kind__in=_CHANGES,
+                at__lte=start,
+                user_id__in={user for user, _kind, _at in changes},
+            )
+            .order_by("user_id", "at", "pk")
+            .values_list("user_id", "kind")
+        )
+        for user, kind in earlier:
+            was_member[user] = kind == MembershipEvent.Kind.JOIN
+        self.moments: list[datetime] = []
+        self.levels: list[int] = []
+        level = self.base
+        for user, kind, at in changes:
+            member = kind == MembershipEvent.Kind.JOIN
+            if member != was_member.get(user, False):
+                level += 1 if member else -1
+            was_member[user] = member
+            self.moments.append(at)
+            self.levels.append(level)
+
+    def at(self, moment: datetime) -> int:
+        """Members at `moment` (changes at that very moment included)."""
+        index = bisect_right(self.moments, moment)
+        return self.levels[index - 1] if index else self.base
+
+    def before(self, moment: datetime) -> int:
+        """Members just before `moment`: at the end of a day that `moment` ends (a change at
+        local midnight belongs to the next day)."""
+        index = bisect_left(self.moments, moment)
+        return self.levels[index - 1] if index else self.base
+
+
+# -- Awareness ----------------------------------------------------------------------------------
+
+
+def members_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Members at the end of each day (METRICS.md "Members at a time t")."""
+    timeline = MemberTimeline(community, period.start, period.end)
+    return _levels(
+        period, lambda day: timeline.before(local_midnight(day + timedelta(days=1), period.zone))
+    )
+
+
+def net_growth_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Joins − leaves − blocks of each day (METRICS.md "Net growth")."""
+    signed = Count("id", filter=Q(kind=MembershipEvent.Kind.JOIN)) - Count(
+        "id", filter=Q(kind__in=[MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK])
+    )
+    rows = MembershipEvent.objects.filter(community=community, kind__in=_CHANGES)
+    return _sums(period, _by_day(rows, "at", period, signed))
+
+
+def _post_counter(counter: str) -> Callable[..., Daily]:
+    def daily(community: Community, period: Period, **_: Any) -> Daily:
+        posts = published_posts(community, period)
+        return _sums(period, _by_day(posts, "published_at", period, Sum(counter)))
+
+    daily.__doc__ = f"Σ `{counter}` of the posts published each day."
+    return daily
+
+
+reach_daily = _post_counter("reach_count")
+impressions_daily = _post_counter("impression_count")
+comments_daily = _post_counter("comment_count")
+
+
+# -- Loyalty ------------------------------------------------------------------------------------
+
+
+def _engagements(post: dict[str, Any]) -> Decimal:
+    return Decimal(post["like_count"] + post["comment_count"] + post["share_count"])
+
+
+def _post_rows(community: Community, period: Period) -> list[dict[str, Any]]:
+    rows: Any = published_posts(community, period).values(
+        "published_at", "reach_count", "like_count", "comment_count", "share_count"
+    )
+    return list(rows)
+
+
+def er_by_reach_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Per day: Σ of the per-post ER by reach of the posts published that day, and how many
+    (METRICS.md "Average ER of a period": the mean of per-post ERs; posts without reach left
+    out)."""
+    num: dict[date, Decimal] = defaultdict(Decimal)
+    den: dict[date, Decimal] = defaultdict(Decimal)
+    for post in _post_rows(community, period):
+        if post["reach_count"]:
+            day = local_day(post["published_at"], period.zone)
+            num[day] += _engagements(post) / post["reach_count"]
+            den[day] += 1
+    return _ratios(period, num, den)
+
+
+def er_by_members_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Per day: Σ of the per-post ER by members at publication of the posts published that day,
+    and how many (posts published while the community had no members left out)."""
+    timeline = MemberTimeline(community, period.start, period.end)
+    num: dict[date, Decimal] = defaultdict(Decimal)
+    den: dict[date, Decimal] = defaultdict(Decimal)
+    for post in _post_rows(community, period):
+        members = timeline.at(post["published_at"])
+        if members:
+            day = local_day(post["published_at"], period.zone)
+            num[day] += _engagements(post) / members
+            den[day] += 1
+    return _ratios(period, num, den)
+
+
+def active_members_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Per day: today's members with a like, comment, share or published post in the
+    ACTIVE_WINDOW_DAYS days up to that day (METRICS.md "Active members")."""
+    window = Period(
+        first=period.first - timedelta(days=ACTIVE_WINDOW_DAYS - 1),
+        last=period.last,
+        zone=period.zone,
+    )
+    members = Membership.objects.filter(community=community).values("user_id")
+    acts = (
+        Event.objects.filter(
+            community=community,
+            kind__in=_CONTRIBUTIONS,
+            user_id__in=members,
+            at__gte=window.start,
+            at__lt=window.end,
+        )
+        .annotate(day=TruncDate("at", tzinfo=period.zone))
+        .values_list("user_id", "day")
+        .distinct()
+    )
+    posts = (
+        Post.objects.filter(
+            community=community,
+            status=PostStatus.PUBLISHED,
+            author_id__in=members,
+            published_at__gte=window.start,
+            published_at__lt=window.end,
+        )
+        .annotate(day=TruncDate("published_at", tzinfo=period.zone))
+        .values_list("author_id", "day")
+        .distinct()
+    )
+    active_days: dict[date, set[int]] = defaultdict(set)
+    for user, day in [*acts, *posts]:
+        active_days[day].add(user)
+
+    def level(day: date) -> int:
+        seen: set[int] = set()
+        for back in range(ACTIVE_WINDOW_DAYS):
+            seen |= active_days.get(day - timedelta(days=back), set())
+        return len(seen)
+
+    return _levels(period, level)
+
+
+# -- Event or promotion -------------------------------------------------------------------------
+
+
+def link_clicks_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Clicks on the community's tracked links each day (the link-click events)."""
+    return _sums(
+        period, _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
+    )
+
+
+def utm_joins_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Members who joined each day through a UTM-tagged address (`utm_campaign` given) and are
+    still members: the membership keeps the tags, the history does not."""
+    joined = Membership.objects.filter(community=community).exclude(utm_campaign="")
+    return _sums(period, _by_day(joined, "joined_at", period, Count("id")))
+
+
+# -- Sales --------------------------------------------------------------------------------------
+
+
+def _conversions(community: Community, currency: str = "") -> QuerySet[Conversion]:
+    rows = Conversion.objects.filter(community=community)
+    return rows.filter(currency=currency) if currency else rows
+
+
+def ctr_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Per day: link clicks, and impressions of the posts that carry tracked links (CTR)."""
+    carrying = TrackedLink.objects.filter(post__community=community).values("post_id")
+    clicks = _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
+    shown = _by_day(
+        _events(community, EventKind.IMPRESSION).filter(post_id__in=carrying),
+        "at",
+        period,
+        Count("id"),
+    )
+    return _ratios(period, clicks, shown)
+
+
+def conversions_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Conversions reported for each day (by the moment of the order)."""
+    return _sums(period, _by_day(_conversions(community), "occurred_at", period, Count("id")))
+
+
+def revenue_daily(community: Community, period: Period, *, currency: str = "", **_: Any) -> Daily:
+    """Revenue of each day in one currency."""
+    rows = _conversions(community, currency)
+    return _sums(period, _by_day(rows, "occurred_at", period, Sum("amount")))
+
+
+def conversion_rate_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Per day: conversions, and link clicks (conversion rate = conversions / clicks)."""
+    sold = _by_day(_conversions(community), "occurred_at", period, Count("id"))
+    clicks = _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
+    return _ratios(period, sold, clicks)
+
+
+def average_order_value_daily(
+    community: Community, period: Period, *, currency: str = "", **_: Any
+) -> Daily:
+    """Per day: revenue and orders in one currency (AOV = revenue / orders)."""
+    rows = _conversions(community, currency)
+    return _ratios(
+        period,
+        _by_day(rows, "occurred_at", period, Sum("amount")),
+        _by_day(rows, "occurred_at", period, Count("id")),
+    )
+
+
+# -- The catalogue ------------------------------------------------------------------------------
+
+NO_INBOX = _(
+    "Not measured yet: it needs the support inbox (R10), which this installation does not have."
+)
+T = GoalType
+CATALOGUE: Final[tuple[GoalMetric, ...]] = (
+    GoalMetric("members", T.AWARENESS, _("Members"), Combine.LEVEL, "count", members_daily),
+    GoalMetric("net_growth", T.AWARENESS, _("Net growth"), Combine.SUM, "count", net_growth_daily),
+    GoalMetric("reach", T.AWARENESS, _("Reach"), Combine.SUM, "count", reach_daily),
+    GoalMetric(
+        "impressions", T.AWARENESS, _("Impressions"), Combine.SUM, "count", impressions_daily
+    ),
+    GoalMetric(
+        "er_by_reach",
+        T.LOYALTY,
+        _("ER by reach (mean)"),
+        Combine.RATIO,
+        "percent",
+        er_by_reach_daily,
+    ),
+    GoalMetric(
+        "er_by_members",
+        T.LOYALTY,
+        _("ER by members (mean)"),
+        Combine.RATIO,
+        "percent",
+        er_by_members_daily,
+    ),
+    GoalMetric(
+        "active_members",
+        T.LOYALTY,
+        _("Active members"),
+        Combine.LEVEL,
+        "count",
+        active_members_daily,
+    ),
+    GoalMetric("comments", T.LOYALTY, _("Comments"), Combine.SUM, "count", comments_daily),
+    GoalMetric(
+        "link_clicks", T.PROMOTION, _("Link clicks"), Combine.SUM, "count", link_clicks_daily
+    ),
+    GoalMetric(
+        "utm_joins",
+        T.PROMOTION,
+        _("Joins from a UTM campaign"),
+        Combine.SUM,
+        "count",
+        utm_joins_daily,
+    ),
+    GoalMetric("conversions", T.SALES, _("Conversions"), Combine.SUM, "count", conversions_daily),
+    GoalMetric(
+        "revenue", T.SALES, _("Revenue"), Combine.SUM, "money", revenue_daily, needs_currency=True
+    ),
+    GoalMetric(
+        "conversion_rate",
+        T.SALES,
+        _("Conversion rate"),
+        Combine.RATIO,
+        "percent",
+        conversion_rate_daily,
+    ),
+    GoalMetric(
+        "average_order_value",
+        T.SALES,
+        _("Average order value"),
+        Combine.RATIO,
+        "money",
+        average_order_value_daily,
+        needs_currency=True,
+    ),
+    GoalMetric("ctr", T.SALES, _("CTR"), Combine.RATIO, "percent", ctr_daily),
+    GoalMetric(
+        "first_response_time",
+        T.SUPPORT,
+        _("First response time"),
+        Combine.RATIO,
+        "seconds",
+        None,
+        unavailable=NO_INBOX,
+    ),
+    GoalMetric(
+        "answered_share",
+        T.SUPPORT,
+        _("Answered share"),
+        Combine.RATIO,
+        "percent",
+        None,
+        unavailable=NO_INBOX,
+    ),
+)
+METRICS: Final[dict[str, GoalMetric]] = {metric.code: metric for metric in CATALOGUE}
+
+
+def metrics_of(goal_type: str) -> list[GoalMetric]:
+    """The metrics a goal of this type may track, in the catalogue's order."""
+    return [metric for metric in CATALOGUE if metric.goal_type == goal_type]
+
+
+__all__ = ["CATALOGUE", "METRICS", "Combine", "Daily", "GoalMetric", "metrics_of", "value"]
