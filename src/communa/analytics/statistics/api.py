@@ -165,8 +165,10 @@ class DashboardOut(Schema):
 
 
 class PostTableQuery(Schema):
-    limit: Annotated[int, Field(ge=1, le=1000)] | None = Field(
-        None, description="How many latest posts (COMMUNA_STATS_LATEST_POSTS by default)."
+    count: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        None,
+        description="How many of the latest posts (COMMUNA_STATS_LATEST_POSTS, 150, by "
+        "default): the table is one list, not pages.",
     )
     sort: Annotated[str, OneOf(list(SORTABLE))] = "published_at"
     order: Annotated[str, OneOf(["desc", "asc"])] = "desc"
@@ -197,7 +199,7 @@ def stats_posts(request: AuthedRequest, slug: str, query: Query[PostTableQuery])
     negative feedback, link clicks and CTR, sorted by one column."""
     community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
     rows = latest_posts(
-        community, limit=query.limit, sort=query.sort, descending=query.order == "desc"
+        community, limit=query.count, sort=query.sort, descending=query.order == "desc"
     )
     return {"posts": [post_row(row) for row in rows]}
 
