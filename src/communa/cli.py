@@ -263,6 +263,19 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _management_verb(command: str) -> Any:
+    """A verb that runs one management command with the rest of the line (its own --help)."""
+
+    def run(args: argparse.Namespace) -> int:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "communa.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["communa", command, *args.rest])
+        return 0
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="communa",
@@ -353,6 +366,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check)
 
+    for verb, command, summary in (
+        (
+            "import-posts",
+            "import_posts",
+            "import another page's posts as a watched page (benchmarks)",
+        ),
+        (
+            "import-activity",
+            "import_activity",
+            "import reaction events of a sample (best time to post)",
+        ),
+    ):
+        imported = verbs.add_parser(
+            verb,
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}: `communa {verb} --help` lists "
+            "the options (see docs/metrics.md).",
+            add_help=False,
+        )
+        imported.add_argument("rest", nargs=argparse.REMAINDER)
+        imported.set_defaults(func=_management_verb(command))
+
     manage = verbs.add_parser(
         "manage",
         help="run a Django management command",
@@ -363,8 +398,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+IMPORT_VERBS = {"import-posts": "import_posts", "import-activity": "import_activity"}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    line = list(sys.argv[1:] if argv is None else argv)
+    if line and line[0] in IMPORT_VERBS:
+        # Everything after the verb belongs to the command (argparse would take its --help).
+        sys.exit(_management_verb(IMPORT_VERBS[line[0]])(argparse.Namespace(rest=line[1:])))
+    args = build_parser().parse_args(line)
     sys.exit(args.func(args))
 
 

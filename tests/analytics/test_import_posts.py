@@ -4,11 +4,13 @@ CSV/JSON through a mapping, per-row reports, nothing half imported, re-import re
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from communa import cli
 from communa.analytics.benchmarks.actions import import_watched_page
 from communa.analytics.benchmarks.parsers import ImportRejected
 from communa.analytics.models import WatchedPage, WatchedPost
@@ -242,6 +244,25 @@ def test_the_command_imports_and_says_what_it_did(tmp_path, capsys):
         "--community", community.slug, "--as", "Rival",
     )  # fmt: skip
 
+    assert "Imported 2 posts" in capsys.readouterr().out
+    assert WatchedPage.objects.get().name == "Rival"
+
+
+def test_communa_import_posts_is_the_command_under_its_own_verb(tmp_path, capsys):
+    community = make_community()
+    path = tmp_path / "rival.csv"
+    path.write_bytes(uci(ROW_A, ROW_B))
+
+    # (a command run from a command line closes the connections when it ends: not the test's)
+    with mock.patch("django.db.connections.close_all"), pytest.raises(SystemExit) as ended:
+        cli.main(
+            [
+                "import-posts", "--format", "uci-facebook", str(path),
+                "--community", community.slug, "--as", "Rival",
+            ]
+        )  # fmt: skip
+
+    assert ended.value.code == 0
     assert "Imported 2 posts" in capsys.readouterr().out
     assert WatchedPage.objects.get().name == "Rival"
 
