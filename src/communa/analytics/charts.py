@@ -20,7 +20,7 @@ WIDTH, HEIGHT, PAD = 640, 180, 28
 def _points(values: Sequence[float | None]) -> list[tuple[float, float] | None]:
     known = [v for v in values if v is not None]
     top = max(known) if known else 0.0
-    bottom = min(0.0, *known)
+    bottom = min([0.0, *known])
     span = (top - bottom) or 1.0
     step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
     return [

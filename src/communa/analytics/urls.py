@@ -36,6 +36,12 @@ urlpatterns = [
         name="statistics_csv",
     ),
     path("c/<slug:slug>/statistics/report/", statistics.report, name="report"),
+    path("c/<slug:slug>/statistics/reports/", statistics.monthly_reports, name="monthly_reports"),
+    path(
+        "c/<slug:slug>/statistics/reports/<str:month>.html",
+        statistics.monthly_report,
+        name="monthly_report",
+    ),
     path("c/<slug:slug>/statistics/goals/", goal_views.goals, name="goals"),
     path(
         "c/<slug:slug>/statistics/goals/<int:goal_id>/delete/",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from communa.analytics.best_times import AnalyticsBestTimes
 from communa.analytics.ingest import EventStore
 from communa.analytics.rollups import roll_up
+from communa.analytics.statistics.reports import generate_monthly_reports
 from communa.communities.manage import Group, ManagePage, register_page
 from communa.communities.permissions import Action
 from communa.core.activity import BestTimes
@@ -23,6 +24,8 @@ def connect() -> None:
     # R9: new events and membership changes are summed into day cells on the worker's own
     # thread every COMMUNA_ROLLUP_SECONDS (docs/adr/0015).
     register_runner("analytics_rollup", roll_up, every="ROLLUP_SECONDS")
+    # R9.11: last month's report of each active community, made once after the month ends.
+    register_runner("monthly_reports", generate_monthly_reports)
     # Statistics (owner, admins, editors, analysts): editors, who also post, are among them.
     register_page(
         ManagePage(
@@ -36,6 +39,15 @@ def connect() -> None:
             _("Post statistics"),
             Action.VIEW_STATISTICS,
             15,
+        )
+    )
+    register_page(
+        ManagePage(
+            Group.STATISTICS,
+            "analytics:monthly_reports",
+            _("Monthly reports"),
+            Action.VIEW_STATISTICS,
+            60,
         )
     )
     register_page(

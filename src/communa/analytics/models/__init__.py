@@ -15,6 +15,7 @@ from communa.analytics.models.events import (
     PostViewer,
 )
 from communa.analytics.models.goals import Goal, GoalStatus, GoalType
+from communa.analytics.models.reports import MonthlyReport
 from communa.analytics.models.rollups import (
     CommunityDay,
     JoinDay,
@@ -43,6 +44,7 @@ __all__ = [
     "ImpressionBuffer",
     "JoinDay",
     "MemberDay",
+    "MonthlyReport",
     "Platform",
     "PostDay",
     "PostFacts",

@@ -12,7 +12,9 @@ from pydantic import Field
 from communa.accounts.http import AuthedRequest
 from communa.analytics.metrics.dashboard import dashboard
 from communa.analytics.metrics.posts import SORTABLE, latest_posts, more_like
+from communa.analytics.models import MonthlyReport
 from communa.analytics.periods import PERIOD_CHOICES, period_of
+from communa.analytics.statistics.reports import kept_report, kept_reports
 from communa.analytics.statistics.serialize import dashboard_out, post_row
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
@@ -212,3 +214,42 @@ def stats_similar(request: AuthedRequest, slug: str, post_id: RowId) -> dict[str
     if not any(row.post_id == post_id for row in rows):
         raise NotFound(_("This post is not among the community's latest posts."))
     return {"post_id": post_id, "similar": [post_row(row) for row in more_like(rows, post_id)]}
+
+
+class MonthlyReportOut(Schema):
+    month: str = Field(description="YYYY-MM: the community's calendar month.")
+    language: str
+    generated_at: datetime
+
+
+class MonthlyReportFileOut(MonthlyReportOut):
+    html: str = Field(description="The self-contained printable report (an HTML document).")
+
+
+def _report_out(report: MonthlyReport, *, with_html: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "month": f"{report.month:%Y-%m}",
+        "language": report.language,
+        "generated_at": report.generated_at,
+    }
+    if with_html:
+        out["html"] = report.html
+    return out
+
+
+@router.get("/communities/{slug}/stats/reports", response=list[MonthlyReportOut])
+def stats_reports(request: AuthedRequest, slug: str) -> list[dict[str, Any]]:
+    """The monthly reports the worker has kept (after each month with activity), newest first."""
+    community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
+    return [_report_out(report) for report in kept_reports(community)]
+
+
+@router.get("/communities/{slug}/stats/reports/{month}", response=MonthlyReportFileOut)
+def stats_report(
+    request: AuthedRequest,
+    slug: str,
+    month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+) -> dict[str, Any]:
+    """One kept monthly report with its printable HTML."""
+    community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
+    return _report_out(kept_report(community, month), with_html=True)

@@ -6,21 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_countries.fields import Country
 
-from communa.accounts.models import Gender
-from communa.analytics.charts import bar_chart, line_chart
 from communa.analytics.metrics.dashboard import Dashboard, dashboard
 from communa.analytics.metrics.posts import SORTABLE, latest_posts
 from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
+from communa.analytics.statistics.presenting import charts_of, facets_of
+from communa.analytics.statistics.reports import kept_report, kept_reports
 from communa.analytics.statistics.serialize import (
     DAILY_COLUMNS,
     POST_COLUMNS,
@@ -28,7 +25,7 @@ from communa.analytics.statistics.serialize import (
     group_row,
     post_row,
 )
-from communa.communities.models import Community, JoinSource
+from communa.communities.models import Community
 from communa.communities.permissions import Action, can
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
@@ -95,74 +92,6 @@ def _statistics(request: HttpRequest, slug: str) -> tuple[Community, Any]:
     return community_for(request.user, slug, Action.VIEW_STATISTICS)
 
 
-def _charts(found: Dashboard) -> dict[str, Any]:
-    first = date_format(found.period.first, "SHORT_DATE_FORMAT")
-    last = date_format(found.period.last, "SHORT_DATE_FORMAT")
-    daily = found.daily
-    span = _("from %(first)s to %(last)s") % {"first": first, "last": last}
-
-    def line(column: str, title: str, *, percent: bool = False) -> Any:
-        values = [row[column] for row in daily]
-        known = [v for v in values if v is not None]
-        summary = (
-            _("%(title)s by day, %(span)s: lowest %(low)s, highest %(high)s.")
-            % {
-                "title": title,
-                "span": span,
-                "low": _figure(min(known), percent),
-                "high": _figure(max(known), percent),
-            }
-            if known
-            else _("%(title)s by day, %(span)s: no data.") % {"title": title, "span": span}
-        )
-        return line_chart(
-            values, title=title, description=summary, first_label=first, last_label=last
-        )
-
-    mix = [(group.label or _("No rubric"), float(group.rates.posts)) for group in found.by_rubric]
-    return {
-        "members": line("members", _("Members")),
-        "reach": line("reach", _("Reach")),
-        "impressions": line("impressions", _("Impressions")),
-        "engagements": line("engagements", _("Engagements")),
-        "er_day": line("er_day", _("ERday"), percent=True),
-        "rubrics": bar_chart(
-            mix,
-            title=_("Posts by rubric"),
-            description=_("Number of posts of each rubric published in the period."),
-        ),
-    }
-
-
-def facets(found: Dashboard) -> list[dict[str, Any]]:
-    """The audience tables with readable values (the API keeps the codes)."""
-    audience = found.audience
-    genders = dict(Gender.choices)
-    languages = dict(settings.LANGUAGES)
-    sources = dict(JoinSource.choices)
-
-    def named(pairs: list[tuple[str, int]], names: dict[str, Any]) -> list[tuple[str, int]]:
-        return [(str(names.get(value, value)) if value else "", count) for value, count in pairs]
-
-    countries = {code: Country(code=code).name or code for code, _count in audience.country}
-    return [
-        {"id": "facet-gender", "title": _("Gender"), "pairs": named(audience.gender, genders)},
-        {"id": "facet-age", "title": _("Age"), "pairs": audience.age},
-        {"id": "facet-country", "title": _("Country"), "pairs": named(audience.country, countries)},
-        {"id": "facet-city", "title": _("City"), "pairs": audience.city},
-        {
-            "id": "facet-language",
-            "title": _("Language"),
-            "pairs": named(audience.language, languages),
-        },
-        {"id": "facet-source", "title": _("Join source"), "pairs": named(audience.source, sources)},
-    ]
-
-
-def _figure(value: float, percent: bool) -> str:
-    return f"{value * 100:.2f} %" if percent else f"{value:,.0f}"
-
-
 @login_required
 @require_GET
 @answers_refusals
@@ -178,8 +107,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             **page_context(community, standing, "statistics"),
             "form": form,
             "found": found,
-            "charts": _charts(found),
-            "facets": facets(found),
+            "charts": charts_of(found),
+            "facets": facets_of(found),
             "query": request.GET.urlencode(),
             "tables": TABLES,
         },
@@ -202,8 +131,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             **page_context(community, standing, "statistics"),
             "form": form,
             "found": found,
-            "charts": _charts(found),
-            "facets": facets(found),
+            "charts": charts_of(found),
+            "facets": facets_of(found),
             "posts": latest_posts(community, limit=10, sort="er_reach"),
         },
         status=status,
@@ -297,3 +226,33 @@ def _table(found: Dashboard, table: str) -> tuple[tuple[str, ...], list[list[Any
         for value, count in pairs
     ]
     return ("facet", "value", "members"), rows
+
+
+@login_required
+@require_GET
+@answers_refusals
+def monthly_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The monthly reports the worker has kept, newest first, to download."""
+    community, standing = _statistics(request, slug)
+    return render(
+        request,
+        "analytics/statistics/monthly_reports.html",
+        {
+            **page_context(community, standing, "monthly_reports"),
+            "reports": kept_reports(community),
+        },
+    )
+
+
+@login_required
+@require_GET
+@answers_refusals
+def monthly_report(request: HttpRequest, slug: str, month: str) -> HttpResponse:
+    """One kept report as an HTML file to open, print or keep."""
+    community, _standing = _statistics(request, slug)
+    found = kept_report(community, month)
+    response = HttpResponse(found.html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{community.slug}-report-{found.month:%Y-%m}.html"'
+    )
+    return response
