@@ -33,3 +33,10 @@ def connect() -> None:
             20,
         )
     )
+    # R9.5–R9.7: the audience's pages (analytics/audience).
+    for order, url_name, label in (
+        (40, "analytics:negative_feedback", _("Negative feedback")),
+        (50, "analytics:participation", _("Participation ladder")),
+        (60, "analytics:audience_health", _("Audience health")),
+    ):
+        register_page(ManagePage(Group.STATISTICS, url_name, label, Action.VIEW_STATISTICS, order))

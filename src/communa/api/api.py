@@ -5,6 +5,7 @@ from communa.accounts.api import auth_router, me_router
 from communa.accounts.authentication import default_auth
 from communa.accounts.notifications_api import router as notifications_router
 from communa.analytics.api import router as analytics_router
+from communa.analytics.audience.api import router as audience_router
 from communa.api.errors import install_error_handlers
 from communa.api.openapi import CommunaAPI
 from communa.communities.api import me_router as my_communities_router
@@ -39,6 +40,7 @@ api.add_router("/me", notifications_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
 api.add_router("/", analytics_router)
+api.add_router("/", audience_router)
 api.add_router("/", moderation_router)
 api.add_router("/", walls_router)
 api.add_router("/", boards_router)

@@ -7,6 +7,7 @@ from communa.analytics.models.events import (
     ImpressionBuffer,
     PostViewer,
 )
+from communa.analytics.models.negative import NegativeComment
 from communa.analytics.models.rollups import (
     CommunityDay,
     JoinDay,
@@ -26,6 +27,7 @@ __all__ = [
     "ImpressionBuffer",
     "JoinDay",
     "MemberDay",
+    "NegativeComment",
     "Platform",
     "PostDay",
     "PostFacts",
