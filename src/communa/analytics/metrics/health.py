@@ -16,7 +16,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     IntegerField,
@@ -88,7 +87,7 @@ class Health:
         return self.share(self.suspected)
 
 
-def _yes(condition: Q) -> Case:
+def _yes(condition: Any) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -123,12 +122,9 @@ def _no_profile() -> Q:
 
 def _quiet(community: Community) -> Q:
     """Joined at least FAKE_QUIET_DAYS ago and never viewed, liked, commented, shared or wrote
-    here since the day they joined."""
-    zone = community_time_zone(community)
+    here since the day they joined (`join_day`, annotated by `with_signals`)."""
     cells = MemberDay.objects.filter(
-        community=community,
-        user_id=OuterRef("user_id"),
-        day__gte=TruncDate(OuterRef("joined_at"), tzinfo=zone),
+        community=community, user_id=OuterRef("user_id"), day__gte=OuterRef("join_day")
     )
     posts = Post.objects.filter(
         community=community, author_id=OuterRef("user_id"), created_at__gte=OuterRef("joined_at")
@@ -155,7 +151,8 @@ def _burst_sql(community: Community) -> RawSQL:
     if connection.vendor == "postgresql":
         gap = f"EXTRACT(EPOCH FROM ({ahead} - {at}))"
     else:
-        gap = f"((julianday({ahead}) - julianday({at})) * 86400.0)"
+        # Days as floating point: rounded to the millisecond, 600 s is not 600.0000001.
+        gap = f"ROUND((julianday({ahead}) - julianday({at})) * 86400.0, 3)"
     sql = (
         "SELECT bursts.user_id FROM ("  # noqa: S608 (numbers and quoted names only)
         f" SELECT opening.user_id, MAX(opening.opens) OVER ("
@@ -170,17 +167,28 @@ def _burst_sql(community: Community) -> RawSQL:
     return RawSQL(sql, (seconds, community.pk, MembershipEvent.Kind.JOIN.value))  # noqa: S611
 
 
+def _signals(community: Community, period: Period) -> dict[str, Any]:
+    """Each figure's 0-or-1 expression over a membership (needs the `join_day` annotation)."""
+    return {
+        "inactive": _yes(~_active_in(community, period)),
+        "no_profile": _yes(_no_profile()),
+        "quiet": _yes(_quiet(community)),
+        "burst": _yes(Q(user_id__in=_burst_sql(community))),
+    }
+
+
+def _with_join_day(community: Community) -> QuerySet[Membership]:
+    # The local day they joined, which the quiet signal compares day cells with.
+    zone = community_time_zone(community)
+    return audience(community).annotate(join_day=TruncDate("joined_at", tzinfo=zone))
+
+
 def with_signals(community: Community, period: Period) -> QuerySet[Membership]:
     """The audience, each membership with `inactive`, `no_profile`, `quiet`, `burst` (0 or 1)
     and `signals` (how many of the three fake-account signs it shows)."""
     return (
-        audience(community)
-        .annotate(
-            inactive=_yes(~_active_in(community, period)),
-            no_profile=_yes(_no_profile()),
-            quiet=_yes(_quiet(community)),
-            burst=_yes(Q(user_id__in=_burst_sql(community))),
-        )
+        _with_join_day(community)
+        .annotate(**_signals(community, period))
         .annotate(signals=F("no_profile") + F("quiet") + F("burst"))
     )
 
@@ -192,22 +200,18 @@ def _figure_filter(figure: str) -> Q:
 
 
 def audience_health(community: Community, period: Period) -> Health:
-    """The figures of the period (three queries: the audience's signals in one, the last posts,
-    their engagements)."""
-    totals = with_signals(community, period).aggregate(
-        members=Count("pk"),
-        inactive=Sum("inactive"),
-        no_profile=Sum("no_profile"),
-        quiet=Sum("quiet"),
-        burst=Sum("burst"),
-        suspected=Sum(_yes(_figure_filter("suspected"))),
-    )
+    """The figures of the period: seven queries (the members, one count per figure, the last
+    posts and their engagements), whatever the size of the audience."""
+    # One count per figure rather than one aggregate: an aggregate names the annotations it
+    # sums by alias inside its subqueries, which PostgreSQL refuses and SQLite reads as text.
+    base = with_signals(community, period)
+    counts = {figure: base.filter(_figure_filter(figure)).count() for figure in FIGURES}
     return Health(
         period=period,
-        members=totals["members"] or 0,
-        inactive=totals["inactive"] or 0,
-        suspected=totals["suspected"] or 0,
-        signals={name: totals[name] or 0 for name in SIGNALS},
+        members=audience(community).count(),
+        inactive=counts["inactive"],
+        suspected=counts["suspected"],
+        signals={name: counts[name] for name in SIGNALS},
         dead=dead_signal(community),
     )
 
