@@ -20,7 +20,9 @@ from communa.analytics.models import NegativeComment
 from communa.analytics.periods import period_of
 from communa.communities.models import Community, MembershipEvent, Privacy, Role
 from communa.communities.permissions import Action, Relation, allowed
+from communa.core import hooks
 from communa.core.errors import NotFound, PermissionRefused
+from communa.core.gate import TextGate
 from communa.core.models import AuditEntry
 from communa.moderation.held import approve_held, reject_held
 from communa.moderation.models import HeldItem
@@ -425,3 +427,20 @@ def test_only_who_sees_statistics_gets_the_page_and_the_api(relation, privacy):
         assert (page.status_code, answer.status_code) == (404, 404)
     else:
         assert (page.status_code, answer.status_code) == (403, 403)
+
+
+def test_without_moderation_only_the_team_s_marks_are_negative(monkeypatch):
+    # given a held comment and a marked one
+    community = community_in()
+    post = make_post(community)
+    held_comment(post, add_member(community))
+    marked = make_comment(post, add_member(community), "Meh")
+    mark_comment_negative(
+        actor=owner_of(community), community=community, comment=marked, negative=True
+    )
+
+    # when no service answers the kernel's text gate
+    monkeypatch.setitem(hooks._plugged, TextGate, TextGate())
+
+    # then only the team's mark counts
+    assert list(negative_comments(community)) == [marked]
