@@ -459,3 +459,23 @@ COMMUNA.update(
 )
 if COMMUNA["BEST_TIME_WEEKS"] < 1 or COMMUNA["BEST_TIME_TOP"] < 1:
     raise SystemExit("COMMUNA_BEST_TIME_WEEKS and COMMUNA_BEST_TIME_TOP must be at least 1")
+
+# Audience health (R9.7, analytics/metrics/health.py, docs/metrics.md): a burst is at least
+# FAKE_BURST_JOINS joins from one join source and UTM campaign within FAKE_BURST_MINUTES; a member
+# with no activity FAKE_QUIET_DAYS after joining is quiet; FAKE_MIN_SIGNALS of the three signals
+# (no profile data, quiet, joined in a burst) make a suspected fake. The dead-community signal:
+# at least DEAD_MIN_MEMBERS members and a median of at most DEAD_MAX_MEDIAN engagements over the
+# last DEAD_POSTS posts.
+COMMUNA.update(
+    {
+        "FAKE_BURST_JOINS": env_int("FAKE_BURST_JOINS", 20),
+        "FAKE_BURST_MINUTES": env_int("FAKE_BURST_MINUTES", 10),
+        "FAKE_QUIET_DAYS": env_int("FAKE_QUIET_DAYS", 7),
+        "FAKE_MIN_SIGNALS": env_int("FAKE_MIN_SIGNALS", 2),
+        "DEAD_MIN_MEMBERS": env_int("DEAD_MIN_MEMBERS", 1000),
+        "DEAD_MAX_MEDIAN": env_int("DEAD_MAX_MEDIAN", 10),
+        "DEAD_POSTS": env_int("DEAD_POSTS", 30),
+    }
+)
+if COMMUNA["FAKE_BURST_JOINS"] < 2 or not 1 <= COMMUNA["FAKE_MIN_SIGNALS"] <= 3:
+    raise SystemExit("COMMUNA_FAKE_BURST_JOINS must be at least 2, FAKE_MIN_SIGNALS 1 to 3")

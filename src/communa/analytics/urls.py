@@ -7,6 +7,7 @@ from communa.analytics.benchmarks import views as benchmark_views
 from communa.analytics.goals import views as goal_views
 from communa.analytics.sales import views as sales_views
 from communa.analytics.statistics import views as statistics
+from communa.analytics.audience import views as audience
 
 app_name = "analytics"
 urlpatterns = [
@@ -53,5 +54,20 @@ urlpatterns = [
         "c/<slug:slug>/manage/conversion-keys/",
         sales_views.conversion_keys,
         name="conversion_keys",
+    path(
+        "c/<slug:slug>/statistics/negative-feedback/",
+        audience.negative_feedback,
+        name="negative_feedback",
+    ),
+    path(
+        "c/<slug:slug>/statistics/negative-feedback/comments/<int:comment_id>/",
+        audience.mark_comment,
+        name="mark_comment",
+    ),
+    path("c/<slug:slug>/statistics/participation/", audience.participation, name="participation"),
+    path(
+        "c/<slug:slug>/statistics/audience-health/",
+        audience.audience_health,
+        name="audience_health",
     ),
 ]

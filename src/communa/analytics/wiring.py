@@ -66,14 +66,14 @@ def connect() -> None:
             "analytics:benchmarks",
             _("Benchmarks"),
             Action.VIEW_STATISTICS,
-            50,
+            55,
         )
     )
     register_page(
         ManagePage(Group.STATISTICS, "analytics:goals", _("Goals"), Action.VIEW_STATISTICS, 30)
     )
     register_page(
-        ManagePage(Group.STATISTICS, "analytics:sales", _("Sales"), Action.VIEW_STATISTICS, 40)
+        ManagePage(Group.STATISTICS, "analytics:sales", _("Sales"), Action.VIEW_STATISTICS, 35)
     )
     # Keys let a shop write into the statistics: who manages the settings keeps them.
     register_page(
@@ -85,3 +85,10 @@ def connect() -> None:
             80,
         )
     )
+    # R9.5–R9.7: the audience's pages (analytics/audience).
+    for order, url_name, label in (
+        (40, "analytics:negative_feedback", _("Negative feedback")),
+        (45, "analytics:participation", _("Participation ladder")),
+        (50, "analytics:audience_health", _("Audience health")),
+    ):
+        register_page(ManagePage(Group.STATISTICS, url_name, label, Action.VIEW_STATISTICS, order))

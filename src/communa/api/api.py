@@ -5,6 +5,7 @@ from communa.accounts.api import auth_router, me_router
 from communa.accounts.authentication import default_auth
 from communa.accounts.notifications_api import router as notifications_router
 from communa.analytics.api import router as analytics_router
+from communa.analytics.audience.api import router as audience_router
 from communa.analytics.goals.api import router as goals_router
 from communa.analytics.sales.api import conversions_router
 from communa.analytics.sales.api import router as sales_router
@@ -47,6 +48,7 @@ api.add_router("/", statistics_router)
 api.add_router("/", goals_router)
 api.add_router("/", sales_router)
 api.add_router("/", conversions_router)
+api.add_router("/", audience_router)
 api.add_router("/", moderation_router)
 api.add_router("/", walls_router)
 api.add_router("/", boards_router)

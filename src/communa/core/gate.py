@@ -93,6 +93,12 @@ class TextGate:
         """("held" | "rejected" | "", the reasons its author sees)."""
         return "", []
 
+    def flagged_comments(self, community: Any) -> QuerySet[Any] | None:
+        """The comments of the community the checks held that no moderator approved, as a query
+        of their ids (`comment_id`) that a caller filters with `pk__in`; None when no checks
+        run. Read by analytics' negative feedback (R9.5)."""
+        return None
+
 
 class MemberGate:
     """May this member write here? Answers sanctions and records offences."""

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 
 from communa.core import gate
 from communa.moderation import actions, playbooks, screening
+from communa.moderation.models import HeldItem, HeldStatus
 
 
 def _own(screened: gate.Screened) -> screening.Screened:
@@ -61,6 +63,15 @@ class ModerationTextGate(gate.TextGate):
 
     def held_state(self, target: models.Model) -> tuple[str, list[str]]:
         return screening.held_state(target)
+
+    def flagged_comments(self, community: Any) -> QuerySet[Any] | None:
+        # Held now, rejected, or withdrawn by its author while held: an approved hold was a
+        # false alarm. A comment counts when any of its holds was not approved.
+        return (
+            HeldItem.objects.filter(community=community, comment__isnull=False)
+            .exclude(status=HeldStatus.APPROVED)
+            .values("comment_id")
+        )
 
 
 class ModerationMemberGate(gate.MemberGate):

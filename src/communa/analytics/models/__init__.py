@@ -15,6 +15,7 @@ from communa.analytics.models.events import (
     PostViewer,
 )
 from communa.analytics.models.goals import Goal, GoalStatus, GoalType
+from communa.analytics.models.negative import NegativeComment
 from communa.analytics.models.reports import MonthlyReport
 from communa.analytics.models.rollups import (
     CommunityDay,
@@ -45,6 +46,7 @@ __all__ = [
     "JoinDay",
     "MemberDay",
     "MonthlyReport",
+    "NegativeComment",
     "Platform",
     "PostDay",
     "PostFacts",
