@@ -3,11 +3,11 @@
 from django.urls import path
 
 from communa.analytics import views
+from communa.analytics.audience import views as audience
 from communa.analytics.benchmarks import views as benchmark_views
 from communa.analytics.goals import views as goal_views
 from communa.analytics.sales import views as sales_views
 from communa.analytics.statistics import views as statistics
-from communa.analytics.audience import views as audience
 
 app_name = "analytics"
 urlpatterns = [
@@ -54,6 +54,7 @@ urlpatterns = [
         "c/<slug:slug>/manage/conversion-keys/",
         sales_views.conversion_keys,
         name="conversion_keys",
+    ),
     path(
         "c/<slug:slug>/statistics/negative-feedback/",
         audience.negative_feedback,
