@@ -18,8 +18,8 @@ records them.
 
 from __future__ import annotations
 
-import os
 import bisect
+import os
 import random
 import statistics
 import subprocess
@@ -103,7 +103,7 @@ def copy_rows(model: type[models.Model], rows, columns: list[str]) -> int:
     fields = [
         f
         for f in model._meta.concrete_fields
-        if not (isinstance(f, models.AutoField) or f.primary_key and f.name == "id")
+        if not (isinstance(f, models.AutoField) or (f.primary_key and f.name == "id"))
     ]
     names = [f.column for f in fields]
     defaults = {}
@@ -136,7 +136,7 @@ def build() -> None:
         return
     rng = random.Random(SEED)
     began = time.perf_counter()
-    owner = User.objects.create_user(username="bench_analyst", password="bench-analytics-1")
+    owner = User.objects.create_user(username="bench_analyst", password=None)
     slugs = ["big-brand", *[f"community-{n}" for n in range(1, COMMUNITIES)]]
     for slug in slugs:
         create_community(actor=owner, data={"name": slug.title(), "slug": slug, "privacy": "open"})
@@ -199,7 +199,9 @@ def build() -> None:
     for pk, community_id, at in Post.objects.values_list("pk", "community_id", "published_at"):
         by_community[community_id].append((pk, at))
     log(f"data: {POSTS:,} posts")
-    added = append_events(rng, EVENTS, big, others, by_community, members)
+    added = append_events(
+        rng, EVENTS, big=big, others=others, by_community=by_community, members=members
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -222,11 +224,12 @@ def build() -> None:
         )
         cursor.execute("ANALYZE")
     log(
-        f"data: {added:,} events (events before a community's first post are skipped), built in {time.perf_counter() - began:.0f} s"
+        f"data: {added:,} events (none before a community's first post), "
+        f"built in {time.perf_counter() - began:.0f} s"
     )
 
 
-def append_events(rng, count, big, others, by_community, members, *, since=None) -> int:
+def append_events(rng, count, *, big, others, by_community, members, since=None) -> int:
     """COPY `count` events in time order from `since` (the data set's first day) to now, as
     ingestion appends them: 40 % in the big community, each on a post of its community
     published in the week before, by one of its members, by kind and platform shares."""
@@ -334,7 +337,13 @@ def main() -> None:
     for community_id, user_id in Membership.objects.values_list("community_id", "user_id"):
         members.setdefault(community_id, []).append(user_id)
     append_events(
-        rng, NEW_EVENTS, big, others, by_community, members, since=NOW - timedelta(days=1)
+        rng,
+        NEW_EVENTS,
+        big=big,
+        others=others,
+        by_community=by_community,
+        members=members,
+        since=NOW - timedelta(days=1),
     )
     rolled, seconds = timed_rollup()
     log(f"catch-up: {rolled:,} new events rolled up in {seconds:.1f} s")

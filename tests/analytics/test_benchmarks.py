@@ -212,7 +212,7 @@ def test_the_comparison_answers_exactly_the_statistics_team(relation, privacy):
         assert response.status_code == 401
     elif relation not in allowed(Action.SEE, privacy):
         assert response.status_code == 404
-        assert "Rival" not in response.content.decode()
+        assert "Rival" not in response.content.decode("utf-8-sig")
     else:
         assert response.status_code == 403
         error_of(response)
@@ -320,13 +320,13 @@ def test_the_page_shows_the_comparison_and_the_form_to_those_who_plan():
     as_member = client_of(add_member(community)).get("/c/cooks/statistics/benchmarks/")
 
     assert as_owner.status_code == 200
-    html = as_owner.content.decode()
+    html = as_owner.content.decode("utf-8-sig")
     assert "Rival" in html
     assert 'role="img"' in html
     assert "<title" in html
     assert 'enctype="multipart/form-data"' in html
     assert as_analyst.status_code == 200
-    assert 'enctype="multipart/form-data"' not in as_analyst.content.decode()
+    assert 'enctype="multipart/form-data"' not in as_analyst.content.decode("utf-8-sig")
     assert as_member.status_code == 403
 
 
@@ -343,7 +343,7 @@ def test_the_pages_upload_lists_the_bad_rows_and_imports_nothing():
     )
 
     assert response.status_code == 422
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     assert "Reel" in html
     assert "Type" in html
     assert not WatchedPage.objects.exists()
@@ -378,7 +378,7 @@ def test_the_comparison_downloads_as_csv_with_a_column_per_side():
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][1:] == ["Cooks", "'=Rival"]  # a name is never a spreadsheet formula
     assert rows[1][1:] == ["0", "2"]
 

@@ -245,7 +245,7 @@ def test_the_page_lists_the_core_with_links_and_gives_a_csv():
 
     assert page.status_code == 200
     assert '<a href="/u/star/wall/">Star Cook</a>' in page.content.decode()
-    assert data.content.decode().splitlines()[1] == "star,Star Cook,1,0,1,0,0,0"
+    assert data.content.decode("utf-8-sig").splitlines()[1] == "star,Star Cook,1,0,1,0,0,0"
 
 
 @pytest.mark.parametrize("privacy", [Privacy.OPEN, Privacy.PRIVATE])

@@ -384,7 +384,7 @@ def test_the_page_shows_an_accessible_chart_with_its_numbers_and_the_csvs():
     assert '<title id="negative-chart-title">' in html
     assert '<desc id="negative-chart-desc">' in html
     assert days["Content-Type"].startswith("text/csv")
-    assert days.content.decode().splitlines()[1:] == [
+    assert days.content.decode("utf-8-sig").splitlines()[1:] == [
         "2024-03-04,0,0,0,0,0",
         "2024-03-05,0,1,0,0,1",
     ]

@@ -98,9 +98,9 @@ def test_the_page_lists_campaigns_and_its_csv_has_one_line_per_currency(shop_com
     page = client.get(f"/c/{shop_community.slug}/statistics/sales/?sort=-ctr")
     download = client.get(f"/c/{shop_community.slug}/statistics/sales/?format=csv")
     assert page.status_code == 200
-    assert 'aria-sort="descending"' in page.content.decode()
+    assert 'aria-sort="descending"' in page.content.decode("utf-8-sig")
     assert download["Content-Type"].startswith("text/csv")
-    lines = download.content.decode().strip().splitlines()
+    lines = download.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("campaign,name,clicks,impressions,ctr_percent")
     assert lines[1:] == [
         "spring,spring,10,200,5.00,3,30.00,EUR,80.00,2,40.00",
@@ -111,7 +111,7 @@ def test_the_page_lists_campaigns_and_its_csv_has_one_line_per_currency(shop_com
 def test_a_campaign_name_that_looks_like_a_formula_is_defused_in_the_csv(shop_community):
     sale(shop_community, "9", "1.00", "EUR", "=HYPERLINK(1)")
     client = client_of(owner_of(shop_community))
-    text = client.get(f"/c/{shop_community.slug}/statistics/sales/?format=csv").content.decode()
+    text = client.get(f"/c/{shop_community.slug}/statistics/sales/?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
 
 

@@ -3,7 +3,6 @@ ladder and audience health, each with its CSV; marking a comment negative."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
+from communa.core.exports import csv_download
 from communa.core.pagination import next_page_link
 from communa.core.web import answers_refusals, cursor_of
 
@@ -47,23 +47,10 @@ def period_from(request: HttpRequest, community: Community) -> Period:
     )
 
 
-def _safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run: text starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return "" if value is None else value
-
-
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(value) for value in row])
-    return response
+    return csv_download(filename.removesuffix(".csv"), header, rows)
 
 
 def period_context(

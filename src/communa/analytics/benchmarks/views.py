@@ -3,7 +3,6 @@ upload form that reports bad rows, deleting a page, and the comparison as CSV.""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from communa.communities.permissions import Action, Standing, can
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.errors import ValidationFailed
+from communa.core.exports import csv_download
 from communa.core.web import answers_refusals, show_error_on_form
 
 WEEKDAYS = (
@@ -252,11 +252,6 @@ def delete_benchmark(request: HttpRequest, slug: str, page_id: int) -> HttpRespo
     return redirect(reverse("analytics:benchmarks", args=[community.slug]))
 
 
-def _cell(text: str) -> str:
-    """A name a spreadsheet must not run as a formula."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 @login_required
 @require_GET
 @answers_refusals
@@ -265,12 +260,8 @@ def benchmarks_csv(request: HttpRequest, slug: str) -> HttpResponse:
     community, _standing = community_for(request.user, slug, Action.VIEW_STATISTICS)
     period = _period(request, community)
     found = queries.benchmark_comparison(community, period)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="benchmarks-{community.slug}-{period.first}-{period.last}.csv"'
+    return csv_download(
+        f"benchmarks-{community.slug}-{period.first}-{period.last}",
+        [_("Figure"), *(side.name for side in found.sides)],
+        ([label, *values] for label, values in comparison_rows(found)),
     )
-    writer = csv.writer(response)
-    writer.writerow([_("Figure"), *(_cell(side.name) for side in found.sides)])
-    for label, values in comparison_rows(found):
-        writer.writerow([label, *values])
-    return response

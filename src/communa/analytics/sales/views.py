@@ -3,7 +3,6 @@ and per post, with a CSV of each table; and the community's conversion keys."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.errors import DomainError, ValidationFailed
+from communa.core.exports import csv_download
 from communa.core.web import answers_refusals, show_error_on_form
 
 TABLES = ("campaigns", "posts")
@@ -35,7 +35,6 @@ COLUMNS = (
     ("conversion_rate", gettext_lazy("Conversion rate, %")),
 )
 # A cell a spreadsheet would run as a formula (campaign names come from shops' reports).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(text: str | None, field: str) -> date | None:
@@ -62,31 +61,21 @@ def _rows(community: Any, period: Period, table: str, sort: str) -> list[selecto
     return selectors.sales_by_campaign(community, period, sort=sort)
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
 def _csv(rows: list[selectors.SalesRow], table: str, period: Period) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"sales-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "campaign" if table == "campaigns" else "post",
-            "name",
-            "clicks",
-            "impressions",
-            "ctr_percent",
-            "conversions",
-            "conversion_rate_percent",
-            "currency",
-            "revenue",
-            "orders",
-            "average_order_value",
-        ]
-    )
+    header = [
+        "campaign" if table == "campaigns" else "post",
+        "name",
+        "clicks",
+        "impressions",
+        "ctr_percent",
+        "conversions",
+        "conversion_rate_percent",
+        "currency",
+        "revenue",
+        "orders",
+        "average_order_value",
+    ]
+    lines: list[list[Any]] = []
     for row in rows:
         head = [
             row.key,
@@ -110,8 +99,10 @@ def _csv(rows: list[selectors.SalesRow], table: str, period: Period) -> HttpResp
                 if currency
                 else ["", "", "", ""]
             )
-            writer.writerow([_cell(value) for value in [*head, *money]])
-    return response
+            lines.append([*head, *money])
+    return csv_download(
+        f"sales-{table}-{period.first.isoformat()}-{period.last.isoformat()}", header, lines
+    )
 
 
 @login_required
