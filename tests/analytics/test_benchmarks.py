@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communa.analytics.benchmarks.actions import import_watched_page
-from communa.analytics.benchmarks.queries import benchmark_comparison, members_at_moments
-from communa.analytics.metrics.audience import members_at
+from communa.analytics.benchmarks.queries import benchmark_comparison
+from communa.analytics.metrics.audience import members_at, members_at_moments
 from communa.analytics.models import WatchedPage
 from communa.analytics.periods import period_of
 from communa.communities.actions import join_community, leave_community

@@ -297,7 +297,11 @@ def test_the_page_lists_a_figure_s_members_and_reads_a_fixed_number_of_queries()
     many, _html = queries(url)
     assert many == few
     data = client.get(url + "&csv=members")
-    assert data.content.decode("utf-8-sig").splitlines()[0].startswith("username,display_name,joined_at")
+    assert (
+        data.content.decode("utf-8-sig")
+        .splitlines()[0]
+        .startswith("username,display_name,joined_at")
+    )
 
 
 @pytest.mark.parametrize("privacy", [Privacy.OPEN, Privacy.PRIVATE])

@@ -111,7 +111,9 @@ def test_the_page_lists_campaigns_and_its_csv_has_one_line_per_currency(shop_com
 def test_a_campaign_name_that_looks_like_a_formula_is_defused_in_the_csv(shop_community):
     sale(shop_community, "9", "1.00", "EUR", "=HYPERLINK(1)")
     client = client_of(owner_of(shop_community))
-    text = client.get(f"/c/{shop_community.slug}/statistics/sales/?format=csv").content.decode("utf-8-sig")
+    text = client.get(f"/c/{shop_community.slug}/statistics/sales/?format=csv").content.decode(
+        "utf-8-sig"
+    )
     assert "'=HYPERLINK(1)" in text
 
 

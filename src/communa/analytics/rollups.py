@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from communa.analytics.metrics.audience import members_at
+from communa.analytics.metrics.audience import members_at_moments
 from communa.analytics.models import (
     CommunityDay,
     Event,
@@ -383,7 +383,8 @@ def _was_member_before(block: MembershipEvent) -> bool:
 
 # -- facts of published posts -------------------------------------------------------------------
 def roll_up_post_facts() -> int:
-    """Fix the members at publication of posts published since the last run."""
+    """Fix the members at publication of posts published since the last run (the membership
+    history of each community read once for all its new posts)."""
     missing = list(
         Post.objects.filter(
             status=PostStatus.PUBLISHED, published_at__isnull=False, community__isnull=False
@@ -392,17 +393,21 @@ def roll_up_post_facts() -> int:
         .order_by("published_at", "pk")
         .values_list("pk", "community_id", "published_at")[:_POST_FACTS_BATCH]
     )
-    PostFacts.objects.bulk_create(
-        [
+    by_community: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for pk, community_id, published_at in missing:
+        if community_id is not None and published_at is not None:
+            by_community[community_id].append((pk, published_at))
+    facts = []
+    for community_id, posts in by_community.items():
+        members = members_at_moments(community_id, [at for _pk, at in posts])
+        facts += [
             PostFacts(
                 post_id=pk,
                 community_id=community_id,
-                published_at=published_at,
-                members_at_publication=members_at(community_id, published_at),
+                published_at=at,
+                members_at_publication=count,
             )
-            for pk, community_id, published_at in missing
-            if published_at is not None
-        ],
-        ignore_conflicts=True,
-    )
+            for (pk, at), count in zip(posts, members, strict=True)
+        ]
+    PostFacts.objects.bulk_create(facts, ignore_conflicts=True)
     return len(missing)

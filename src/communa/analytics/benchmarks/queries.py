@@ -28,9 +28,10 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from communa.analytics.metrics.audience import members_at_moments
 from communa.analytics.models import Event, ImportedPerson, WatchedPage, WatchedPost
 from communa.analytics.periods import Period
-from communa.communities.models import Community, DefaultRubric, MembershipEvent
+from communa.communities.models import Community, DefaultRubric
 from communa.core.errors import NotFound
 from communa.core.pagination import Page, keyset_page
 from communa.walls.models import Post, PostDocument, PostImage, PostStatus
@@ -38,12 +39,6 @@ from communa.walls.models import Post, PostDocument, PostImage, PostStatus
 BEST_SLOT_POSTS = 3
 TOP_POSTS = 5
 MONTH_DAYS = 30.4375  # 365.25 / 12
-# The events that change whether someone is a member (as `metrics.audience.members_at`).
-MEMBER_CHANGES = (
-    MembershipEvent.Kind.JOIN,
-    MembershipEvent.Kind.LEAVE,
-    MembershipEvent.Kind.BLOCK,
-)
 
 
 @dataclass(frozen=True)
@@ -301,36 +296,6 @@ def watched_figures(pages: Sequence[WatchedPage]) -> list[Figures]:
 
 
 # --- the community's own posts ----------------------------------------------------------------
-
-
-def members_at_moments(community_id: int, moments: Sequence[datetime]) -> list[int]:
-    """`metrics.audience.members_at` for many moments in one statement: the membership history
-    up to the latest moment is read once in its order and replayed (a test checks that both
-    agree)."""
-    if not moments:
-        return []
-    changes = (
-        MembershipEvent.objects.filter(
-            community_id=community_id, kind__in=MEMBER_CHANGES, at__lte=max(moments)
-        )
-        .order_by("at", "pk")
-        .values_list("user_id", "kind", "at")
-    )
-    order = sorted(range(len(moments)), key=lambda i: moments[i])
-    members: set[int] = set()
-    counts = [0] * len(moments)
-    history = iter(changes.iterator(chunk_size=5000))
-    pending = next(history, None)
-    for index in order:
-        while pending is not None and pending[2] <= moments[index]:
-            user_id, kind, _at = pending
-            if kind == MembershipEvent.Kind.JOIN:
-                members.add(user_id)
-            else:
-                members.discard(user_id)
-            pending = next(history, None)
-        counts[index] = len(members)
-    return counts
 
 
 def own_kind(post: Mapping[str, Any]) -> str:

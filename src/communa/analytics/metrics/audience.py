@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
@@ -29,3 +30,33 @@ def members_at(community_id: int, moment: datetime) -> int:
         .filter(~Exists(later_change))
         .count()
     )
+
+
+def members_at_moments(community_id: int, moments: Sequence[datetime]) -> list[int]:
+    """`metrics.audience.members_at` for many moments in one statement: the membership history
+    up to the latest moment is read once in its order and replayed (a test checks that both
+    agree)."""
+    if not moments:
+        return []
+    changes = (
+        MembershipEvent.objects.filter(
+            community_id=community_id, kind__in=_CHANGES, at__lte=max(moments)
+        )
+        .order_by("at", "pk")
+        .values_list("user_id", "kind", "at")
+    )
+    order = sorted(range(len(moments)), key=lambda i: moments[i])
+    members: set[int] = set()
+    counts = [0] * len(moments)
+    history = iter(changes.iterator(chunk_size=5000))
+    pending = next(history, None)
+    for index in order:
+        while pending is not None and pending[2] <= moments[index]:
+            user_id, kind, _at = pending
+            if kind == MembershipEvent.Kind.JOIN:
+                members.add(user_id)
+            else:
+                members.discard(user_id)
+            pending = next(history, None)
+        counts[index] = len(members)
+    return counts
