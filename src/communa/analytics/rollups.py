@@ -182,8 +182,8 @@ def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
     )
     _add_to_cells(
         MemberDay,
-        ("community_id", "user_id", "day"),
-        [((c, u, d), counts) for (c, u, d), counts in member_days.items()],
+        ("community_id", "day", "user_id"),
+        [((c, d, u), counts) for (c, u, d), counts in member_days.items()],
     )
     _add_reach(reach)
 

@@ -111,6 +111,7 @@ class Migration(migrations.Migration):
                 (
                     "community",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="communities.community",
@@ -119,6 +120,7 @@ class Migration(migrations.Migration):
                 (
                     "user",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
@@ -126,12 +128,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["community", "day"], name="analytics_m_communi_cfa19e_idx")
-                ],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("community", "user", "day"), name="member_day_once"
+                        fields=("community", "day", "user"), name="member_day_once"
                     )
                 ],
             },
@@ -158,6 +157,7 @@ class Migration(migrations.Migration):
                 (
                     "community",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="communities.community",
@@ -166,6 +166,7 @@ class Migration(migrations.Migration):
                 (
                     "post",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="walls.post",
