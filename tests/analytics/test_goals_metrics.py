@@ -15,6 +15,7 @@ from communa.analytics.models import Conversion, Event, EventKind
 from communa.analytics.periods import Period
 from communa.communities.models import Community, MembershipEvent
 from communa.walls.models import Post, PostStatus
+from tests.analytics.support import rolled_up
 from tests.factories import make_community, person
 from tests.walls.support import make_post
 
@@ -48,6 +49,7 @@ def membership(community: Community, kind: str, moment: datetime, user=None):
 
 
 def value(code: str, community: Community, period: Period, **kw) -> Decimal | None:
+    rolled_up()  # what the worker does: day cells from the events so far
     return metric_value(METRICS[code], community, period, **kw)
 
 
@@ -73,9 +75,10 @@ def test_a_block_of_someone_who_was_no_member_changes_no_level(community):
 
 def test_net_growth_is_joins_minus_leaves_minus_blocks_of_the_days(community):
     joined = membership(community, "join", at(DAY, 9))
-    membership(community, "join", at(DAY, 10))
+    stays = membership(community, "join", at(DAY, 10))
     membership(community, "leave", at(DAY, 11), user=joined)
-    membership(community, "block", at(DAY + timedelta(days=1), 0, 30))  # the next day
+    membership(community, "block", at(DAY + timedelta(days=1), 0, 30), user=stays)  # next day
+    membership(community, "block", at(DAY + timedelta(days=1), 1))  # of someone never a member
     assert value("net_growth", community, days(DAY, DAY)) == 1
     assert value("net_growth", community, days(DAY, DAY + timedelta(days=1))) == 0
 

@@ -11,8 +11,8 @@ period, which `value` combines into the metric over any run of days:
 So a goal's progress from its start to any day, and the daily series its forecast is fitted to,
 come from one read of each metric, whatever the number of days or goals. Post figures (reach,
 impressions, engagements, comments) are the posts' counters, attributed to the day each post was
-published; deleted posts are left out. The data source of each may later move to rollups behind
-these functions.
+published; deleted posts are left out. Members, growth, joins, active members, clicks and CTR
+read the worker's day cells (ADR 0015), as the dashboard does, never the raw events.
 """
 
 from __future__ import annotations
@@ -32,8 +32,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from communa.analytics.metrics.audience import members_at
-from communa.analytics.models import Conversion, Event, EventKind, GoalType
-from communa.analytics.periods import Period, local_day, local_midnight
+from communa.analytics.models import (
+    CommunityDay,
+    Conversion,
+    GoalType,
+    JoinDay,
+    MemberDay,
+    PostDay,
+)
+from communa.analytics.periods import Period, local_day
 from communa.communities.models import Community, Membership, MembershipEvent
 from communa.walls.models import Post, PostStatus, TrackedLink
 
@@ -46,7 +53,6 @@ _CHANGES: Final = (
     MembershipEvent.Kind.LEAVE,
     MembershipEvent.Kind.BLOCK,
 )
-_CONTRIBUTIONS: Final = (EventKind.LIKE, EventKind.COMMENT, EventKind.SHARE)
 
 
 class Combine(StrEnum):
@@ -160,8 +166,20 @@ def published_posts(community: Community, period: Period) -> QuerySet[Post]:
     )
 
 
-def _events(community: Community, kind: str) -> QuerySet[Event]:
-    return Event.objects.filter(community=community, kind=kind)
+def _cells(rows: QuerySet[Any], period: Period, total: Any) -> dict[date, Decimal]:
+    """`total` per day of the worker's day cells (`analytics.rollups`) over the period."""
+    found = (
+        rows.filter(day__gte=period.first, day__lte=period.last)
+        .values("day")
+        .annotate(total=total)
+        .values_list("day", "total")
+        .order_by()
+    )
+    return {day: Decimal(amount or 0) for day, amount in found}
+
+
+def _community_cells(community: Community, period: Period, column: str) -> dict[date, Decimal]:
+    return _cells(CommunityDay.objects.filter(community=community), period, Sum(column))
 
 
 class MemberTimeline:
@@ -218,20 +236,22 @@ class MemberTimeline:
 
 
 def members_daily(community: Community, period: Period, **_: Any) -> Daily:
-    """Members at the end of each day (METRICS.md "Members at a time t")."""
-    timeline = MemberTimeline(community, period.start, period.end)
-    return _levels(
-        period, lambda day: timeline.before(local_midnight(day + timedelta(days=1), period.zone))
-    )
+    """Members at the end of each day (METRICS.md "Members at a time t"): the members at the
+    period's start plus each day's exact change, as the dashboard counts them."""
+    start = members_at(community.pk, period.start)
+    change = _community_cells(community, period, "member_change")
+    levels: dict[date, int] = {}
+    running = start
+    for day in period.each_day():
+        running += int(change.get(day, ZERO))
+        levels[day] = running
+    return _levels(period, lambda day: levels[day])
 
 
 def net_growth_daily(community: Community, period: Period, **_: Any) -> Daily:
-    """Joins − leaves − blocks of each day (METRICS.md "Net growth")."""
-    signed = Count("id", filter=Q(kind=MembershipEvent.Kind.JOIN)) - Count(
-        "id", filter=Q(kind__in=[MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK])
-    )
-    rows = MembershipEvent.objects.filter(community=community, kind__in=_CHANGES)
-    return _sums(period, _by_day(rows, "at", period, signed))
+    """The member count's change each day: joins − leaves − blocks of members (METRICS.md "Net
+    growth"; a block of someone who was not a member changes nothing)."""
+    return _sums(period, _community_cells(community, period, "member_change"))
 
 
 def _post_counter(counter: str) -> Callable[..., Daily]:
@@ -301,16 +321,14 @@ def active_members_daily(community: Community, period: Period, **_: Any) -> Dail
     )
     members = Membership.objects.filter(community=community).values("user_id")
     acts = (
-        Event.objects.filter(
+        MemberDay.objects.filter(
             community=community,
-            kind__in=_CONTRIBUTIONS,
             user_id__in=members,
-            at__gte=window.start,
-            at__lt=window.end,
+            day__gte=window.first,
+            day__lte=window.last,
         )
-        .annotate(day=TruncDate("at", tzinfo=period.zone))
+        .filter(Q(likes__gt=0) | Q(comments__gt=0) | Q(shares__gt=0))
         .values_list("user_id", "day")
-        .distinct()
     )
     posts = (
         Post.objects.filter(
@@ -341,17 +359,15 @@ def active_members_daily(community: Community, period: Period, **_: Any) -> Dail
 
 
 def link_clicks_daily(community: Community, period: Period, **_: Any) -> Daily:
-    """Clicks on the community's tracked links each day (the link-click events)."""
-    return _sums(
-        period, _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
-    )
+    """Clicks on the community's tracked links each day (the link-click events, rolled up)."""
+    return _sums(period, _community_cells(community, period, "link_clicks"))
 
 
 def utm_joins_daily(community: Community, period: Period, **_: Any) -> Daily:
-    """Members who joined each day through a UTM-tagged address (`utm_campaign` given) and are
-    still members: the membership keeps the tags, the history does not."""
-    joined = Membership.objects.filter(community=community).exclude(utm_campaign="")
-    return _sums(period, _by_day(joined, "joined_at", period, Count("id")))
+    """Joins of each day through a UTM-tagged address (`utm_campaign` given), whether or not
+    the people stayed (each join keeps its campaign in the membership history)."""
+    joins = JoinDay.objects.filter(community=community).exclude(utm_campaign="")
+    return _sums(period, _cells(joins, period, Sum("joins")))
 
 
 # -- Sales --------------------------------------------------------------------------------------
@@ -364,15 +380,15 @@ def _conversions(community: Community, currency: str = "") -> QuerySet[Conversio
 
 def ctr_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Per day: link clicks, and impressions of the posts that carry tracked links (CTR)."""
-    carrying = TrackedLink.objects.filter(post__community=community).values("post_id")
-    clicks = _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
-    shown = _by_day(
-        _events(community, EventKind.IMPRESSION).filter(post_id__in=carrying),
-        "at",
-        period,
-        Count("id"),
+    carrying = PostDay.objects.filter(
+        community=community,
+        post_id__in=TrackedLink.objects.filter(post__community=community).values("post_id"),
     )
-    return _ratios(period, clicks, shown)
+    return _ratios(
+        period,
+        _community_cells(community, period, "link_clicks"),
+        _cells(carrying, period, Sum("impressions")),
+    )
 
 
 def conversions_daily(community: Community, period: Period, **_: Any) -> Daily:
@@ -389,8 +405,7 @@ def revenue_daily(community: Community, period: Period, *, currency: str = "", *
 def conversion_rate_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Per day: conversions, and link clicks (conversion rate = conversions / clicks)."""
     sold = _by_day(_conversions(community), "occurred_at", period, Count("id"))
-    clicks = _by_day(_events(community, EventKind.LINK_CLICK), "at", period, Count("id"))
-    return _ratios(period, sold, clicks)
+    return _ratios(period, sold, _community_cells(community, period, "link_clicks"))
 
 
 def average_order_value_daily(
