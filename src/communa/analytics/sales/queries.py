@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from django.db.models import Count, Sum
 
-from communa.analytics.models import Conversion, ConversionKey, Event, EventKind
+from communa.analytics.models import Conversion, ConversionKey, EventKind, PostDay
 from communa.analytics.periods import Period
 from communa.communities.models import Community
 from communa.core.links import campaigns_of as named_campaigns
@@ -106,13 +106,21 @@ def campaigns_of(posts: Iterable[Post]) -> dict[int, str]:
     }
 
 
+_COLUMN: dict[str, str] = {EventKind.LINK_CLICK: "link_clicks", EventKind.IMPRESSION: "impressions"}
+
+
 def _per_post(community: Community, period: Period, kind: str, post_ids: Any = None) -> dict:
-    events = Event.objects.filter(
-        community=community, kind=kind, at__gte=period.start, at__lt=period.end
-    ).filter(post_id__isnull=False)
+    """Link clicks or impressions per post over the period, from the worker's day cells."""
+    cells = PostDay.objects.filter(community=community, day__gte=period.first, day__lte=period.last)
     if post_ids is not None:
-        events = events.filter(post_id__in=post_ids)
-    return dict(events.values("post_id").annotate(n=Count("id")).values_list("post_id", "n"))
+        cells = cells.filter(post_id__in=post_ids)
+    return {
+        post_id: total
+        for post_id, total in cells.values("post_id")
+        .annotate(n=Sum(_COLUMN[kind]))
+        .values_list("post_id", "n")
+        if total
+    }
 
 
 def _posts_with_links(community: Community) -> Any:
