@@ -273,15 +273,35 @@ def test_each_dashboard_table_downloads_as_csv():
     assert len(rows) == 7
     assert rows[-1]["members"] == "8"
     assert browser.get("/c/cooks/statistics/nothing.csv").status_code == 422
-    assert browser.get("/c/cooks/statistics/audience.csv").status_code == 200
+    for table in ("headline", "actions", "platforms", "rates", "rubrics", "tones", "top"):
+        answer = browser.get(f"/c/cooks/statistics/{table}.csv?period=7")
+        assert answer.status_code == 200, table
+        assert len(answer.content.decode("utf-8-sig").splitlines()) >= 2, table
+    platforms = browser.get("/c/cooks/statistics/platforms.csv?period=7")
+    rows = list(csv.DictReader(io.StringIO(platforms.content.decode("utf-8-sig"))))
+    assert rows[-1] == {"platform": "all", "reach": "4", "impressions": "4"}
+    audience = browser.get("/c/cooks/statistics/audience.csv")
+    assert audience.status_code == 200
 
 
-def test_the_report_prints_the_period():
+def test_the_report_prints_the_period_with_the_goals_progress():
     community, _people = _cooks()
+    api_as(owner_of(community)).post(
+        "/communities/cooks/goals",
+        {
+            "goal_type": "awareness",
+            "metric": "members",
+            "name": "Ten members",
+            "target": "10",
+            "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
     rolled_up()
     page = client_of(owner_of(community)).get("/c/cooks/statistics/report/?period=30")
     assert page.status_code == 200
     assert b"report-cover" in page.content
+    assert b"Ten members" in page.content
+    assert b"80.0 %" in page.content
 
 
 def test_the_pages_read_a_fixed_number_of_queries_whatever_the_posts():

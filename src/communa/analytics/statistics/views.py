@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from communa.analytics.goals.queries import goals_of
 from communa.analytics.metrics.dashboard import Dashboard, dashboard
 from communa.analytics.metrics.posts import SORTABLE, latest_posts
 from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
@@ -22,8 +23,10 @@ from communa.analytics.statistics.serialize import (
     DAILY_COLUMNS,
     POST_COLUMNS,
     RATE_COLUMNS,
+    compared_row,
     group_row,
     post_row,
+    rates_row,
 )
 from communa.communities.models import Community
 from communa.communities.permissions import Action, can
@@ -51,7 +54,6 @@ POST_TABLE_COLUMNS = (
     ("link_clicks", gettext_lazy("Link clicks")),
     ("ctr", gettext_lazy("CTR")),
 )
-TABLES = ("daily", "rubrics", "tones", "top", "sources", "campaigns", "audience")
 
 
 class PeriodForm(forms.Form):
@@ -110,7 +112,6 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "charts": charts_of(found),
             "facets": facets_of(found),
             "query": request.GET.urlencode(),
-            "tables": TABLES,
         },
         status=status,
     )
@@ -134,6 +135,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "charts": charts_of(found),
             "facets": facets_of(found),
             "posts": latest_posts(community, limit=10, sort="er_reach"),
+            "goals": goals_of(community),
         },
         status=status,
     )
@@ -187,7 +189,7 @@ def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     """One table of the dashboard as CSV: daily figures, rubrics, tones, top posts, join
     sources, campaigns or the audience."""
     community, _standing = _statistics(request, slug)
-    if table not in TABLES:
+    if table not in TABLE_OF:
         raise ValidationFailed(fields={"table": [_("There is no such table.")]})
     period, _form, status = _period(request, community)
     if status != 200:
@@ -198,34 +200,72 @@ def dashboard_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     return csv_download(name, header, rows)
 
 
-def _table(found: Dashboard, table: str) -> tuple[tuple[str, ...], list[list[Any]]]:
-    groups_header = ("key", "label", *RATE_COLUMNS)
-    if table == "daily":
-        return DAILY_COLUMNS, [[row[c] for c in DAILY_COLUMNS] for row in found.daily]
-    if table in ("rubrics", "tones"):
-        groups = found.by_rubric if table == "rubrics" else found.by_tone
-        return groups_header, [[group_row(g)[c] for c in groups_header] for g in groups]
-    if table == "top":
-        return POST_COLUMNS, [[post_row(r)[c] for c in POST_COLUMNS] for r in found.top_posts]
-    if table in ("sources", "campaigns"):
-        pairs = found.joins_by_source if table == "sources" else found.joins_by_campaign
-        return ("source" if table == "sources" else "utm_campaign", "joins"), [
-            [key, count] for key, count in pairs
-        ]
-    audience = found.audience
-    rows = [
-        [facet, value, count]
-        for facet, pairs in (
-            ("gender", audience.gender),
-            ("age", audience.age),
-            ("country", audience.country),
-            ("city", audience.city),
-            ("language", audience.language),
-            ("join_source", audience.source),
-        )
-        for value, count in pairs
+Table = tuple[tuple[str, ...], list[list[Any]]]
+COMPARED = ("key", "label", "kind", "value", "previous", "change")
+GROUPS = ("key", "label", *RATE_COLUMNS)
+
+
+def _compared(figures: list[Any]) -> Table:
+    return COMPARED, [[compared_row(f)[c] for c in COMPARED] for f in figures]
+
+
+def _platforms(found: Dashboard) -> Table:
+    return ("platform", "reach", "impressions"), [
+        [platform, found.reach.by_platform.get(platform, 0), found.impressions[platform]]
+        for platform in ("web", "mobile_web", "api", "all")
     ]
+
+
+def _rates(found: Dashboard) -> Table:
+    now, before = rates_row(found.rates), rates_row(found.previous_rates)
+    return ("rate", "value", "previous"), [[c, now[c], before[c]] for c in RATE_COLUMNS]
+
+
+def _groups(groups: list[Any]) -> Table:
+    return GROUPS, [[group_row(g)[c] for c in GROUPS] for g in groups]
+
+
+def _joins(pairs: list[tuple[str, int]], name: str) -> Table:
+    return (name, "joins"), [[key, count] for key, count in pairs]
+
+
+def _audience(found: Dashboard) -> Table:
+    audience = found.audience
+    facets = (
+        ("gender", audience.gender),
+        ("age", audience.age),
+        ("country", audience.country),
+        ("city", audience.city),
+        ("language", audience.language),
+        ("join_source", audience.source),
+    )
+    rows = [[facet, value, count] for facet, pairs in facets for value, count in pairs]
     return ("facet", "value", "members"), rows
+
+
+TABLE_OF = {
+    "headline": lambda found: _compared(found.headline),
+    "actions": lambda found: _compared(found.actions),
+    "platforms": _platforms,
+    "rates": _rates,
+    "daily": lambda found: (
+        DAILY_COLUMNS,
+        [[row[c] for c in DAILY_COLUMNS] for row in found.daily],
+    ),
+    "rubrics": lambda found: _groups(found.by_rubric),
+    "tones": lambda found: _groups(found.by_tone),
+    "top": lambda found: (
+        POST_COLUMNS,
+        [[post_row(r)[c] for c in POST_COLUMNS] for r in found.top_posts],
+    ),
+    "sources": lambda found: _joins(found.joins_by_source, "source"),
+    "campaigns": lambda found: _joins(found.joins_by_campaign, "utm_campaign"),
+    "audience": _audience,
+}
+
+
+def _table(found: Dashboard, table: str) -> Table:
+    return TABLE_OF[table](found)
 
 
 @login_required
