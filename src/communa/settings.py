@@ -355,6 +355,8 @@ COMMUNA: dict[str, Any] = {
     # year can be compared with the one before), and how many latest posts the post table shows.
     "STATS_MAX_DAYS": env_int("STATS_MAX_DAYS", 731),
     "STATS_LATEST_POSTS": env_int("STATS_LATEST_POSTS", 150),
+    # How long the audience breakdown (six counts over every membership) is kept.
+    "STATS_AUDIENCE_SECONDS": env_int("STATS_AUDIENCE_SECONDS", 300),
     # Imports of other communities' numbers and of reaction events (R9.10, R8.5): the most rows
     # one file may bring (a larger file is refused whole) and the largest upload read.
     "IMPORT_MAX_ROWS": env_int("IMPORT_MAX_ROWS", 100000),

@@ -12,7 +12,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from communa.analytics import rollups
-from communa.analytics.metrics.community import tiling
+from communa.analytics.metrics.audience import members_at
+from communa.analytics.metrics.community import members_before, tiling
 from communa.analytics.models import (
     CommunityDay,
     JoinDay,
@@ -290,3 +291,29 @@ def test_a_years_tiling_covers_each_day_once_with_few_spans():
             covered += [start + timedelta(days=n) for n in range((nxt - start).days)]
     assert covered == period.each_day()
     assert len(spans) <= 40
+
+
+def test_members_before_a_day_from_the_cells_equal_members_at_its_midnight():
+    # given joins, a leave and blocks (one of someone never a member) over three Berlin days
+    community = _community("Europe/Berlin")
+    owner = community.created_by
+    people = [person() for _ in range(4)]
+    for someone in people:
+        join_community(actor=someone, community=community)
+    leave_community(actor=people[0], community=community)
+    block_member(actor=owner, community=community, user=people[1], reason="spam")
+    block_member(actor=owner, community=community, user=person(), reason="spam")
+    moments = [datetime(2026, 3, d, h, tzinfo=UTC) for d, h in [(1, 9), (1, 23), (2, 8), (3, 7)]]
+    events = MembershipEvent.objects.filter(community=community).order_by("pk")
+    for n, event in enumerate(events):
+        MembershipEvent.objects.filter(pk=event.pk).update(
+            at=moments[min(n, 3)] + timedelta(minutes=n)
+        )
+    # when
+    rolled_up()
+    # then
+    zone = ZoneInfo("Europe/Berlin")
+    for day in (date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)):
+        midnight = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+        assert members_before(community, day) == members_at(community.pk, midnight), day
+    assert members_before(community, date(2026, 3, 4)) == 3  # owner and two of the four

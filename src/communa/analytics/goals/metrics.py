@@ -32,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from communa.analytics.metrics.audience import members_at
+from communa.analytics.metrics.community import members_before
 from communa.analytics.models import (
     CommunityDay,
     Conversion,
@@ -238,7 +239,7 @@ class MemberTimeline:
 def members_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Members at the end of each day (METRICS.md "Members at a time t"): the members at the
     period's start plus each day's exact change, as the dashboard counts them."""
-    start = members_at(community.pk, period.start)
+    start = members_before(community, period.first)
     change = _community_cells(community, period, "member_change")
     levels: dict[date, int] = {}
     running = start

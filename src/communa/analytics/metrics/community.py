@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from communa.analytics.metrics.audience import members_at
 from communa.analytics.metrics.posts import rate
 from communa.analytics.models import CommunityDay, JoinDay, MemberDay, ReachSpan
 from communa.analytics.periods import Period, local_day
 from communa.analytics.sketch import merged
 from communa.communities.models import Membership
+from communa.core.conf import int_setting
 from communa.core.events import Platform
 from communa.walls.models import Post, PostStatus
 
@@ -82,8 +83,18 @@ class Growth:
     members: list[tuple[date, int]]
 
 
+def members_before(community: Any, day: date) -> int:
+    """Members at the start of `day` (local midnight): the sum of every earlier day's exact
+    member change, one indexed sum over the day cells. Equal to `members_at` at that moment
+    once the membership history is rolled up (the rollup reads it from the first event)."""
+    found = CommunityDay.objects.filter(community=community, day__lt=day).aggregate(
+        total=Sum("member_change")
+    )["total"]
+    return int(found or 0)
+
+
 def growth(community: Any, period: Period, cells: dict[date, dict[str, int]]) -> Growth:
-    start = members_at(community.pk, period.start)
+    start = members_before(community, period.first)
     running, series = start, []
     for day, cell in cells.items():
         running += cell["member_change"]
@@ -215,31 +226,42 @@ def er_days(
     return series, average
 
 
+ACTIVE_WINDOW_DAYS = 30
+
+
+def active_window(period: Period) -> Period:
+    """METRICS.md's window of active members: the last 30 days of the period (all of a shorter
+    one)."""
+    if period.days <= ACTIVE_WINDOW_DAYS:
+        return period
+    return Period(
+        first=period.last - timedelta(days=ACTIVE_WINDOW_DAYS - 1),
+        last=period.last,
+        zone=period.zone,
+        preset=period.preset,
+    )
+
+
 def active_members(community: Any, period: Period) -> int:
-    """Current members with at least one like, comment, share or post in the period."""
-    return len(active_member_ids(community, period))
-
-
-def active_member_ids(community: Any, period: Period) -> set[int]:
-    contributed = set(
-        MemberDay.objects.filter(community=community, day__gte=period.first, day__lte=period.last)
+    """Current members with at least one like, comment, share or post in the active window of
+    the period (one statement: the day cells and the posts are subqueries)."""
+    window = active_window(period)
+    contributed = (
+        MemberDay.objects.filter(community=community, day__gte=window.first, day__lte=window.last)
         .filter(Q(likes__gt=0) | Q(comments__gt=0) | Q(shares__gt=0))
-        .values_list("user_id", flat=True)
+        .values("user_id")
     )
-    posted = set(
-        Post.objects.filter(
-            community=community,
-            status=PostStatus.PUBLISHED,
-            published_at__gte=period.start,
-            published_at__lt=period.end,
-        ).values_list("author_id", flat=True)
+    posted = Post.objects.filter(
+        community=community,
+        status=PostStatus.PUBLISHED,
+        published_at__gte=window.start,
+        published_at__lt=window.end,
+    ).values("author_id")
+    return (
+        Membership.objects.filter(community=community)
+        .filter(Q(user_id__in=contributed) | Q(user_id__in=posted))
+        .count()
     )
-    members = set(
-        Membership.objects.filter(
-            community=community, user_id__in=contributed | posted
-        ).values_list("user_id", flat=True)
-    )
-    return members
 
 
 AGE_BANDS = (
@@ -264,6 +286,7 @@ def _age_band(birth_year: int | None, this_year: int) -> str:
 class Audience:
     """Today's members by what their profiles say ("" = not said)."""
 
+    as_of: datetime
     members: int
     gender: list[tuple[str, int]]
     age: list[tuple[str, int]]
@@ -285,7 +308,18 @@ def _counted(rows: Any, column: str, *, limit: int | None = None) -> list[tuple[
 
 
 def audience(community: Any) -> Audience:
-    """The members' gender, age band, country, city (top 20), language and join source."""
+    """The members' gender, age band, country, city (top 20), language and join source, as of
+    at most COMMUNA_STATS_AUDIENCE_SECONDS ago: six counts over every membership are the
+    dashboard's dearest read, and an audience moves slowly, so the answer is kept that long."""
+    key = f"communa:analytics:audience:{community.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _audience_now(community)
+        cache.set(key, found, int_setting("STATS_AUDIENCE_SECONDS"))
+    return found
+
+
+def _audience_now(community: Any) -> Audience:
     memberships = Membership.objects.filter(community=community)
     this_year = local_day(timezone.now(), timezone.get_default_timezone()).year
     ages: Counter[str] = Counter(
@@ -294,6 +328,7 @@ def audience(community: Any) -> Audience:
     )
     order = [label for _low, _high, label in AGE_BANDS] + [""]
     return Audience(
+        as_of=timezone.now(),
         members=memberships.count(),
         gender=_counted(memberships, "user__gender"),
         age=[(label, ages[label]) for label in order if ages[label]],

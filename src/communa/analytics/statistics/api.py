@@ -127,6 +127,9 @@ class PostStatsOut(Schema):
 
 
 class AudienceOut(Schema):
+    as_of: datetime = Field(
+        description="When it was counted (kept for COMMUNA_STATS_AUDIENCE_SECONDS)."
+    )
     members: int
     gender: list[CountOut]
     age: list[CountOut]

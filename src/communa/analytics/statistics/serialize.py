@@ -118,6 +118,7 @@ def dashboard_out(found: Dashboard) -> dict[str, Any]:
         "by_tone": [group_row(group) for group in found.by_tone],
         "top_posts": [post_row(row) for row in found.top_posts],
         "audience": {
+            "as_of": audience.as_of,
             "members": audience.members,
             "gender": _pairs(audience.gender, "value"),
             "age": _pairs(audience.age, "value"),
