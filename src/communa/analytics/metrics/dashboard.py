@@ -18,6 +18,7 @@ from communa.analytics.metrics.posts import (
     GroupRates,
     PostFigures,
     Rates,
+    counts_in,
     posts_in,
     rates_by,
     rates_of,
@@ -90,8 +91,8 @@ def dashboard(community: Any, period: Period) -> Dashboard:
     earlier_growth = figures.growth(community, previous, earlier_cells)
     reach = figures.reach(community, period)
     earlier_reach = figures.reach(community, previous, platforms=False)
-    posts, earlier_posts = posts_in(community, period), posts_in(community, previous)
-    rates, earlier_rates = rates_of(posts), rates_of(earlier_posts)
+    posts = posts_in(community, period)
+    rates, earlier_rates = rates_of(posts), rates_of(counts_in(community, previous))
     er_day, er_day_average = figures.er_days(cells, growth.members)
     _earlier_days, earlier_er_day = figures.er_days(earlier_cells, earlier_growth.members)
     active = figures.active_members(community, period)
