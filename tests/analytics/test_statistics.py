@@ -323,3 +323,15 @@ def test_the_pages_read_a_fixed_number_of_queries_whatever_the_posts():
         browser.get("/c/cooks/statistics/?period=30")
     # then
     assert len(many) == len(few)
+
+
+def test_a_post_published_since_the_last_rollup_has_its_members_at_publication_already():
+    # given a post the worker has not rolled up yet
+    community, _people = _cooks()
+    # when
+    (row,) = latest_posts(community)
+    found = dashboard(community, period_of(community, period="7"))
+    # then both readings take the members from the membership history
+    assert row.members_at_publication == 8
+    assert found.rates.er_members_pooled == pytest.approx(0.5)
+    assert found.top_posts[0].members_at_publication == 8

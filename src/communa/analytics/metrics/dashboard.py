@@ -19,9 +19,10 @@ from communa.analytics.metrics.posts import (
     PostFigures,
     Rates,
     counts_in,
-    posts_in,
+    figures_of_ids,
     rates_by,
     rates_of,
+    rubric_labels,
     top_posts,
 )
 from communa.analytics.periods import Period
@@ -91,8 +92,9 @@ def dashboard(community: Any, period: Period) -> Dashboard:
     earlier_growth = figures.growth(community, previous, earlier_cells)
     reach = figures.reach(community, period)
     earlier_reach = figures.reach(community, previous, platforms=False)
-    posts = posts_in(community, period)
+    posts = counts_in(community, period)
     rates, earlier_rates = rates_of(posts), rates_of(counts_in(community, previous))
+    rubrics = rubric_labels(community)
     er_day, er_day_average = figures.er_days(cells, growth.members)
     _earlier_days, earlier_er_day = figures.er_days(earlier_cells, earlier_growth.members)
     active = figures.active_members(community, period)
@@ -156,9 +158,9 @@ def dashboard(community: Any, period: Period) -> Dashboard:
         previous_rates=earlier_rates,
         er_day=er_day,
         er_day_average=er_day_average,
-        by_rubric=rates_by(posts, "rubric"),
+        by_rubric=rates_by(posts, "rubric", labels_of_rubrics=rubrics),
         by_tone=rates_by(posts, "tone"),
-        top_posts=top_posts(posts),
+        top_posts=figures_of_ids([row.post_id for row in top_posts(posts)]),
         joins_by_source=figures.joins_by(community, period, "source"),
         joins_by_campaign=figures.joins_by(community, period, "utm_campaign"),
         audience=figures.audience(community),

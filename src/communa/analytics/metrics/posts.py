@@ -237,8 +237,12 @@ def figures_of(posts: QuerySet[Post]) -> list[PostFigures]:
 
 
 class Counts(NamedTuple):
-    """The numbers of a post that the period's rates add up (no text, no moment)."""
+    """The numbers of a post that the period's rates add up, and what groups and ranks it (no
+    text, no moment: a year of posts reads fast)."""
 
+    post_id: int
+    rubric_id: int | None
+    tone: str
     likes: int
     comments: int
     shares: int
@@ -249,14 +253,29 @@ class Counts(NamedTuple):
     leaves_after_view: int
     members_at_publication: int
 
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.comments + self.shares
+
+    @property
+    def er_reach(self) -> float | None:
+        return rate(self.engagements, self.reach)
+
+    @property
+    def er_members(self) -> float | None:
+        return rate(self.engagements, self.members_at_publication)
+
 
 def counts_of(posts: QuerySet[Post]) -> list[Counts]:
-    """The numbers of these posts for `rates_of`, lighter than `figures_of` (one query)."""
+    """The numbers of these posts for `rates_of`, lighter than `figures_of`: no text and no
+    moment (a year of a busy page is thousands of rows); the few posts published since the
+    last rollup get their members at publication from a second, small read."""
     rows = list(
         _with_facts(posts).values_list(
-            "community_id",
-            "moment",
             "members",
+            "pk",
+            "rubric_id",
+            "tone",
             "like_count",
             "comment_count",
             "share_count",
@@ -267,9 +286,25 @@ def counts_of(posts: QuerySet[Post]) -> list[Counts]:
             "leaves",
         )
     )
-    late = _members_of_late_posts((row[0], row[1], row[2]) for row in rows)
+    unknown = [row[1] for row in rows if row[0] is None]
+    late: dict[int, int] = {}
+    if unknown:
+        moments = Post.objects.filter(pk__in=unknown).values_list(
+            "pk", "community_id", "published_at", "created_at"
+        )
+        members = _members_of_late_posts(
+            (community_id, published or created, None)
+            for _pk, community_id, published, created in moments
+        )
+        late = {
+            pk: members.get((community_id, published or created), 0)
+            for pk, community_id, published, created in moments
+        }
     return [
         Counts(
+            post_id=pk,
+            rubric_id=rubric_id,
+            tone=tone,
             likes=likes,
             comments=comments,
             shares=shares,
@@ -278,14 +313,13 @@ def counts_of(posts: QuerySet[Post]) -> list[Counts]:
             hides=hides,
             reports=reports,
             leaves_after_view=left,
-            members_at_publication=members
-            if members is not None
-            else late.get((community_id, moment), 0),
+            members_at_publication=members if members is not None else late.get(pk, 0),
         )
         for (
-            community_id,
-            moment,
             members,
+            pk,
+            rubric_id,
+            tone,
             likes,
             comments,
             shares,
@@ -315,6 +349,12 @@ def latest_posts(
         with_value.sort(key=lambda row: getattr(row, sort), reverse=descending)
         rows = with_value + without
     return rows
+
+
+def figures_of_ids(ids: Sequence[int]) -> list[PostFigures]:
+    """The figures of these posts, in the order of `ids`."""
+    found = {row.post_id: row for row in figures_of(Post.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def counts_in(community: Any, period: Period) -> list[Counts]:
@@ -403,13 +443,29 @@ class GroupRates:
     post_ids: list[int] = field(default_factory=list)
 
 
-def rates_by(rows: Sequence[PostFigures], by: str) -> list[GroupRates]:
-    """Rates per rubric (`by="rubric"`) or per tone class (`by="tone"`), most posts first."""
-    groups: dict[str, list[PostFigures]] = {}
+def rubric_labels(community: Any) -> dict[int, str]:
+    """The community's rubrics by id, named in the current language."""
+    return {rubric.pk: rubric.label for rubric in Rubric.objects.filter(community=community)}
+
+
+def rates_by(
+    rows: Sequence[PostFigures] | Sequence[Counts],
+    by: str,
+    *,
+    labels_of_rubrics: dict[int, str] | None = None,
+) -> list[GroupRates]:
+    """Rates per rubric (`by="rubric"`) or per tone class (`by="tone"`), most posts first; rows
+    without their rubric's name (`Counts`) take it from `labels_of_rubrics`."""
+    groups: dict[str, list[Any]] = {}
     labels: dict[str, str] = {}
     for row in rows:
         if by == "rubric":
-            key, label = str(row.rubric_id or ""), row.rubric
+            name = (
+                (labels_of_rubrics or {}).get(row.rubric_id or 0, "")
+                if isinstance(row, Counts)
+                else row.rubric
+            )
+            key, label = str(row.rubric_id or ""), name
         else:
             key, label = row.tone, row.tone
         groups.setdefault(key, []).append(row)
@@ -426,8 +482,9 @@ def rates_by(rows: Sequence[PostFigures], by: str) -> list[GroupRates]:
     return sorted(found, key=lambda group: (-group.rates.posts, group.label))
 
 
-def top_posts(rows: Sequence[PostFigures], *, count: int = 10) -> list[PostFigures]:
-    """The posts with the highest ER by reach (then by members), as seed 001 ranks them."""
+def top_posts(rows: Sequence[Any], *, count: int = 10) -> list[Any]:
+    """The posts with the highest ER by reach (then by members), as seed 001 ranks them (rows
+    of `PostFigures` or `Counts`: the same order either way)."""
     ranked = [row for row in rows if row.er_reach is not None or row.er_members is not None]
     return sorted(
         ranked,
