@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from communa.accounts.models import Gender
 from communa.analytics.charts import bar_chart, line_chart
 from communa.analytics.metrics.dashboard import Dashboard
+from communa.analytics.templatetags.statistics import percent
 from communa.communities.models import JoinSource
 
 
@@ -82,3 +83,20 @@ def facets_of(found: Dashboard) -> list[dict[str, Any]]:
 
 def _figure(value: float, percent: bool) -> str:
     return f"{value * 100:.2f} %" if percent else f"{value:,.0f}"
+
+
+def daily_rows(found: Dashboard) -> list[tuple[str, ...]]:
+    """The day-by-day table's cells as text, formatted once here: a year is 365 rows of 8 cells,
+    too many for a template filter per cell."""
+    short = get_format("SHORT_DATE_FORMAT")
+    return [
+        (
+            date_format(row["day"], short),
+            *(
+                number_format(row[column], 0, force_grouping=True)
+                for column in ("members", "joins", "leaves", "reach", "impressions", "engagements")
+            ),
+            percent(row["er_day"]),
+        )
+        for row in found.daily
+    ]

@@ -17,7 +17,7 @@ from communa.analytics.goals.queries import goals_of
 from communa.analytics.metrics.dashboard import Dashboard, dashboard
 from communa.analytics.metrics.posts import SORTABLE, latest_posts
 from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
-from communa.analytics.statistics.presenting import charts_of, facets_of
+from communa.analytics.statistics.presenting import charts_of, daily_rows, facets_of
 from communa.analytics.statistics.reports import kept_report, kept_reports
 from communa.analytics.statistics.serialize import (
     DAILY_COLUMNS,
@@ -111,6 +111,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "found": found,
             "charts": charts_of(found),
             "facets": facets_of(found),
+            "daily_rows": daily_rows(found),
             "query": request.GET.urlencode(),
         },
         status=status,
