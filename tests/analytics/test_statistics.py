@@ -335,3 +335,23 @@ def test_a_post_published_since_the_last_rollup_has_its_members_at_publication_a
     assert row.members_at_publication == 8
     assert found.rates.er_members_pooled == pytest.approx(0.5)
     assert found.top_posts[0].members_at_publication == 8
+
+
+def test_the_post_table_shows_more_posts_like_a_chosen_one():
+    # given three posts of one rubric and tone, one of another tone
+    community, people = _cooks()
+    first = Post.objects.get(community=community)
+    Post.objects.filter(pk=first.pk).update(tone="emotional")
+    alike = make_post(community, body="Alike")
+    other = make_post(community, body="Other")
+    Post.objects.filter(pk=alike.pk).update(tone="emotional", rubric=first.rubric)
+    Post.objects.filter(pk=other.pk).update(tone="branded", rubric=first.rubric)
+    _seen_by(alike, people[:2])
+    like_post(actor=people[0], post=alike)
+    rolled_up()
+    # when
+    page = client_of(owner_of(community)).get(f"/c/cooks/statistics/posts/?like={first.pk}")
+    # then
+    similar = page.content.decode().split('id="similar-heading"')[1].split("</section>")[0]
+    assert "Alike" in similar
+    assert "Other" not in similar

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from communa.analytics.goals.queries import goals_of
 from communa.analytics.metrics.dashboard import Dashboard, dashboard
-from communa.analytics.metrics.posts import SORTABLE, latest_posts
+from communa.analytics.metrics.posts import SORTABLE, latest_posts, more_like
 from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
 from communa.analytics.statistics.presenting import charts_of, daily_rows, facets_of
 from communa.analytics.statistics.reports import kept_report, kept_reports
@@ -151,10 +151,12 @@ def _sorting(request: HttpRequest) -> tuple[str, bool]:
 @require_GET
 @answers_refusals
 def posts(request: HttpRequest, slug: str) -> HttpResponse:
-    """The latest posts with their figures, sortable by each figure's column."""
+    """The latest posts with their figures, sortable by each figure's column; `?like=<id>`
+    adds the best posts of the same rubric and tone ("more like these")."""
     community, standing = _statistics(request, slug)
     sort, descending = _sorting(request)
     rows = latest_posts(community, sort=sort, descending=descending)
+    chosen = next((row for row in rows if str(row.post_id) == request.GET.get("like")), None)
     return render(
         request,
         "analytics/statistics/posts.html",
@@ -166,6 +168,8 @@ def posts(request: HttpRequest, slug: str) -> HttpResponse:
             "sort": sort,
             "descending": descending,
             "sortable": SORTABLE,
+            "chosen": chosen,
+            "similar": more_like(rows, chosen.post_id) if chosen else [],
         },
     )
 
