@@ -16,37 +16,20 @@ from communa.analytics.audience.actions import comment_of, mark_comment_negative
 from communa.analytics.metrics import health as health_metrics
 from communa.analytics.metrics import negative as negative_metrics
 from communa.analytics.metrics.ladder import ladder_as_dict, participation_ladder
-from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
+from communa.analytics.periods import Period
+from communa.analytics.schemas import PeriodOut, PeriodQuery
 from communa.communities.models import Community
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.pagination import page_size
-from communa.core.schemas import Cursor, Day, OneOf, Page, PageLimit, RowId
+from communa.core.schemas import Cursor, OneOf, Page, PageLimit, RowId
 
 router = Router(tags=["analytics"])
 
-PeriodChoice = Annotated[str, OneOf(PERIOD_CHOICES)]
-
-
-class PeriodQuery(Schema):
-    period: PeriodChoice | None = Field(
-        None, description="A preset of days ending today, or `custom` with `start` and `end`."
-    )
-    start: Day | None = Field(None, description="The first day of a custom period.")
-    end: Day | None = Field(None, description="The last day of a custom period (included).")
-
-
-class PeriodOut(Schema):
-    period: str
-    start: date
-    end: date
-    days: int
-    time_zone: str
-
 
 def _period(community: Community, query: PeriodQuery) -> Period:
-    return period_of(community, period=query.period, start=query.start, end=query.end)
+    return query.period_in(community)
 
 
 # -- negative feedback ---------------------------------------------------------------------------

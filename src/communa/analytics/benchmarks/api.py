@@ -8,7 +8,7 @@ watched page need PLAN_CONTENT (owner, administrators, editors): ADR 0016. Membe
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from communa.accounts.http import AuthedRequest
 from communa.analytics.benchmarks import actions, queries
 from communa.analytics.benchmarks.parsers import POST_FIELDS
 from communa.analytics.models import ImportFormat, WatchedPage, WatchedPost
-from communa.analytics.periods import period_of
+from communa.analytics.schemas import PeriodQuery
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.errors import ValidationFailed
@@ -182,14 +182,6 @@ def side_out(side: queries.Figures) -> dict[str, Any]:
     }
 
 
-class PeriodQuery(Schema):
-    period: str | None = Field(
-        None, description="7, 30, 90, 365 (the default) or custom (then start and end)."
-    )
-    start: date | None = None
-    end: date | None = None
-
-
 def _mapping(text: str) -> dict[str, Any] | None:
     if not text.strip():
         return None
@@ -263,9 +255,7 @@ def benchmark_comparison(
     reach (mean and pooled), posting frequency, kind and rubric mix, best hour and weekday, top
     posts (VIEW_STATISTICS; docs/metrics.md, "Benchmarks")."""
     community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
-    period = period_of(
-        community, period=filters.period or "365", start=filters.start, end=filters.end
-    )
+    period = filters.period_in(community, default="365")
     found = queries.benchmark_comparison(community, period)
     return {"period": period.as_dict(), "sides": [side_out(side) for side in found.sides]}
 

@@ -3,7 +3,7 @@ and clicks, CTR, conversions, revenue, conversion rate and AOV per campaign and 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,12 +14,13 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from communa.accounts.http import AuthedRequest
 from communa.analytics.models import Conversion, ConversionKey
-from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
+from communa.analytics.periods import Period
 from communa.analytics.sales import actions
 from communa.analytics.sales import queries as selectors
+from communa.analytics.schemas import PeriodOut, PeriodQuery
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
-from communa.core.schemas import Day, Moment, OneOf, RowId, Strict
+from communa.core.schemas import Moment, OneOf, RowId, Strict
 
 KEY_HEADER = "X-Communa-Conversion-Key"
 
@@ -200,12 +201,7 @@ def revoke_conversion_key(request: AuthedRequest, slug: str, key_id: RowId) -> S
 # -- Figures --------------------------------------------------------------------------------
 
 
-class PeriodQuery(Schema):
-    period: Annotated[str, OneOf(PERIOD_CHOICES)] | None = Field(
-        None, description="Days up to today (7, 30, 90, 365), or `custom` with start and end."
-    )
-    start: Day | None = None
-    end: Day | None = None
+class SalesQuery(PeriodQuery):
     sort: SortName = Field(
         selectors.DEFAULT_SORT, description="A column; a leading `-` sorts largest first."
     )
@@ -228,14 +224,6 @@ class SalesRowOut(Schema):
     conversions: int
     conversion_rate: str | None = Field(description="conversions / clicks, in %.")
     money: list[MoneyOut] = Field(description="Revenue, orders and AOV per currency.")
-
-
-class PeriodOut(Schema):
-    period: str
-    start: date
-    end: date
-    days: int
-    time_zone: str
 
 
 class SalesOut(Schema):
@@ -280,12 +268,12 @@ def sales_out(period: Period, rows: list[selectors.SalesRow]) -> dict[str, Any]:
 
 
 def _period(community: Any, query: PeriodQuery) -> Period:
-    return period_of(community, period=query.period, start=query.start, end=query.end)
+    return query.period_in(community)
 
 
 @router.get("/communities/{slug}/stats/sales/campaigns", response=SalesOut)
 def sales_by_campaign(
-    request: AuthedRequest, slug: str, query: Query[PeriodQuery]
+    request: AuthedRequest, slug: str, query: Query[SalesQuery]
 ) -> dict[str, Any]:
     """Per campaign over a period: clicks, impressions, CTR, conversions, conversion rate,
     revenue and AOV per currency (VIEW_STATISTICS)."""
@@ -295,7 +283,7 @@ def sales_by_campaign(
 
 
 @router.get("/communities/{slug}/stats/sales/posts", response=SalesOut)
-def sales_by_post(request: AuthedRequest, slug: str, query: Query[PeriodQuery]) -> dict[str, Any]:
+def sales_by_post(request: AuthedRequest, slug: str, query: Query[SalesQuery]) -> dict[str, Any]:
     """The same figures per post that carries tracked links or was named by a conversion."""
     community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
     period = _period(community, query)

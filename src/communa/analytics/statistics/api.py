@@ -13,14 +13,14 @@ from communa.accounts.http import AuthedRequest
 from communa.analytics.metrics.dashboard import dashboard
 from communa.analytics.metrics.posts import SORTABLE, latest_posts, more_like
 from communa.analytics.models import MonthlyReport
-from communa.analytics.periods import PERIOD_CHOICES, period_of
+from communa.analytics.schemas import PeriodOut, PeriodQuery
 from communa.analytics.statistics.reports import kept_report, kept_reports
 from communa.analytics.statistics.serialize import dashboard_out, post_row
 from communa.communities.permissions import Action
 from communa.communities.selectors import community_for
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound
-from communa.core.schemas import Day, OneOf, RowId
+from communa.core.schemas import OneOf, RowId
 
 router = Router(tags=["statistics"])
 
@@ -28,24 +28,6 @@ Rate = Annotated[
     float | None,
     Field(description="A fraction (0.0123 = 1.23 %); null when there is nothing to divide by."),
 ]
-
-
-class PeriodQuery(Schema):
-    period: Annotated[str, OneOf(list(PERIOD_CHOICES))] | None = Field(
-        None,
-        description="Days up to today in the community's time zone (7, 30, 90, 365; 30 by "
-        "default) or `custom` with `start` and `end` (at most COMMUNA_STATS_MAX_DAYS days).",
-    )
-    start: Day | None = None
-    end: Day | None = None
-
-
-class PeriodOut(Schema):
-    period: str
-    start: date
-    end: date
-    days: int
-    time_zone: str
 
 
 class ComparedOut(Schema):
@@ -194,7 +176,7 @@ def stats_dashboard(request: AuthedRequest, slug: str, query: Query[PeriodQuery]
     impressions, actions, engagement rates (both ways, mean and pooled), ERday, rubric and
     tone rates, top posts, audience (docs/metrics.md)."""
     community, _standing = community_for(request.auth, slug, Action.VIEW_STATISTICS)
-    period = period_of(community, period=query.period, start=query.start, end=query.end)
+    period = query.period_in(community)
     return dashboard_out(dashboard(community, period))
 
 
