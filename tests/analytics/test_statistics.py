@@ -248,6 +248,9 @@ def test_the_dashboard_page_shows_the_figures_and_refuses_a_bad_period_beside_it
     assert b"100,00 %" in page.content or b"100.00 %" in page.content
     assert bad.status_code == 422
     assert b"The last day comes before the first day." in bad.content
+    year = browser.get("/c/cooks/statistics/?period=365")
+    assert b"The 365 days of this period are in the CSV download above." in year.content
+    assert b"The 7 days" not in page.content
 
 
 def test_the_post_table_downloads_as_csv_in_the_pages_order():

@@ -43,6 +43,7 @@ PERIOD_LABELS = {
     "365": gettext_lazy("Last 365 days"),
     "custom": gettext_lazy("Custom"),
 }
+DAY_TABLE_DAYS = 92
 POST_TABLE_COLUMNS = (
     ("published_at", gettext_lazy("Published")),
     ("reach", gettext_lazy("Reach")),
@@ -111,7 +112,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "found": found,
             "charts": charts_of(found),
             "facets": facets_of(found),
-            "daily_rows": daily_rows(found),
+            # A long period's day table is a download: a year is 365 rows nobody scrolls.
+            "daily_rows": daily_rows(found) if found.period.days <= DAY_TABLE_DAYS else None,
             "query": request.GET.urlencode(),
         },
         status=status,
