@@ -182,6 +182,15 @@ def _demo_allowed_hosts(host: str) -> str:
     return ",".join(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", host.strip("[]")]))
 
 
+def _count_loaded_activity() -> None:
+    """Buffered views of an earlier run are written, and the statistics show the loaded
+    activity at once (the worker rolls up what comes next)."""
+    from django.core.management import call_command
+
+    call_command("flush_impressions", verbosity=0)
+    call_command("roll_up", no_settle=True, verbosity=0)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Migrate, load demo data, start a worker and the web server; Ctrl-C stops everything.
 
@@ -203,7 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The loader wrote its impressions directly; the demo's server buffers them like production
     # and its worker flushes them (ADR 0008). Views left in the buffer by an earlier run count now.
     os.environ.setdefault("COMMUNA_IMPRESSIONS_MODE", "buffered")
-    call_command("flush_impressions", verbosity=0)
+    _count_loaded_activity()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "communa", "worker", "--verbosity", "0"], env=env

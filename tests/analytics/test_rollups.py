@@ -8,6 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -317,3 +318,15 @@ def test_members_before_a_day_from_the_cells_equal_members_at_its_midnight():
         midnight = datetime.combine(day, datetime.min.time(), tzinfo=zone)
         assert members_before(community, day) == members_at(community.pk, midnight), day
     assert members_before(community, date(2026, 3, 4)) == 3  # owner and two of the four
+
+
+def test_the_roll_up_command_rolls_everything_up_now(capsys):
+    # given
+    community = _community()
+    post = make_post(community)
+    event_at(EventKind.LIKE, NOON, post=post, user=person())
+    # when
+    call_command("roll_up", no_settle=True)
+    # then
+    assert _cell(community, NOON.date()).likes == 1
+    assert "Rolled up" in capsys.readouterr().out
