@@ -16,16 +16,41 @@ from communa.core.events import EventKind, Platform
 class Event(models.Model):
     """One interaction with a post or comment: who (when known), what, where, when."""
 
+    # The busiest table: thousands of rows a second are appended in batches. Its keys are not
+    # checked by the database on every insert (four lookups a row, most of the flush's cost on
+    # PostgreSQL); Django's collector still deletes or clears the rows with their post, comment,
+    # community or person, and ingest writes only ids it has just read.
     kind = models.CharField(max_length=12, choices=EventKind.choices)
+    # No index of their own either: the two composite indexes below begin with them.
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, null=True, related_name="+"
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    post = models.ForeignKey("walls.Post", on_delete=models.CASCADE, null=True, related_name="+")
+    post = models.ForeignKey(
+        "walls.Post",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     comment = models.ForeignKey(
-        "walls.Comment", on_delete=models.SET_NULL, null=True, related_name="+"
+        "walls.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     # A viewer key: "u<id>" for a logged-in person, "v<hash>" for an anonymous visitor.
     viewer = models.CharField(max_length=40, blank=True)
@@ -45,7 +70,15 @@ class Event(models.Model):
 class PostViewer(models.Model):
     """A distinct viewer of a post: the unique key makes reach exact (one row per viewer)."""
 
-    post = models.ForeignKey("walls.Post", on_delete=models.CASCADE, related_name="+")
+    # Not checked by the database per inserted row either (as Event's keys); the unique key
+    # below begins with it, so it needs no index of its own.
+    post = models.ForeignKey(
+        "walls.Post",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     viewer = models.CharField(max_length=40)
     first_seen_at = models.DateTimeField(default=timezone.now)
 
