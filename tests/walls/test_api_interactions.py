@@ -237,3 +237,29 @@ def test_team_members_interact_like_anyone_else():
     post = make_post(community)
     analyst = add_member(community, role=Role.ANALYST)
     assert api_as(analyst).post(f"/posts/{post.pk}/like").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/posts/{id}/like", None),
+        ("delete", "/posts/{id}/like", None),
+        ("post", "/posts/{id}/hide", None),
+        ("post", "/posts/{id}/report", {"reason": "spam"}),
+        ("post", "/posts/{id}/comments", {"body": "Hello"}),
+    ],
+)
+def test_acting_on_a_post_one_may_not_see_answers_like_a_missing_post(method, path, body):
+    # given a post in a closed community and someone outside it
+    community = make_community(privacy=Privacy.CLOSED)
+    post = make_post(community)
+    outsider = api_as(person())
+    # when they act on it and on a post that does not exist
+    call = getattr(outsider, method)
+    hidden = call(path.format(id=post.pk), body) if body else call(path.format(id=post.pk))
+    missing = call(path.format(id=987654), body) if body else call(path.format(id=987654))
+    # then both are the same 404, and nothing was written
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    post.refresh_from_db()
+    assert (post.like_count, post.comment_count, post.hide_count, post.report_count) == (0, 0, 0, 0)

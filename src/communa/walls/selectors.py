@@ -231,6 +231,16 @@ def post_for(*, actor: Any, post_id: int, details: bool = True) -> Post:
     return post
 
 
+def post_to_act_on(*, actor: Any, post_id: int) -> Post:
+    """The row of a post an action is about to like, comment on, hide or report: only 404 when
+    it is missing. Who may see it is the action's own first check (`require_on_post`), so the
+    front door does not read the actor's standing a second time."""
+    post = _rows(Post.objects.filter(pk=post_id), actor, details=False).first()
+    if post is None:
+        raise NotFound
+    return post
+
+
 def comments_page(
     *, actor: Any, post: Post | None = None, topic: Any = None, cursor: str | None, limit: int
 ) -> Page[Comment]:

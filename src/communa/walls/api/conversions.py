@@ -325,6 +325,11 @@ def post_row(actor: Actor, post_id: int, *, details: bool = True) -> Post:
     return selectors.post_for(actor=actor, post_id=post_id, details=details)
 
 
+def post_to_act_on(actor: Actor, post_id: int) -> Post:
+    """The post an action acts on; the action checks who may see it (a hidden post is a 404)."""
+    return selectors.post_to_act_on(actor=actor, post_id=post_id)
+
+
 def comment_row(comment_id: int) -> Comment:
     """The comment with this id and its thread; the actions decide who may see or change it."""
     comment = (

@@ -24,6 +24,7 @@ from communa.walls.api.conversions import (
     comment_out,
     comment_row,
     post_row,
+    post_to_act_on,
     report_out,
 )
 from communa.walls.api.routers import router
@@ -61,7 +62,7 @@ def post_comments(
 @router.post("/posts/{post_id}/comments", response={201: CommentOut})
 def add_comment(request: AuthedRequest, post_id: int, payload: CommentIn) -> Status:
     """Comment on a post, or reply to a comment (`parent`); replies nest one level."""
-    post = post_row(request.auth, post_id, details=False)
+    post = post_to_act_on(request.auth, post_id)
     parent = comment_row(payload.parent) if payload.parent is not None else None
     comment = comment_actions.add_comment(
         actor=request.auth,
@@ -98,7 +99,7 @@ def like_post(request: AuthedRequest, post_id: int) -> Status:
     """Like a post (once)."""
     post = interactions.like_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id, details=False),
+        post=post_to_act_on(request.auth, post_id),
         viewer=viewer_of(request, api=True),
         ip=client_ip(request),
     )
@@ -110,7 +111,7 @@ def unlike_post(request: AuthedRequest, post_id: int) -> dict[str, Any]:
     """Take back your like."""
     post = interactions.unlike_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id, details=False),
+        post=post_to_act_on(request.auth, post_id),
         viewer=viewer_of(request, api=True),
     )
     return {"liked": False, "likes": post.like_count}
@@ -161,7 +162,7 @@ def hide_post(request: AuthedRequest, post_id: int) -> Status:
     """Hide a post from your feed."""
     interactions.hide_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id, details=False),
+        post=post_to_act_on(request.auth, post_id),
         viewer=viewer_of(request, api=True),
     )
     return Status(204, None)
@@ -172,7 +173,7 @@ def report_post(request: AuthedRequest, post_id: int, payload: ReportIn) -> Stat
     """Report a post to the community's moderators with a reason."""
     report = interactions.report_post(
         actor=request.auth,
-        post=post_row(request.auth, post_id, details=False),
+        post=post_to_act_on(request.auth, post_id),
         reason=payload.reason,
         text=payload.text,
         viewer=viewer_of(request, api=True),
