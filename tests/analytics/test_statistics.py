@@ -355,6 +355,11 @@ def test_the_post_table_shows_more_posts_like_a_chosen_one():
     # when
     page = client_of(owner_of(community)).get(f"/c/cooks/statistics/posts/?like={first.pk}")
     # then
+    answer = api_as(owner_of(community)).get(f"/communities/cooks/stats/posts/{first.pk}/similar")
+    unknown = api_as(owner_of(community)).get("/communities/cooks/stats/posts/987654/similar")
+    # then the page and the API name the same post, and only it
     similar = page.content.decode().split('id="similar-heading"')[1].split("</section>")[0]
     assert "Alike" in similar
     assert "Other" not in similar
+    assert [row["post_id"] for row in answer.json()["similar"]] == [alike.pk]
+    assert unknown.status_code == 404

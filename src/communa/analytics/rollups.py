@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from communa.analytics.metrics.audience import members_at_moments
+from communa.analytics.metrics.audience import MEMBER_CHANGES, members_at_moments
 from communa.analytics.models import (
     CommunityDay,
     Event,
@@ -59,7 +59,6 @@ _MEMBER_COLUMN = {
 }
 # The database types of the key columns that are not counts (for PostgreSQL's unnest).
 _SQL_TYPE = {"day": "date", "source": "text", "utm_campaign": "text"}
-_CHANGES = (MembershipEvent.Kind.JOIN, MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK)
 
 
 def roll_up() -> int:
@@ -371,7 +370,7 @@ def _was_member_before(block: MembershipEvent) -> bool:
         MembershipEvent.objects.filter(
             community_id=block.community_id,
             user_id=block.user_id,
-            kind__in=_CHANGES,
+            kind__in=MEMBER_CHANGES,
             pk__lt=block.pk,
         )
         .order_by("-at", "-pk")

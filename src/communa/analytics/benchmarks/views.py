@@ -20,6 +20,7 @@ from communa.analytics.benchmarks import actions, queries
 from communa.analytics.benchmarks.parsers import POST_FIELDS, ImportRejected, mapping_from_text
 from communa.analytics.models import ImportFormat
 from communa.analytics.periods import PERIOD_CHOICES, Period, period_of
+from communa.analytics.templatetags.statistics import percent
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing, can
 from communa.communities.selectors import community_for
@@ -76,10 +77,6 @@ class PeriodForm(forms.Form):
     )
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value * 100, 2)} %"
-
-
 def _number(value: float | None, places: int = 0) -> str:
     return "—" if value is None else number_format(value, places, force_grouping=True)
 
@@ -99,12 +96,12 @@ def comparison_rows(found: queries.Comparison) -> list[tuple[str, list[str]]]:
         row(_("Posts"), lambda s: _number(s.posts)),
         row(_("Posts per month"), lambda s: _number(s.posts_per_month, 1)),
         row(_("Reach, total"), lambda s: _number(s.reach)),
-        row(_("ER by members, mean of posts"), lambda s: _percent(s.er_by_members.mean)),
-        row(_("ER by members, pooled"), lambda s: _percent(s.er_by_members.pooled)),
-        row(_("ER by reach, mean of posts"), lambda s: _percent(s.er_by_reach.mean)),
+        row(_("ER by members, mean of posts"), lambda s: percent(s.er_by_members.mean)),
+        row(_("ER by members, pooled"), lambda s: percent(s.er_by_members.pooled)),
+        row(_("ER by reach, mean of posts"), lambda s: percent(s.er_by_reach.mean)),
         row(
             _("ER by reach, pooled (Σ engagements / Σ reach)"),
-            lambda s: _percent(s.er_by_reach.pooled),
+            lambda s: percent(s.er_by_reach.pooled),
         ),
         row(_("Posts with ER by members known"), lambda s: _number(s.er_by_members.posts)),
         row(_("Posts with ER by reach known"), lambda s: _number(s.er_by_reach.posts)),
@@ -148,7 +145,7 @@ def bars(
 
 def _charts(found: queries.Comparison) -> dict[str, Any]:
     er = [
-        (side.name, side.er_by_members.mean, _percent(side.er_by_members.mean))
+        (side.name, side.er_by_members.mean, percent(side.er_by_members.mean))
         for side in found.sides
     ]
     hours = [

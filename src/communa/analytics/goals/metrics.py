@@ -17,11 +17,10 @@ read the worker's day cells (ADR 0015), as the dashboard does, never the raw eve
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
@@ -31,7 +30,7 @@ from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from communa.analytics.metrics.audience import members_at
+from communa.analytics.metrics.audience import members_at_moments
 from communa.analytics.metrics.community import members_before
 from communa.analytics.models import (
     CommunityDay,
@@ -42,18 +41,13 @@ from communa.analytics.models import (
     PostDay,
 )
 from communa.analytics.periods import Period, local_day
-from communa.communities.models import Community, Membership, MembershipEvent
+from communa.communities.models import Community, Membership
 from communa.walls.models import Post, PostStatus, TrackedLink
 
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
 HUNDRED: Final = Decimal(100)
 ACTIVE_WINDOW_DAYS: Final = 30
-_CHANGES: Final = (
-    MembershipEvent.Kind.JOIN,
-    MembershipEvent.Kind.LEAVE,
-    MembershipEvent.Kind.BLOCK,
-)
 
 
 class Combine(StrEnum):
@@ -183,56 +177,6 @@ def _community_cells(community: Community, period: Period, column: str) -> dict[
     return _cells(CommunityDay.objects.filter(community=community), period, Sum(column))
 
 
-class MemberTimeline:
-    """Members at any moment from `start` to `end`, from three reads of the membership history
-    (the same rule as `members_at`: a person counts while their latest join, leave or block is a
-    join)."""
-
-    def __init__(self, community: Community, start: datetime, end: datetime) -> None:
-        self.base = members_at(community.pk, start)
-        changes = list(
-            MembershipEvent.objects.filter(
-                community=community, kind__in=_CHANGES, at__gt=start, at__lte=end
-            )
-            .order_by("at", "pk")
-            .values_list("user_id", "kind", "at")
-        )
-        was_member: dict[int, bool] = {}
-        earlier = (
-            MembershipEvent.objects.filter(
-                community=community,
-                kind__in=_CHANGES,
-                at__lte=start,
-                user_id__in={user for user, _kind, _at in changes},
-            )
-            .order_by("user_id", "at", "pk")
-            .values_list("user_id", "kind")
-        )
-        for user, kind in earlier:
-            was_member[user] = kind == MembershipEvent.Kind.JOIN
-        self.moments: list[datetime] = []
-        self.levels: list[int] = []
-        level = self.base
-        for user, kind, at in changes:
-            member = kind == MembershipEvent.Kind.JOIN
-            if member != was_member.get(user, False):
-                level += 1 if member else -1
-            was_member[user] = member
-            self.moments.append(at)
-            self.levels.append(level)
-
-    def at(self, moment: datetime) -> int:
-        """Members at `moment` (changes at that very moment included)."""
-        index = bisect_right(self.moments, moment)
-        return self.levels[index - 1] if index else self.base
-
-    def before(self, moment: datetime) -> int:
-        """Members just before `moment`: at the end of a day that `moment` ends (a change at
-        local midnight belongs to the next day)."""
-        index = bisect_left(self.moments, moment)
-        return self.levels[index - 1] if index else self.base
-
-
 # -- Awareness ----------------------------------------------------------------------------------
 
 
@@ -300,11 +244,11 @@ def er_by_reach_daily(community: Community, period: Period, **_: Any) -> Daily:
 def er_by_members_daily(community: Community, period: Period, **_: Any) -> Daily:
     """Per day: Σ of the per-post ER by members at publication of the posts published that day,
     and how many (posts published while the community had no members left out)."""
-    timeline = MemberTimeline(community, period.start, period.end)
+    posts = _post_rows(community, period)
+    at_publication = members_at_moments(community.pk, [post["published_at"] for post in posts])
     num: dict[date, Decimal] = defaultdict(Decimal)
     den: dict[date, Decimal] = defaultdict(Decimal)
-    for post in _post_rows(community, period):
-        members = timeline.at(post["published_at"])
+    for post, members in zip(posts, at_publication, strict=True):
         if members:
             day = local_day(post["published_at"], period.zone)
             num[day] += _engagements(post) / members

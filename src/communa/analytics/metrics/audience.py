@@ -10,7 +10,11 @@ from django.db.models import Exists, OuterRef, Q
 from communa.communities.models import MembershipEvent
 
 # The events that change whether someone is a member; an unblock does not make a member.
-_CHANGES = (MembershipEvent.Kind.JOIN, MembershipEvent.Kind.LEAVE, MembershipEvent.Kind.BLOCK)
+MEMBER_CHANGES = (
+    MembershipEvent.Kind.JOIN,
+    MembershipEvent.Kind.LEAVE,
+    MembershipEvent.Kind.BLOCK,
+)
 
 
 def members_at(community_id: int, moment: datetime) -> int:
@@ -20,7 +24,7 @@ def members_at(community_id: int, moment: datetime) -> int:
     later_change = MembershipEvent.objects.filter(
         community_id=community_id,
         user_id=OuterRef("user_id"),
-        kind__in=_CHANGES,
+        kind__in=MEMBER_CHANGES,
         at__lte=moment,
     ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
     return (
@@ -40,7 +44,7 @@ def members_at_moments(community_id: int, moments: Sequence[datetime]) -> list[i
         return []
     changes = (
         MembershipEvent.objects.filter(
-            community_id=community_id, kind__in=_CHANGES, at__lte=max(moments)
+            community_id=community_id, kind__in=MEMBER_CHANGES, at__lte=max(moments)
         )
         .order_by("at", "pk")
         .values_list("user_id", "kind", "at")

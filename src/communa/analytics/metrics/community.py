@@ -191,6 +191,8 @@ def reach(community: Any, period: Period, *, platforms: bool = True) -> Reach:
     for platform, sketch in rows.values_list("platform", "sketch"):
         by_platform.setdefault(platform, []).append(bytes(sketch))
     found = {platform or "all": merged(blobs).count() for platform, blobs in by_platform.items()}
+    if not platforms:  # the period before: its total alone
+        return Reach(by_platform=found, daily=[])
     daily = dict(
         ReachSpan.objects.filter(
             community=community,
