@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "communa.communities",
     "communa.moderation",
     "communa.planner",
+    "communa.engagement",
     "communa.walls",
     "communa.analytics",
     "communa.api",

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("communa.accounts.urls")),
     path("", include("communa.communities.urls")),
     path("", include("communa.planner.urls")),
+    path("", include("communa.engagement.urls")),
     path("", include("communa.analytics.urls")),
     path("", include("communa.moderation.urls")),
     path("", include("communa.walls.urls")),

@@ -16,6 +16,7 @@ from communa.communities.api import me_router as my_communities_router
 from communa.communities.api import router as communities_router
 from communa.core.api import router as core_router
 from communa.core.parser import SafeJsonParser
+from communa.engagement.api import router as engagement_router
 from communa.moderation.api import router as moderation_router
 from communa.planner.api import router as planner_router
 from communa.walls.api import boards_router
@@ -43,6 +44,7 @@ api.add_router("/me", my_communities_router)
 api.add_router("/me", notifications_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", planner_router)
+api.add_router("/", engagement_router)
 api.add_router("/", analytics_router)
 api.add_router("/", statistics_router)
 api.add_router("/", goals_router)

@@ -29,6 +29,7 @@ class Group(StrEnum):
     """The sections of the manage area, in the order they are shown."""
 
     CONTENT = "content"
+    ENGAGEMENT = "engagement"
     PEOPLE = "people"
     MODERATION = "moderation"
     STATISTICS = "statistics"
@@ -37,6 +38,7 @@ class Group(StrEnum):
 
 GROUP_LABELS: dict[Group, Promise] = {
     Group.CONTENT: _("Content"),
+    Group.ENGAGEMENT: _("Engagement"),
     Group.PEOPLE: _("People"),
     Group.MODERATION: _("Moderation"),
     Group.STATISTICS: _("Statistics"),

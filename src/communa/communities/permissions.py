@@ -85,6 +85,8 @@ class Action(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     PLAN_CONTENT = "plan_content"
     APPROVE_POSTS = "approve_posts"
+    RUN_ENGAGEMENT = "run_engagement"
+    TAKE_PART = "take_part"
 
 
 R = Relation
@@ -149,6 +151,9 @@ MATRIX: dict[Action, dict[str, frozenset[Relation]]] = {
     # administrators and the owner approve drafts (R8.3: "an editor drafts, an admin approves").
     Action.PLAN_CONTENT: {"*": EDITORS},
     Action.APPROVE_POSTS: {"*": frozenset({R.OWNER, R.ADMIN})},
+    # Engagement (R6): editors run polls, contests, forms, guides and awards; members take part.
+    Action.RUN_ENGAGEMENT: {"*": EDITORS},
+    Action.TAKE_PART: {"*": MEMBERS},
 }
 
 ACTION_LABELS: dict[Action, Promise] = {
@@ -186,6 +191,8 @@ ACTION_LABELS: dict[Action, Promise] = {
     Action.VIEW_STATISTICS: _("See statistics and where members came from"),
     Action.PLAN_CONTENT: _("Write drafts and keep the content plan and promotions"),
     Action.APPROVE_POSTS: _("Approve drafts for publishing"),
+    Action.RUN_ENGAGEMENT: _("Run polls, contests, forms, guides and awards"),
+    Action.TAKE_PART: _("Vote in polls, enter contests, answer forms and follow guides"),
 }
 
 REFUSALS: dict[Action, Promise] = {

@@ -43,6 +43,12 @@ class EventKind(models.TextChoices):
     HIDE = "hide", _("Hide from feed")
     REPORT = "report", _("Report")
     LINK_CLICK = "link_click", _("Link click")
+    # Taking part (R6): counted in the loyalty KPIs, not in a post's engagement.
+    POLL_VOTE = "poll_vote", _("Poll vote")
+    ENTRY = "entry", _("Contest entry")
+    CONTEST_VOTE = "contest_vote", _("Contest vote")
+    FORM_ANSWER = "form_answer", _("Form answer")
+    GUIDE_STEP = "guide_step", _("Guide step done")
 
 
 class Platform(models.TextChoices):

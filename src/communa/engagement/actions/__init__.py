@@ -1,0 +1,1 @@
+"""Every write of engagement, one module per feature."""

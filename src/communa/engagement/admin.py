@@ -1,0 +1,1 @@
+"""Engagement in Django's admin."""

@@ -1,0 +1,1 @@
+"""Engagement's rows, one module per feature."""

@@ -1,0 +1,1 @@
+"""Engagement's pages: members take part, the team runs them from the manage area."""
