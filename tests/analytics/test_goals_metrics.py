@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from communa.analytics.goals.metrics import METRICS, metric_value
-from communa.analytics.models import Conversion, Event, EventKind
+from communa.analytics.models import Conversion, Event, EventKind, PostDay
 from communa.analytics.periods import Period
 from communa.communities.models import Community, MembershipEvent
 from communa.walls.models import Post, PostStatus
@@ -120,6 +120,25 @@ def test_link_clicks_count_the_click_events_of_the_days(community):
     for moment in (at(DAY, 0, 0), at(DAY, 23, 59), at(DAY + timedelta(days=1), 0, 0)):
         Event.objects.create(kind=EventKind.LINK_CLICK, community=community, post=post, at=moment)
     assert value("link_clicks", community, days(DAY, DAY)) == 2
+
+
+def test_participation_counts_votes_entries_and_answers_but_not_guide_steps(community):
+    # given a poll under a post: its votes count for the community, never for the post
+    post = published(community, at(DAY, 8))
+    for kind, moment in (
+        (EventKind.POLL_VOTE, at(DAY, 0, 0)),
+        (EventKind.ENTRY, at(DAY, 9)),
+        (EventKind.CONTEST_VOTE, at(DAY, 10)),
+        (EventKind.FORM_ANSWER, at(DAY, 23, 59)),
+        (EventKind.GUIDE_STEP, at(DAY, 12)),
+        (EventKind.POLL_VOTE, at(DAY + timedelta(days=1), 0, 0)),
+    ):
+        Event.objects.create(kind=kind, community=community, post=post, at=moment)
+    # then
+    assert value("participation", community, days(DAY, DAY)) == 4
+    assert value("participation", community, days(DAY, DAY + timedelta(days=1))) == 5
+    assert value("comments", community, days(DAY, DAY)) == 0
+    assert not PostDay.objects.filter(post=post).exclude(likes=0, comments=0, shares=0).exists()
 
 
 def test_conversions_revenue_and_aov_never_add_two_currencies(community):

@@ -50,6 +50,15 @@ _COLUMN = {
     EventKind.REPORT: "reports",
     EventKind.LINK_CLICK: "link_clicks",
 }
+# Taking part in polls, contests, forms and guides: a community's day only, even when the poll
+# hangs under a post (it is not an interaction with the post, METRICS.md).
+_TAKING_PART = {
+    EventKind.POLL_VOTE: "poll_votes",
+    EventKind.ENTRY: "contest_entries",
+    EventKind.CONTEST_VOTE: "contest_votes",
+    EventKind.FORM_ANSWER: "form_answers",
+    EventKind.GUIDE_STEP: "guide_steps",
+}
 _MEMBER_COLUMN = {
     EventKind.IMPRESSION: ("views", 1),
     EventKind.LIKE: ("likes", 1),
@@ -150,6 +159,8 @@ def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
             continue
         column = _COLUMN.get(kind)
         if column is None:
+            if kind in _TAKING_PART:
+                community_days[(community_id, day)][_TAKING_PART[kind]] += 1
             continue
         cell = community_days[(community_id, day)]
         cell[column] += 1

@@ -25,7 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -315,6 +315,17 @@ def utm_joins_daily(community: Community, period: Period, **_: Any) -> Daily:
     return _sums(period, _cells(joins, period, Sum("joins")))
 
 
+def participation_daily(community: Community, period: Period, **_: Any) -> Daily:
+    """Votes in polls, contest entries, votes in photo contests and form answers each day (the
+    taking-part events, rolled up; R9.8 "contest/poll participation")."""
+    cells = _cells(
+        CommunityDay.objects.filter(community=community),
+        period,
+        Sum(F("poll_votes") + F("contest_entries") + F("contest_votes") + F("form_answers")),
+    )
+    return _sums(period, cells)
+
+
 # -- Sales --------------------------------------------------------------------------------------
 
 
@@ -403,6 +414,14 @@ CATALOGUE: Final[tuple[GoalMetric, ...]] = (
         active_members_daily,
     ),
     GoalMetric("comments", T.LOYALTY, _("Comments"), Combine.SUM, "count", comments_daily),
+    GoalMetric(
+        "participation",
+        T.LOYALTY,
+        _("Contest and poll participation"),
+        Combine.SUM,
+        "count",
+        participation_daily,
+    ),
     GoalMetric(
         "link_clicks", T.PROMOTION, _("Link clicks"), Combine.SUM, "count", link_clicks_daily
     ),

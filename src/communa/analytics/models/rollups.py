@@ -45,8 +45,9 @@ class _DayCounts(models.Model):
 
 
 class CommunityDay(_DayCounts):
-    """A community's day: interactions on all its posts, impressions by platform, and the
-    membership changes (`member_change` is the exact change of the member count that day)."""
+    """A community's day: interactions on all its posts, impressions by platform, the
+    membership changes (`member_change` is the exact change of the member count that day) and
+    the members' votes, contest entries, form answers and guide steps."""
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
@@ -59,6 +60,12 @@ class CommunityDay(_DayCounts):
     leaves = models.BigIntegerField(default=0, db_default=0)
     blocks = models.BigIntegerField(default=0, db_default=0)
     member_change = models.BigIntegerField(default=0, db_default=0)
+    # Taking part (R6): counted for the community only, never for a post's engagement.
+    poll_votes = models.BigIntegerField(default=0, db_default=0)
+    contest_entries = models.BigIntegerField(default=0, db_default=0)
+    contest_votes = models.BigIntegerField(default=0, db_default=0)
+    form_answers = models.BigIntegerField(default=0, db_default=0)
+    guide_steps = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
