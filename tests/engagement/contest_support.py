@@ -39,7 +39,8 @@ def rules(**changes: Any) -> dict[str, Any]:
 
 def draw_rules(post: Any, **changes: Any) -> dict[str, Any]:
     """A repost draw on `post`, open now."""
-    return rules(kind="draw", source="shared", post=post.pk, title="Share and win", **changes)
+    base = {"kind": "draw", "source": "shared", "post": post.pk, "title": "Share and win"}
+    return rules(**{**base, **changes})
 
 
 def contest_in(
