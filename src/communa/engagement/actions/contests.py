@@ -39,6 +39,7 @@ from communa.engagement.models import (
     ContestKind,
     ContestState,
     ContestWinner,
+    CorrectableField,
     DrawSource,
     VoteScope,
 )
@@ -79,7 +80,7 @@ FIELDS = (
     *DATES,
 )
 # What a correction may change after the contest opened: words, not the mechanics' numbers.
-CORRECTABLE = ("title", "mechanics", "prize", "delivery")
+CORRECTABLE = tuple(CorrectableField.values)
 
 
 # --- the rules, checked ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from communa.engagement.models.contests import (  # noqa: F401
     ContestState,
     ContestVote,
     ContestWinner,
+    CorrectableField,
     DrawSource,
     VoteScope,
 )

@@ -131,11 +131,20 @@ class Contest(models.Model):
         return self.live_counts or self.reached(ContestState.CLOSED)
 
 
+class CorrectableField(models.TextChoices):
+    """The words of the rules a correction may fix once they are frozen."""
+
+    TITLE = "title", _("Title")
+    MECHANICS = "mechanics", _("How to take part")
+    PRIZE = "prize", _("Prize")
+    DELIVERY = "delivery", _("How the prize is delivered")
+
+
 class ContestCorrection(models.Model):
     """A typo corrected after the contest opened, shown on its page with its date."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="corrections")
-    field = models.CharField(max_length=20)
+    field = models.CharField(max_length=20, choices=CorrectableField.choices)
     before = models.TextField(blank=True)
     after = models.TextField(blank=True)
     note = models.CharField(max_length=500, blank=True)

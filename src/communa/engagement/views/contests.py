@@ -25,7 +25,14 @@ from communa.engagement import draws
 from communa.engagement.actions import contests as actions
 from communa.engagement.actions import photos
 from communa.engagement.actions.draws import exclusion_label, published_rules
-from communa.engagement.models import Contest, ContestKind, ContestState, DrawSource, VoteScope
+from communa.engagement.models import (
+    Contest,
+    ContestKind,
+    ContestState,
+    CorrectableField,
+    DrawSource,
+    VoteScope,
+)
 from communa.engagement.selectors import contests as selectors
 
 MOMENT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -113,13 +120,7 @@ def initial_of(contest: Contest) -> dict[str, Any]:
 
 class CorrectionForm(forms.Form):
     field = forms.ChoiceField(
-        label=gettext_lazy("What to correct"),
-        choices=[
-            ("title", gettext_lazy("Title")),
-            ("mechanics", gettext_lazy("How to take part")),
-            ("prize", gettext_lazy("Prize")),
-            ("delivery", gettext_lazy("How the prize is delivered")),
-        ],
+        label=gettext_lazy("What to correct"), choices=CorrectableField.choices
     )
     value = forms.CharField(
         label=gettext_lazy("Corrected text"),
