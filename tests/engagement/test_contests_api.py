@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from communa.engagement.actions.contests import correct_contest
 from communa.engagement.models import ContestState, ContestWinner
 from communa.walls.actions.posts import share_post
 from tests.engagement.contest_support import contest_in, draw_rules, run_to_the_end
@@ -144,3 +147,25 @@ def test_every_contest_operation_states_its_statuses_in_openapi(client):
     create = paths["/api/communities/{slug}/contests"]["post"]["responses"]
     assert {"201", "403", "422"} <= set(create)
     assert "/api/contests/{contest_id}/draw" in paths
+
+
+def test_a_page_of_contests_reads_a_fixed_number_of_queries(
+    community, django_assert_max_num_queries
+):
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            answer = api_as(community.created_by).get("/communities/bakers/contests")
+        assert answer.status_code == 200
+        return len(captured.captured_queries), len(answer.json()["items"])
+
+    post = make_post(community)
+    share_post(actor=add_member(community, person("olga")), post=post)
+    run_to_the_end(contest_in(community, data=draw_rules(post)))
+    few = count()
+    for _ in range(3):
+        contest = contest_in(community)
+        correct_contest(actor=community.created_by, contest=contest, field="prize", value="Pie")
+    many = count()
+    assert (few[1], many[1]) == (1, 4)
+    assert many[0] <= few[0]

@@ -1,1 +1,15 @@
 """Engagement in Django's admin."""
+
+from django.contrib import admin  # noqa: E402
+
+from communa.engagement.models import Contest  # noqa: E402
+
+
+@admin.register(Contest)
+class ContestAdmin(admin.ModelAdmin):
+    """Contests of each community (their rules change through the actions, not here)."""
+
+    list_display = ("title", "community", "kind", "state", "open_at", "close_at")
+    list_filter = ("kind", "state")
+    raw_id_fields = ("community", "created_by", "post", "winners_post")
+    readonly_fields = ("seed", "commitment", "drawn_entries", "drawn_winners")

@@ -191,6 +191,12 @@ def _winner_out(winner: ContestWinner) -> dict[str, Any]:
 def contest_out(contest: Contest) -> dict[str, Any]:
     """A contest as the API shows it, with its rules, corrections and winners."""
     facts = {field: getattr(contest, field) for field in actions.FIELDS if field != "post"}
+    # A page of contests comes with both prefetched (a fixed number of queries per page).
+    prefetched = getattr(contest, "_prefetched_objects_cache", {})
+    if "winners" in prefetched:
+        corrections, winners = list(contest.corrections.all()), list(contest.winners.all())
+    else:
+        corrections, winners = selectors.corrections_of(contest), selectors.winners_of(contest)
     return {
         "id": contest.pk,
         **facts,
@@ -199,8 +205,8 @@ def contest_out(contest: Contest) -> dict[str, Any]:
         "ready": contest.ready,
         "commitment": contest.commitment,
         "rules": published_rules(contest),
-        "corrections": selectors.corrections_of(contest),
-        "winners": [_winner_out(winner) for winner in selectors.winners_of(contest)],
+        "corrections": corrections,
+        "winners": [_winner_out(winner) for winner in winners],
         "url": actions.contest_url(contest),
     }
 

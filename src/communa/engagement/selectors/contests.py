@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
+
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing, can
 from communa.core.errors import NotFound
@@ -42,8 +44,14 @@ def contests_page(
 ) -> Page[Contest]:
     """The community's contests the actor may see, the latest announced first; drafts only for
     the team."""
+    winners = ContestWinner.objects.select_related("user", "entry")
+    rows = (
+        _visible(actor, community, standing)
+        .select_related("community")
+        .prefetch_related("corrections", Prefetch("winners", queryset=winners))
+    )
     return keyset_page(
-        _visible(actor, community, standing).select_related("community"),
+        rows,
         ["-announce_at", "-id"],
         cursor=cursor,
         limit=limit,
