@@ -1,8 +1,8 @@
 """Engagement in Django's admin."""
 
-from django.contrib import admin  # noqa: E402
+from django.contrib import admin
 
-from communa.engagement.models import Contest  # noqa: E402
+from communa.engagement.models import Contest
 
 
 @admin.register(Contest)
@@ -12,4 +12,6 @@ class ContestAdmin(admin.ModelAdmin):
     list_display = ("title", "community", "kind", "state", "open_at", "close_at")
     list_filter = ("kind", "state")
     raw_id_fields = ("community", "created_by", "post", "winners_post")
-    readonly_fields = ("seed", "commitment", "drawn_entries", "drawn_winners")
+    # The seed stays secret until the draw publishes it, even here.
+    exclude = ("seed",)
+    readonly_fields = ("commitment", "drawn_entries", "drawn_winners")
