@@ -92,6 +92,15 @@ def test_a_blocked_member_cannot_send_or_vote(contest):
         vote_for_entry(actor=blocked, entry=entry)
 
 
+def test_a_member_with_an_active_block_beside_the_membership_cannot_vote(contest):
+    entry = _entry(contest)
+    member = add_member(contest.community)
+    block(contest.community, member)
+    with pytest.raises(PermissionRefused) as refused:
+        vote_for_entry(actor=member, entry=entry)
+    assert "blocked" in refused.value.message
+
+
 def test_nobody_votes_for_their_own_photo(contest):
     author = add_member(contest.community)
     entry = _entry(contest, author)

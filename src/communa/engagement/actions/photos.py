@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from communa.communities.permissions import Action, require
+from communa.communities.permissions import Action, active_block, require
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
@@ -46,6 +46,9 @@ def _open_photo_contest(contest: Contest, *, doing: str) -> Contest:
 
 def _may_take_part(actor: Any, contest: Contest) -> None:
     require(actor, Action.TAKE_PART, contest.community)
+    if active_block(contest.community, actor) is not None:
+        # A block normally ends the membership; one written beside it still refuses.
+        raise PermissionRefused(_("You are blocked in this community."))
     refusal = personal_refusal(contest, actor)
     if refusal:
         raise PermissionRefused(refusal)
