@@ -56,6 +56,9 @@ def test_the_draw_picks_winners_among_members_who_shared_the_post(community):
     )
     assert winners == contest.drawn_winners
     assert {m.username for m in members} >= set(winners)
+    from communa.analytics.models import Event, EventKind
+
+    assert Event.objects.filter(kind=EventKind.ENTRY, community_id=community.pk).count() == 4
 
 
 def test_one_entry_per_member_however_often_they_shared(community):

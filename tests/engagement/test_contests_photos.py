@@ -236,3 +236,14 @@ def test_the_wall_post_is_not_written_when_the_author_left_the_team(community):
     assert contest.winners_post is None
     assert contest.winners_post_error
     assert not Post.objects.filter(body__contains="winners").exists()
+
+
+def test_every_entry_and_vote_records_an_event(contest):
+    from communa.analytics.models import Event
+    from communa.core.events import EventKind
+
+    entry = _entry(contest)
+    vote_for_entry(actor=add_member(contest.community), entry=entry)
+    community_id = contest.community_id
+    assert Event.objects.filter(kind=EventKind.ENTRY, community_id=community_id).count() == 1
+    assert Event.objects.filter(kind=EventKind.CONTEST_VOTE, community_id=community_id).count() == 1
