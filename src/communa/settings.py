@@ -488,3 +488,17 @@ COMMUNA.update(
 )
 if COMMUNA["FAKE_BURST_JOINS"] < 2 or not 1 <= COMMUNA["FAKE_MIN_SIGNALS"] <= 3:
     raise SystemExit("COMMUNA_FAKE_BURST_JOINS must be at least 2, FAKE_MIN_SIGNALS 1 to 3")
+
+# Contests (R6.2, engagement/actions/contests.py, docs/contest-draws.md): the most winners a
+# contest may have, the most photos one member may enter in a photo contest, and the "suspected
+# fake" rule of draws: an account younger than CONTEST_FAKE_ACCOUNT_DAYS at the close, with no
+# avatar and no profile fields, that has written no post and at most one comment.
+COMMUNA.update(
+    {
+        "CONTEST_MAX_WINNERS": env_int("CONTEST_MAX_WINNERS", 100),
+        "CONTEST_MAX_ENTRIES_PER_MEMBER": env_int("CONTEST_MAX_ENTRIES_PER_MEMBER", 3),
+        "CONTEST_FAKE_ACCOUNT_DAYS": env_int("CONTEST_FAKE_ACCOUNT_DAYS", 7),
+        "CONTEST_CAPTION_MAX_CHARS": env_int("CONTEST_CAPTION_MAX_CHARS", 200),
+        "CONTEST_LIFECYCLE_BATCH": env_int("CONTEST_LIFECYCLE_BATCH", 50),
+    }
+)

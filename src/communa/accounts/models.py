@@ -110,6 +110,7 @@ class NotificationKind(models.TextChoices):
     DRAFT_RETURNED = "draft_returned", _("Your draft was returned")
     DRAFT_APPROVED = "draft_approved", _("Your draft was approved")
     POST_FAILED = "post_failed", _("A scheduled post could not be published")
+    CONTEST_WON = "contest_won", _("You won a contest")
 
 
 class Notification(models.Model):
@@ -178,6 +179,7 @@ NOTIFICATION_WORDING: dict[str, Any] = {
     NotificationKind.POST_FAILED: _(
         "The scheduled post “%(subject)s” in %(community)s could not be published."
     ),
+    NotificationKind.CONTEST_WON: _("You won the contest “%(subject)s” in %(community)s."),
 }
 
 

@@ -4,6 +4,8 @@ its own `connect_<feature>()` here."""
 
 from __future__ import annotations
 
+from communa.engagement.contest_wiring import connect_contests
+
 
 def connect() -> None:
-    pass
+    connect_contests()
