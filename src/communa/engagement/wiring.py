@@ -4,6 +4,10 @@ its own `connect_<feature>()` here."""
 
 from __future__ import annotations
 
+from communa.engagement.views.forms import connect_forms
+from communa.engagement.views.guides import connect_guides
+
 
 def connect() -> None:
-    pass
+    connect_forms()
+    connect_guides()

@@ -1,1 +1,20 @@
 """Engagement's rows, one module per feature."""
+
+from communa.engagement.models.forms import (  # noqa: F401
+    AnswerMode,
+    FieldKind,
+    Form,
+    FormAnswer,
+    FormField,
+    FormKind,
+    FormResponse,
+    FormState,
+    ResponseStatus,
+)
+from communa.engagement.models.guides import (  # noqa: F401
+    Guide,
+    GuideModule,
+    GuideProgress,
+    GuideStep,
+    GuideStepDone,
+)
