@@ -13,11 +13,15 @@ from tests.factories import owner_of
 def make_form(community: Community, *, kind: str = "questionnaire", **data: Any) -> Form:
     """A draft form of the community, made by its owner."""
     return actions.create_form(
-        actor=owner_of(community), community=community, data={"kind": kind, "title": "Menu survey", **data}
+        actor=owner_of(community),
+        community=community,
+        data={"kind": kind, "title": "Menu survey", **data},
     )
 
 
-def add_question(form: Form, kind: str = "short_text", label: str = "Your name", **data: Any) -> FormField:
+def add_question(
+    form: Form, kind: str = "short_text", label: str = "Your name", **data: Any
+) -> FormField:
     """A question at the end of the form."""
     return actions.add_field(
         actor=owner_of(form.community), form=form, data={"kind": kind, "label": label, **data}

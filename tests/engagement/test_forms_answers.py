@@ -113,7 +113,9 @@ def test_a_form_past_its_closing_time_refuses_answers_and_one_not_yet_open_too()
     owner = owner_of(form.community)
     now = timezone.now()
     actions.update_form(
-        actor=owner, form=form, data={"opens_at": now - timedelta(days=2), "closes_at": now - timedelta(days=1)}
+        actor=owner,
+        form=form,
+        data={"opens_at": now - timedelta(days=2), "closes_at": now - timedelta(days=1)},
     )
     with pytest.raises(Conflict):
         answering.submit_response(actor=member, form=form, answers={str(question.pk): "late"})
@@ -164,7 +166,9 @@ def test_a_member_changes_their_answer_until_the_form_closes():
     open_form(form)
     member = add_member(community)
     answering.submit_response(actor=member, form=form, answers={str(question.pk): "first"})
-    changed = answering.change_response(actor=member, form=form, answers={str(question.pk): "second"})
+    changed = answering.change_response(
+        actor=member, form=form, answers={str(question.pk): "second"}
+    )
     assert [a.value for a in changed.answers.all()] == ["second"]
     actions.update_form(actor=owner_of(community), form=form, data={"state": "closed"})
     with pytest.raises(Conflict):
@@ -190,9 +194,16 @@ def test_a_quiz_scores_right_answers_and_shows_the_band_message():
         kind="quiz",
         bands=[{"min": 0, "message": "Keep practising."}, {"min": 3, "message": "Sharp!"}],
     )
-    steel = add_question(form, "single_choice", "Hardest?", choices=["VG10", "ZDP-189"], correct="ZDP-189")
+    steel = add_question(
+        form, "single_choice", "Hardest?", choices=["VG10", "ZDP-189"], correct="ZDP-189"
+    )
     grinds = add_question(
-        form, "multiple_choice", "Flat grinds?", choices=["Scandi", "Hollow", "Flat"], correct=["Scandi", "Flat"], points=2
+        form,
+        "multiple_choice",
+        "Flat grinds?",
+        choices=["Scandi", "Hollow", "Flat"],
+        correct=["Scandi", "Flat"],
+        points=2,
     )
     angle = add_question(form, "number", "Angle?", correct=15)
     name = add_question(form, "short_text", "Blade name?", correct="Gyuto")
@@ -218,7 +229,9 @@ def test_a_quiz_scores_right_answers_and_shows_the_band_message():
 def test_an_unanswered_quiz_question_counts_as_wrong():
     community = make_community()
     form = make_form(community, kind="quiz")
-    steel = add_question(form, "single_choice", "Hardest?", choices=["VG10", "ZDP-189"], correct="VG10")
+    steel = add_question(
+        form, "single_choice", "Hardest?", choices=["VG10", "ZDP-189"], correct="VG10"
+    )
     open_form(form)
     response = answering.submit_response(actor=add_member(community), form=form, answers={})
     assert (response.score, response.max_score) == (0, 1)
@@ -266,7 +279,9 @@ def test_the_api_refuses_a_wrong_answer_with_a_422_keyed_by_question_id():
 def test_the_api_says_a_closed_form_is_closed():
     form, question, member = one_question_form("short_text")
     actions.update_form(actor=owner_of(form.community), form=form, data={"state": "closed"})
-    answer = api_as(member).post(f"/forms/{form.pk}/responses", {"answers": {str(question.pk): "x"}})
+    answer = api_as(member).post(
+        f"/forms/{form.pk}/responses", {"answers": {str(question.pk): "x"}}
+    )
     assert answer.status_code == 409
     assert error_of(answer)["code"] == "form_closed"
 
@@ -282,7 +297,9 @@ def test_anonymous_visitors_are_asked_to_log_in():
 def test_the_web_page_shows_the_error_on_the_question_and_then_the_result():
     community = make_community()
     form = make_form(community, kind="quiz")
-    question = add_question(form, "number", "Angle?", min_value=5, max_value=30, correct=15, required=True)
+    question = add_question(
+        form, "number", "Angle?", min_value=5, max_value=30, correct=15, required=True
+    )
     open_form(form)
     member = add_member(community)
     client = client_of(member)

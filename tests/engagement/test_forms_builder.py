@@ -31,7 +31,9 @@ def test_an_editor_starts_a_draft_form_and_the_audit_log_records_it():
     )
     assert form.title == "Knife quiz"
     assert form.state == "draft"
-    assert AuditEntry.objects.filter(community=community, action="form.create", actor=editor).exists()
+    assert AuditEntry.objects.filter(
+        community=community, action="form.create", actor=editor
+    ).exists()
 
 
 def test_a_member_may_not_build_forms():
@@ -90,7 +92,9 @@ def test_a_question_that_breaks_a_rule_is_refused_naming_the_setting(data, field
 def test_a_quiz_question_needs_its_right_answer_among_its_options():
     form = make_form(make_community(), kind="quiz")
     fields = reasons(
-        lambda: add_question(form, "single_choice", "Best steel?", choices=["VG10", "SG2"], correct="X")
+        lambda: add_question(
+            form, "single_choice", "Best steel?", choices=["VG10", "SG2"], correct="X"
+        )
     )
     assert "correct" in fields
 
@@ -118,7 +122,9 @@ def test_questions_are_reordered_and_moved():
     owner = owner_of(form.community)
     actions.reorder_fields(actor=owner, form=form, order=[third.pk, first.pk, second.pk])
     actions.move_field(actor=owner, field=FormField.objects.get(pk=second.pk), up=True)
-    labels = list(FormField.objects.filter(form=form).order_by("position").values_list("label", flat=True))
+    labels = list(
+        FormField.objects.filter(form=form).order_by("position").values_list("label", flat=True)
+    )
     assert labels == ["Three", "Two", "One"]
 
 
@@ -142,7 +148,12 @@ def test_the_api_builds_a_quiz_and_hides_right_answers_from_members():
     form_id = made.json()["id"]
     added = api.post(
         f"/forms/{form_id}/fields",
-        {"kind": "single_choice", "label": "Hardest?", "choices": ["VG10", "ZDP-189"], "correct": "ZDP-189"},
+        {
+            "kind": "single_choice",
+            "label": "Hardest?",
+            "choices": ["VG10", "ZDP-189"],
+            "correct": "ZDP-189",
+        },
     )
     assert added.status_code == 201, added.content
     assert added.json()["correct"] == ["ZDP-189"]
@@ -158,7 +169,8 @@ def test_the_api_refuses_a_bad_question_with_a_422_naming_it():
     community = make_community()
     form = make_form(community)
     answer = api_as(owner_of(community)).post(
-        f"/forms/{form.pk}/fields", {"kind": "number", "label": "Age", "min_value": 9, "max_value": 1}
+        f"/forms/{form.pk}/fields",
+        {"kind": "number", "label": "Age", "min_value": 9, "max_value": 1},
     )
     assert answer.status_code == 422
     assert "max_value" in error_of(answer)["fields"]

@@ -28,7 +28,7 @@ def survey():
     note = add_question(form, "long_text", "Note")
     open_form(form)
     answers = [
-        (["Red"], 1, "=HYPERLINK(\"http://evil\")"),
+        (["Red"], 1, '=HYPERLINK("http://evil")'),
         (["Red", "Blue"], 4, "Sharp knives"),
         (["Blue"], 4, ""),
     ]
@@ -61,17 +61,26 @@ def test_the_summary_counts_options_and_gives_the_mean_median_and_spread():
 
 
 def test_the_csv_has_one_row_per_response_and_formulas_made_inert():
-    community, form, (colour, level, note), members = survey()
+    community, form, (_colour, _level, _note), members = survey()
     download = client_of(owner_of(community)).get(
         f"/c/{community.slug}/manage/forms/{form.pk}/responses.csv"
     )
     assert download.status_code == 200
     assert download["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[0] == ["response", "submitted_at", "respondent", "status", "score", "Colours", "Level", "Note"]
+    assert rows[0] == [
+        "response",
+        "submitted_at",
+        "respondent",
+        "status",
+        "score",
+        "Colours",
+        "Level",
+        "Note",
+    ]
     assert len(rows) == 4
     assert rows[1][2] == members[0].username
-    assert rows[1][5:] == ["Red", "1", "'=HYPERLINK(\"http://evil\")"]
+    assert rows[1][5:] == ["Red", "1", '\'=HYPERLINK("http://evil")']
     assert rows[2][5] == "Red; Blue"
 
 
@@ -107,7 +116,9 @@ def test_an_anonymous_form_hides_who_answered_from_the_team():
     answering.submit_response(actor=member, form=form, answers={str(question.pk): "hi"})
     listed = api_as(owner_of(community)).get(f"/forms/{form.pk}/responses").json()["items"]
     assert listed[0]["respondent"] is None
-    page = client_of(owner_of(community)).get(f"/c/{community.slug}/manage/forms/{form.pk}/responses/")
+    page = client_of(owner_of(community)).get(
+        f"/c/{community.slug}/manage/forms/{form.pk}/responses/"
+    )
     assert "secret-agent" not in page.content.decode()
 
 
@@ -164,7 +175,9 @@ def test_the_team_builds_a_form_on_the_web():
         {"add_field": "1", "kind": "single_choice", "label": "Soup?", "choices": "Yes\nNo"},
     )
     assert added.status_code == 302
-    refused = client.post(builder, {"add_field": "1", "kind": "single_choice", "label": "Bad", "choices": "Only"})
+    refused = client.post(
+        builder, {"add_field": "1", "kind": "single_choice", "label": "Bad", "choices": "Only"}
+    )
     assert refused.status_code == 422
     assert refused.context["field_form"].errors["choices"]
     page = client.get(builder)
@@ -175,7 +188,9 @@ def test_the_team_builds_a_form_on_the_web():
 
 def test_the_summary_page_draws_bars_with_text_equivalents():
     community, form, _fields, _members = survey()
-    page = client_of(owner_of(community)).get(f"/c/{community.slug}/manage/forms/{form.pk}/summary/")
+    page = client_of(owner_of(community)).get(
+        f"/c/{community.slug}/manage/forms/{form.pk}/summary/"
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in text

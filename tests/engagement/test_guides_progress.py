@@ -27,7 +27,9 @@ def built_guide(published: bool = True):
     second = actions.add_module(actor=owner, guide=guide, data={"title": "Sharpening"})
     posts = [make_post(community, body=f"Lesson {n}") for n in range(3)]
     steps = [
-        actions.add_step(actor=owner, module=first, data={"post": posts[0].pk, "note": "Start here"}),
+        actions.add_step(
+            actor=owner, module=first, data={"post": posts[0].pk, "note": "Start here"}
+        ),
         actions.add_step(actor=owner, module=first, data={"post": posts[1].pk}),
         actions.add_step(actor=owner, module=second, data={"post": posts[2].pk}),
     ]
@@ -47,7 +49,7 @@ def test_the_team_builds_modules_of_posts_in_order():
 
 
 def test_a_step_must_be_a_published_post_of_the_community_and_once_in_the_guide():
-    community, guide, (first, _second), steps = built_guide()
+    community, _guide, (first, _second), steps = built_guide()
     owner = owner_of(community)
     elsewhere = make_post(make_community())
     with pytest.raises(ValidationFailed) as caught:
@@ -68,7 +70,7 @@ def test_removing_a_step_or_module_keeps_the_count_right():
 
 
 def test_a_member_works_through_the_guide_and_finishes_it():
-    community, guide, (first, second), steps = built_guide()
+    community, guide, (_first, _second), steps = built_guide()
     member = add_member(community)
     from communa.analytics.models import Event
 
@@ -106,7 +108,7 @@ def test_an_unpublished_guide_is_hidden_from_members():
 
 
 def test_a_member_may_not_build_a_guide():
-    community, guide, (first, _second), _steps = built_guide()
+    community, guide, (_first, _second), _steps = built_guide()
     member = add_member(community)
     with pytest.raises(PermissionRefused):
         actions.add_module(actor=member, guide=guide, data={"title": "Mine"})
@@ -125,11 +127,18 @@ def test_the_team_sees_everyones_progress_and_the_summary():
     assert [item.percent for item in summary.steps] == [100, 50, 50]
     editor = add_member(community, role=Role.EDITOR)
     rows = api_as(editor).get(f"/guides/{guide.pk}/progress?limit=1").json()
-    assert len(rows["items"]) == 1 and rows["next_cursor"]
-    rest = api_as(editor).get(f"/guides/{guide.pk}/progress?limit=1&cursor={rows['next_cursor']}").json()
+    assert len(rows["items"]) == 1
+    assert rows["next_cursor"]
+    rest = (
+        api_as(editor)
+        .get(f"/guides/{guide.pk}/progress?limit=1&cursor={rows['next_cursor']}")
+        .json()
+    )
     people = {item["user"]: item for item in rows["items"] + rest["items"]}
-    assert people["ann"]["done"] == 3 and people["ann"]["completed_at"]
-    assert people["bob"]["done"] == 1 and people["bob"]["completed_at"] is None
+    assert people["ann"]["done"] == 3
+    assert people["ann"]["completed_at"]
+    assert people["bob"]["done"] == 1
+    assert people["bob"]["completed_at"] is None
     page = client_of(editor).get(f"/c/{community.slug}/manage/guides/{guide.pk}/progress/")
     assert page.status_code == 200
     assert "ann" in page.content.decode()
@@ -147,12 +156,15 @@ def test_the_api_builds_a_guide_and_a_member_marks_steps():
     bad = api.post(f"/guides/{guide_id}/modules/{module['id']}/steps", {"post": 999999})
     assert bad.status_code == 422
     assert "post" in error_of(bad)["fields"]
-    step = api.post(f"/guides/{guide_id}/modules/{module['id']}/steps", {"post": post.pk, "note": "Try it"})
+    step = api.post(
+        f"/guides/{guide_id}/modules/{module['id']}/steps", {"post": post.pk, "note": "Try it"}
+    )
     assert step.status_code == 201, step.content
     member = add_member(community)
     done = api_as(member).post(f"/guides/{guide_id}/steps/{step.json()['id']}/done")
     assert done.status_code == 200, done.content
-    assert done.json()["done"] == 1 and done.json()["completed_at"]
+    assert done.json()["done"] == 1
+    assert done.json()["completed_at"]
     detail = api_as(member).get(f"/guides/{guide_id}").json()
     assert detail["progress"]["done_steps"] == [step.json()["id"]]
     assert detail["modules"][0]["steps"][0]["note"] == "Try it"
@@ -182,7 +194,8 @@ def test_the_team_builds_a_guide_on_the_web():
     assert client.post(builder, {"add_module": "1", "title": "Basics"}).status_code == 302
     module = outline(Guide.objects.get(title="Chopping"))[0]
     added = client.post(
-        f"{builder}modules/{module.pk}/", {"add_step": "1", f"m{module.pk}-post": str(post.pk), f"m{module.pk}-note": "Go"}
+        f"{builder}modules/{module.pk}/",
+        {"add_step": "1", f"m{module.pk}-post": str(post.pk), f"m{module.pk}-note": "Go"},
     )
     assert added.status_code == 302
     assert GuideStep.objects.filter(module=module, post=post, note="Go").exists()

@@ -281,7 +281,8 @@ def add_step(*, actor: Any, module: GuideModule, data: dict[str, Any]) -> GuideS
     post = _post_of(guide, data.get("post"), errors)
     note = _long_text(data.get("note"), "note", NOTE_MAX, errors)
     errors.raise_if_any()
-    assert post is not None  # errors were raised otherwise
+    if post is None:  # _post_of named the field above
+        raise ValidationFailed(fields=errors.fields)
     most = int_setting("GUIDE_MAX_STEPS")
     with transaction.atomic():
         _lock(guide)

@@ -7,181 +7,458 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0006_membership_event_campaign'),
-        ('walls', '0006_tracked_links'),
+        ("communities", "0006_membership_event_campaign"),
+        ("walls", "0006_tracked_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Form',
+            name="Form",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('quiz', 'Quiz'), ('questionnaire', 'Questionnaire'), ('application', 'Application')], max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed')], default='draft', max_length=8, verbose_name='state')),
-                ('opens_at', models.DateTimeField(blank=True, null=True, verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='closes at')),
-                ('answer_mode', models.CharField(choices=[('once', 'Answer once'), ('again', 'Answer again as often as they like'), ('edit', 'Answer once, change the answer until the form closes')], default='once', max_length=8, verbose_name='answers')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='anonymous responses')),
-                ('bands', models.JSONField(blank=True, default=list, verbose_name='score bands')),
-                ('response_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forms', to='communities.community')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quiz", "Quiz"),
+                            ("questionnaire", "Questionnaire"),
+                            ("application", "Application"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("open", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(blank=True, null=True, verbose_name="opens at")),
+                (
+                    "closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closes at"),
+                ),
+                (
+                    "answer_mode",
+                    models.CharField(
+                        choices=[
+                            ("once", "Answer once"),
+                            ("again", "Answer again as often as they like"),
+                            ("edit", "Answer once, change the answer until the form closes"),
+                        ],
+                        default="once",
+                        max_length=8,
+                        verbose_name="answers",
+                    ),
+                ),
+                (
+                    "anonymous",
+                    models.BooleanField(default=False, verbose_name="anonymous responses"),
+                ),
+                ("bands", models.JSONField(blank=True, default=list, verbose_name="score bands")),
+                ("response_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forms",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FormField',
+            name="FormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('kind', models.CharField(choices=[('short_text', 'Short text'), ('long_text', 'Long text'), ('single_choice', 'Single choice'), ('multiple_choice', 'Multiple choice'), ('number', 'Number'), ('date', 'Date'), ('scale', 'Scale'), ('consent', 'Consent checkbox')], max_length=16, verbose_name='kind')),
-                ('label', models.CharField(max_length=300, verbose_name='label')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='help text')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('min_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='shortest answer')),
-                ('max_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='longest answer')),
-                ('min_value', models.IntegerField(blank=True, null=True, verbose_name='lowest value')),
-                ('max_value', models.IntegerField(blank=True, null=True, verbose_name='highest value')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('low_label', models.CharField(blank=True, max_length=60, verbose_name='label of the lowest value')),
-                ('high_label', models.CharField(blank=True, max_length=60, verbose_name='label of the highest value')),
-                ('correct', models.JSONField(blank=True, null=True, verbose_name='right answer')),
-                ('points', models.PositiveIntegerField(default=0, verbose_name='points')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fields', to='engagement.form')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("short_text", "Short text"),
+                            ("long_text", "Long text"),
+                            ("single_choice", "Single choice"),
+                            ("multiple_choice", "Multiple choice"),
+                            ("number", "Number"),
+                            ("date", "Date"),
+                            ("scale", "Scale"),
+                            ("consent", "Consent checkbox"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="label")),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="help text"),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "min_length",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="shortest answer"
+                    ),
+                ),
+                (
+                    "max_length",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="longest answer"
+                    ),
+                ),
+                (
+                    "min_value",
+                    models.IntegerField(blank=True, null=True, verbose_name="lowest value"),
+                ),
+                (
+                    "max_value",
+                    models.IntegerField(blank=True, null=True, verbose_name="highest value"),
+                ),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                (
+                    "low_label",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="label of the lowest value"
+                    ),
+                ),
+                (
+                    "high_label",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="label of the highest value"
+                    ),
+                ),
+                ("correct", models.JSONField(blank=True, null=True, verbose_name="right answer")),
+                ("points", models.PositiveIntegerField(default=0, verbose_name="points")),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fields",
+                        to="engagement.form",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FormResponse',
+            name="FormResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('once_key', models.CharField(blank=True, max_length=64, null=True)),
-                ('owner_key', models.CharField(db_index=True, max_length=64)),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='submitted', max_length=10, verbose_name='status')),
-                ('score', models.IntegerField(blank=True, null=True, verbose_name='score')),
-                ('max_score', models.IntegerField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='engagement.form')),
-                ('respondent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("once_key", models.CharField(blank=True, max_length=64, null=True)),
+                ("owner_key", models.CharField(db_index=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("score", models.IntegerField(blank=True, null=True, verbose_name="score")),
+                ("max_score", models.IntegerField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="engagement.form",
+                    ),
+                ),
+                (
+                    "respondent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='FormAnswer',
+            name="FormAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.JSONField(null=True)),
-                ('correct', models.BooleanField(null=True)),
-                ('field', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='engagement.formfield')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='engagement.formresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.JSONField(null=True)),
+                ("correct", models.BooleanField(null=True)),
+                (
+                    "field",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="engagement.formfield",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="engagement.formresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('step_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guides', to='communities.community')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                ("step_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guides",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideModule',
+            name="GuideModule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='modules', to='engagement.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="modules",
+                        to="engagement.guide",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideProgress',
+            name="GuideProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='engagement.guide')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="engagement.guide",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideStep',
+            name="GuideStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='engagement.guide')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='engagement.guidemodule')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='walls.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="engagement.guide",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="engagement.guidemodule",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="walls.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideStepDone',
+            name="GuideStepDone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('done_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('progress', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='done', to='engagement.guideprogress')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='done', to='engagement.guidestep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("done_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "progress",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="done",
+                        to="engagement.guideprogress",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="done",
+                        to="engagement.guidestep",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='form',
-            index=models.Index(fields=['community', '-id'], name='form_community_id'),
+            model_name="form",
+            index=models.Index(fields=["community", "-id"], name="form_community_id"),
         ),
         migrations.AddConstraint(
-            model_name='form',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_at__isnull', True), ('closes_at__isnull', True), ('closes_at__gt', models.F('opens_at')), _connector='OR'), name='form_dates_in_order'),
+            model_name="form",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("opens_at__isnull", True),
+                    ("closes_at__isnull", True),
+                    ("closes_at__gt", models.F("opens_at")),
+                    _connector="OR",
+                ),
+                name="form_dates_in_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='formresponse',
-            index=models.Index(fields=['form', '-id'], name='form_response_form_id'),
+            model_name="formresponse",
+            index=models.Index(fields=["form", "-id"], name="form_response_form_id"),
         ),
         migrations.AddConstraint(
-            model_name='formresponse',
-            constraint=models.UniqueConstraint(fields=('form', 'once_key'), name='form_response_once'),
+            model_name="formresponse",
+            constraint=models.UniqueConstraint(
+                fields=("form", "once_key"), name="form_response_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'field'), name='form_answer_one_per_field'),
+            model_name="formanswer",
+            constraint=models.UniqueConstraint(
+                fields=("response", "field"), name="form_answer_one_per_field"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guideprogress',
-            constraint=models.UniqueConstraint(fields=('guide', 'user'), name='guide_progress_one_per_member'),
+            model_name="guideprogress",
+            constraint=models.UniqueConstraint(
+                fields=("guide", "user"), name="guide_progress_one_per_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guidestepdone',
-            constraint=models.UniqueConstraint(fields=('progress', 'step'), name='guide_step_done_once'),
+            model_name="guidestepdone",
+            constraint=models.UniqueConstraint(
+                fields=("progress", "step"), name="guide_step_done_once"
+            ),
         ),
     ]

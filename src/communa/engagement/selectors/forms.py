@@ -3,10 +3,10 @@ CSV export's rows, per-question summaries and a member's own result."""
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import Counter
 from collections.abc import Iterator
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
