@@ -329,7 +329,7 @@ def _clean_field(data: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:  
             cleaned[name] = _whole(data[name], name, errors, low=-(10**9), high=10**9)
     if "choices" in data:
         cleaned["choices"] = (
-            [] if data["choices"] in (None, "") else _choices(data["choices"], errors)
+            [] if data["choices"] in (None, "", []) else _choices(data["choices"], errors)
         )
     for name in ("low_label", "high_label"):
         if name in data:

@@ -1,0 +1,73 @@
+"""The forms' web pages: members' list and closed forms, the builder's edit and move."""
+
+from __future__ import annotations
+
+import pytest
+
+from communa.engagement.actions import forms as actions
+from communa.engagement.models import FormField
+from tests.engagement.forms_support import add_question, make_form, open_form
+from tests.factories import add_member, make_community, owner_of
+from tests.support import api_as, client_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_see_open_forms_and_why_a_closed_one_takes_no_answers():
+    community = make_community()
+    form = make_form(community, title="Menu survey")
+    add_question(form)
+    open_form(form)
+    actions.update_form(actor=owner_of(community), form=form, data={"state": "closed"})
+    client = client_of(add_member(community))
+    assert "Menu survey" in client.get(f"/c/{community.slug}/forms/").content.decode()
+    page = client.get(f"/c/{community.slug}/forms/{form.pk}/").content.decode()
+    assert "This form is closed" in page
+
+
+def test_the_team_edits_and_moves_a_question_on_the_web():
+    community = make_community()
+    form = make_form(community)
+    first = add_question(form, label="First")
+    second = add_question(form, label="Second")
+    client = client_of(owner_of(community))
+    base = f"/c/{community.slug}/manage/forms/{form.pk}/fields/"
+    assert client.get(f"{base}{first.pk}/").status_code == 200
+    saved = client.post(
+        f"{base}{first.pk}/", {"kind": "long_text", "label": "First, longer", "max_length": "900"}
+    )
+    assert saved.status_code == 302
+    first.refresh_from_db()
+    assert (first.kind, first.label, first.max_length) == ("long_text", "First, longer", 900)
+    client.post(f"{base}{second.pk}/move/", {"direction": "up"})
+    order = list(
+        FormField.objects.filter(form=form).order_by("position").values_list("pk", flat=True)
+    )
+    assert order == [second.pk, first.pk]
+    client.post(f"{base}{second.pk}/delete/")
+    assert list(FormField.objects.filter(form=form).values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_member_changes_their_answer_through_the_api_where_the_form_allows_it():
+    community = make_community()
+    form = make_form(community, answer_mode="edit")
+    question = add_question(form, "single_choice", "Soup?", choices=["Yes", "No"])
+    open_form(form)
+    api = api_as(add_member(community))
+    api.post(f"/forms/{form.pk}/responses", {"answers": {str(question.pk): "Yes"}})
+    changed = api.call(
+        "put", f"/forms/{form.pk}/responses/mine", {"answers": {str(question.pk): "No"}}
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["answers"] == {str(question.pk): "No"}
+
+
+def test_the_api_reorders_questions():
+    community = make_community()
+    form = make_form(community)
+    first, second = add_question(form, label="A"), add_question(form, label="B")
+    answer = api_as(owner_of(community)).call(
+        "put", f"/forms/{form.pk}/fields/order", {"order": [second.pk, first.pk]}
+    )
+    assert answer.status_code == 200, answer.content
+    assert [item["label"] for item in answer.json()] == ["B", "A"]
