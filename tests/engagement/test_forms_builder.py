@@ -183,3 +183,16 @@ def test_members_do_not_see_draft_forms():
     assert api_as(member).get(f"/forms/{form.pk}").status_code == 404
     listed = api_as(member).get(f"/communities/{community.slug}/forms").json()["items"]
     assert listed == []
+
+
+def test_a_question_given_a_right_answer_later_scores_a_point_unless_told_otherwise():
+    form = make_form(make_community(), kind="quiz")
+    question = add_question(form, "number", "Angle?")
+    assert question.points == 0
+    owner = owner_of(form.community)
+    question = actions.update_field(actor=owner, field=question, data={"correct": 15})
+    assert question.points == 1
+    question = actions.update_field(actor=owner, field=question, data={"points": 3})
+    assert question.points == 3
+    question = actions.update_field(actor=owner, field=question, data={"correct": None})
+    assert question.points == 0

@@ -71,3 +71,27 @@ def test_the_api_reorders_questions():
     )
     assert answer.status_code == 200, answer.content
     assert [item["label"] for item in answer.json()] == ["B", "A"]
+
+
+def test_the_answer_page_offers_a_change_with_the_answer_filled_in():
+    community = make_community()
+    form = make_form(community, answer_mode="edit")
+    question = add_question(form, "short_text", "Dish")
+    open_form(form)
+    client = client_of(add_member(community))
+    url = f"/c/{community.slug}/forms/{form.pk}/"
+    assert client.post(url, {f"f{question.pk}": "Ramen"}).status_code == 302
+    page = client.get(url)
+    assert page.context["editing"] is True
+    assert 'value="Ramen"' in page.content.decode()
+    assert client.post(url, {f"f{question.pk}": "Pho"}).status_code == 302
+    assert FormField.objects.get(pk=question.pk).answers.get().value == "Pho"
+
+
+def test_the_team_deletes_a_form_on_the_web():
+    community = make_community()
+    form = make_form(community)
+    client = client_of(owner_of(community))
+    gone = client.post(f"/c/{community.slug}/manage/forms/{form.pk}/delete/")
+    assert gone.status_code == 302
+    assert client.get(f"/c/{community.slug}/manage/forms/{form.pk}/").status_code == 404

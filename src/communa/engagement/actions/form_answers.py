@@ -273,11 +273,9 @@ def my_response(form: Form, user: Any) -> FormResponse | None:
     )
 
 
-def change_response(
-    *, actor: Any, form: Form, answers: dict[str, Any], viewer: Viewer | None = None
-) -> FormResponse:
+def change_response(*, actor: Any, form: Form, answers: dict[str, Any]) -> FormResponse:
     """Change one's answer, where the form allows it, until it closes; the answers are replaced
-    together. Records a FORM_ANSWER event like the first answer."""
+    together. The response was counted once (one FORM_ANSWER event), when first sent."""
     require(actor, Action.TAKE_PART, form.community)
     if form.answer_mode != AnswerMode.EDIT:
         raise Conflict(_("This form does not let you change your answer."), code="no_edits")
@@ -302,11 +300,6 @@ def change_response(
         response.score, response.max_score = score, most
         response.updated_at = timezone.now()
         response.save(update_fields=["score", "max_score", "updated_at"])
-        record_event(
-            EventKind.FORM_ANSWER,
-            viewer=viewer or viewer_for_user(actor),
-            community_id=form.community_id,
-        )
     return response
 
 

@@ -435,8 +435,8 @@ def _check_field(  # noqa: PLR0912
                 errors.add("correct", _("The right answer is outside the allowed range."))
     if merged["correct"] is None:
         merged["points"] = 0
-    elif "points" not in cleaned and not field.pk:
-        merged["points"] = 1
+    elif "points" not in cleaned and not merged["points"]:
+        merged["points"] = 1  # a question with a right answer scores a point unless told
     return merged
 
 

@@ -431,9 +431,7 @@ def my_response(request: AuthedRequest, form_id: RowId) -> dict[str, Any]:
 def change_response(request: AuthedRequest, form_id: RowId, payload: AnswersIn) -> dict[str, Any]:
     """Change one's answer where the form allows it, until it closes (409 otherwise)."""
     form, _standing, _team = _seen(request, form_id)
-    response = answering.change_response(
-        actor=request.auth, form=form, answers=payload.answers, viewer=viewer_of(request, api=True)
-    )
+    response = answering.change_response(actor=request.auth, form=form, answers=payload.answers)
     return _mine(form, response)
 
 

@@ -327,9 +327,7 @@ def form_page(request: HttpRequest, slug: str, form_id: int) -> HttpResponse:
             answers = answers_from(form, fields)
             try:
                 if editing:
-                    answering.change_response(
-                        actor=request.user, form=found, answers=answers, viewer=viewer
-                    )
+                    answering.change_response(actor=request.user, form=found, answers=answers)
                 else:
                     answering.submit_response(
                         actor=request.user, form=found, answers=answers, viewer=viewer
