@@ -95,3 +95,50 @@ def test_the_team_deletes_a_form_on_the_web():
     gone = client.post(f"/c/{community.slug}/manage/forms/{form.pk}/delete/")
     assert gone.status_code == 302
     assert client.get(f"/c/{community.slug}/manage/forms/{form.pk}/").status_code == 404
+
+
+def every_kind_quiz(community):
+    form = make_form(community, kind="quiz")
+    add_question(form, "short_text", "Name", correct="Ann", required=True)
+    add_question(form, "long_text", "Story", help_text="Tell us")
+    add_question(form, "single_choice", "Steel", choices=["VG10", "SG2"], correct="SG2")
+    add_question(form, "multiple_choice", "Knives", choices=["Gyuto", "Nakiri"], correct=["Gyuto"])
+    add_question(form, "number", "Angle", min_value=5, max_value=30, correct=15)
+    add_question(form, "date", "Day")
+    add_question(
+        form, "scale", "Skill", min_value=0, max_value=10, low_label="New", high_label="Pro"
+    )
+    add_question(form, "consent", "Photos are fine", required=True)
+    return open_form(form)
+
+
+def test_every_kind_of_question_renders_and_is_answered_on_the_web():
+    community = make_community()
+    form = every_kind_quiz(community)
+    fields = list(FormField.objects.filter(form=form).order_by("position"))
+    client = client_of(add_member(community))
+    url = f"/c/{community.slug}/forms/{form.pk}/"
+    page = client.get(url).content.decode()
+    for label in ("Photos are fine", "0 – New", "10 – Pro", 'type="date"', "Gyuto"):
+        assert label in page
+    name, story, steel, knives, angle, day, skill, consent = (f"f{f.pk}" for f in fields)
+    sent = client.post(
+        url,
+        {
+            name: "ann",
+            story: "Long",
+            steel: "SG2",
+            knives: ["Gyuto"],
+            angle: "15",
+            day: "2026-04-01",
+            skill: "7",
+            consent: "on",
+        },
+    )
+    assert sent.status_code == 302, sent.context["form"].errors if sent.context else sent
+    result = client.get(url).content.decode()
+    assert "Your score: 4 of 4" in result
+    owner = client_of(owner_of(community))
+    for path in ("", "responses/", "summary/", f"fields/{fields[2].pk}/"):
+        answer = owner.get(f"/c/{community.slug}/manage/forms/{form.pk}/{path}")
+        assert answer.status_code == 200, path
