@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from communa.engagement.actions import form_answers as answering
 from communa.engagement.actions import forms as actions
 from communa.engagement.models import FormField
 from tests.engagement.forms_support import add_question, make_form, open_form
@@ -142,3 +143,30 @@ def test_every_kind_of_question_renders_and_is_answered_on_the_web():
     for path in ("", "responses/", "summary/", f"fields/{fields[2].pk}/"):
         answer = owner.get(f"/c/{community.slug}/manage/forms/{form.pk}/{path}")
         assert answer.status_code == 200, path
+
+
+def test_the_forms_list_marks_the_forms_a_member_has_answered():
+    community = make_community()
+    answered, other = (
+        make_form(community, title="Answered one"),
+        make_form(community, title="Other"),
+    )
+    for form in (answered, other):
+        add_question(form)
+        open_form(form)
+    member = add_member(community)
+    question = FormField.objects.get(form=answered)
+    answering.submit_response(actor=member, form=answered, answers={str(question.pk): "x"})
+    page = client_of(member).get(f"/c/{community.slug}/forms/")
+    assert page.context["answered"] == {answered.pk}
+    assert "You have answered" in page.content.decode()
+
+
+def test_the_team_is_told_a_draft_is_not_open_yet_when_trying_it():
+    community = make_community()
+    form = make_form(community)
+    question = add_question(form)
+    answer = api_as(owner_of(community)).post(
+        f"/forms/{form.pk}/responses", {"answers": {str(question.pk): "x"}}
+    )
+    assert answer.status_code == 409

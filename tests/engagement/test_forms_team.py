@@ -195,3 +195,24 @@ def test_the_summary_page_draws_bars_with_text_equivalents():
     assert page.status_code == 200
     assert "<svg" in text
     assert "2 (67 %)" in text
+
+
+def test_the_team_lists_applications_of_one_status():
+    community = make_community()
+    form = make_form(community, kind="application")
+    question = add_question(form, "short_text", "Name")
+    open_form(form)
+    responses = [
+        answering.submit_response(
+            actor=add_member(community), form=form, answers={str(question.pk): "me"}
+        )
+        for _ in range(3)
+    ]
+    owner = owner_of(community)
+    actions.decide_response(actor=owner, response=responses[1], status="accepted")
+    listed = api_as(owner).get(f"/forms/{form.pk}/responses?status=accepted").json()["items"]
+    assert [item["id"] for item in listed] == [responses[1].pk]
+    page = client_of(owner).get(
+        f"/c/{community.slug}/manage/forms/{form.pk}/responses/?status=submitted"
+    )
+    assert [row[0].pk for row in page.context["rows"]] == [responses[2].pk, responses[0].pk]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communa.accounts.validation import FieldErrors
-from communa.communities.permissions import Action, require
+from communa.communities.permissions import Action, can, require
 from communa.core.errors import Conflict, NotFound
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.engagement.actions.forms import CHOICE_KINDS, TEXT_KINDS, day_of
@@ -57,6 +57,17 @@ def closed_reason(form: Form, now: datetime | None = None) -> str | None:
             "when": timezone.localtime(form.opens_at).strftime("%Y-%m-%d %H:%M")
         }
     return None
+
+
+def _refuse_closed(form: Form, actor: Any) -> None:
+    """A form that takes no answers now is a conflict that says why; a draft is the team's, so
+    to anyone else it does not exist."""
+    reason = closed_reason(form)
+    if reason is None:
+        return
+    if form.state == FormState.DRAFT and not can(actor, Action.RUN_ENGAGEMENT, form.community):
+        raise NotFound
+    raise Conflict(reason, code="form_closed")
 
 
 def _blank(value: Any) -> bool:
@@ -223,11 +234,7 @@ def submit_response(
     """Answer a form. Members; a closed form refuses with a 409; a second answer where the form
     takes one a person is a 409 too (edit the first where the form allows it)."""
     require(actor, Action.TAKE_PART, form.community)
-    reason = closed_reason(form)
-    if reason is not None:
-        if form.state == FormState.DRAFT:
-            raise NotFound
-        raise Conflict(reason, code="form_closed")
+    _refuse_closed(form, actor)
     fields = _fields_of(form)
     found = _answers_of(form, fields, answers)
     score, most = _score(form, fields, found)
@@ -262,6 +269,17 @@ def submit_response(
     return response
 
 
+def answered_forms(forms: list[Form], user: Any) -> set[int]:
+    """Which of these forms the person has answered: one query for a page of forms."""
+    if not getattr(user, "is_authenticated", False) or not forms:
+        return set()
+    keys = {person_key(form, user): form.pk for form in forms}
+    found = FormResponse.objects.filter(
+        form_id__in=list(keys.values()), owner_key__in=list(keys)
+    ).values_list("owner_key", flat=True)
+    return {keys[key] for key in found}
+
+
 def my_response(form: Form, user: Any) -> FormResponse | None:
     """The person's latest response to the form, or None."""
     if not getattr(user, "is_authenticated", False):
@@ -279,11 +297,7 @@ def change_response(*, actor: Any, form: Form, answers: dict[str, Any]) -> FormR
     require(actor, Action.TAKE_PART, form.community)
     if form.answer_mode != AnswerMode.EDIT:
         raise Conflict(_("This form does not let you change your answer."), code="no_edits")
-    reason = closed_reason(form)
-    if reason is not None:
-        if form.state == FormState.DRAFT:
-            raise NotFound
-        raise Conflict(reason, code="form_closed")
+    _refuse_closed(form, actor)
     fields = _fields_of(form)
     found = _answers_of(form, fields, answers)
     score, most = _score(form, fields, found)

@@ -39,6 +39,7 @@ KindName = Annotated[str, OneOf(FormKind.values)]
 StateName = Annotated[str, OneOf(FormState.values)]
 ModeName = Annotated[str, OneOf(AnswerMode.values)]
 FieldKindName = Annotated[str, OneOf(FieldKind.values)]
+StatusName = Annotated[str, OneOf(ResponseStatus.values)]
 Title = Annotated[str, Field(max_length=actions.TITLE_MAX)]
 Description = Annotated[str, Field(max_length=actions.DESCRIPTION_MAX)]
 Label = Annotated[str, Field(max_length=actions.LABEL_MAX)]
@@ -226,7 +227,7 @@ class SummaryOut(Schema):
 
 
 class DecisionIn(Strict):
-    status: Annotated[str, OneOf(ResponseStatus.values)]
+    status: StatusName
 
 
 def field_out(item: FormField, *, team: bool) -> dict[str, Any]:
@@ -437,11 +438,15 @@ def change_response(request: AuthedRequest, form_id: RowId, payload: AnswersIn) 
 
 @router.get("/forms/{form_id}/responses", response=Page[ResponseOut])
 def list_responses(
-    request: AuthedRequest, form_id: RowId, cursor: Cursor = None, limit: PageLimit = None
+    request: AuthedRequest,
+    form_id: RowId,
+    cursor: Cursor = None,
+    limit: PageLimit = None,
+    status: StatusName | None = None,
 ) -> dict[str, Any]:
-    """The responses, newest first (the team)."""
+    """The responses, newest first, or only those of one `status` (the team)."""
     form = _run(request, form_id)
-    page = selectors.responses_page(form, cursor=cursor, limit=page_size(limit))
+    page = selectors.responses_page(form, cursor=cursor, limit=page_size(limit), status=status)
     return {
         "items": [response_out(form, response) for response in page.items],
         "next_cursor": page.next_cursor,

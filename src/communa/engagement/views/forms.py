@@ -74,6 +74,7 @@ def form_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **page_context(community, standing, "forms"),
             "forms": [(item, selectors.why_closed(item)) for item in page.items],
+            "answered": answering.answered_forms(page.items, request.user),
             "next_link": next_page_link(request, page.next_cursor),
         },
     )
@@ -308,7 +309,11 @@ def responses(request: HttpRequest, slug: str, form_id: int) -> HttpResponse:
     """The responses in a table, newest first, a page at a time; applications are decided here."""
     community, standing, found = _team_form(request, slug, form_id)
     fields = selectors.fields_of(found)
-    page = selectors.responses_page(found, cursor=cursor_of(request), limit=page_size(None))
+    status = request.GET.get("status", "")
+    status = status if status in ResponseStatus.values else ""
+    page = selectors.responses_page(
+        found, cursor=cursor_of(request), limit=page_size(None), status=status or None
+    )
     rows = []
     for response in page.items:
         answers = selectors.answers_by_field(response)
@@ -326,6 +331,7 @@ def responses(request: HttpRequest, slug: str, form_id: int) -> HttpResponse:
             "fields": fields,
             "rows": rows,
             "statuses": ResponseStatus.choices,
+            "status": status,
             "next_link": next_page_link(request, page.next_cursor),
         },
     )
