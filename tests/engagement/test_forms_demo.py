@@ -30,4 +30,6 @@ def test_the_demo_makes_a_quiz_an_application_and_a_guide_with_members_answers()
     application = Form.objects.get(community=community, kind="application")
     statuses = set(FormResponse.objects.filter(form=application).values_list("status", flat=True))
     assert statuses == {"accepted", "rejected", "submitted"}
+    survey = Form.objects.get(community=community, kind="questionnaire")
+    assert FormResponse.objects.filter(form=survey).count() == 12
     assert GuideProgress.objects.filter(guide__community=community).count() == 10

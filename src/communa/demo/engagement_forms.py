@@ -1,8 +1,9 @@
 """The demo's forms and guides (R6.4): written at the end of the load, at "now", through the
 actions, as the community's team and members.
 
-Learn to Cook gets a knife quiz with score bands and members' answers, an application for the
-Saturday masterclass with some applicants accepted or rejected, and a "Knife skills from zero"
+Learn to Cook gets a knife quiz with score bands and members' answers, a questionnaire on next
+month's classes, an application for the Saturday masterclass with some applicants accepted or
+rejected, and a "Knife skills from zero"
 guide of its published posts that members are part-way through, a few of them finished.
 """
 
@@ -113,6 +114,30 @@ APPLICANTS = [
     (3, "Whole chicken breakdown", "Vegetarian partner will watch."),
 ]
 DECISIONS = ["accepted", "accepted", "rejected", "accepted", "submitted", "submitted"]
+SURVEY = {
+    "kind": "questionnaire",
+    "title": "What should we cook next month?",
+    "description": "Three questions to plan May's live classes.",
+    "answer_mode": "edit",
+}
+SURVEY_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "kind": "single_choice",
+        "label": "Which cuisine?",
+        "choices": ["Japanese", "Vietnamese", "Georgian", "Italian"],
+        "required": True,
+    },
+    {
+        "kind": "scale",
+        "label": "How much time do you have for a class?",
+        "min_value": 1,
+        "max_value": 5,
+        "low_label": "Half an hour",
+        "high_label": "All evening",
+    },
+    {"kind": "long_text", "label": "A dish you always wanted to learn"},
+]
+SURVEY_DISHES = ["Pho from scratch", "Khachapuri", "", "Fresh pasta", "Tamagoyaki", ""]
 GUIDE_MODULES = [
     ("Holding the knife", "Grip, stance and the guiding hand."),
     ("Keeping it sharp", "Honing, whetstones and storage."),
@@ -184,6 +209,21 @@ def _application(ctx: DemoContext, community: Community, editor: User, members: 
     return form
 
 
+def _survey(ctx: DemoContext, community: Community, editor: User, members: list[User]) -> Form:
+    form, (cuisine, time, dish) = _build(editor, community, SURVEY, SURVEY_QUESTIONS)
+    choices = SURVEY_QUESTIONS[0]["choices"]
+    for index, member in enumerate(members):
+        given: dict[str, Any] = {
+            str(cuisine.pk): ctx.rng.choice(choices),
+            str(time.pk): ctx.rng.randint(1, 5),
+        }
+        wish = SURVEY_DISHES[index % len(SURVEY_DISHES)]
+        if wish:
+            given[str(dish.pk)] = wish
+        answering.submit_response(actor=member, form=form, answers=given)
+    return form
+
+
 def _guide(
     ctx: DemoContext, community: Community, editor: User, members: list[User]
 ) -> Guide | None:
@@ -224,8 +264,8 @@ def _guide(
 
 
 def load_forms(ctx: DemoContext) -> None:
-    """Learn to Cook's quiz, masterclass application and knife guide, with members' answers and
-    progress."""
+    """Learn to Cook's quiz, questionnaire, masterclass application and knife guide, with
+    members' answers and progress."""
     community = Community.objects.filter(slug=BRAND).first()
     if community is None:
         return
@@ -235,4 +275,5 @@ def load_forms(ctx: DemoContext) -> None:
         return
     ctx.objects["quiz"] = _quiz(community, editor, members[: len(QUIZ_ANSWERS)])
     ctx.objects["application"] = _application(ctx, community, editor, members[-len(APPLICANTS) :])
+    ctx.objects["survey"] = _survey(ctx, community, editor, members[:12])
     ctx.objects["guide"] = _guide(ctx, community, editor, members[:10])
