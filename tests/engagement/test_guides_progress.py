@@ -200,3 +200,25 @@ def test_the_team_builds_a_guide_on_the_web():
     assert added.status_code == 302
     assert GuideStep.objects.filter(module=module, post=post, note="Go").exists()
     assert "Rock chop" in client.get(builder).content.decode()
+
+
+def test_the_team_renames_moves_and_removes_modules_and_steps_on_the_web():
+    community, guide, (first, second), steps = built_guide()
+    client = client_of(owner_of(community))
+    base = f"/c/{community.slug}/manage/guides/{guide.pk}/"
+    client.post(f"{base}modules/{first.pk}/", {"rename": "1", "title": "Grip", "description": ""})
+    client.post(f"{base}modules/{second.pk}/", {"direction": "up"})
+    client.post(f"{base}steps/{steps[1].pk}/", {"direction": "up"})
+    client.post(f"{base}steps/{steps[0].pk}/", {"save_note": "1", "note": "Second now"})
+    client.post(f"{base}steps/{steps[2].pk}/", {"delete": "1"})
+    modules = outline(guide)
+    assert [module.title for module in modules] == ["Sharpening", "Grip"]
+    assert [(step.pk, step.note) for step in modules[1].steps.all()] == [
+        (steps[1].pk, ""),
+        (steps[0].pk, "Second now"),
+    ]
+    assert list(modules[0].steps.all()) == []
+    client.post(f"{base}modules/{second.pk}/", {"delete": "1"})
+    guide.refresh_from_db()
+    assert guide.step_count == 2
+    assert client.get(base).status_code == 200
