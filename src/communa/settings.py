@@ -414,6 +414,13 @@ COMMUNA: dict[str, Any] = {
     "FILTER_BURST_TEXTS": env_int("FILTER_BURST_TEXTS", 5),
     "FILTER_BURST_ACCOUNT_HOURS": env_int("FILTER_BURST_ACCOUNT_HOURS", 72),
     "FILTER_DETECT_LANGUAGE": env_int("FILTER_DETECT_LANGUAGE", 1),
+    # Forms and guides (R6.4): the most fields a form, options a choice field, characters a text
+    # answer; the most modules a guide and steps a module.
+    "FORM_MAX_FIELDS": env_int("FORM_MAX_FIELDS", 100),
+    "FORM_MAX_CHOICES": env_int("FORM_MAX_CHOICES", 50),
+    "FORM_TEXT_MAX": env_int("FORM_TEXT_MAX", 5000),
+    "GUIDE_MAX_MODULES": env_int("GUIDE_MAX_MODULES", 50),
+    "GUIDE_MAX_STEPS": env_int("GUIDE_MAX_STEPS", 100),
 }
 
 LOGGING = {

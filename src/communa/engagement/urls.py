@@ -27,3 +27,34 @@ urlpatterns += [
         name="manage_contest_delivered",
     ),
 ]
+
+# Forms and guides (R6.4): members' pages and the team's in the manage area.
+FORM = "c/<slug:slug>/manage/forms/<int:form_id>/"
+GUIDE = "c/<slug:slug>/manage/guides/<int:guide_id>/"
+urlpatterns += [
+    path("c/<slug:slug>/forms/", views.form_list, name="forms"),
+    path("c/<slug:slug>/forms/<int:form_id>/", views.form_page, name="form"),
+    path("c/<slug:slug>/manage/forms/", views.manage_forms, name="manage_forms"),
+    path(FORM, views.manage_form, name="manage_form"),
+    path(f"{FORM}delete/", views.delete_form, name="delete_form"),
+    path(f"{FORM}fields/<int:field_id>/", views.manage_field, name="manage_field"),
+    path(f"{FORM}fields/<int:field_id>/move/", views.move_field, name="move_field"),
+    path(f"{FORM}fields/<int:field_id>/delete/", views.delete_field, name="delete_field"),
+    path(f"{FORM}responses/", views.responses, name="responses"),
+    path(f"{FORM}responses.csv", views.export, name="form_export"),
+    path(f"{FORM}responses/<int:response_id>/decide/", views.decide, name="decide"),
+    path(f"{FORM}summary/", views.summary, name="form_summary"),
+    path("c/<slug:slug>/guides/", views.guide_list, name="guides"),
+    path("c/<slug:slug>/guides/<int:guide_id>/", views.guide_page, name="guide"),
+    path(
+        "c/<slug:slug>/guides/<int:guide_id>/steps/<int:step_id>/done/",
+        views.step_done,
+        name="step_done",
+    ),
+    path("c/<slug:slug>/manage/guides/", views.manage_guides, name="manage_guides"),
+    path(GUIDE, views.manage_guide, name="manage_guide"),
+    path(f"{GUIDE}delete/", views.delete_guide, name="delete_guide"),
+    path(f"{GUIDE}modules/<int:module_id>/", views.manage_module, name="manage_module"),
+    path(f"{GUIDE}steps/<int:step_id>/", views.manage_step, name="manage_step"),
+    path(f"{GUIDE}progress/", views.guide_progress, name="guide_progress"),
+]

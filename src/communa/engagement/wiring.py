@@ -5,7 +5,11 @@ its own `connect_<feature>()` here."""
 from __future__ import annotations
 
 from communa.engagement.contest_wiring import connect_contests
+from communa.engagement.views.forms import connect_forms
+from communa.engagement.views.guides import connect_guides
 
 
 def connect() -> None:
     connect_contests()
+    connect_forms()
+    connect_guides()

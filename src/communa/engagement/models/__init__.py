@@ -12,3 +12,21 @@ from communa.engagement.models.contests import (  # noqa: F401
     DrawSource,
     VoteScope,
 )
+from communa.engagement.models.forms import (  # noqa: F401
+    AnswerMode,
+    FieldKind,
+    Form,
+    FormAnswer,
+    FormField,
+    FormKind,
+    FormResponse,
+    FormState,
+    ResponseStatus,
+)
+from communa.engagement.models.guides import (  # noqa: F401
+    Guide,
+    GuideModule,
+    GuideProgress,
+    GuideStep,
+    GuideStepDone,
+)
