@@ -414,6 +414,8 @@ COMMUNA: dict[str, Any] = {
     "FILTER_BURST_TEXTS": env_int("FILTER_BURST_TEXTS", 5),
     "FILTER_BURST_ACCOUNT_HOURS": env_int("FILTER_BURST_ACCOUNT_HOURS", 72),
     "FILTER_DETECT_LANGUAGE": env_int("FILTER_DETECT_LANGUAGE", 1),
+    # Polls (R6.1): the most options a poll may offer.
+    "POLL_MAX_OPTIONS": env_int("POLL_MAX_OPTIONS", 20),
 }
 
 LOGGING = {

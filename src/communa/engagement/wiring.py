@@ -4,6 +4,8 @@ its own `connect_<feature>()` here."""
 
 from __future__ import annotations
 
+from communa.engagement.views.under_posts import connect_polls
+
 
 def connect() -> None:
-    pass
+    connect_polls()
