@@ -19,9 +19,7 @@ def make_poll(
     return create_poll(actor=actor or owner_of(community), community=community, data=data)
 
 
-def poll_row(
-    community: Community, options: tuple[str, ...] = ("Yes", "No"), **fields: Any
-) -> Poll:
+def poll_row(community: Community, options: tuple[str, ...] = ("Yes", "No"), **fields: Any) -> Poll:
     """A poll written directly, as set-up that leaves no audit entry (the matrix tests count
     them)."""
     poll = Poll.objects.create(community=community, question="Tea or coffee?", **fields)

@@ -118,9 +118,7 @@ def test_a_wrong_vote_is_a_422_naming_the_choices(community, choice):
         "foreign": option_ids(other)[:1],
         "text": ["1"],
     }[choice]
-    response = api_as(add_member(community)).post(
-        f"/polls/{poll.pk}/vote", {"option_ids": chosen}
-    )
+    response = api_as(add_member(community)).post(f"/polls/{poll.pk}/vote", {"option_ids": chosen})
     assert response.status_code == 422, response.content
     assert all(field.startswith("option_ids") for field in error_of(response)["fields"])
 
@@ -188,7 +186,9 @@ def test_the_team_patches_closes_and_deletes_a_poll(community):
     owner_api = api_as(owner_of(community))
     post = make_post(community)
     poll = make_poll(community)
-    response = owner_api.patch(f"/polls/{poll.pk}", {"question": "Which stone?", "post_id": post.pk})
+    response = owner_api.patch(
+        f"/polls/{poll.pk}", {"question": "Which stone?", "post_id": post.pk}
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["question"], response.json()["post_id"]) == ("Which stone?", post.pk)
     listed = owner_api.get(f"/communities/cooks/polls?post_id={post.pk}").json()["items"]
