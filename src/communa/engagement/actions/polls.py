@@ -387,7 +387,10 @@ def _option_ids(value: Any) -> list[int]:
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
         raise ValidationFailed(fields={"option_ids": [_("Give the ids of the options chosen.")]})
-    return list(dict.fromkeys(value))
+    chosen = list(dict.fromkeys(value))
+    if any(not 1 <= pk <= 2**63 - 1 for pk in chosen):
+        raise ValidationFailed(fields={"option_ids": [_("Choose among this poll's options.")]})
+    return chosen
 
 
 def _check_choices(poll: Poll, chosen: list[int]) -> None:

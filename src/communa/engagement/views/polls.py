@@ -222,11 +222,8 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Cast or change one's vote (the form's `option` values)."""
     community, standing = community_for(request.user, slug, Action.TAKE_PART)
     found = selectors.poll_in(community, poll_id)
-    chosen: list[int] = []
-    for value in request.POST.getlist("option"):
-        if not value.isdigit():
-            raise NotFound
-        chosen.append(int(value))
+    # A value that is no option's id is refused by the action like another poll's option.
+    chosen = [int(v) if v.isdigit() and len(v) < 19 else 0 for v in request.POST.getlist("option")]
     try:
         _ballot, outcome = actions.vote_in_poll(
             actor=request.user, poll=found, option_ids=chosen, viewer=viewer_of(request)
@@ -241,7 +238,9 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
             "errors": reasons or [exc.message],
         }
         return render(request, "engagement/polls/poll.html", context, status=exc.status)
-    if outcome == actions.CHANGED:
+    if getattr(request, "htmx", False):
+        pass  # the live poll it answers with shows the vote
+    elif outcome == actions.CHANGED:
         messages.success(request, _("Your vote has been changed."))
     elif outcome == actions.CAST:
         messages.success(request, _("Thank you: your vote is counted."))
@@ -256,7 +255,8 @@ def withdraw(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     community, standing = community_for(request.user, slug, Action.TAKE_PART)
     found = selectors.poll_in(community, poll_id)
     actions.withdraw_vote(actor=request.user, poll=found)
-    messages.success(request, _("Your vote has been taken back."))
+    if not getattr(request, "htmx", False):
+        messages.success(request, _("Your vote has been taken back."))
     return _answer(request, found, standing)
 
 
