@@ -211,8 +211,13 @@ def test_the_community_list_filters_by_state(community):
         second.pk,
         first.pk,
     ]
+    late = make_poll(community)
+    Poll.objects.filter(pk=late.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     closed = api.get("/communities/cooks/polls?state=closed").json()["items"]
-    assert [p["id"] for p in closed] == [first.pk]
+    # past its deadline counts as closed before the runner records it
+    assert [p["id"] for p in closed] == [late.pk, first.pk]
+    opened = api.get("/communities/cooks/polls?state=open").json()["items"]
+    assert [p["id"] for p in opened] == [second.pk]
     assert api.get("/communities/cooks/polls?state=maybe").status_code == 422
 
 

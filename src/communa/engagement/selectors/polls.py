@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing, can, require
@@ -67,8 +68,14 @@ def polls_page(
 ) -> Page[Poll]:
     """The community's polls, newest first, a keyset page at a time (one query)."""
     found = Poll.objects.filter(community=community).select_related("community")
-    if state:
-        found = found.filter(state=state)
+    # A poll past its deadline is closed, whether or not the runner has recorded it yet.
+    open_now = Q(state=PollState.OPEN) & (
+        Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())
+    )
+    if state == PollState.OPEN:
+        found = found.filter(open_now)
+    elif state == PollState.CLOSED:
+        found = found.exclude(open_now)
     if post_id is not None:
         found = found.filter(post_id=post_id)
     return keyset_page(found, ORDER, cursor=cursor, limit=limit)
