@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from communa.communities.models import Membership
 from communa.core.errors import Conflict
-from communa.engagement.actions.polls import CAST, SAME, vote_in_poll
-from communa.engagement.models import Ballot, BallotChoice
-from tests.engagement.polls_support import counts, make_poll, option_ids
+from communa.engagement.actions.polls import CAST, SAME, close_due_polls, vote_in_poll
+from communa.engagement.models import Ballot, BallotChoice, Poll, PollState
+from tests.engagement.polls_support import counts, make_poll, option_ids, poll_row
 from tests.factories import add_member, crowd, make_community, person
 from tests.support import run_together
 
@@ -105,3 +107,17 @@ def test_one_member_sending_different_votes_at_once_keeps_one_ballot():
     assert len(results) + len(errors) == 8
     assert Ballot.objects.filter(poll=poll).count() == 1
     assert sum(counts(poll)) == 1
+
+
+def test_workers_closing_due_polls_at_once_close_each_exactly_once():
+    community = make_community(person("owner"), slug="cooks")
+    due = [
+        poll_row(community, closes_at=timezone.now() - timedelta(minutes=minutes))
+        for minutes in (1, 2, 3)
+    ]
+
+    results, errors = run_together([close_due_polls for _ in range(6)])
+
+    assert not errors, errors
+    assert sum(results) == len(due)
+    assert set(Poll.objects.values_list("state", flat=True)) == {PollState.CLOSED}

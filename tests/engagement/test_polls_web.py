@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
-from communa.communities.models import Role
+from communa.communities.models import Privacy, Role
 from communa.engagement.actions.polls import close_poll, vote_in_poll
 from communa.engagement.models import Poll
 from tests.engagement.polls_support import counts, make_poll, option_ids
@@ -202,3 +202,15 @@ def test_a_post_without_a_poll_shows_none(community):
     make_poll(community)
     wall = client_of(add_member(community)).get("/c/cooks/wall/", **HTMX)
     assert b"/card/" not in wall.content
+
+
+def test_a_poll_hidden_from_a_person_is_missing_to_them():
+    club = make_community(person(), slug="club", privacy=Privacy.CLOSED)
+    poll = make_poll(club)
+    outsider = client_of(person())
+    for path in (f"/c/club/polls/{poll.pk}/", f"/c/club/polls/{poll.pk}/card/", "/c/club/polls/"):
+        assert outsider.get(path).status_code == 404
+    # a poll is found only under its own community's address
+    make_community(person(), slug="other")
+    assert client_of().get(f"/c/other/polls/{poll.pk}/").status_code == 404
+    assert client_of(add_member(club)).get(f"/c/club/polls/{poll.pk}/").status_code == 200
