@@ -459,10 +459,9 @@ def vote_in_poll(
                 community_id=community.pk,
             )
     except IntegrityError as exc:
-        # Only reachable where the lock is not held (it always is): the constraint decides.
-        existing = Ballot.objects.filter(poll=poll, voter=actor).first()
-        if existing is None:
-            raise
+        # The poll's lock orders a member's votes, so this is the constraint standing behind it.
+        if not Ballot.objects.filter(poll=poll, voter=actor).exists():
+            raise Conflict(_("The poll changed while you voted: try again.")) from exc
         raise Conflict(_("Your vote is already counted."), code="already_voted") from exc
     return ballot, outcome
 
