@@ -421,6 +421,8 @@ COMMUNA: dict[str, Any] = {
     "FORM_TEXT_MAX": env_int("FORM_TEXT_MAX", 5000),
     "GUIDE_MAX_MODULES": env_int("GUIDE_MAX_MODULES", 50),
     "GUIDE_MAX_STEPS": env_int("GUIDE_MAX_STEPS", 100),
+    # Polls (R6.1): the most options a poll may offer.
+    "POLL_MAX_OPTIONS": env_int("POLL_MAX_OPTIONS", 20),
 }
 
 LOGGING = {

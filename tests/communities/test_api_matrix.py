@@ -18,6 +18,7 @@ from django.utils import timezone
 from communa.communities.models import Community, Kind, Privacy, Role
 from communa.communities.permissions import MEMBERS, Action, Relation, allowed, allowed_in
 from communa.core.models import AuditEntry
+from communa.engagement.models import Poll, PollOption
 from communa.walls.models import Topic
 from tests.factories import add_member, make_community, pending_request, person, with_relation
 from tests.support import api_as, error_of
@@ -54,6 +55,19 @@ def _topic(community: Community) -> int:
     return Topic.objects.create(
         community=community, author=add_member(community), title="Which whetstone?"
     ).pk
+
+
+def _poll_option(community: Community) -> tuple[int, int]:
+    """A poll of the community and one of its options, written as rows (no audit entry)."""
+    poll = Poll.objects.create(community=community, question="Tea or coffee?")
+    option = PollOption.objects.create(poll=poll, position=1, text="Tea")
+    PollOption.objects.create(poll=poll, position=2, text="Coffee")
+    return poll.pk, option.pk
+
+
+def _vote(community: Community) -> Call:
+    poll_id, option_id = _poll_option(community)
+    return Call("post", f"/polls/{poll_id}/vote", {"option_ids": [option_id]})
 
 
 EXERCISES: dict[Action, Exercise] = {
@@ -121,6 +135,11 @@ EXERCISES: dict[Action, Exercise] = {
     # The planner (R8): the calendar is the planning team's; the approval queue the approvers'.
     Action.PLAN_CONTENT: lambda c: Call("get", f"/communities/{c.slug}/calendar"),
     Action.APPROVE_POSTS: lambda c: Call("get", f"/communities/{c.slug}/approvals"),
+    # Engagement (R6): the team opens a poll; members vote in one.
+    Action.RUN_ENGAGEMENT: lambda c: Call(
+        "post", f"/communities/{c.slug}/polls", {"question": "Tea?", "options": ["Yes", "No"]}
+    ),
+    Action.TAKE_PART: _vote,
 }
 
 

@@ -43,6 +43,7 @@ from communa.communities.permissions import (
     allowed,
     allowed_in,
 )
+from communa.engagement.models import Ballot, Poll, PollOption
 from communa.walls.models import (
     Album,
     Attendance,
@@ -353,6 +354,33 @@ def _album(community: Community, _actor: User | None) -> Visit:
     )
 
 
+def _new_poll(community: Community, _actor: User | None) -> Visit:
+    return Visit(
+        "post",
+        f"/c/{community.slug}/polls/new/",
+        {
+            "question": "Tea or coffee?",
+            "options": "Tea\nCoffee",
+            "multiple": "0",
+            "anonymous": "1",
+            "results_shown": "after_vote",
+        },
+        lambda: Poll.objects.filter(community=community).exists(),
+    )
+
+
+def _vote(community: Community, actor: User | None) -> Visit:
+    poll = Poll.objects.create(community=community, question="Tea or coffee?")
+    option = PollOption.objects.create(poll=poll, position=1, text="Tea")
+    PollOption.objects.create(poll=poll, position=2, text="Coffee")
+    return Visit(
+        "post",
+        f"/c/{community.slug}/polls/{poll.pk}/vote/",
+        {"option": str(option.pk)},
+        lambda: Ballot.objects.filter(poll=poll, voter=actor).exists() if actor else False,
+    )
+
+
 FORMS: dict[Action, Form] = {
     Action.SEE: Form(_page(""), login=Login.NEVER),
     Action.VIEW_CONTENT: Form(_page("members/"), login=Login.NEVER),
@@ -390,6 +418,8 @@ FORMS: dict[Action, Form] = {
     Action.VIEW_STATISTICS: Form(_page("members/sources/")),
     Action.PLAN_CONTENT: Form(_page("planner/")),
     Action.APPROVE_POSTS: Form(_page("planner/approvals/")),
+    Action.RUN_ENGAGEMENT: Form(_new_poll),
+    Action.TAKE_PART: Form(_vote),
 }
 
 

@@ -41,6 +41,8 @@ from django.utils.translation import get_language
 
 from communa import __version__
 from communa.core.conf import int_setting
+from communa.core.hooks import answer
+from communa.core.widgets import PostWidgets
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
 from communa.walls.selectors import attach_short_links, visitor_wall_stamps
 
@@ -222,7 +224,8 @@ def attach_cards(
     may_interact: bool,
     full: bool = False,
 ) -> None:
-    """Give each post its rendered card and footer (`post.card_html`, `post.footer_html`).
+    """Give each post its rendered card and footer (`post.card_html`, `post.footer_html`), and
+    what other apps show under it (`post.widgets_html`, from the `PostWidgets` socket).
 
     The posts come from a card selector: author and community joined, the shown original
     prefetched; their other details are read here, only for the cards that must be rendered.
@@ -267,6 +270,11 @@ def attach_cards(
         post.footer_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)
+    # What other apps show under a post (a poll, ADR 0020): outside the kept card, one query.
+    widgets = answer(PostWidgets).below_posts(request, posts) if posts else {}
+    for post in posts:
+        widget = widgets.get(post.pk)
+        post.widgets_html = mark_safe(widget) if widget else ""  # type: ignore[attr-defined]  # noqa: S308 — the socket's answer is escaped HTML
 
 
 def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:

@@ -30,3 +30,11 @@ from communa.engagement.models.guides import (  # noqa: F401
     GuideStep,
     GuideStepDone,
 )
+from communa.engagement.models.polls import (  # noqa: F401
+    Ballot,
+    BallotChoice,
+    Poll,
+    PollOption,
+    PollState,
+    ResultsShown,
+)
