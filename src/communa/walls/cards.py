@@ -12,7 +12,10 @@ the cache under a key that names every input it was made from:
 - the author's and the community's shown fields (name, address, avatar), read with the row;
 - the same for the shared original, and whether this viewer may read it now;
 - the language, the time zone, the page's kind (a community page, the feed, the post page) and
-  the templates themselves (a deploy that changes them starts afresh).
+  the templates themselves (a deploy that changes them starts afresh);
+- the badges version of the post's community (and the original's): the badges beside the
+  author's name come from the kernel's `MemberBadges` socket, whose version changes whenever a
+  badge there does (ADR 0021).
 
 So an entry is never stale: anything that changes the card changes its key. Two kinds of card
 are rendered every time: those of the community's team (they show the rubric, read from its own
@@ -40,6 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa import __version__
+from communa.core.badges import attach_badges, badge_versions
 from communa.core.conf import int_setting
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
 from communa.walls.selectors import attach_short_links, visitor_wall_stamps
@@ -65,6 +69,7 @@ TEMPLATES = (
     "walls/_post_list.html",
     "walls/_post_card.html",
     "walls/_more.html",
+    "core/_member_badges.html",
 )
 
 
@@ -112,14 +117,35 @@ def _digest(kind: str, parts: tuple[Any, ...]) -> str:
     return f"walls:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
-def content_key(post: Post, kind: str, *variant: Any) -> str:
-    """The cache key of what a post shows besides its counts: a digest of all it is made from."""
+def _communities_shown(posts: Sequence[Post]) -> set[int | None]:
+    """The communities whose badges the posts' bylines show (theirs and their originals')."""
+    found: set[int | None] = set()
+    for post in posts:
+        found.add(post.community_id)
+        original = getattr(post, "shown_original", None)
+        if original is not None:
+            found.add(original.community_id)
+    return found
+
+
+def content_key(
+    post: Post, kind: str, *variant: Any, versions: dict[int, str] | None = None
+) -> str:
+    """The cache key of what a post shows besides its counts: a digest of all it is made from.
+
+    `versions` are the badge versions of the communities (read for this post when not given)."""
     original = getattr(post, "shown_original", None)
+    if versions is None:
+        versions = badge_versions(_communities_shown([post]))
+    badges = tuple(
+        versions.get(shown.community_id or 0, "") for shown in (post, original) if shown is not None
+    )
     return _digest(
         kind,
         (
             _stamp(post),
             None if original is None else _stamp(original),
+            badges,
             get_language(),
             timezone.get_current_timezone_name(),
             _templates_stamp(),
@@ -153,11 +179,11 @@ def reuse(
     Posts that must be built get their details read first (one query per kind of detail).
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
-    keys = {
-        post.pk: content_key(post, kind, *variant)
-        for post in posts
-        if seconds > 0 and _cacheable(post, team_ids, profiles=profiles)
-    }
+    cacheable = [
+        post for post in posts if seconds > 0 and _cacheable(post, team_ids, profiles=profiles)
+    ]
+    versions = badge_versions(_communities_shown(cacheable)) if cacheable else {}
+    keys = {post.pk: content_key(post, kind, *variant, versions=versions) for post in cacheable}
     found: dict[str, T] = default_cache.get_many(list(keys.values())) if keys else {}
     missing = [post for post in posts if keys.get(post.pk) not in found]
     if missing:
@@ -187,6 +213,12 @@ def prefetch_card_details(posts: Sequence[Post]) -> None:
     originals = [original for original in shown if original is not None]
     if originals:
         prefetch_related_objects(originals, "suggested_by", "document", images)
+    # The badges beside the authors' names, each in the community the post is in (one query).
+    attach_badges(
+        [*posts, *originals],
+        community_of=lambda post: post.community_id,
+        user_of=lambda post: post.author_id,
+    )
     # The codes are part of what `content_version` names: database triggers raise it whenever a
     # post's tracked link is added, re-pointed or taken out (migration walls 0005).
     attach_short_links(posts)
@@ -305,6 +337,7 @@ def attach_comments(
         for name in ("may_comment", "may_interact", "may_delete_comments", "team_comment")
     )
     place = None if community is None else (community.pk, community.name)
+    badges = badge_versions([community.pk]).get(community.pk, "") if community is not None else ""
     shown = (CommentStatus.VISIBLE, CommentStatus.DELETED)
     keys: dict[int, str] = {}
     for comment in comments:
@@ -316,6 +349,7 @@ def attach_comments(
             (
                 post.pk,
                 place,
+                badges,
                 flags,
                 tuple(_comment_stamp(row, viewer_id) for row in thread),
                 get_language(),
@@ -324,6 +358,18 @@ def attach_comments(
             ),
         )
     found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
+    missing = [comment for comment in comments if keys.get(comment.pk) not in found]
+    if missing:
+        # The badges beside the names of the threads to render (one query).
+        attach_badges(
+            [
+                row
+                for comment in missing
+                for row in (comment, *getattr(comment, "visible_replies", []))
+            ],
+            community_of=lambda _row: None if community is None else community.pk,
+            user_of=lambda row: row.author_id,
+        )
     template = get_template("walls/_comment.html")
     token = get_token(request) if viewer_id is not None else ""
     fresh: dict[str, str] = {}
@@ -408,10 +454,11 @@ class VisitorWall:
     """A visitor's wall page, the htmx fragment or the API's answer, reused whole.
 
     Every visitor gets the same page, so it is kept under a key that names what it is made of:
-    the community's row (every column), the page's rows read as plain values without building
-    models (the pinned post first), where the next page starts, the language, the time zone and
-    the deploy. A page with a repost or a suggested post is not kept: whether an original shows
-    depends on its own community, and a suggested post names its suggester. Everything else a
+    the community's row (every column), its badges version (ADR 0021), the page's rows read as
+    plain values without building models (the pinned post first), where the next page starts,
+    the language, the time zone and the deploy. A page with a repost or a suggested post is not
+    kept: whether an original shows depends on its own community, and a suggested post names its
+    suggester. Everything else a
     visitor's page shows is in these rows or behind `content_version` (ADR 0009).
     """
 
@@ -436,6 +483,7 @@ class VisitorWall:
             kind,
             (
                 place,
+                badge_versions([community.pk]).get(community.pk, ""),
                 tuple(tuple(row[name] for name in sorted(row)) for row in rows),
                 page.next_cursor,
                 cursor,

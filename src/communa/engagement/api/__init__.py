@@ -10,6 +10,7 @@ from communa.engagement.api.routers import router
 
 # Each module registers its operations on import.
 MODULES: tuple[str, ...] = ()
+MODULES += ("recognition",)
 for _module in MODULES:
     import_module(f"{__name__}.{_module}")
 
