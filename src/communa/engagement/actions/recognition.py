@@ -57,12 +57,16 @@ RULE_FIELDS = ("label", "description", "contribution", "threshold", "scope", "ac
 
 
 def _raise_version(community: Community) -> None:
-    """Raise the community's badges version in this transaction; once it commits, put the new
-    value in the cache (readers only `add`, so a read begun before the commit cannot undo it)."""
+    """Raise the community's badges version in this transaction.
+
+    The cached value is dropped now (a read in this transaction sees the new one) and set again
+    once the change commits: readers only `add`, so a read that began before the commit and
+    found the old value cannot outlive the commit's `set` (ADR 0021)."""
     RecognitionSettings.objects.get_or_create(community=community)
     RecognitionSettings.objects.filter(community=community).update(
         badges_version=F("badges_version") + 1
     )
+    cache.delete(f"engagement:badges-version:{community.pk}")
 
     def publish() -> None:
         version = (
