@@ -416,7 +416,7 @@ COMMUNA: dict[str, Any] = {
     "FILTER_DETECT_LANGUAGE": env_int("FILTER_DETECT_LANGUAGE", 1),
     # Recognition (R6.3, engagement/actions/recognition.py): the score's weights, how many
     # members a month's board keeps, how many communities a worker run computes, the badges
-    # shown beside a name, the window of the 1 % core and how long a badges version is cached.
+    # shown beside a name, the window of the 1 % core and the badge rules a community may have.
     "RECOGNITION_WEIGHT_POST": env_int("RECOGNITION_WEIGHT_POST", 3),
     "RECOGNITION_WEIGHT_COMMENT": env_int("RECOGNITION_WEIGHT_COMMENT", 1),
     "RECOGNITION_WEIGHT_LIKE_RECEIVED": env_int("RECOGNITION_WEIGHT_LIKE_RECEIVED", 1),
@@ -427,7 +427,6 @@ COMMUNA: dict[str, Any] = {
     "RECOGNITION_BADGES_SHOWN": env_int("RECOGNITION_BADGES_SHOWN", 3),
     "RECOGNITION_CORE_DAYS": env_int("RECOGNITION_CORE_DAYS", 30),
     "RECOGNITION_RULES_PER_COMMUNITY": env_int("RECOGNITION_RULES_PER_COMMUNITY", 30),
-    "RECOGNITION_VERSION_CACHE_SECONDS": env_int("RECOGNITION_VERSION_CACHE_SECONDS", 60),
 }
 
 LOGGING = {

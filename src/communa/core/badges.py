@@ -3,14 +3,11 @@
 Walls and communities show people's names (bylines, comments, discussions, the members list);
 engagement gives members titles and badges. Walls must not import engagement (ADR 0019), so the
 pages ask here, and engagement plugs its answer in at start-up. Without engagement nobody has a
-badge and every version is "".
+badge.
 
-Two questions, each answered in at most one query for a whole page:
-
-- `versions(community_ids)`: a stamp per community that changes whenever a badge there is
-  given, taken back or changes; cached card keys name it, so a cached byline never shows a stale
-  badge (ADR 0009);
-- `badges_of(pairs)`: the badges to show for (community id, user id) pairs.
+One question, answered in one query for a whole page: `badges_of(pairs)`, the badges to show
+for (community id, user id) pairs. The cached cards and threads that show names put the badges
+they show in their keys (walls/cards.py, ADR 0009), so a badge given or taken back shows at once.
 """
 
 from __future__ import annotations
@@ -36,23 +33,11 @@ class ShownBadge:
 
 
 class MemberBadges:
-    """Socket: the badges shown beside members' names, and a version of them per community."""
-
-    def versions(self, community_ids: Collection[int]) -> dict[int, str]:
-        """A stamp per community that changes whenever its badges change (missing: "")."""
-        return {}
+    """Socket: the badges shown beside members' names."""
 
     def badges_of(self, pairs: Collection[Pair]) -> dict[Pair, tuple[ShownBadge, ...]]:
         """The badges of each (community id, user id) pair that has any."""
         return {}
-
-
-def badge_versions(community_ids: Iterable[int | None]) -> dict[int, str]:
-    """The badge stamp of each community (cache keys of what shows names include it)."""
-    wanted = {pk for pk in community_ids if pk is not None}
-    if not wanted:
-        return {}
-    return answer(MemberBadges).versions(wanted)
 
 
 def attach_badges(

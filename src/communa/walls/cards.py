@@ -13,9 +13,9 @@ the cache under a key that names every input it was made from:
 - the same for the shared original, and whether this viewer may read it now;
 - the language, the time zone, the page's kind (a community page, the feed, the post page) and
   the templates themselves (a deploy that changes them starts afresh);
-- the badges version of the post's community (and the original's): the badges beside the
-  author's name come from the kernel's `MemberBadges` socket, whose version changes whenever a
-  badge there does (ADR 0021).
+- the badges shown beside the author's name (and the original's), read for the whole page in
+  one question to the kernel's `MemberBadges` socket (ADR 0021): a badge given or taken back
+  changes the key.
 
 So an entry is never stale: anything that changes the card changes its key. Two kinds of card
 are rendered every time: those of the community's team (they show the rubric, read from its own
@@ -43,8 +43,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa import __version__
-from communa.core.badges import attach_badges, badge_versions
+from communa.core.badges import MemberBadges, attach_badges
 from communa.core.conf import int_setting
+from communa.core.hooks import answer
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
 from communa.walls.selectors import attach_short_links, visitor_wall_stamps
 
@@ -109,7 +110,23 @@ def _stamp(post: Post) -> tuple[Any, ...]:
         post.content_version,
         post.created_at.isoformat(),
         _person(post.author),
+        getattr(post, "author_badges", None),
         _place(post.community),
+    )
+
+
+def _with_originals(posts: Sequence[Post]) -> list[Post]:
+    originals = (getattr(post, "shown_original", None) for post in posts)
+    return [*posts, *(original for original in originals if original is not None)]
+
+
+def attach_author_badges(posts: Sequence[Post]) -> None:
+    """The badges beside each author's name in the post's community (`post.author_badges`),
+    for the posts and their shown originals not given them yet: one question for them all."""
+    attach_badges(
+        [post for post in _with_originals(posts) if not hasattr(post, "author_badges")],
+        community_of=lambda post: post.community_id,
+        user_of=lambda post: post.author_id,
     )
 
 
@@ -117,35 +134,14 @@ def _digest(kind: str, parts: tuple[Any, ...]) -> str:
     return f"walls:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
 
 
-def _communities_shown(posts: Sequence[Post]) -> set[int | None]:
-    """The communities whose badges the posts' bylines show (theirs and their originals')."""
-    found: set[int | None] = set()
-    for post in posts:
-        found.add(post.community_id)
-        original = getattr(post, "shown_original", None)
-        if original is not None:
-            found.add(original.community_id)
-    return found
-
-
-def content_key(
-    post: Post, kind: str, *variant: Any, versions: dict[int, str] | None = None
-) -> str:
-    """The cache key of what a post shows besides its counts: a digest of all it is made from.
-
-    `versions` are the badge versions of the communities (read for this post when not given)."""
+def content_key(post: Post, kind: str, *variant: Any) -> str:
+    """The cache key of what a post shows besides its counts: a digest of all it is made from."""
     original = getattr(post, "shown_original", None)
-    if versions is None:
-        versions = badge_versions(_communities_shown([post]))
-    badges = tuple(
-        versions.get(shown.community_id or 0, "") for shown in (post, original) if shown is not None
-    )
     return _digest(
         kind,
         (
             _stamp(post),
             None if original is None else _stamp(original),
-            badges,
             get_language(),
             timezone.get_current_timezone_name(),
             _templates_stamp(),
@@ -173,17 +169,21 @@ def reuse(
     build: Callable[[Post], T],
     variant: tuple[Any, ...] = (),
     profiles: bool = True,
+    badges: bool = True,
 ) -> list[T]:
     """`build(post)` for each post, taken from the cache where it was built from the same rows.
 
     Posts that must be built get their details read first (one query per kind of detail).
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
-    cacheable = [
-        post for post in posts if seconds > 0 and _cacheable(post, team_ids, profiles=profiles)
-    ]
-    versions = badge_versions(_communities_shown(cacheable)) if cacheable else {}
-    keys = {post.pk: content_key(post, kind, *variant, versions=versions) for post in cacheable}
+    if badges and posts:
+        # What the bylines show beside the names is part of the key (ADR 0021).
+        attach_author_badges(posts)
+    keys = {
+        post.pk: content_key(post, kind, *variant)
+        for post in posts
+        if seconds > 0 and _cacheable(post, team_ids, profiles=profiles)
+    }
     found: dict[str, T] = default_cache.get_many(list(keys.values())) if keys else {}
     missing = [post for post in posts if keys.get(post.pk) not in found]
     if missing:
@@ -213,12 +213,6 @@ def prefetch_card_details(posts: Sequence[Post]) -> None:
     originals = [original for original in shown if original is not None]
     if originals:
         prefetch_related_objects(originals, "suggested_by", "document", images)
-    # The badges beside the authors' names, each in the community the post is in (one query).
-    attach_badges(
-        [*posts, *originals],
-        community_of=lambda post: post.community_id,
-        user_of=lambda post: post.author_id,
-    )
     # The codes are part of what `content_version` names: database triggers raise it whenever a
     # post's tracked link is added, re-pointed or taken out (migration walls 0005).
     attach_short_links(posts)
@@ -312,6 +306,7 @@ def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
         comment.like_count,
         bool(getattr(comment, "liked", False)),
         comment.author_id == viewer_id,
+        getattr(comment, "author_badges", None),
         hashlib.blake2b(comment.body_html.encode(), digest_size=16).hexdigest(),
     )
 
@@ -337,7 +332,18 @@ def attach_comments(
         for name in ("may_comment", "may_interact", "may_delete_comments", "team_comment")
     )
     place = None if community is None else (community.pk, community.name)
-    badges = badge_versions([community.pk]).get(community.pk, "") if community is not None else ""
+    # The badges beside the names are part of each thread's key (ADR 0021): one question for
+    # the threads not given them yet (the post page asks once for its card and comments).
+    attach_badges(
+        [
+            row
+            for comment in comments
+            for row in (comment, *getattr(comment, "visible_replies", []))
+            if not hasattr(row, "author_badges")
+        ],
+        community_of=lambda _row: None if community is None else community.pk,
+        user_of=lambda row: row.author_id,
+    )
     shown = (CommentStatus.VISIBLE, CommentStatus.DELETED)
     keys: dict[int, str] = {}
     for comment in comments:
@@ -349,7 +355,6 @@ def attach_comments(
             (
                 post.pk,
                 place,
-                badges,
                 flags,
                 tuple(_comment_stamp(row, viewer_id) for row in thread),
                 get_language(),
@@ -358,18 +363,6 @@ def attach_comments(
             ),
         )
     found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
-    missing = [comment for comment in comments if keys.get(comment.pk) not in found]
-    if missing:
-        # The badges beside the names of the threads to render (one query).
-        attach_badges(
-            [
-                row
-                for comment in missing
-                for row in (comment, *getattr(comment, "visible_replies", []))
-            ],
-            community_of=lambda _row: None if community is None else community.pk,
-            user_of=lambda row: row.author_id,
-        )
     template = get_template("walls/_comment.html")
     token = get_token(request) if viewer_id is not None else ""
     fresh: dict[str, str] = {}
@@ -449,13 +442,21 @@ def stamp_of(post: Post) -> dict[str, Any]:
     }
 
 
+def _badges_of_authors(community: Any, rows: Sequence[dict[str, Any]]) -> tuple[Any, ...]:
+    """The badges beside the names of the rows' authors (one question for the page)."""
+    authors = sorted({row["author_id"] for row in rows})
+    found = answer(MemberBadges).badges_of({(community.pk, pk) for pk in authors})
+    return tuple((pk, found.get((community.pk, pk), ())) for pk in authors)
+
+
 @dataclass
 class VisitorWall:
     """A visitor's wall page, the htmx fragment or the API's answer, reused whole.
 
     Every visitor gets the same page, so it is kept under a key that names what it is made of:
-    the community's row (every column), its badges version (ADR 0021), the page's rows read as
-    plain values without building models (the pinned post first), where the next page starts,
+    the community's row (every column), the badges beside its authors' names (ADR 0021), the
+    page's rows read as plain values without building models (the pinned post first), where the
+    next page starts,
     the language, the time zone and the deploy. A page with a repost or a suggested post is not
     kept: whether an original shows depends on its own community, and a suggested post names its
     suggester. Everything else a
@@ -468,8 +469,11 @@ class VisitorWall:
     key: str
 
     @classmethod
-    def of(cls, community: Any, *, cursor: str | None, limit: int, kind: str) -> VisitorWall | None:
-        """The page's rows and key; None when this page is not kept whole."""
+    def of(
+        cls, community: Any, *, cursor: str | None, limit: int, kind: str, badges: bool = True
+    ) -> VisitorWall | None:
+        """The page's rows and key; None when this page is not kept whole. `badges`: the page
+        shows badges beside the authors' names (the API's answer does not)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
@@ -483,7 +487,7 @@ class VisitorWall:
             kind,
             (
                 place,
-                badge_versions([community.pk]).get(community.pk, ""),
+                _badges_of_authors(community, rows) if badges else None,
                 tuple(tuple(row[name] for name in sorted(row)) for row in rows),
                 page.next_cursor,
                 cursor,

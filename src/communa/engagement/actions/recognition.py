@@ -5,8 +5,8 @@ community's setting, and promoting a core member into the team.
 A month's board is one row per community and month (`leaders_once_a_month`): the worker inserts
 it and fills it in one transaction, so two workers never compute the same month twice and a
 worker killed half-way leaves nothing (the month is computed on its next run). Every change of a
-badge raises the community's badges version, which the cached cards that show names name in
-their keys (ADR 0021).
+badge shows at once beside the member's name: the cached cards put the badges in their keys
+(ADR 0021).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -51,36 +50,6 @@ REASON_MAX = 500
 THRESHOLD_MAX = 1_000_000
 PROMOTION_ROLES = (Role.MODERATOR, Role.EDITOR)
 RULE_FIELDS = ("label", "description", "contribution", "threshold", "scope", "active")
-
-
-# --- the badges version ----------------------------------------------------------------------
-
-
-def _raise_version(community: Community) -> None:
-    """Raise the community's badges version in this transaction.
-
-    The cached value is dropped now (a read in this transaction sees the new one) and set again
-    once the change commits: readers only `add`, so a read that began before the commit and
-    found the old value cannot outlive the commit's `set` (ADR 0021)."""
-    RecognitionSettings.objects.get_or_create(community=community)
-    RecognitionSettings.objects.filter(community=community).update(
-        badges_version=F("badges_version") + 1
-    )
-    cache.delete(f"engagement:badges-version:{community.pk}")
-
-    def publish() -> None:
-        version = (
-            RecognitionSettings.objects.filter(community=community)
-            .values_list("badges_version", flat=True)
-            .first()
-        )
-        cache.set(
-            f"engagement:badges-version:{community.pk}",
-            str(version or 0),
-            timeout=int_setting("RECOGNITION_VERSION_CACHE_SECONDS"),
-        )
-
-    transaction.on_commit(publish)
 
 
 # --- computing a month -----------------------------------------------------------------------
@@ -206,8 +175,7 @@ def compute_month(*, actor: User, community: Community, month: date) -> MonthlyL
         )
         board.computed_at = timezone.now()
         board.computed_by = actor
-        if _fill_board(board):
-            _raise_version(community)
+        _fill_board(board)
         record_audit(
             actor=actor,
             community=community,
@@ -256,8 +224,7 @@ def compute_due_months(*, now: datetime | None = None) -> int:
                 # The unique row is the claim: a second worker's insert waits for this
                 # transaction and then fails, so a month is computed exactly once.
                 board = MonthlyLeaders.objects.create(community=community, month=month)
-                if _fill_board(board):
-                    _raise_version(community)
+                _fill_board(board)
         except IntegrityError:
             continue
         done += 1
@@ -466,7 +433,6 @@ def award_badge(
             target=badge,
             after={"user": user.username, "label": badge.label, "reason": reason},
         )
-        _raise_version(community)
     return badge
 
 
@@ -495,7 +461,6 @@ def revoke_badge(*, actor: User, badge: MemberBadge, reason: str = "") -> Member
             before={"user": badge.user.username, "label": locked.label},
             after={"reason": reason},
         )
-        _raise_version(community)
     return locked
 
 

@@ -38,8 +38,7 @@ class BadgeKind(models.TextChoices):
 
 
 class RecognitionSettings(models.Model):
-    """A community's recognition settings and the version of its badges (raised with every
-    change of a badge; cached cards that show names name it, ADR 0021)."""
+    """A community's recognition settings (defaults until the team changes them)."""
 
     community = models.OneToOneField(
         "communities.Community",
@@ -48,7 +47,6 @@ class RecognitionSettings(models.Model):
         related_name="recognition_settings",
     )
     include_team = models.BooleanField(_("list the team among the leaders"), default=False)
-    badges_version = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"recognition of community {self.community_id}"

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -333,31 +332,8 @@ def recent_badges(community: Community, limit: int = 50) -> list[MemberBadge]:
     )
 
 
-def _version_key(community_id: int) -> str:
-    return f"engagement:badges-version:{community_id}"
-
-
 class RecognitionBadges(MemberBadges):
     """Engagement's answer to the kernel's `MemberBadges` socket (ADR 0021)."""
-
-    def versions(self, community_ids: Collection[int]) -> dict[int, str]:
-        keys = {pk: _version_key(pk) for pk in community_ids}
-        cached = cache.get_many(list(keys.values()))
-        found = {pk: str(cached[key]) for pk, key in keys.items() if key in cached}
-        missing = [pk for pk in keys if pk not in found]
-        if missing:
-            stored = dict(
-                RecognitionSettings.objects.filter(community_id__in=missing).values_list(
-                    "community_id", "badges_version"
-                )
-            )
-            seconds = int_setting("RECOGNITION_VERSION_CACHE_SECONDS")
-            for pk in missing:
-                found[pk] = str(stored.get(pk, 0))
-                # `add`, not `set`: a change's own `set` after its commit must win over a read
-                # that began before it (actions/recognition.py, `_raise_version`).
-                cache.add(keys[pk], found[pk], timeout=seconds)
-        return found
 
     def badges_of(self, pairs: Collection[Pair]) -> dict[Pair, tuple[ShownBadge, ...]]:
         communities = {community_id for community_id, _user in pairs}
