@@ -121,6 +121,7 @@ EXERCISES: dict[Action, Exercise] = {
     # The planner (R8): the calendar is the planning team's; the approval queue the approvers'.
     Action.PLAN_CONTENT: lambda c: Call("get", f"/communities/{c.slug}/calendar"),
     Action.APPROVE_POSTS: lambda c: Call("get", f"/communities/{c.slug}/approvals"),
+    Action.RUN_ENGAGEMENT: lambda c: Call("get", f"/communities/{c.slug}/recognition/rules"),
 }
 
 

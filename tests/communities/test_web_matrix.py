@@ -390,6 +390,7 @@ FORMS: dict[Action, Form] = {
     Action.VIEW_STATISTICS: Form(_page("members/sources/")),
     Action.PLAN_CONTENT: Form(_page("planner/")),
     Action.APPROVE_POSTS: Form(_page("planner/approvals/")),
+    Action.RUN_ENGAGEMENT: Form(_page("manage/recognition/")),
 }
 
 
