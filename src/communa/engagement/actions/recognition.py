@@ -197,9 +197,12 @@ def _due_candidates(now: datetime) -> list[tuple[Community, date]]:
     found: list[tuple[Community, date]] = []
     limit = max(1, int_setting("RECOGNITION_MONTHS_PER_RUN"))
     for candidate_month in months:
+        after = selectors.next_month(candidate_month)
+        # No community made after the month ended anywhere (UTC−12) has anything to compute.
+        ended = datetime(after.year, after.month, 1, tzinfo=UTC) + timedelta(hours=12)
         missing = (
             Community.objects.exclude(monthly_leaders__month=candidate_month)
-            .filter(created_at__lt=now)
+            .filter(created_at__lt=min(now, ended))
             .order_by("id")
         )
         for community in missing.iterator():
