@@ -21,7 +21,7 @@ The score weighs these with `COMMUNA["RECOGNITION_WEIGHT_*"]` (post 3, comment 1
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -128,7 +128,6 @@ class Tally:
     likes_received: int = 0
     accepted_suggestions: int = 0
     discussion_replies: int = 0
-    counts: dict[str, int] = field(default_factory=dict, repr=False)
 
     def breakdown(self) -> dict[str, int]:
         return {kind: getattr(self, kind) for kind in KINDS}
@@ -393,9 +392,15 @@ def shown_badges_of(
 
 @dataclass(frozen=True)
 class CoreCandidate:
+    """A member of the 1 % core with their contributions and their role now."""
+
     user: User
     contributions: Contributions
     role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
 
 
 def core_window(community: Community, now: datetime | None = None) -> tuple[date, date]:
