@@ -423,6 +423,19 @@ COMMUNA: dict[str, Any] = {
     "GUIDE_MAX_STEPS": env_int("GUIDE_MAX_STEPS", 100),
     # Polls (R6.1): the most options a poll may offer.
     "POLL_MAX_OPTIONS": env_int("POLL_MAX_OPTIONS", 20),
+    # Recognition (R6.3, engagement/actions/recognition.py): the score's weights, how many
+    # members a month's board keeps, how many communities a worker run computes, the badges
+    # shown beside a name, the window of the 1 % core and the badge rules a community may have.
+    "RECOGNITION_WEIGHT_POST": env_int("RECOGNITION_WEIGHT_POST", 3),
+    "RECOGNITION_WEIGHT_COMMENT": env_int("RECOGNITION_WEIGHT_COMMENT", 1),
+    "RECOGNITION_WEIGHT_LIKE_RECEIVED": env_int("RECOGNITION_WEIGHT_LIKE_RECEIVED", 1),
+    "RECOGNITION_WEIGHT_ACCEPTED_SUGGESTION": env_int("RECOGNITION_WEIGHT_ACCEPTED_SUGGESTION", 5),
+    "RECOGNITION_WEIGHT_DISCUSSION_REPLY": env_int("RECOGNITION_WEIGHT_DISCUSSION_REPLY", 2),
+    "RECOGNITION_BOARD_SIZE": env_int("RECOGNITION_BOARD_SIZE", 20),
+    "RECOGNITION_MONTHS_PER_RUN": env_int("RECOGNITION_MONTHS_PER_RUN", 50),
+    "RECOGNITION_BADGES_SHOWN": env_int("RECOGNITION_BADGES_SHOWN", 3),
+    "RECOGNITION_CORE_DAYS": env_int("RECOGNITION_CORE_DAYS", 30),
+    "RECOGNITION_RULES_PER_COMMUNITY": env_int("RECOGNITION_RULES_PER_COMMUNITY", 30),
 }
 
 LOGGING = {

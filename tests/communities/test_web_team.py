@@ -239,8 +239,8 @@ def test_members_are_paged_by_cursor(user, settings):
 
 
 # Session, user, community, the viewer's membership, what waits in the manage area (one statement
-# for every count), one page of members: the same for any size.
-MEMBERS_PAGE_QUERIES = 6
+# for every count), one page of members, their badges (ADR 0021): the same for any size.
+MEMBERS_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("members", [5, 30])

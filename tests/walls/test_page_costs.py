@@ -61,24 +61,26 @@ def cost(client, url: str, **extra) -> int:
 def test_a_visitor_reads_a_wall_with_a_repost_in_8_queries(wall):
     # the community; the rows of the page and of the pinned post as plain values (a page with a
     # repost is not reused whole); the page of posts; the pinned post; the repost's original;
-    # what shows under the posts (polls, core.widgets); the impressions go to the buffer in one
-    # INSERT. Not read: images, documents, rubrics, suggesters.
+    # what shows under the posts (polls, core.widgets); the authors' badges (ADR 0021: they are
+    # in the cards' keys); the impressions go to the buffer in one INSERT. Not read: images,
+    # documents, rubrics, suggesters.
     assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 8
 
 
-def test_a_visitor_reads_a_wall_without_reposts_in_4_queries(plain_wall):
-    # the community; the rows of the page and of the pinned post as plain values, which name
-    # the whole fragment in the cache; the impressions (one INSERT)
-    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 4
-    # the same for the API's answer
+def test_a_visitor_reads_a_wall_without_reposts_in_5_queries(plain_wall):
+    # the community; the rows of the page and of the pinned post as plain values and the badges
+    # beside their authors' names (ADR 0021), which name the whole fragment in the cache; the
+    # impressions (one INSERT)
+    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 5
+    # the API's answer names no badges: it does not read them
     assert cost(client_of(), "/api/communities/cooks/wall") == 4
 
 
 def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
     _community, member = wall
     # the session and the user; the community and the member's standing; the page; the pinned
-    # post; the repost's original; what shows under the posts (polls); my held posts; the
-    # impressions (one INSERT)
+    # post; the repost's original; what shows under the posts (polls); the authors' badges; my
+    # held posts; the impressions (one INSERT)
     assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 10
 
 
@@ -86,7 +88,7 @@ def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
     _community, member = wall
     # the session and the user; my communities; the page (with "liked by me"); the repost's
     # original; my team communities (for labels); what shows under the posts (polls); the
-    # impressions (one INSERT)
+    # authors' badges; the impressions (one INSERT)
     assert cost(client_of(member), "/feed/") == 8
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communa.analytics.best_times import AnalyticsBestTimes
 from communa.analytics.ingest import EventStore
+from communa.analytics.metrics.ladder import LadderContributions
 from communa.analytics.rollups import roll_up
 from communa.analytics.statistics.reports import generate_monthly_reports
 from communa.communities.manage import Group, ManagePage, register_page
@@ -16,11 +17,13 @@ from communa.core.activity import BestTimes
 from communa.core.events import EventRecorder
 from communa.core.hooks import plug
 from communa.core.lifecycle import register_runner
+from communa.core.participation import MemberContributions
 
 
 def connect() -> None:
     plug(EventRecorder, EventStore())
     plug(BestTimes, AnalyticsBestTimes())
+    plug(MemberContributions, LadderContributions())
     # R9: new events and membership changes are summed into day cells on the worker's own
     # thread every COMMUNA_ROLLUP_SECONDS (docs/adr/0015).
     register_runner("analytics_rollup", roll_up, every="ROLLUP_SECONDS")

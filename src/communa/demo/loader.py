@@ -11,6 +11,7 @@ from communa.demo.context import DemoContext, relaxed_limits
 from communa.demo.engagement_contests import load_contests
 from communa.demo.engagement_forms import load_forms
 from communa.demo.engagement_polls import load_polls
+from communa.demo.engagement_recognition import load_recognition
 from communa.demo.moderation import ModerationPlanner
 from communa.demo.people import add_logins, plan_people
 from communa.demo.planner import load_planner
@@ -50,11 +51,12 @@ def load_demo(ctx: DemoContext | None = None) -> DemoContext:
     # The plan ahead is written at "now", after the story that led there (demo/planner.py).
     with relaxed_limits(), transaction.atomic():
         load_planner(ctx)
-    # Engagement (R6): polls, contests, forms and guides, at "now" as well.
+    # Engagement (R6): polls, contests, forms, guides and last month's leaders, at "now" too.
     with relaxed_limits(), transaction.atomic():
         with ctx.clock.running():
             load_polls(ctx)
         load_contests(ctx)
         with ctx.clock.running():
             load_forms(ctx)
+            load_recognition(ctx)
     return ctx

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from communa.engagement import views
+from communa.engagement.views import recognition
 
 app_name = "engagement"
 urlpatterns: list[URLPattern] = []
@@ -73,4 +74,39 @@ urlpatterns += [
     path(f"{POLL}edit/", views.polls.edit_poll, name="edit_poll"),
     path(f"{POLL}close/", views.polls.close_poll, name="close_poll"),
     path(f"{POLL}delete/", views.polls.delete_poll, name="delete_poll"),
+]
+RECOGNITION = "c/<slug:slug>/manage/recognition/"
+urlpatterns += [
+    path("c/<slug:slug>/leaders/", recognition.leaders, name="leaders"),
+    path(
+        "c/<slug:slug>/members/<str:username>/badges/",
+        recognition.member_badges,
+        name="member_badges",
+    ),
+    path(RECOGNITION, recognition.recognition, name="recognition"),
+    path(f"{RECOGNITION}settings/", recognition.settings, name="recognition_settings"),
+    path(f"{RECOGNITION}compute/", recognition.compute, name="recognition_compute"),
+    path(f"{RECOGNITION}rules/", recognition.rule_add, name="recognition_rule_add"),
+    path(
+        f"{RECOGNITION}rules/<int:rule_id>/",
+        recognition.rule_update,
+        name="recognition_rule_update",
+    ),
+    path(
+        f"{RECOGNITION}rules/<int:rule_id>/delete/",
+        recognition.rule_delete,
+        name="recognition_rule_delete",
+    ),
+    path(f"{RECOGNITION}award/", recognition.award, name="recognition_award"),
+    path(
+        f"{RECOGNITION}badges/<int:badge_id>/revoke/",
+        recognition.revoke,
+        name="recognition_revoke",
+    ),
+    path(f"{RECOGNITION}core/", recognition.core, name="recognition_core"),
+    path(
+        f"{RECOGNITION}core/<str:username>/promote/",
+        recognition.promote,
+        name="recognition_promote",
+    ),
 ]

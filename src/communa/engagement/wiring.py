@@ -4,7 +4,16 @@ its own `connect_<feature>()` here."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from communa.communities.manage import Group, ManagePage, register_page
+from communa.communities.permissions import Action
+from communa.core.badges import MemberBadges
+from communa.core.hooks import plug
+from communa.core.lifecycle import register_runner
+from communa.engagement.actions.recognition import compute_due_months
 from communa.engagement.contest_wiring import connect_contests
+from communa.engagement.selectors.recognition import RecognitionBadges
 from communa.engagement.views.forms import connect_forms
 from communa.engagement.views.guides import connect_guides
 from communa.engagement.views.under_posts import connect_polls
@@ -15,3 +24,34 @@ def connect() -> None:
     connect_forms()
     connect_guides()
     connect_polls()
+    connect_recognition()
+
+
+def connect_recognition() -> None:
+    """Recognition (R6.3): badges beside names, the monthly leaders runner, its pages."""
+
+    plug(MemberBadges, RecognitionBadges())
+    # Each community's last month, once, after it ends on the community's clock.
+    register_runner("recognition_months", compute_due_months)
+    # Members see "Leaders" as a tab of the community; the team in the Engagement group.
+    register_page(
+        ManagePage(Group.ENGAGEMENT, "engagement:leaders", _("Leaders"), Action.VIEW_CONTENT, 60)
+    )
+    register_page(
+        ManagePage(
+            Group.ENGAGEMENT,
+            "engagement:recognition",
+            _("Recognition"),
+            Action.RUN_ENGAGEMENT,
+            61,
+        )
+    )
+    register_page(
+        ManagePage(
+            Group.ENGAGEMENT,
+            "engagement:recognition_core",
+            _("Core members"),
+            Action.RUN_ENGAGEMENT,
+            62,
+        )
+    )

@@ -12,7 +12,10 @@ the cache under a key that names every input it was made from:
 - the author's and the community's shown fields (name, address, avatar), read with the row;
 - the same for the shared original, and whether this viewer may read it now;
 - the language, the time zone, the page's kind (a community page, the feed, the post page) and
-  the templates themselves (a deploy that changes them starts afresh).
+  the templates themselves (a deploy that changes them starts afresh);
+- the badges shown beside the author's name (and the original's), read for the whole page in
+  one question to the kernel's `MemberBadges` socket (ADR 0021): a badge given or taken back
+  changes the key.
 
 So an entry is never stale: anything that changes the card changes its key. Two kinds of card
 are rendered every time: those of the community's team (they show the rubric, read from its own
@@ -40,6 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa import __version__
+from communa.core.badges import MemberBadges, attach_badges
 from communa.core.conf import int_setting
 from communa.core.hooks import answer
 from communa.core.widgets import PostWidgets
@@ -67,6 +71,7 @@ TEMPLATES = (
     "walls/_post_list.html",
     "walls/_post_card.html",
     "walls/_more.html",
+    "core/_member_badges.html",
 )
 
 
@@ -106,7 +111,23 @@ def _stamp(post: Post) -> tuple[Any, ...]:
         post.content_version,
         post.created_at.isoformat(),
         _person(post.author),
+        getattr(post, "author_badges", None),
         _place(post.community),
+    )
+
+
+def _with_originals(posts: Sequence[Post]) -> list[Post]:
+    originals = (getattr(post, "shown_original", None) for post in posts)
+    return [*posts, *(original for original in originals if original is not None)]
+
+
+def attach_author_badges(posts: Sequence[Post]) -> None:
+    """The badges beside each author's name in the post's community (`post.author_badges`),
+    for the posts and their shown originals not given them yet: one question for them all."""
+    attach_badges(
+        [post for post in _with_originals(posts) if not hasattr(post, "author_badges")],
+        community_of=lambda post: post.community_id,
+        user_of=lambda post: post.author_id,
     )
 
 
@@ -149,12 +170,16 @@ def reuse(
     build: Callable[[Post], T],
     variant: tuple[Any, ...] = (),
     profiles: bool = True,
+    badges: bool = True,
 ) -> list[T]:
     """`build(post)` for each post, taken from the cache where it was built from the same rows.
 
     Posts that must be built get their details read first (one query per kind of detail).
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
+    if badges and posts:
+        # What the bylines show beside the names is part of the key (ADR 0021).
+        attach_author_badges(posts)
     keys = {
         post.pk: content_key(post, kind, *variant)
         for post in posts
@@ -288,6 +313,7 @@ def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
         comment.like_count,
         bool(getattr(comment, "liked", False)),
         comment.author_id == viewer_id,
+        getattr(comment, "author_badges", None),
         hashlib.blake2b(comment.body_html.encode(), digest_size=16).hexdigest(),
     )
 
@@ -313,6 +339,18 @@ def attach_comments(
         for name in ("may_comment", "may_interact", "may_delete_comments", "team_comment")
     )
     place = None if community is None else (community.pk, community.name)
+    # The badges beside the names are part of each thread's key (ADR 0021): one question for
+    # the threads not given them yet (the post page asks once for its card and comments).
+    attach_badges(
+        [
+            row
+            for comment in comments
+            for row in (comment, *getattr(comment, "visible_replies", []))
+            if not hasattr(row, "author_badges")
+        ],
+        community_of=lambda _row: None if community is None else community.pk,
+        user_of=lambda row: row.author_id,
+    )
     shown = (CommentStatus.VISIBLE, CommentStatus.DELETED)
     keys: dict[int, str] = {}
     for comment in comments:
@@ -411,15 +449,24 @@ def stamp_of(post: Post) -> dict[str, Any]:
     }
 
 
+def _badges_of_authors(community: Any, rows: Sequence[dict[str, Any]]) -> tuple[Any, ...]:
+    """The badges beside the names of the rows' authors (one question for the page)."""
+    authors = sorted({row["author_id"] for row in rows})
+    found = answer(MemberBadges).badges_of({(community.pk, pk) for pk in authors})
+    return tuple((pk, found.get((community.pk, pk), ())) for pk in authors)
+
+
 @dataclass
 class VisitorWall:
     """A visitor's wall page, the htmx fragment or the API's answer, reused whole.
 
     Every visitor gets the same page, so it is kept under a key that names what it is made of:
-    the community's row (every column), the page's rows read as plain values without building
-    models (the pinned post first), where the next page starts, the language, the time zone and
-    the deploy. A page with a repost or a suggested post is not kept: whether an original shows
-    depends on its own community, and a suggested post names its suggester. Everything else a
+    the community's row (every column), the badges beside its authors' names (ADR 0021), the
+    page's rows read as plain values without building models (the pinned post first), where the
+    next page starts,
+    the language, the time zone and the deploy. A page with a repost or a suggested post is not
+    kept: whether an original shows depends on its own community, and a suggested post names its
+    suggester. Everything else a
     visitor's page shows is in these rows or behind `content_version` (ADR 0009).
     """
 
@@ -429,8 +476,11 @@ class VisitorWall:
     key: str
 
     @classmethod
-    def of(cls, community: Any, *, cursor: str | None, limit: int, kind: str) -> VisitorWall | None:
-        """The page's rows and key; None when this page is not kept whole."""
+    def of(
+        cls, community: Any, *, cursor: str | None, limit: int, kind: str, badges: bool = True
+    ) -> VisitorWall | None:
+        """The page's rows and key; None when this page is not kept whole. `badges`: the page
+        shows badges beside the authors' names (the API's answer does not)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
@@ -444,6 +494,7 @@ class VisitorWall:
             kind,
             (
                 place,
+                _badges_of_authors(community, rows) if badges else None,
                 tuple(tuple(row[name] for name in sorted(row)) for row in rows),
                 page.next_cursor,
                 cursor,

@@ -11,24 +11,28 @@ role) stands on one rung by their views and contributions in the community:
 
 A contribution is a like (likes − unlikes, at least 0 over the period), a comment, a share, or a
 post published in the community by the member in the period and still published. Views and
-contributions come from the worker's `MemberDay` cells, posts from walls.
+contributions come from the worker's `MemberDay` cells, posts from walls. The core's definition
+(`Contributions`, `core_of`) lives in the kernel (core/participation.py), shared with engagement's
+recognition, which reads these rows through the `MemberContributions` socket.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from communa.accounts.models import User
 from communa.analytics.models import MemberDay
-from communa.analytics.periods import Period
+from communa.analytics.periods import Period, period_of
 from communa.communities.models import Community, Membership, Role
+
+# The core's definition, shared with engagement (kept importable from here: see __all__).
+from communa.core.participation import CORE_PERCENT, Contributions, MemberContributions, core_of
 from communa.walls.models import Post, PostStatus
 
-CORE_PERCENT = 1
 # How many core members a page or an answer lists at most (the count is always given).
 CORE_LISTED = 100
 
@@ -42,22 +46,6 @@ def audience(community: Community) -> QuerySet[Membership]:
 def in_audience(community: Community, user_field: str = "user_id") -> Exists:
     """A filter: the row's person is in the community's audience now."""
     return Exists(audience(community).filter(user_id=OuterRef(user_field)))
-
-
-@dataclass(frozen=True)
-class Contributions:
-    """One member's views and contributions over the period."""
-
-    user_id: int
-    views: int = 0
-    likes: int = 0
-    comments: int = 0
-    shares: int = 0
-    posts: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.likes + self.comments + self.shares + self.posts
 
 
 @dataclass(frozen=True)
@@ -151,17 +139,6 @@ def contributions_of(community: Community, period: Period) -> list[Contributions
     return [c for c in found.values() if c.views > 0 or c.total > 0]
 
 
-def core_of(rows: Sequence[Contributions], on_ladder: int) -> tuple[list[Contributions], int]:
-    """The core (most contributions first, then by user id) and its target size: 1 % of the
-    members on the ladder rounded down, at least 1; members tied with the last place join."""
-    target = max(1, on_ladder * CORE_PERCENT // 100)
-    ranked = sorted((r for r in rows if r.total > 0), key=lambda r: (-r.total, r.user_id))
-    if not ranked:
-        return [], target
-    bar = ranked[min(target, len(ranked)) - 1].total
-    return [r for r in ranked if r.total >= bar], target
-
-
 def participation_ladder(community: Community, period: Period) -> Ladder:
     """The ladder of the period (four queries: cells, posts, members, the listed core)."""
     rows = contributions_of(community, period)
@@ -205,3 +182,26 @@ def ladder_as_dict(ladder: Ladder) -> dict[str, Any]:
         "core_contributions": ladder.core_contributions,
         "core_share_of_contributions": ladder.core_share_of_contributions,
     }
+
+
+class LadderContributions(MemberContributions):
+    """Answers the kernel's `MemberContributions` with the ladder's own rows."""
+
+    def of(self, community: Any, first: date, last: date) -> list[Contributions] | None:
+        return contributions_of(community, period_of(community, start=first, end=last))
+
+
+__all__ = [
+    "CORE_LISTED",
+    "CORE_PERCENT",
+    "Contributions",
+    "CoreMember",
+    "Ladder",
+    "LadderContributions",
+    "audience",
+    "contributions_of",
+    "core_of",
+    "in_audience",
+    "ladder_as_dict",
+    "participation_ladder",
+]

@@ -28,6 +28,7 @@ from communa.communities.views._shared import (
     _next_link,
     page_context,
 )
+from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError
 from communa.core.http import client_ip
@@ -43,9 +44,17 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     community, standing = _community(request, slug, Action.VIEW_CONTENT)
     page = selectors.members_page(community, cursor=cursor_of(request))
     may_block = _may(community, standing, Action.BLOCK_MEMBERS)
+    # The members' badges beside their names (R6.3): one question for the page.
+    attach_badges(
+        page.items,
+        community_of=lambda _row: community.pk,
+        user_of=lambda membership: membership.user_id,
+        attribute="badges",
+    )
     rows = [
         {
             "membership": membership,
+            "badges": membership.badges,  # type: ignore[attr-defined]
             "blockable": may_block
             and membership.user_id != request.user.pk
             and outranks(standing, membership.role),

@@ -9,7 +9,7 @@ from importlib import import_module
 from communa.engagement.api.routers import router
 
 # Each module registers its operations on import.
-MODULES: tuple[str, ...] = ("contests", "forms", "guides", "polls")
+MODULES: tuple[str, ...] = ("contests", "forms", "guides", "polls", "recognition")
 for _module in MODULES:
     import_module(f"{__name__}.{_module}")
 

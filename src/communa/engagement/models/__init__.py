@@ -38,3 +38,13 @@ from communa.engagement.models.polls import (  # noqa: F401
     PollState,
     ResultsShown,
 )
+from communa.engagement.models.recognition import (  # noqa: F401
+    BadgeKind,
+    BadgeRule,
+    Contribution,
+    Leader,
+    MemberBadge,
+    MonthlyLeaders,
+    RecognitionSettings,
+    RuleScope,
+)

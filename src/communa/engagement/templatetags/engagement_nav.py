@@ -1,5 +1,5 @@
-"""`{% engagement_nav community as nav %}`: the polls, contests, forms and guides a member may
-open from the community's home.
+"""`{% engagement_nav community as nav %}`: the polls, contests, forms, guides and leaders a
+member may open from the community's home.
 
 The community home includes `engagement/_nav.html` with only `community` in its context, as it
 does walls' board links; this tag works out the rest from the request. A section is listed only
@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing, can, standing_of
-from communa.engagement.models import Contest, ContestState, Form, FormState, Guide, Poll
+from communa.engagement.models import (
+    Contest,
+    ContestState,
+    Form,
+    FormState,
+    Guide,
+    MonthlyLeaders,
+    Poll,
+)
 
 register = template.Library()
 
@@ -32,11 +40,12 @@ def _sections(community: Community) -> dict[str, bool]:
             ),
             has_forms=Exists(Form.objects.filter(community=mine).exclude(state=FormState.DRAFT)),
             has_guides=Exists(Guide.objects.filter(community=mine, published=True)),
+            has_leaders=Exists(MonthlyLeaders.objects.filter(community=mine)),
         )
-        .values("has_polls", "has_contests", "has_forms", "has_guides")
+        .values("has_polls", "has_contests", "has_forms", "has_guides", "has_leaders")
         .first()
     )
-    return found or {}
+    return {key: bool(value) for key, value in (found or {}).items()}
 
 
 @register.simple_tag(takes_context=True)
@@ -56,6 +65,7 @@ def engagement_nav(context: template.Context, community: Community) -> list[tupl
         ("contests", _("Contests"), "engagement:contests"),
         ("forms", _("Forms and quizzes"), "engagement:forms"),
         ("guides", _("Guides"), "engagement:guides"),
+        ("leaders", _("Leaders of the month"), "engagement:leaders"),
     ]
     return [
         (label, reverse(name, args=[community.slug]))

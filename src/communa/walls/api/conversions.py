@@ -160,6 +160,8 @@ def posts_out(posts: Sequence[Post], *, team_ids: set[int]) -> list[dict[str, An
         kind="api-post",
         team_ids=team_ids,
         profiles=False,
+        # The API names no badges beside the names: it does not ask for them.
+        badges=False,
         build=lambda post: _post_content_out(post, team_ids=team_ids),
     )
     return [

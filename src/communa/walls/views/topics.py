@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communa.accounts.http import AuthedRequest
 from communa.communities.permissions import Action, Standing, require
 from communa.communities.selectors import community_for
+from communa.core.badges import attach_badges
 from communa.core.errors import NotFound, RateLimited, ValidationFailed
 from communa.core.events import viewer_of
 from communa.core.http import client_ip
@@ -105,6 +106,10 @@ def _topic_page(
     )
     user = request.user
     own = user.is_authenticated and topic.author_id == user.pk
+    # The members' badges beside their names (R6.3): one question for the topic and the page.
+    shown = [topic, *page.items]
+    shown += [reply for comment in page.items for reply in getattr(comment, "visible_replies", [])]
+    attach_badges(shown, community_of=lambda _row: community.pk, user_of=lambda row: row.author_id)
     may_manage = _may(community, standing, Action.MANAGE_TOPICS)
     return render(
         request,
