@@ -58,13 +58,13 @@ def cost(client, url: str, **extra) -> int:
     return queries_of(lambda: client.get(url, **extra))
 
 
-def test_a_visitor_reads_a_wall_with_a_repost_in_8_queries(wall):
+def test_a_visitor_reads_a_wall_with_a_repost_in_9_queries(wall):
     # the community; the rows of the page and of the pinned post as plain values (a page with a
     # repost is not reused whole); the page of posts; the pinned post; the repost's original;
     # what shows under the posts (polls, core.widgets); the authors' badges (ADR 0021: they are
     # in the cards' keys); the impressions go to the buffer in one INSERT. Not read: images,
     # documents, rubrics, suggesters.
-    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 8
+    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 9
 
 
 def test_a_visitor_reads_a_wall_without_reposts_in_5_queries(plain_wall):
@@ -81,7 +81,7 @@ def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
     # the session and the user; the community and the member's standing; the page; the pinned
     # post; the repost's original; what shows under the posts (polls); the authors' badges; my
     # held posts; the impressions (one INSERT)
-    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 10
+    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 11
 
 
 def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
@@ -89,7 +89,7 @@ def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
     # the session and the user; my communities; the page (with "liked by me"); the repost's
     # original; my team communities (for labels); what shows under the posts (polls); the
     # authors' badges; the impressions (one INSERT)
-    assert cost(client_of(member), "/feed/") == 8
+    assert cost(client_of(member), "/feed/") == 9
 
 
 def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):
