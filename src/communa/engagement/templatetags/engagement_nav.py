@@ -1,5 +1,5 @@
-"""`{% engagement_nav community as nav %}`: the polls, contests, forms, guides and leaders a
-member may open from the community's home.
+"""`{% engagement_nav community as nav %}`: the polls, contests, forms and guides a member
+may open from the community's home (the month's leaders have a tab of their own).
 
 The community home includes `engagement/_nav.html` with only `community` in its context, as it
 does walls' board links; this tag works out the rest from the request. A section is listed only
@@ -21,7 +21,6 @@ from communa.engagement.models import (
     Form,
     FormState,
     Guide,
-    MonthlyLeaders,
     Poll,
 )
 
@@ -40,9 +39,8 @@ def _sections(community: Community) -> dict[str, bool]:
             ),
             has_forms=Exists(Form.objects.filter(community=mine).exclude(state=FormState.DRAFT)),
             has_guides=Exists(Guide.objects.filter(community=mine, published=True)),
-            has_leaders=Exists(MonthlyLeaders.objects.filter(community=mine)),
         )
-        .values("has_polls", "has_contests", "has_forms", "has_guides", "has_leaders")
+        .values("has_polls", "has_contests", "has_forms", "has_guides")
         .first()
     )
     return {key: bool(value) for key, value in (found or {}).items()}
@@ -65,7 +63,6 @@ def engagement_nav(context: template.Context, community: Community) -> list[tupl
         ("contests", _("Contests"), "engagement:contests"),
         ("forms", _("Forms and quizzes"), "engagement:forms"),
         ("guides", _("Guides"), "engagement:guides"),
-        ("leaders", _("Leaders of the month"), "engagement:leaders"),
     ]
     return [
         (label, reverse(name, args=[community.slug]))
