@@ -23,3 +23,21 @@ class PostWidgets:
         """HTML to show under each post, by post id (escaped already; posts without one are
         left out). Called once a page, with every post it shows; answer in one query."""
         return {}
+
+
+class BlockEmbeds:
+    """What a long-read's embed blocks (`{"type": "embed", "kind": "poll", "ref": 7}`) point at.
+
+    Walls stores a long-read's HTML when it is written, with each embed as a placeholder that
+    names its kind and number; the page's script swaps in the live thing from `url_of`. The app
+    that owns the kind (engagement for polls, later the shop for products) says which numbers
+    belong to a community, so a long-read cannot embed another community's poll. Without an app
+    plugged in, nothing is checked and nothing is linked."""
+
+    def unknown(self, community_id: int, kind: str, refs: Sequence[int]) -> list[int]:
+        """The refs of this kind that are not this community's (to refuse the long-read)."""
+        return []
+
+    def url_of(self, kind: str, ref: int) -> str | None:
+        """Where the live embed is fetched from (the same for every reader), if anywhere."""
+        return None

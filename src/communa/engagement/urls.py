@@ -74,6 +74,8 @@ urlpatterns += [
     path(f"{POLL}edit/", views.polls.edit_poll, name="edit_poll"),
     path(f"{POLL}close/", views.polls.close_poll, name="close_poll"),
     path(f"{POLL}delete/", views.polls.delete_poll, name="delete_poll"),
+    # A poll in a long-read's embed block: no community in the address (views/embeds.py).
+    path("embeds/polls/<int:poll_id>/", views.embeds.poll_embed, name="poll_embed"),
 ]
 RECOGNITION = "c/<slug:slug>/manage/recognition/"
 urlpatterns += [

@@ -14,6 +14,7 @@ from communa.core.lifecycle import register_runner
 from communa.engagement.actions.recognition import compute_due_months
 from communa.engagement.contest_wiring import connect_contests
 from communa.engagement.selectors.recognition import RecognitionBadges
+from communa.engagement.views.embeds import connect_embeds
 from communa.engagement.views.forms import connect_forms
 from communa.engagement.views.guides import connect_guides
 from communa.engagement.views.under_posts import connect_polls
@@ -24,6 +25,7 @@ def connect() -> None:
     connect_forms()
     connect_guides()
     connect_polls()
+    connect_embeds()
     connect_recognition()
 
 

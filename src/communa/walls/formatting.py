@@ -30,7 +30,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from communa.core.errors import ValidationFailed
+from communa.core.hooks import answer
 from communa.core.links import find_links, trim_url
+from communa.core.widgets import BlockEmbeds
 
 __all__ = [
     "ALLOWED_TAGS",
@@ -502,11 +504,17 @@ def _render_embed(block: dict[str, Any], _urls: list[str]) -> str:
     kind, ref = block.get("kind"), block.get("ref")
     if kind not in EMBED_KINDS or not _is_int(ref):
         return ""
-    if kind == "product":
+    url = answer(BlockEmbeds).url_of(kind, ref)
+    if url is not None and kind == "poll":
+        # The live poll is swapped in by communa.js; without script the link opens it.
+        text = html.escape(_("Open poll %(ref)d") % {"ref": ref})
+        inner = f'<a href="{html.escape(url)}">{text}</a>'
+    elif kind == "product":
         text = _("Product %(ref)d is shown here once the shop is open.") % {"ref": ref}
+        inner = html.escape(text)
     else:
-        text = _("Poll %(ref)d is shown here once polls are open.") % {"ref": ref}
-    return f'<div class="embed" data-kind="{kind}" data-ref="{ref}">{html.escape(text)}</div>'
+        inner = html.escape(_("Poll %(ref)d is shown here once polls are open.") % {"ref": ref})
+    return f'<div class="embed" data-kind="{kind}" data-ref="{ref}">{inner}</div>'
 
 
 _RENDERERS: Final[dict[str, Callable[[dict[str, Any], list[str]], str]]] = {

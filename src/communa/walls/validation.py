@@ -13,7 +13,9 @@ from communa.accounts.validation import FieldErrors
 from communa.communities.models import Rubric, Tone
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
+from communa.core.hooks import answer
 from communa.core.uploads import CheckedDocument, CheckedImage, check_document, check_image
+from communa.core.widgets import BlockEmbeds
 from communa.walls.formatting import clean_blocks
 from communa.walls.models import PostKind, Signature
 
@@ -250,3 +252,26 @@ def clean_link_tags(data: dict[str, Any]) -> dict[str, str] | None:
         tags[field] = text
     errors.raise_if_any()
     return tags
+
+
+def check_embeds(content: PostContent, *, community_id: int | None) -> None:
+    """Refuse a long-read whose embed blocks point at another community's poll or product (or
+    at one that does not exist): the app that owns the kind answers through `BlockEmbeds`. A
+    post on a person's own wall has no community, so it embeds no poll."""
+    wanted: dict[str, list[int]] = {}
+    for block in content.blocks:
+        if block.get("type") == "embed":
+            wanted.setdefault(block["kind"], []).append(block["ref"])
+    for kind, refs in wanted.items():
+        if community_id is None:
+            unknown = sorted(set(refs)) if kind == "poll" else []
+        else:
+            unknown = answer(BlockEmbeds).unknown(community_id, kind, refs)
+        if unknown:
+            numbers = ", ".join(str(ref) for ref in unknown)
+            message = (
+                _("This community has no poll numbered %(refs)s to embed.")
+                if kind == "poll"
+                else _("This community has no product numbered %(refs)s to embed.")
+            )
+            raise ValidationFailed(fields={"blocks": [message % {"refs": numbers}]})

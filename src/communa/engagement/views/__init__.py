@@ -1,6 +1,6 @@
 """Engagement's pages: members take part, the team runs them from the manage area."""
 
-from communa.engagement.views import polls  # noqa: F401
+from communa.engagement.views import embeds, polls  # noqa: F401
 from communa.engagement.views.contests import (  # noqa: F401
     contest,
     contest_enter,

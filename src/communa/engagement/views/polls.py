@@ -142,7 +142,7 @@ def _visible(request: HttpRequest, slug: str) -> tuple[Community, Standing]:
     return community, selectors.require_poll_visible(request.user, community)
 
 
-def _poll_context(request: HttpRequest, poll: Poll, standing: Standing) -> dict[str, Any]:
+def poll_context(request: HttpRequest, poll: Poll, standing: Standing) -> dict[str, Any]:
     view = selectors.poll_view(request.user, poll, standing)
     return {
         "poll": poll,
@@ -178,7 +178,7 @@ def poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     return render(
         request,
         "engagement/polls/poll.html",
-        {**page_context(community, standing, "polls"), **_poll_context(request, found, standing)},
+        {**page_context(community, standing, "polls"), **poll_context(request, found, standing)},
     )
 
 
@@ -191,7 +191,7 @@ def poll_card(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     return render(
         request,
         "engagement/polls/_poll.html",
-        {**_poll_context(request, found, standing), "in_card": True},
+        {**poll_context(request, found, standing), "in_card": True},
     )
 
 
@@ -208,7 +208,7 @@ def _answer(request: HttpRequest, found: Poll, standing: Standing) -> HttpRespon
     """The live poll for htmx (as it stands now), else back to where the form was sent from."""
     if getattr(request, "htmx", False):
         context = {
-            **_poll_context(request, selectors.poll_by_id(found.pk), standing),
+            **poll_context(request, selectors.poll_by_id(found.pk), standing),
             "in_card": request.POST.get("in_card") == "1",
         }
         return render(request, "engagement/polls/_poll.html", context)
@@ -234,7 +234,7 @@ def vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         reasons = [message for messages in exc.fields.values() for message in messages]
         context = {
             **page_context(community, standing, "polls"),
-            **_poll_context(request, found, standing),
+            **poll_context(request, found, standing),
             "errors": reasons or [exc.message],
         }
         return render(request, "engagement/polls/poll.html", context, status=exc.status)

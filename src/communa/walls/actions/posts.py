@@ -48,6 +48,7 @@ from communa.walls.states import move_post, new_post_status
 from communa.walls.validation import (
     Attachment,
     PostContent,
+    check_embeds,
     check_post_document,
     check_post_images,
     clean_labels,
@@ -160,6 +161,7 @@ def _new_post(
     content = clean_post_content(
         data, image_count=len(checked_images), has_document=checked_document is not None
     )
+    check_embeds(content, community_id=community.pk)
     labels = data if team else {"signed_as": Signature.AUTHOR}
     rubric, tone, promotional, signed_as = clean_labels(labels, community=community)
     link_tags = clean_link_tags(data)
@@ -294,6 +296,7 @@ def _apply_content(post: Post, data: dict[str, Any]) -> PostContent:
         image_count=post.images.count(),
         has_document=PostDocument.objects.filter(post=post).exists(),
     )
+    check_embeds(content, community_id=post.community_id)
     post.title, post.body, post.blocks = content.title, content.body, content.blocks
     post.link_url, post.link_title = content.link_url, content.link_title
     return content

@@ -32,6 +32,15 @@
     if (summary) { summary.focus(); }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  // A poll embedded in a long-read is stored as a link; swap in the live poll (htmx) in its place.
+  function loadEmbeds(root) {
+    if (!window.htmx) { return; }
+    (root || document).querySelectorAll(".embed[data-kind=poll] > a[href]").forEach(function (link) {
+      window.htmx.ajax("GET", link.getAttribute("href"), { target: link.parentNode, swap: "innerHTML" });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); loadEmbeds(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { loadEmbeds(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.target); });
 })();
