@@ -331,8 +331,14 @@ FAILED_FORMS: dict[str, Any] = {
         (f"/c/knives/forms/{world['survey'].pk}/", "Send"),
         (f"/c/knives/contests/{world['photo'].pk}/", "Send"),
     ],
-    # A poll opened without a question or options.
-    "editor_emil": lambda world: [("/c/knives/polls/new/", "Open the poll")],
+    # A poll, a contest, a form and a guide started without a title; a badge given to nobody.
+    "editor_emil": lambda world: [
+        ("/c/knives/polls/new/", "Open the poll"),
+        ("/c/knives/manage/contests/", "Save as a draft"),
+        ("/c/knives/manage/forms/", "Start"),
+        ("/c/knives/manage/guides/", "Start"),
+        ("/c/knives/manage/recognition/", "Give"),
+    ],
 }
 
 
