@@ -134,7 +134,8 @@ class Community(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save; a whole-row save of a stored community leaves `badges_version` as the database
         has it (a copy read before a badge changed must not bring an older number back)."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole and not self._state.adding:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name

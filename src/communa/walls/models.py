@@ -193,7 +193,8 @@ class Post(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save; a whole-row save of a stored post leaves `has_widgets` as the database has it
         (a copy read before another app attached its poll must not take the mark away)."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole and not self._state.adding:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
