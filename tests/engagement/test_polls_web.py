@@ -8,12 +8,13 @@ import pytest
 from django.conf import settings as django_settings
 
 from communa.communities.models import Privacy, Role
-from communa.engagement.actions.polls import close_poll, vote_in_poll
+from communa.engagement.actions.polls import close_poll, delete_poll, update_poll, vote_in_poll
 from communa.engagement.models import Poll
+from communa.walls.models import Post
 from tests.engagement.polls_support import counts, make_poll, option_ids
 from tests.factories import add_member, make_community, owner_of, person
 from tests.support import client_of
-from tests.walls.support import make_post
+from tests.walls.support import make_post, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,46 @@ def test_a_poll_hidden_from_a_person_is_missing_to_them():
     make_community(person(), slug="other")
     assert client_of().get(f"/c/other/polls/{poll.pk}/").status_code == 404
     assert client_of(add_member(club)).get(f"/c/club/polls/{poll.pk}/").status_code == 200
+
+
+def marked(post) -> bool:
+    return Post.objects.values_list("has_widgets", flat=True).get(pk=post.pk)
+
+
+def test_attaching_a_poll_marks_the_post_and_moving_or_deleting_it_takes_the_mark_away(
+    community, settings
+):
+    settings.COMMUNA = {**django_settings.COMMUNA, "IMPRESSIONS_MODE": "buffered"}
+    first, second = make_post(community, body="Knife week"), make_post(community, body="Pans")
+    visitor = client_of()
+    visitor.get("/c/cooks/wall/", **HTMX)  # the visitor's wall is kept whole
+    owner = owner_of(community)
+    # attached: the post is marked and the poll shows on the kept wall
+    poll = make_poll(community, post_id=first.pk)
+    assert (marked(first), marked(second)) == (True, False)
+    card = f"/c/cooks/polls/{poll.pk}/card/"
+    assert visitor.get("/c/cooks/wall/", **HTMX).content.decode().count(card) == 1
+    # moved to another post: the mark moves with it
+    update_poll(actor=owner, poll=poll, data={"post_id": second.pk})
+    assert (marked(first), marked(second)) == (False, True)
+    # deleted: no mark is left, and the kept wall shows no poll
+    delete_poll(actor=owner, poll=Poll.objects.get(pk=poll.pk))
+    assert (marked(first), marked(second)) == (False, False)
+    assert card not in visitor.get("/c/cooks/wall/", **HTMX).content.decode()
+
+
+def test_a_wall_pays_for_polls_only_when_a_post_of_it_has_one(community, settings):
+    settings.COMMUNA = {**django_settings.COMMUNA, "IMPRESSIONS_MODE": "buffered"}
+    post = make_post(community, body="Knife week")
+    make_post(community, body="Pans")
+    make_poll(community)  # a poll of the community, under no post
+    member = client_of(add_member(community))
+
+    def cost() -> int:
+        member.get("/c/cooks/wall/", **HTMX)
+        return queries_of(lambda: member.get("/c/cooks/wall/", **HTMX))
+
+    without = cost()
+    make_poll(community, post_id=post.pk)
+    # one query more: the polls of the page's marked posts
+    assert cost() == without + 1

@@ -133,3 +133,26 @@ def test_badges_cost_a_read_wall_no_query():
     # then reading them again costs the same
     assert cost(visitor, "/c/cooks/wall/", **HTMX) == cost(visitor, "/c/plain/wall/", **HTMX)
     assert cost(member, "/c/cooks/wall/", **HTMX) == cost(member, "/c/plain/wall/", **HTMX)
+
+
+def test_a_title_computed_after_the_wall_was_kept_shows_at_once(settings):
+    settings.COMMUNA = {**settings.COMMUNA, "IMPRESSIONS_MODE": "buffered"}
+    # given a visitor's wall kept whole, and a member's cards kept
+    community = community_in(slug="cooks")
+    ann = add_member(community, person("ann", display_name="Ann Lee"))
+    post_by(community, ann)
+    visitor, member = client_of(), client_of(add_member(community))
+    for client in (visitor, member):
+        for _ in range(2):
+            assert (
+                badges_beside(client.get("/c/cooks/wall/", **HTMX).content.decode(), "Ann Lee")
+                == []
+            )
+
+    # when the month is computed (the worker's runner or the team)
+    computed(community)
+
+    # then the kept pages show her title
+    for client in (visitor, member):
+        html = client.get("/c/cooks/wall/", **HTMX).content.decode()
+        assert badges_beside(html, "Ann Lee") == ["Member of the month"]

@@ -79,6 +79,8 @@ def test_every_post_column_is_either_shown_on_the_card_or_named_as_not_shown():
         "publish_claimed_at",
         "publish_attempts",
         "publish_error",
+        # Set and cleared only with a raise of the content version (`mark_post_widgets`).
+        "has_widgets",
     }
     columns = {field.column for field in Post._meta.concrete_fields}
     assert columns - not_shown == set(triggers.CONTENT_COLUMNS)

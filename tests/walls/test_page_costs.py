@@ -58,20 +58,21 @@ def cost(client, url: str, **extra) -> int:
     return queries_of(lambda: client.get(url, **extra))
 
 
-def test_a_visitor_reads_a_wall_with_a_repost_in_9_queries(wall):
+def test_a_visitor_reads_a_wall_with_a_repost_in_7_queries(wall):
     # the community; the rows of the page and of the pinned post as plain values (a page with a
     # repost is not reused whole); the page of posts; the pinned post; the repost's original;
-    # what shows under the posts (polls, core.widgets); the authors' badges (ADR 0021: they are
-    # in the cards' keys); the impressions go to the buffer in one INSERT. Not read: images,
-    # documents, rubrics, suggesters.
-    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 9
+    # the impressions go to the buffer in one INSERT. Not read: images, documents, rubrics,
+    # suggesters; what shows under the posts (no post is marked `has_widgets`, ADR 0020); the
+    # authors' badges (the cards are in the cache, under the community's `badges_version`,
+    # ADR 0021).
+    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 7
 
 
-def test_a_visitor_reads_a_wall_without_reposts_in_5_queries(plain_wall):
-    # the community; the rows of the page and of the pinned post as plain values and the badges
-    # beside their authors' names (ADR 0021), which name the whole fragment in the cache; the
-    # impressions (one INSERT)
-    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 5
+def test_a_visitor_reads_a_wall_without_reposts_in_4_queries(plain_wall):
+    # the community (its row names the badges beside the authors' names by `badges_version`);
+    # the rows of the page and of the pinned post as plain values, which name the whole fragment
+    # in the cache; the impressions (one INSERT)
+    assert cost(client_of(), "/c/cooks/wall/", **HTMX) == 4
     # the API's answer names no badges: it does not read them
     assert cost(client_of(), "/api/communities/cooks/wall") == 4
 
@@ -79,17 +80,17 @@ def test_a_visitor_reads_a_wall_without_reposts_in_5_queries(plain_wall):
 def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
     _community, member = wall
     # the session and the user; the community and the member's standing; the page; the pinned
-    # post; the repost's original; what shows under the posts (polls); the authors' badges; my
-    # held posts; the impressions (one INSERT)
-    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 11
+    # post; the repost's original; my held posts; the impressions (one INSERT). No poll, no badge
+    # is read: no post is marked, the cards are in the cache.
+    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 9
 
 
 def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
     _community, member = wall
     # the session and the user; my communities; the page (with "liked by me"); the repost's
-    # original; my team communities (for labels); what shows under the posts (polls); the
-    # authors' badges; the impressions (one INSERT)
-    assert cost(client_of(member), "/feed/") == 9
+    # original; my team communities (for labels); the impressions (one INSERT). No poll, no badge
+    # is read: no post is marked, the cards are in the cache.
+    assert cost(client_of(member), "/feed/") == 7
 
 
 def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -98,6 +99,11 @@ class Community(models.Model):
     approval_required = models.BooleanField(_("drafts need approval"), default=False)
     hold_late_posts = models.BooleanField(_("hold late posts for review"), default=False)
     member_count = models.PositiveIntegerField(default=0)
+    # Raised whenever a badge beside a member's name here is given, changed or taken back (the
+    # app that gives badges calls `actions.refresh_member_badges`, ADR 0021): cached pages that
+    # show names put it in their keys, so the row every page reads anyway says whether its kept
+    # bylines are still true. 0: nobody here ever had a badge, so pages do not ask for them.
+    badges_version = models.PositiveIntegerField(default=0, editable=False)
     verified = models.BooleanField(_("verified"), default=False)
     featured = models.BooleanField(_("featured in the catalog"), default=False)
     featured_rank = models.PositiveIntegerField(_("catalog position"), default=0)
@@ -124,6 +130,26 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a whole-row save of a stored community leaves `badges_version` as the database
+        has it (a copy read before a badge changed must not bring an older number back)."""
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole and not self._state.adding:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "badges_version"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def shows_badges(self) -> bool:
+        """Whether a member here may have a badge to show beside their name (one was given)."""
+        return self.badges_version > 0
 
     def refresh_search_fields(self) -> None:
         """Recompute the case-folded search copies after the name or description changed."""

@@ -6,8 +6,11 @@ pages ask here, and engagement plugs its answer in at start-up. Without engageme
 badge.
 
 One question, answered in one query for a whole page: `badges_of(pairs)`, the badges to show
-for (community id, user id) pairs. The cached cards and threads that show names put the badges
-they show in their keys (walls/cards.py, ADR 0009), so a badge given or taken back shows at once.
+for (community id, user id) pairs. The app that answers must raise the community's
+`badges_version` (communities' `refresh_member_badges`) in the transaction of every change of
+what it answers: the cached cards, threads and walls that show names put that version in their
+keys (walls/cards.py, ADR 0009), so a badge given or taken back shows at once, and pages ask
+only when they render a name, never in a community whose version is still 0.
 """
 
 from __future__ import annotations

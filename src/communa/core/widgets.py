@@ -1,11 +1,12 @@
 """The kernel's socket for what other apps show under a post on walls.
 
 Walls renders the posts of a page (a community's wall, the feed, a profile wall, a post's own
-page) and asks `PostWidgets` once for all of them; engagement answers with a poll under the
-posts that have one (ADR 0020). So walls never imports the apps above it, and a page costs at
-most the one query the answer needs. What is answered sits outside the card walls keeps in its
-cache; the app that answers renews the post's `content_version` through walls' actions whenever
-what it shows under a post appears, changes or goes, so no kept page shows a stale widget.
+page) and asks `PostWidgets` once for the posts marked `has_widgets`; engagement answers with a
+poll under the posts that have one (ADR 0020). So walls never imports the apps above it, and a
+page costs at most the one query the answer needs, none when no post of it is marked. What is
+answered sits outside the card walls keeps in its cache; the app that answers calls walls'
+`mark_post_widgets` (which also renews the post's `content_version`) whenever what it shows under
+a post appears, changes or goes, so no page misses or keeps a stale widget.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class PostWidgets:
 
     def below_posts(self, request: HttpRequest, posts: Sequence[Any]) -> dict[int, str]:
         """HTML to show under each post, by post id (escaped already; posts without one are
-        left out). Called once a page, with every post it shows; answer in one query."""
+        left out). Called once a page, with the posts it shows that are marked `has_widgets`
+        (never with none); answer in one query."""
         return {}
 
 

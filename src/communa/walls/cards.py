@@ -9,13 +9,15 @@ the cache under a key that names every input it was made from:
 - the post's `content_version`, which database triggers raise whenever one of its shown columns,
   images, document or tracked links change (migrations walls 0004 and 0005), whatever code path
   changed it;
-- the author's and the community's shown fields (name, address, avatar), read with the row;
+- the author's and the community's shown fields (name, address, avatar), read with the row, and
+  the community's `badges_version`, which the app that gives badges raises whenever one beside
+  a member's name there is given, changed or taken back (ADR 0021);
 - the same for the shared original, and whether this viewer may read it now;
 - the language, the time zone, the page's kind (a community page, the feed, the post page) and
-  the templates themselves (a deploy that changes them starts afresh);
-- the badges shown beside the author's name (and the original's), read for the whole page in
-  one question to the kernel's `MemberBadges` socket (ADR 0021): a badge given or taken back
-  changes the key.
+  the templates themselves (a deploy that changes them starts afresh).
+
+The badges themselves are read (one question to the kernel's `MemberBadges` socket) only for the
+cards and threads that must be rendered, and not at all in a community where none was given.
 
 So an entry is never stale: anything that changes the card changes its key. Two kinds of card
 are rendered every time: those of the community's team (they show the rubric, read from its own
@@ -43,7 +45,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa import __version__
-from communa.core.badges import MemberBadges, attach_badges
+from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
 from communa.core.hooks import answer
 from communa.core.widgets import PostWidgets
@@ -102,7 +104,18 @@ def _person(user: Any) -> tuple[Any, ...]:
 def _place(community: Any) -> tuple[Any, ...] | None:
     if community is None:
         return None
-    return (community.pk, community.slug, community.name, community.avatar.name)
+    return (
+        community.pk,
+        community.slug,
+        community.name,
+        community.avatar.name,
+        community.badges_version,
+    )
+
+
+def _badged(community: Any) -> int | None:
+    """The community's id when a member there may have a badge to show; else None (no question)."""
+    return community.pk if community is not None and community.shows_badges else None
 
 
 def _stamp(post: Post) -> tuple[Any, ...]:
@@ -111,7 +124,6 @@ def _stamp(post: Post) -> tuple[Any, ...]:
         post.content_version,
         post.created_at.isoformat(),
         _person(post.author),
-        getattr(post, "author_badges", None),
         _place(post.community),
     )
 
@@ -123,10 +135,11 @@ def _with_originals(posts: Sequence[Post]) -> list[Post]:
 
 def attach_author_badges(posts: Sequence[Post]) -> None:
     """The badges beside each author's name in the post's community (`post.author_badges`),
-    for the posts and their shown originals not given them yet: one question for them all."""
+    for the posts and their shown originals not given them yet: one question for them all, none
+    when no community of theirs ever gave a badge."""
     attach_badges(
         [post for post in _with_originals(posts) if not hasattr(post, "author_badges")],
-        community_of=lambda post: post.community_id,
+        community_of=lambda post: _badged(post.community),
         user_of=lambda post: post.author_id,
     )
 
@@ -174,12 +187,11 @@ def reuse(
 ) -> list[T]:
     """`build(post)` for each post, taken from the cache where it was built from the same rows.
 
-    Posts that must be built get their details read first (one query per kind of detail).
+    Posts that must be built get their details read first (one query per kind of detail), and
+    with `badges` the badges beside their authors' names (the key names the communities'
+    `badges_version`, ADR 0021).
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
-    if badges and posts:
-        # What the bylines show beside the names is part of the key (ADR 0021).
-        attach_author_badges(posts)
     keys = {
         post.pk: content_key(post, kind, *variant)
         for post in posts
@@ -189,6 +201,8 @@ def reuse(
     missing = [post for post in posts if keys.get(post.pk) not in found]
     if missing:
         prefetch_card_details(missing)
+        if badges:
+            attach_author_badges(missing)
     results: list[T] = []
     fresh: dict[str, T] = {}
     for post in posts:
@@ -295,8 +309,10 @@ def attach_cards(
         post.footer_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)
-    # What other apps show under a post (a poll, ADR 0020): outside the kept card, one query.
-    widgets = answer(PostWidgets).below_posts(request, posts) if posts else {}
+    # What other apps show under a post (a poll, ADR 0020): outside the kept card. Only the posts
+    # marked as having something are asked about, so a page without any costs no query.
+    marked = [post for post in posts if post.has_widgets]
+    widgets = answer(PostWidgets).below_posts(request, marked) if marked else {}
     for post in posts:
         widget = widgets.get(post.pk)
         post.widgets_html = mark_safe(widget) if widget else ""  # type: ignore[attr-defined]  # noqa: S308 — the socket's answer is escaped HTML
@@ -313,7 +329,6 @@ def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
         comment.like_count,
         bool(getattr(comment, "liked", False)),
         comment.author_id == viewer_id,
-        getattr(comment, "author_badges", None),
         hashlib.blake2b(comment.body_html.encode(), digest_size=16).hexdigest(),
     )
 
@@ -330,7 +345,9 @@ def attach_comments(
 
     A thread's key names the comment and its replies as they were read (text digest, author,
     likes, "liked by me", whether the reader wrote it), the reader's rights on the post, the
-    language and the time zone. Threads with a held or refused comment are rendered every time.
+    community's `badges_version` (ADR 0021), the language and the time zone. Threads with a held
+    or refused comment are rendered every time. The badges beside the names are read only for
+    the threads that must be rendered.
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
     viewer_id = request.user.pk if request.user.is_authenticated else None
@@ -338,19 +355,7 @@ def attach_comments(
         bool(rights.get(name))
         for name in ("may_comment", "may_interact", "may_delete_comments", "team_comment")
     )
-    place = None if community is None else (community.pk, community.name)
-    # The badges beside the names are part of each thread's key (ADR 0021): one question for
-    # the threads not given them yet (the post page asks once for its card and comments).
-    attach_badges(
-        [
-            row
-            for comment in comments
-            for row in (comment, *getattr(comment, "visible_replies", []))
-            if not hasattr(row, "author_badges")
-        ],
-        community_of=lambda _row: None if community is None else community.pk,
-        user_of=lambda row: row.author_id,
-    )
+    place = None if community is None else (community.pk, community.name, community.badges_version)
     shown = (CommentStatus.VISIBLE, CommentStatus.DELETED)
     keys: dict[int, str] = {}
     for comment in comments:
@@ -370,6 +375,19 @@ def attach_comments(
             ),
         )
     found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
+    # The badges beside the names of the threads to render: one question, none when the
+    # community never gave a badge.
+    attach_badges(
+        [
+            row
+            for comment in comments
+            if keys.get(comment.pk) not in found
+            for row in (comment, *getattr(comment, "visible_replies", []))
+            if not hasattr(row, "author_badges")
+        ],
+        community_of=lambda _row: _badged(community),
+        user_of=lambda row: row.author_id,
+    )
     template = get_template("walls/_comment.html")
     token = get_token(request) if viewer_id is not None else ""
     fresh: dict[str, str] = {}
@@ -435,6 +453,7 @@ def stamp_of(post: Post) -> dict[str, Any]:
         "published_at": post.published_at,
         "created_at": post.created_at,
         "content_version": post.content_version,
+        "has_widgets": post.has_widgets,
         "like_count": post.like_count,
         "comment_count": post.comment_count,
         "share_count": post.share_count,
@@ -449,21 +468,14 @@ def stamp_of(post: Post) -> dict[str, Any]:
     }
 
 
-def _badges_of_authors(community: Any, rows: Sequence[dict[str, Any]]) -> tuple[Any, ...]:
-    """The badges beside the names of the rows' authors (one question for the page)."""
-    authors = sorted({row["author_id"] for row in rows})
-    found = answer(MemberBadges).badges_of({(community.pk, pk) for pk in authors})
-    return tuple((pk, found.get((community.pk, pk), ())) for pk in authors)
-
-
 @dataclass
 class VisitorWall:
     """A visitor's wall page, the htmx fragment or the API's answer, reused whole.
 
     Every visitor gets the same page, so it is kept under a key that names what it is made of:
-    the community's row (every column), the badges beside its authors' names (ADR 0021), the
-    page's rows read as plain values without building models (the pinned post first), where the
-    next page starts,
+    the community's row (every column: its `badges_version` stands for the badges beside the
+    authors' names, ADR 0021), the page's rows read as plain values without building models (the
+    pinned post first, each with its `has_widgets` mark, ADR 0020), where the next page starts,
     the language, the time zone and the deploy. A page with a repost or a suggested post is not
     kept: whether an original shows depends on its own community, and a suggested post names its
     suggester. Everything else a
@@ -476,11 +488,8 @@ class VisitorWall:
     key: str
 
     @classmethod
-    def of(
-        cls, community: Any, *, cursor: str | None, limit: int, kind: str, badges: bool = True
-    ) -> VisitorWall | None:
-        """The page's rows and key; None when this page is not kept whole. `badges`: the page
-        shows badges beside the authors' names (the API's answer does not)."""
+    def of(cls, community: Any, *, cursor: str | None, limit: int, kind: str) -> VisitorWall | None:
+        """The page's rows and key; None when this page is not kept whole."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
@@ -494,7 +503,6 @@ class VisitorWall:
             kind,
             (
                 place,
-                _badges_of_authors(community, rows) if badges else None,
                 tuple(tuple(row[name] for name in sorted(row)) for row in rows),
                 page.next_cursor,
                 cursor,

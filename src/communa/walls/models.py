@@ -8,6 +8,7 @@ the action that writes the underlying row, so they stay exact under concurrent w
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -125,6 +126,11 @@ class Post(models.Model):
     # Raised by database triggers whenever what a post card shows changes (its own columns but
     # the counters, its images, its document): the key of the card cache (walls/cards.py).
     content_version = models.PositiveIntegerField(default=0, editable=False)
+    # Whether an app above walls shows something under the post (a poll, ADR 0020): set and
+    # cleared only by `walls.actions.refresh.mark_post_widgets`, so a page asks the kernel's
+    # `PostWidgets` socket only about the posts that have something, and a page without any
+    # costs no query for them.
+    has_widgets = models.BooleanField(default=False, editable=False)
     impression_count = models.PositiveIntegerField(default=0)
     reach_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
@@ -183,6 +189,21 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title or (self.body[:60] if self.body else f"post {self.pk}")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a whole-row save of a stored post leaves `has_widgets` as the database has it
+        (a copy read before another app attached its poll must not take the mark away)."""
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole and not self._state.adding:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "has_widgets"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
 
 class PostTransition(models.Model):

@@ -165,6 +165,7 @@ STAMP_FIELDS = (
     "published_at",
     "created_at",
     "content_version",
+    "has_widgets",
     "like_count",
     "comment_count",
     "share_count",

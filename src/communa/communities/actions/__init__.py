@@ -7,6 +7,7 @@ subject (`setup`, `membership`, `team`); import them from here.
 """
 
 from communa.communities.actions._common import TEAM_ROLES, UTM_FIELDS
+from communa.communities.actions.badges import refresh_member_badges
 from communa.communities.actions.membership import (
     _apply_block,
     block_member,
@@ -62,6 +63,7 @@ __all__ = [
     "invite_to_community",
     "join_community",
     "leave_community",
+    "refresh_member_badges",
     "request_ownership_transfer",
     "request_to_join",
     "request_verification",

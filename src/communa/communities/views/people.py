@@ -44,10 +44,11 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     community, standing = _community(request, slug, Action.VIEW_CONTENT)
     page = selectors.members_page(community, cursor=cursor_of(request))
     may_block = _may(community, standing, Action.BLOCK_MEMBERS)
-    # The members' badges beside their names (R6.3): one question for the page.
+    # The members' badges beside their names (R6.3): one question for the page, none where no
+    # badge was ever given.
     attach_badges(
         page.items,
-        community_of=lambda _row: community.pk,
+        community_of=lambda _row: community.pk if community.shows_badges else None,
         user_of=lambda membership: membership.user_id,
         attribute="badges",
     )

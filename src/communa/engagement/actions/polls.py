@@ -33,7 +33,7 @@ from communa.engagement.models import (
     PollState,
     ResultsShown,
 )
-from communa.walls.actions.refresh import refresh_post_content
+from communa.walls.actions.refresh import mark_post_widgets
 from communa.walls.models import Post, PostStatus
 
 QUESTION_MAX = 300
@@ -210,6 +210,13 @@ def _write_options(poll: Poll, texts: list[str]) -> None:
     )
 
 
+def _renew_post(post_id: int) -> None:
+    """Tell walls whether a poll shows under the post now and renew the pages that show it
+    (ADR 0020): called in the change's transaction, after it, so the mark is read from the rows
+    as they now are."""
+    mark_post_widgets(post_id=post_id, present=Poll.objects.filter(post_id=post_id).exists())
+
+
 def _locked(poll: Poll) -> Poll:
     """The poll's row, locked until the transaction ends; NotFound when it was just deleted."""
     found = Poll.objects.select_for_update().filter(pk=poll.pk).first()
@@ -243,7 +250,7 @@ def create_poll(*, actor: Any, community: Community, data: dict[str, Any]) -> Po
             poll = Poll.objects.create(community=community, created_by=actor, **cleaned)
             _write_options(poll, texts)
             if poll.post_id is not None:
-                refresh_post_content(post_id=poll.post_id)
+                _renew_post(poll.post_id)
             record_audit(
                 actor=actor,
                 community=community,
@@ -319,8 +326,8 @@ def update_poll(*, actor: Any, poll: Poll, data: dict[str, Any]) -> Poll:
                 _write_options(poll, changed["options"])
             # The placeholder under a post names the question: renew the pages that show it.
             if "post_id" in changed or "question" in changed:
-                for post_id in {before["post_id"], poll.post_id} - {None}:
-                    refresh_post_content(post_id=post_id)
+                for post_id in sorted({before["post_id"], poll.post_id} - {None}):
+                    _renew_post(post_id)
             record_audit(
                 actor=actor,
                 community=community,
@@ -362,9 +369,10 @@ def delete_poll(*, actor: Any, poll: Poll) -> None:
             target=poll,
             before=_facts(poll, options),
         )
-        if poll.post_id is not None:
-            refresh_post_content(post_id=poll.post_id)
+        post_id = poll.post_id
         poll.delete()
+        if post_id is not None:
+            _renew_post(post_id)
 
 
 def close_due_polls() -> int:

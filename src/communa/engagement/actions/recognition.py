@@ -5,8 +5,9 @@ community's setting, and promoting a core member into the team.
 A month's board is one row per community and month (`leaders_once_a_month`): the worker inserts
 it and fills it in one transaction, so two workers never compute the same month twice and a
 worker killed half-way leaves nothing (the month is computed on its next run). Every change of a
-badge shows at once beside the member's name: the cached cards put the badges in their keys
-(ADR 0021).
+badge shows at once beside the member's name: it raises the community's badges version
+(communities' `refresh_member_badges`) in its transaction, and the cached cards, threads and
+walls put that version in their keys (ADR 0021).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_noop
 
 from communa.accounts.models import User
 from communa.accounts.validation import FieldErrors
+from communa.communities.actions.badges import refresh_member_badges
 from communa.communities.actions.team import set_member_role
 from communa.communities.models import Community, Membership, Role
 from communa.communities.permissions import Action, require
@@ -103,7 +105,7 @@ def _earned_by_rules(
 
 def _fill_board(board: MonthlyLeaders) -> bool:
     """Compute the board's leaders and give the month's titles and rule badges; True when a
-    badge was given or taken away."""
+    badge was given or taken away (the community's badges version is then raised)."""
     community = board.community
     include_team = selectors.settings_of(community).include_team
     weighting = selectors.weights()
@@ -160,7 +162,10 @@ def _fill_board(board: MonthlyLeaders) -> bool:
     before = MemberBadge.objects.filter(community=community).count()
     MemberBadge.objects.bulk_create(earned, ignore_conflicts=True)
     added = MemberBadge.objects.filter(community=community).count() - before
-    return bool(removed or added)
+    changed = bool(removed or added)
+    if changed:
+        refresh_member_badges(community_id=community.pk)
+    return changed
 
 
 def compute_month(*, actor: User, community: Community, month: date) -> MonthlyLeaders:
@@ -429,6 +434,7 @@ def award_badge(
             reason=reason,
             awarded_by=actor,
         )
+        refresh_member_badges(community_id=community.pk)
         record_audit(
             actor=actor,
             community=community,
@@ -456,6 +462,7 @@ def revoke_badge(*, actor: User, badge: MemberBadge, reason: str = "") -> Member
         locked.revoked_by = actor
         locked.revoke_reason = reason
         locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        refresh_member_badges(community_id=community.pk)
         record_audit(
             actor=actor,
             community=community,

@@ -1,11 +1,12 @@
 """Polls under posts (ADR 0020) and how polls plug into the site at start-up.
 
-Walls asks the kernel's `PostWidgets` socket once a page for what shows under its posts;
+Walls asks the kernel's `PostWidgets` socket once a page for what shows under its posts marked
+`has_widgets` (the poll's actions set and clear the mark through walls' `mark_post_widgets`);
 `PollsUnderPosts` answers with one query: for each post with a poll, a placeholder that htmx
 swaps for the live poll (`engagement:poll_card`, rendered for each reader: their vote, the
 results as the rule allows), with a plain link to the poll's page for readers without script.
 The placeholder names only the poll and its question, so it may be kept with the page in walls'
-caches; the poll's actions renew the post's `content_version` when a poll is attached, its
+caches; the same call renews the post's `content_version` when a poll is attached, its
 question changes or it goes, so no kept page shows a stale one.
 """
 

@@ -65,9 +65,7 @@ def community_wall(
     # A visitor's answer is the same for every visitor: reused while its rows are unchanged.
     visitor = None
     if standing.relation == Relation.ANONYMOUS:
-        visitor = VisitorWall.of(
-            community, cursor=cursor, limit=size, kind="visitor-wall-api-text", badges=False
-        )
+        visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api-text")
     if visitor is not None and isinstance(kept := visitor.cached(), bytes):
         shown(request, visitor.shown())
         return json_response(kept)  # rendered once, not checked against the schema again

@@ -31,7 +31,6 @@ from communa.communities.permissions import (
     can,
 )
 from communa.communities.rubrics import rubrics_of
-from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, PermissionRefused
 from communa.core.events import viewer_of
@@ -82,12 +81,6 @@ def _post_page(
         )
     _show(request, [post])
     comments = page.items if page else []
-    # The badges beside the author's and the commenters' names: one question for the page.
-    attach_badges(
-        [post, *(row for c in comments for row in (c, *getattr(c, "visible_replies", [])))],
-        community_of=lambda _row: post.community_id,
-        user_of=lambda row: row.author_id,
-    )
     attach_cards(
         request,
         [post],

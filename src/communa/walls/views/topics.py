@@ -106,10 +106,12 @@ def _topic_page(
     )
     user = request.user
     own = user.is_authenticated and topic.author_id == user.pk
-    # The members' badges beside their names (R6.3): one question for the topic and the page.
+    # The members' badges beside their names (R6.3): one question for the topic and the page,
+    # none where no badge was ever given.
     shown = [topic, *page.items]
     shown += [reply for comment in page.items for reply in getattr(comment, "visible_replies", [])]
-    attach_badges(shown, community_of=lambda _row: community.pk, user_of=lambda row: row.author_id)
+    place = community.pk if community.shows_badges else None
+    attach_badges(shown, community_of=lambda _row: place, user_of=lambda row: row.author_id)
     may_manage = _may(community, standing, Action.MANAGE_TOPICS)
     return render(
         request,
