@@ -394,6 +394,10 @@ COMMUNA: dict[str, Any] = {
     "RATE_LIKE_PER_HOUR": env_int("RATE_LIKE_PER_HOUR", 120),
     "RATE_LIKE_NEW_PER_HOUR": env_int("RATE_LIKE_NEW_PER_HOUR", 30),
     "RATE_LIKE_NEW_PER_IP_PER_HOUR": env_int("RATE_LIKE_NEW_PER_IP_PER_HOUR", 100),
+    # Taking part (R6): votes, photo entries, form answers and guide steps together.
+    "RATE_TAKE_PART_PER_HOUR": env_int("RATE_TAKE_PART_PER_HOUR", 300),
+    "RATE_TAKE_PART_NEW_PER_HOUR": env_int("RATE_TAKE_PART_NEW_PER_HOUR", 60),
+    "RATE_TAKE_PART_NEW_PER_IP_PER_HOUR": env_int("RATE_TAKE_PART_NEW_PER_IP_PER_HOUR", 200),
     "RATE_REPORT_PER_HOUR": env_int("RATE_REPORT_PER_HOUR", 20),
     "RATE_REPORT_NEW_PER_HOUR": env_int("RATE_REPORT_NEW_PER_HOUR", 5),
     "RATE_REPORT_NEW_PER_IP_PER_HOUR": env_int("RATE_REPORT_NEW_PER_IP_PER_HOUR", 15),

@@ -31,7 +31,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import RateLimited
 from communa.core.text import describe_wait
 
-KINDS = ("post", "draft", "comment", "like", "report", "invite", "join", "signup")
+KINDS = ("post", "draft", "comment", "like", "report", "invite", "join", "signup", "take_part")
 HOUR = 3600
 
 # What a member is told past their own limit; the number is the limit that applies to them.
@@ -69,6 +69,12 @@ MEMBER_MESSAGES = {
     "join": ngettext_lazy(
         "You can join at most %(limit)d community an hour.",
         "You can join at most %(limit)d communities an hour.",
+        "limit",
+    ),
+    # Votes in polls and photo contests, photo entries, form answers and guide steps.
+    "take_part": ngettext_lazy(
+        "You can vote, enter or answer at most %(limit)d time an hour.",
+        "You can vote, enter or answer at most %(limit)d times an hour.",
         "limit",
     ),
 }

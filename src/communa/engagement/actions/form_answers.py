@@ -23,6 +23,7 @@ from communa.accounts.validation import FieldErrors
 from communa.communities.permissions import Action, can, require
 from communa.core.errors import Conflict, NotFound
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.limits import limit_write
 from communa.engagement.actions.forms import CHOICE_KINDS, TEXT_KINDS, day_of
 from communa.engagement.models import (
     AnswerMode,
@@ -237,6 +238,7 @@ def submit_response(
     _refuse_closed(form, actor)
     fields = _fields_of(form)
     found = _answers_of(form, fields, answers)
+    limit_write("take_part", actor=actor)
     score, most = _score(form, fields, found)
     key = person_key(form, actor)
     now = timezone.now()

@@ -22,6 +22,7 @@ from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import NotFound, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.limits import limit_write
 from communa.engagement.models import Guide, GuideModule, GuideProgress, GuideStep, GuideStepDone
 from communa.walls.models import Post, PostStatus
 
@@ -415,6 +416,7 @@ def mark_step_done(*, actor: Any, step: GuideStep, viewer: Viewer | None = None)
     guide = step.guide
     require(actor, Action.TAKE_PART, guide.community)
     _require_published(guide)
+    limit_write("take_part", actor=actor)
     with transaction.atomic():
         progress = _progress_for(guide, actor)
         try:

@@ -20,6 +20,7 @@ from communa.communities.permissions import Action, active_block, require
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.limits import limit_write
 from communa.core.uploads import check_image, make_thumbnail
 from communa.engagement.actions.draws import personal_refusal
 from communa.engagement.models import (
@@ -64,6 +65,7 @@ def submit_photo(
 ) -> ContestEntry:
     """Enter a photo in an open photo contest (up to CONTEST_MAX_ENTRIES_PER_MEMBER each)."""
     _may_take_part(actor, contest)
+    limit_write("take_part", actor=actor)
     caption = " ".join(str(caption or "").split())
     if len(caption) > int_setting("CONTEST_CAPTION_MAX_CHARS"):
         raise ValidationFailed(
@@ -121,6 +123,7 @@ def vote_for_entry(
         raise PermissionRefused(_("You cannot vote for your own photo."))
     if entry.excluded:
         raise NotFound
+    limit_write("take_part", actor=actor)
     with transaction.atomic():
         locked = _open_photo_contest(contest, doing=_("voting"))
         slot = entry.pk if locked.vote_scope == VoteScope.ENTRY else 0

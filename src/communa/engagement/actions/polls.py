@@ -24,6 +24,7 @@ from communa.core.audit import record_audit
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, NotFound, ValidationFailed
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
+from communa.core.limits import limit_write
 from communa.core.schemas import moment_in_range
 from communa.engagement.models import (
     Ballot,
@@ -436,6 +437,7 @@ def vote_in_poll(
     community = poll.community
     require(actor, Action.TAKE_PART, community)
     chosen = _option_ids(option_ids)
+    limit_write("take_part", actor=actor)
     try:
         with transaction.atomic():
             poll = _locked(poll)
