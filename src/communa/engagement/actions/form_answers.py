@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from communa.communities.permissions import Action, can, require
 from communa.core.errors import Conflict, NotFound
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.limits import limit_write
-from communa.engagement.actions.forms import CHOICE_KINDS, TEXT_KINDS, day_of
+from communa.engagement.actions.forms import CHOICE_KINDS, TEXT_KINDS
 from communa.engagement.models import (
     AnswerMode,
     FieldKind,
@@ -37,6 +37,14 @@ from communa.engagement.models import (
 )
 
 Answer = Any
+
+
+def day_of(value: Any) -> date | None:
+    """An ISO day, or None."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def person_key(form: Form, user: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -592,11 +592,3 @@ def decide_response(*, actor: Any, response: FormResponse, status: str) -> FormR
             after={"response": response.pk, "status": status},
         )
     return response
-
-
-def day_of(value: Any) -> date | None:
-    """An ISO day, or None."""
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
