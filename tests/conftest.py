@@ -89,6 +89,16 @@ def _roomy_write_limits(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_windows_hold_still(monkeypatch):
+    """The write limits count in fixed windows of the wall clock (core.ratelimit): a test that
+    runs across a window's edge (an hour's turn, for the sign-up and write limits) would see its
+    counters start again halfway. Within a test the limits' clock stays at the moment the test
+    began; tests about windows moving on set the clock themselves."""
+    moment = ratelimit._clock()
+    monkeypatch.setattr(ratelimit, "_clock", lambda: moment)
+
+
+@pytest.fixture(autouse=True)
 def _quiet_spam_history(request, settings):
     """Test accounts are minutes old and write the same sample texts many times: the checks of
     repeats and new-account bursts would hold them. Those two checks read an empty history here
