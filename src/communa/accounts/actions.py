@@ -36,6 +36,7 @@ from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from communa.core.gate import text_gate
 from communa.core.limits import limit_write
+from communa.core.rows import read_one
 from communa.core.uploads import check_image
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret
@@ -271,10 +272,13 @@ def user_for_token(plaintext: str) -> User | None:
     if not plaintext.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
-        PersonalAccessToken.objects.select_related("user")
-        .filter(token_hash=hash_token(plaintext), revoked_at__isnull=True)
-        .first()
+    # Read on every API request with a token: a statement written once (core.rows).
+    token = read_one(
+        PersonalAccessToken,
+        't0."token_hash" = %s AND t0."revoked_at" IS NULL',
+        [hash_token(plaintext)],
+        order_by='t0."id"',
+        join=("user",),
     )
     if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None

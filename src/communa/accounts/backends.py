@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from communa.core.rows import read_one
+
 
 class CaseInsensitiveModelBackend(ModelBackend):
     """`Alice`, `alice` and alice@example.com all reach the same account."""
@@ -32,3 +34,9 @@ class CaseInsensitiveModelBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in person of a session, read on every request they make: a statement
+        written once (core.rows) rather than built through the ORM each time."""
+        user = read_one(get_user_model(), 't0."id" = %s', [user_id])
+        return user if user is not None and self.user_can_authenticate(user) else None

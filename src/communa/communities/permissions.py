@@ -31,6 +31,7 @@ from communa.communities.models import (
     WallMode,
 )
 from communa.core.errors import NotFound, PermissionRefused
+from communa.core.rows import read_one
 
 
 class Relation(StrEnum):
@@ -328,7 +329,10 @@ def standing_of(actor: Actor, community: Community) -> Standing:
     """Work out how the actor stands to the community (at most three small queries)."""
     if not signed_in(actor):
         return Standing(R.ANONYMOUS)
-    membership = Membership.objects.filter(community=community, user=actor).first()
+    # Read on every request a member makes: a statement written once (core.rows), not built.
+    membership = read_one(
+        Membership, 't0."community_id" = %s AND t0."user_id" = %s', [community.pk, actor.pk]
+    )
     if membership is not None:
         return Standing(Relation(membership.role), membership=membership)
     block = active_block(community, actor)

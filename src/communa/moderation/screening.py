@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from communa.core import gate
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
+from communa.core.rows import read_one
 from communa.moderation.filters import (
     CATEGORIES,
     FilterRules,
@@ -144,7 +145,8 @@ class AuthorHistory:
 def settings_of(community: Any) -> FilterSettings | None:
     if community is None:
         return None
-    return FilterSettings.objects.filter(community=community).first()
+    # Read before every checked post and comment: a statement written once (core.rows).
+    return read_one(FilterSettings, 't0."community_id" = %s', [community.pk])
 
 
 def outcomes_of(stored: FilterSettings | None) -> dict[str, str]:

@@ -32,6 +32,7 @@ from communa.communities.permissions import (
 )
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
+from communa.core.rows import read_one
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
     Comment,
@@ -236,7 +237,9 @@ def post_to_act_on(*, actor: Any, post_id: int) -> Post:
     """The row of a post an action is about to like, comment on, hide or report: only 404 when
     it is missing. Who may see it is the action's own first check (`require_on_post`), so the
     front door does not read the actor's standing a second time."""
-    post = _rows(Post.objects.filter(pk=post_id), actor, details=False).first()
+    # Before every like, comment, share: one statement written once (core.rows), with the
+    # author and community an action needs; nothing about the reader (a card's "liked").
+    post = read_one(Post, 't0."id" = %s', [post_id], join=("author", "community"))
     if post is None:
         raise NotFound
     return post

@@ -22,6 +22,7 @@ from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.errors import Conflict, NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
+from communa.core.rows import read_one
 from communa.moderation.models import (
     Offence,
     OffenceKind,
@@ -247,16 +248,13 @@ def active_mute(user: Any, community: Community | None) -> Sanction | None:
     """The mute in force that ends last, if any."""
     if community is None or not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Sanction.objects.filter(
-            community=community,
-            user=user,
-            action=SanctionAction.MUTE,
-            lifted_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .order_by("-ends_at")
-        .first()
+    # Asked before every post and comment: a statement written once (core.rows), not built.
+    return read_one(
+        Sanction,
+        't0."community_id" = %s AND t0."user_id" = %s AND t0."action" = %s'
+        ' AND t0."lifted_at" IS NULL AND t0."ends_at" > %s',
+        [community.pk, user.pk, SanctionAction.MUTE.value, timezone.now()],
+        order_by='t0."ends_at" DESC',
     )
 
 

@@ -1,0 +1,114 @@
+"""core.rows: hot single-row reads from a statement written once give the ORM's row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from communa.accounts.models import PersonalAccessToken, User
+from communa.communities.models import Membership
+from communa.core.rows import read_one
+from communa.moderation.models import FilterSettings, Sanction, SanctionAction
+from communa.walls.models import Post
+from tests.factories import add_member, make_community, person
+from tests.walls.support import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(instance: Model) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def test_a_row_is_the_row_the_orm_reads_with_its_time_zones_and_flags():
+    alice = person("alice", date_joined=timezone.now() - timedelta(days=3), is_staff=True)
+    read = read_one(User, 't0."id" = %s', [alice.pk])
+    assert read is not None
+    assert columns(read) == columns(User.objects.get(pk=alice.pk))
+    assert read.date_joined.tzinfo is not None
+    assert read.is_staff is True
+    assert read.is_active is True
+
+
+def test_json_columns_come_back_as_python_values():
+    community = make_community()
+    FilterSettings.objects.create(
+        community=community, outcomes={"spam": "hold"}, stop_words=["купить", "дешево"]
+    )
+    read = read_one(FilterSettings, 't0."community_id" = %s', [community.pk])
+    assert read is not None
+    assert read.outcomes == {"spam": "hold"}
+    assert read.stop_words == ["купить", "дешево"]
+    assert columns(read) == columns(FilterSettings.objects.get(community=community))
+
+
+def test_no_row_is_none():
+    assert read_one(Membership, 't0."community_id" = %s AND t0."user_id" = %s', [0, 0]) is None
+
+
+def test_joined_rows_come_in_the_same_statement():
+    community = make_community()
+    post = make_post(community, body="Knife skills")
+    with CaptureQueriesContext(connection) as captured:
+        read = read_one(Post, 't0."id" = %s', [post.pk], join=("author", "community"))
+        assert read is not None
+        assert read.author.username == post.author.username
+        assert read.community.slug == community.slug
+        assert read.body == "Knife skills"
+    assert len(captured) == 1
+    orm = Post.objects.select_related("author", "community").get(pk=post.pk)
+    assert columns(read) == columns(orm)
+    assert columns(read.author) == columns(orm.author)
+    assert columns(read.community) == columns(orm.community)
+
+
+def test_an_empty_foreign_key_is_cached_as_none():
+    post = make_post(make_community())
+    with CaptureQueriesContext(connection) as captured:
+        read = read_one(Post, 't0."id" = %s', [post.pk], join=("shared_from",))
+        assert read is not None
+        assert read.shared_from is None
+    assert len(captured) == 1
+
+
+def test_a_time_parameter_compares_as_the_orm_compares_it():
+    community = make_community()
+    bob = add_member(community, person("bob"))
+    now = timezone.now()
+    for ends in (now - timedelta(seconds=1), now + timedelta(minutes=1), now + timedelta(hours=2)):
+        Sanction.objects.create(
+            community=community, user=bob, action=SanctionAction.MUTE, ends_at=ends
+        )
+    where = 't0."community_id" = %s AND t0."user_id" = %s AND t0."ends_at" > %s'
+    latest = read_one(Sanction, where, [community.pk, bob.pk, now], order_by='t0."ends_at" DESC')
+    earliest = read_one(Sanction, where, [community.pk, bob.pk, now], order_by='t0."ends_at"')
+    assert latest is not None
+    assert earliest is not None
+    assert latest.ends_at == now + timedelta(hours=2)
+    assert earliest.ends_at == now + timedelta(minutes=1)
+    later = now + timedelta(hours=3)
+    assert read_one(Sanction, where, [community.pk, bob.pk, later]) is None
+
+
+def test_a_read_row_saves_as_an_update():
+    community = make_community()
+    bob = add_member(community, person("bob"))
+    read = read_one(
+        Membership, 't0."community_id" = %s AND t0."user_id" = %s', [community.pk, bob.pk]
+    )
+    assert read is not None
+    assert not read._state.adding
+    read.role = "moderator"
+    read.save(update_fields=["role"])
+    assert Membership.objects.get(community=community, user=bob).role == "moderator"
+    assert Membership.objects.filter(community=community, user=bob).count() == 1
+
+
+def test_only_forward_foreign_keys_can_be_joined():
+    with pytest.raises(TypeError):
+        read_one(PersonalAccessToken, 't0."id" = %s', [1], join=("name",))
