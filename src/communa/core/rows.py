@@ -148,3 +148,11 @@ def read_one(
         else:
             part.link.set_cached_value(instance, built)  # type: ignore[attr-defined]
     return instance  # type: ignore[return-value]
+
+
+def read_ids(sql: str, params: Sequence[Any], *, using: str = "default") -> list[int]:
+    """The first column of a statement written once, as a list (ids, for a page's filters)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapt(value, connection) for value in params])
+        return [row[0] for row in cursor.fetchall()]

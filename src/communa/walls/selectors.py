@@ -21,7 +21,7 @@ from django.db.models.fields import BooleanField
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import signed_in
-from communa.communities.models import Community, Membership, WallMode
+from communa.communities.models import Community, WallMode
 from communa.communities.permissions import (
     TEAM,
     Action,
@@ -32,7 +32,7 @@ from communa.communities.permissions import (
 )
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
-from communa.core.rows import read_one
+from communa.core.rows import read_ids, read_one
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
     Comment,
@@ -114,14 +114,25 @@ def _rows(queryset: QuerySet[Post], actor: Any, *, details: bool) -> QuerySet[Po
     return with_details(queryset, actor) if details else card_rows(queryset, actor)
 
 
+# Read on every page of posts a member asks for: statements written once (core.rows).
+_TEAM_ROLES = sorted(relation.value for relation in TEAM)
+# Only placeholders are put in; the roles go as parameters.
+_TEAM_COMMUNITIES = (
+    'SELECT "community_id" FROM "communities_membership" WHERE "user_id" = %s'  # noqa: S608
+    f' AND "role" IN ({", ".join(["%s"] * len(_TEAM_ROLES))})'
+)
+_FEED_COMMUNITIES = (
+    'SELECT m."community_id" FROM "communities_membership" m'
+    ' INNER JOIN "communities_community" c ON c."id" = m."community_id"'
+    ' WHERE m."user_id" = %s AND c."wall_mode" <> %s'
+)
+
+
 def team_community_ids(actor: Any) -> set[int]:
     """The communities on whose team the actor is: they see the posts' labels there."""
     if not signed_in(actor):
         return set()
-    roles = [relation.value for relation in TEAM]
-    return set(
-        Membership.objects.filter(user=actor, role__in=roles).values_list("community_id", flat=True)
-    )
+    return set(read_ids(_TEAM_COMMUNITIES, [actor.pk, *_TEAM_ROLES]))
 
 
 def pinned_post(
@@ -206,11 +217,7 @@ def feed_page(*, actor: Any, cursor: str | None, limit: int, details: bool = Tru
     """R4.7: new posts from the actor's communities, newest first, without hidden ones."""
     # The communities are read first (one small query) so the page query stays a simple range
     # scan: as one statement with a semi-join, PostgreSQL spent 20 ms planning it (bench/walls.py).
-    member_of = list(
-        Membership.objects.filter(user=actor)
-        .exclude(community__wall_mode=WallMode.OFF)
-        .values_list("community_id", flat=True)
-    )
+    member_of = read_ids(_FEED_COMMUNITIES, [actor.pk, WallMode.OFF.value])
     hidden = HiddenPost.objects.filter(user=actor, post=OuterRef("pk"))
     posts = Post.objects.filter(community_id__in=member_of, status=PostStatus.PUBLISHED).exclude(
         Exists(hidden)

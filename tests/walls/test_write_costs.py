@@ -1,0 +1,85 @@
+"""The statements a like and a comment cost through the API, with a token (issue 11).
+
+Each write reads its rows from statements written once (core.rows) and keeps the notification in
+the action's own transaction: the counts below are what that costs, so a change that adds a
+statement to the hot write paths shows here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from communa.accounts.actions import create_access_token
+from communa.accounts.models import Notification
+from tests.factories import add_member, make_community, person
+from tests.support import Api
+from tests.walls.support import make_post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def setting():
+    owner = person("olga")
+    community = make_community(owner, slug="cooks")
+    member = add_member(community, person("mira"))
+    post = make_post(community, body="Knife skills", author=owner)
+    _token, plaintext = create_access_token(actor=member, name="bench")
+    api = Api(Client(), plaintext)
+    api.get("/me")  # the token's first use is recorded once a minute: not in the counts
+    return api, post, owner
+
+
+def statements(call) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code in (200, 201), response.content
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def reads_of(sql: list[str]) -> list[str]:
+    """The reads, without the rate limits' counters (Redis in production, rows here)."""
+    return [s for s in sql if s.lstrip("(").startswith("SELECT") and "ratelimit" not in s]
+
+
+def last_transaction(sql: list[str]) -> list[str]:
+    begin = max(index for index, s in enumerate(sql) if s.startswith("BEGIN"))
+    return sql[begin : sql.index("COMMIT", begin) + 1]
+
+
+def test_a_comment_costs_six_reads_and_one_transaction_without_savepoints(setting):
+    api, post, owner = setting
+    sql = statements(lambda: api.post(f"/posts/{post.pk}/comments", {"body": "Sharp, thanks"}))
+    # The token and its user; the post with its author and community; the standing; a mute;
+    # the filter settings; the author's recent texts (the repeat check).
+    assert len(reads_of(sql)) == 6
+    # The comment, its notification and the unread counter, the post's counter, the event.
+    written = last_transaction(sql)
+    assert [s.split()[0] for s in written] == [
+        "BEGIN",
+        "INSERT",
+        "INSERT",
+        "UPDATE",
+        "UPDATE",
+        "INSERT",
+        "COMMIT",
+    ]
+    assert "accounts_notification" in written[2]
+    assert Notification.objects.filter(recipient=owner, kind="comment_on_post").count() == 1
+
+
+def test_a_like_costs_four_reads_and_one_transaction(setting):
+    api, post, _owner = setting
+    sql = statements(lambda: api.post(f"/posts/{post.pk}/like"))
+    # The token and its user; the post with its author and community; the standing; the count.
+    assert len(reads_of(sql)) == 4
+    assert [s.split()[0] for s in last_transaction(sql)] == [
+        "BEGIN",
+        "INSERT",
+        "UPDATE",
+        "INSERT",
+        "COMMIT",
+    ]
