@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import Field, ForeignKey, Model, Value
 
 M = TypeVar("M", bound=Model)
 
@@ -36,20 +36,33 @@ class _Part:
     model: type[Model]
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, chain, column)
-    link: Field | None  # the foreign key of the base model that reaches it (None: the base)
+    link: ForeignKey | None  # the foreign key of the base model that reaches it (None: the base)
     pk_position: int
+
+
+@dataclass(frozen=True)
+class _Extra:
+    """A computed column after the models' (an EXISTS, say), set on the base instance."""
+
+    name: str
+    converters: tuple[Converter, ...]
+    column: Any
 
 
 @dataclass(frozen=True)
 class _Statement:
     sql: str
     parts: tuple[_Part, ...]
+    extras: tuple[_Extra, ...] = ()
 
 
 _STATEMENTS: dict[tuple[Any, ...], _Statement] = {}
+_KEPT_STATEMENTS = 1024
 
 
-def _part(model: type[Model], alias: str, connection: Any, link: Field | None) -> tuple[_Part, str]:
+def _part(
+    model: type[Model], alias: str, connection: Any, link: ForeignKey | None
+) -> tuple[_Part, str]:
     fields = model._meta.concrete_fields
     converters = []
     for position, field in enumerate(fields):
@@ -67,9 +80,16 @@ def _part(model: type[Model], alias: str, connection: Any, link: Field | None) -
 
 
 def _statement(
-    model: type[Model], where: str, order_by: str, join: tuple[str, ...], connection: Any
+    model: type[Model],
+    where: str,
+    order_by: str,
+    join: tuple[str, ...],
+    connection: Any,
+    *,
+    extra: tuple[tuple[str, str, Field], ...] = (),
+    limit: str = " LIMIT 1",
 ) -> _Statement:
-    key = (connection.alias, connection.vendor, model, where, order_by, join)
+    key = (connection.alias, connection.vendor, model, where, order_by, join, extra, limit)
     found = _STATEMENTS.get(key)
     if found is not None:
         return found
@@ -90,14 +110,22 @@ def _statement(
             f" LEFT JOIN {quote(related._meta.db_table)} {alias}"
             f" ON {alias}.{quote(target)} = t0.{quote(link.column)}"
         )
+    extras = []
+    for name, expression, field in extra:
+        column = Value(None, output_field=field)
+        chain = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        extras.append(_Extra(name, tuple(chain), column))
+        selected.append(expression)
     # Names from the models' metadata and a condition from our code; values go as parameters.
     table = quote(model._meta.db_table)
     sql = f"SELECT {', '.join(selected)} FROM {table} t0{''.join(joins)}"  # noqa: S608
     sql += f" WHERE {where}"
     if order_by:
         sql += f" ORDER BY {order_by}"
-    sql += " LIMIT 1"
-    statement = _Statement(sql, tuple(parts))
+    sql += limit
+    statement = _Statement(sql, tuple(parts), tuple(extras))
+    if len(_STATEMENTS) >= _KEPT_STATEMENTS:
+        _STATEMENTS.clear()  # conditions that vary in shape (IN lists) must not grow it forever
     _STATEMENTS[key] = statement
     return statement
 
@@ -120,6 +148,23 @@ def _adapt(value: Any, connection: Any) -> Any:
     return value
 
 
+def _instance(statement: _Statement, row: Sequence[Any], connection: Any) -> Any:
+    base, *joined = statement.parts
+    start = len(base.attnames)
+    instance = _build(base, list(row[:start]), connection)  # the base's id is never null
+    for part in joined:
+        values = list(row[start : start + len(part.attnames)])
+        start += len(part.attnames)
+        part.link.set_cached_value(instance, _build(part, values, connection))  # type: ignore[union-attr, arg-type]
+    for extra in statement.extras:
+        value = row[start]
+        start += 1
+        for convert in extra.converters:
+            value = convert(value, extra.column, connection)
+        setattr(instance, extra.name, value)
+    return instance
+
+
 def read_one(
     model: type[M],
     where: str,
@@ -135,19 +180,34 @@ def read_one(
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    instance: Model | None = None
-    start = 0
-    for part in statement.parts:
-        values = list(row[start : start + len(part.attnames)])
-        start += len(part.attnames)
-        built = _build(part, values, connection)
-        if part.link is None:
-            instance = built
-        else:
-            part.link.set_cached_value(instance, built)  # type: ignore[attr-defined]
-    return instance  # type: ignore[return-value]
+    return None if row is None else _instance(statement, row, connection)
+
+
+def read_many(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    order_by: str,
+    limit: int,
+    join: tuple[str, ...] = (),
+    extra: tuple[tuple[str, str, Field], ...] = (),
+    using: str = "default",
+) -> list[M]:
+    """Up to `limit` rows of `model` matching `where`, in `order_by`: a page of rows.
+
+    `extra` adds computed columns, (attribute, SQL expression, field for its type), set on each
+    instance as an annotation would be; their parameters come first in `params`, before the
+    condition's.
+    """
+    connection = connections[using]
+    statement = _statement(model, where, order_by, join, connection, extra=extra, limit=" LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement.sql, [*(_adapt(value, connection) for value in params), int(limit)]
+        )
+        rows = cursor.fetchall()
+    return [_instance(statement, row, connection) for row in rows]
 
 
 def read_ids(sql: str, params: Sequence[Any], *, using: str = "default") -> list[int]:
