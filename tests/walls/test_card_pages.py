@@ -114,3 +114,24 @@ def test_a_member_of_no_community_has_an_empty_feed():
     page = selectors.feed_page(actor=person("alone"), cursor=None, limit=30)
     assert page.items == []
     assert page.next_cursor is None
+
+
+def test_a_wall_gives_its_posts_the_community_it_was_asked_for(reader_and_posts):
+    reader, first, posts = reader_and_posts
+    pinned = posts[1]  # a post of the first community
+    Post.objects.filter(pk=pinned.pk).update(pinned=True)
+    page = selectors.wall_page(actor=reader, community=first, cursor=None, limit=30)
+    assert pinned.pk not in [post.pk for post in page.items]
+    assert all(post.community is first for post in page.items)
+    shown = selectors.pinned_post(actor=reader, community=first)
+    assert shown is not None
+    assert shown.pk == pinned.pk
+    assert shown.community is first
+    assert shown.liked is False
+
+
+def test_a_community_is_found_by_its_address_in_any_case(reader_and_posts):
+    reader, first, _posts = reader_and_posts
+    response = api_as(reader).get(f"/communities/{first.slug.upper()}/wall")
+    assert response.status_code == 200
+    assert api_as(reader).get("/communities/no-such-place/wall").status_code == 404

@@ -23,13 +23,16 @@ from communa.communities.models import (
 from communa.communities.permissions import Action, Standing, require, standing_of
 from communa.core.errors import NotFound
 from communa.core.pagination import Page, keyset_page, page_size
+from communa.core.rows import read_one
 
 M = TypeVar("M", bound=Model)
 
 
 def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[Community, Standing]:
     """The community at this address if the actor may do `action`; a hidden one is a 404."""
-    community = Community.objects.filter(slug__iexact=slug).first()
+    # Every community page starts here: a statement written once (core.rows) that the unique
+    # index on LOWER(slug) answers (`slug__iexact` compares UPPER() and scans the table).
+    community = read_one(Community, 'LOWER(t0."slug") = LOWER(%s)', [slug])
     if community is None:
         raise NotFound
     standing = require(actor, action, community)

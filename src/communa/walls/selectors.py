@@ -115,8 +115,47 @@ _LIKED = (
 )
 
 
+def _card_list(
+    actor: Any,
+    where: str,
+    params: list[Any],
+    *,
+    order_by: str,
+    limit: int,
+    details: bool,
+    community: Community | None = None,
+) -> list[Post]:
+    """`card_rows` matching `where`. Given the `community` they all belong to (a wall), its row
+    is not read again with each post: every post gets that one."""
+    member = signed_in(actor)
+    rows = read_many(
+        Post,
+        where,
+        [actor.pk, *params] if member else params,
+        order_by=order_by,
+        limit=limit,
+        join=("author",) if community is not None else ("author", "community"),
+        extra=_LIKED if member else (),
+    )
+    for post in rows:
+        if not member:
+            post.liked = False  # type: ignore[attr-defined]
+        if community is not None:
+            post.community = community
+    if details:
+        prefetch_related_objects(rows, "rubric", "suggested_by", "document", _IMAGES)
+    return rows
+
+
 def _card_page(
-    actor: Any, where: str, params: list[Any], *, cursor: str | None, limit: int, details: bool
+    actor: Any,
+    where: str,
+    params: list[Any],
+    *,
+    cursor: str | None,
+    limit: int,
+    details: bool,
+    community: Community | None = None,
 ) -> Page[Post]:
     """A page of `card_rows` matching `where`, after `cursor`, newest first. Published posts
     all have a moment, so a cursor without one is refused (as keyset_page refuses it)."""
@@ -124,21 +163,15 @@ def _card_page(
         moment, last_id = decode_cursor(cursor, [datetime, int])
         where += _AFTER
         params = [*params, moment, moment, moment, last_id]
-    member = signed_in(actor)
-    rows = read_many(
-        Post,
+    rows = _card_list(
+        actor,
         where,
-        [actor.pk, *params] if member else params,
+        params,
         order_by=_PAGE_ORDER,
         limit=limit + 1,
-        join=("author", "community"),
-        extra=_LIKED if member else (),
+        details=details,
+        community=community,
     )
-    if not member:
-        for post in rows:
-            post.liked = False  # type: ignore[attr-defined]
-    if details:
-        prefetch_related_objects(rows, "rubric", "suggested_by", "document", _IMAGES)
     items = rows[:limit]
     last = items[-1] if len(rows) > limit and items else None
     next_cursor = None if last is None else encode_cursor([last.published_at, last.pk])
@@ -198,12 +231,17 @@ def pinned_post(
     `standing`, when the caller has read it, saves reading it again.
     """
     require(actor, Action.VIEW_WALL, community, standing=standing)
-    pinned = (
-        _rows(Post.objects.filter(community=community), actor, details=details)
-        .filter(pinned=True, status=PostStatus.PUBLISHED)
-        .first()
+    where = 't0."community_id" = %s AND t0."pinned" AND t0."status" = %s'
+    found = _card_list(
+        actor,
+        where,
+        [community.pk, PostStatus.PUBLISHED.value],
+        order_by='t0."id"',
+        limit=1,
+        details=details,
+        community=community,
     )
-    return None if pinned is None else _attach_originals([pinned], actor, details=details)[0]
+    return _attach_originals(found, actor, details=details)[0] if found else None
 
 
 def wall_page(
@@ -223,7 +261,9 @@ def wall_page(
     require(actor, Action.VIEW_WALL, community, standing=standing)
     where = 't0."community_id" = %s AND t0."status" = %s AND NOT t0."pinned"'
     params = [community.pk, PostStatus.PUBLISHED.value]
-    return _card_page(actor, where, params, cursor=cursor, limit=limit, details=details)
+    return _card_page(
+        actor, where, params, cursor=cursor, limit=limit, details=details, community=community
+    )
 
 
 # What a visitor's wall shows of each post, besides what `content_version` stands for.
