@@ -404,7 +404,14 @@ class Comment(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["post", "parent", "created_at", "id"]),
+            # A post's top-level comments in order, read a page at a time: a partial index, since
+            # PostgreSQL does not take `parent IS NULL` as fixing a column of a wider index and
+            # sorted every comment of a post for each page (6.7 ms for 1,058; docs/performance.md).
+            models.Index(
+                fields=["post", "created_at", "id"],
+                condition=models.Q(parent__isnull=True),
+                name="comment_post_top_level",
+            ),
             models.Index(fields=["topic", "created_at", "id"]),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
         ]
