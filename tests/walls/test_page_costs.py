@@ -105,3 +105,12 @@ def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):
     # the community; the rows as plain values (a page with a repost is not reused whole); the
     # page; the pinned post; the original; the impressions
     assert cost(client_of(), "/api/communities/cooks/wall") == 7
+
+
+def test_a_visitor_reads_a_post_page_with_its_comments_in_4_queries(plain_wall):
+    _community, _owner, member, post = plain_wall
+    make_comment(post, member, "A comment")
+    # the post with its author and community; the page of comments; their replies; the
+    # impression (one INSERT). Not read: the post's images, document and rubric (its card is in
+    # the cache) nor the comments' badges (the thread is in the cache).
+    assert cost(client_of(), f"/p/{post.pk}/") == 4

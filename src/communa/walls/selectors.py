@@ -330,10 +330,12 @@ def post_for(*, actor: Any, post_id: int, details: bool = True) -> Post:
     `details=False` reads only the row, its author and community: enough to act on the post
     (like it, comment on it), not to show it.
     """
-    post = _rows(Post.objects.filter(pk=post_id), actor, details=details).first()
-    if post is None:
+    found = _card_list(
+        actor, 't0."id" = %s', [post_id], order_by='t0."id"', limit=1, details=details
+    )
+    if not found:
         raise NotFound
-    _attach_originals([post], actor, details=details)
+    post = _attach_originals(found, actor, details=details)[0]
     require_post_visible(actor, post)
     return post
 

@@ -137,7 +137,9 @@ def _link_figures(request: HttpRequest, post: Post) -> dict[str, Any] | None:
 @answers_refusals
 def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     """A post with its comments and everything one may do with it."""
-    post = selectors.post_for(actor=request.user, post_id=post_id)
+    # Its card is rendered from the cache when it can be: `attach_cards` reads the details
+    # (images, document, rubric) only when the card must be rendered again.
+    post = selectors.post_for(actor=request.user, post_id=post_id, details=False)
     if post.status in DRAFT_STATUSES and post.community is not None:
         # A draft lives on the planner's page (its steps and history): the team, who alone
         # may read it, is sent there from a notification or an old link (ADR 0011).
