@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communa.core.pagination import encode_cursor
+from communa.core.pagination import encode_cursor, keyset_page
 from communa.walls import selectors
 from communa.walls.actions.interactions import like_post
 from communa.walls.models import Post, PostStatus
@@ -135,3 +135,25 @@ def test_a_community_is_found_by_its_address_in_any_case(reader_and_posts):
     response = api_as(reader).get(f"/communities/{first.slug.upper()}/wall")
     assert response.status_code == 200
     assert api_as(reader).get("/communities/no-such-place/wall").status_code == 404
+
+
+@pytest.mark.parametrize("limit", [2, 5])
+def test_a_visitors_wall_rows_are_the_orms_values_page_after_page(reader_and_posts, limit):
+    _reader, first, posts = reader_and_posts
+    Post.objects.filter(pk=posts[1].pk).update(pinned=True)
+    shown = Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
+    values = shown.filter(pinned=False).values(*selectors.STAMP_FIELDS)
+    page, pinned = selectors.visitor_wall_stamps(community=first, cursor=None, limit=limit)
+    assert pinned == shown.filter(pinned=True).values(*selectors.STAMP_FIELDS).get()
+    cursor, seen = None, []
+    while True:
+        page, pinned = selectors.visitor_wall_stamps(community=first, cursor=cursor, limit=limit)
+        orm = keyset_page(values, selectors.ORDER, cursor=cursor, limit=limit)
+        assert page.items == orm.items
+        assert page.next_cursor == orm.next_cursor
+        assert pinned is None or cursor is None
+        seen += [row["id"] for row in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == orm_order(community=first, pinned=False)

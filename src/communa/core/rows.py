@@ -216,3 +216,43 @@ def read_ids(sql: str, params: Sequence[Any], *, using: str = "default") -> list
     with connection.cursor() as cursor:
         cursor.execute(sql, [_adapt(value, connection) for value in params])
         return [row[0] for row in cursor.fetchall()]
+
+
+def converters_of(
+    fields: Sequence[Field | None], *, using: str = "default"
+) -> list[tuple[Any, ...]]:
+    """For each field, what turns its column as the driver reads it into the ORM's value (None:
+    a column kept as the driver reads it)."""
+    connection = connections[using]
+    chains: list[tuple[Any, ...]] = []
+    for field in fields:
+        if field is None:
+            chains.append(((), None))
+            continue
+        column = field.get_col(field.model._meta.db_table)
+        chain = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        chains.append((tuple(chain), column))
+    return chains
+
+
+def read_values(
+    sql: str,
+    params: Sequence[Any],
+    converters: Sequence[tuple[Any, ...]],
+    *,
+    using: str = "default",
+) -> list[list[Any]]:
+    """The rows of a statement written once, each column turned into the ORM's value by its
+    field's `converters_of` (datetimes, booleans on SQLite): what `.values_list()` would give."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapt(value, connection) for value in params])
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        values = list(row)
+        for position, (chain, column) in enumerate(converters):
+            for convert in chain:
+                values[position] = convert(values[position], column, connection)
+        out.append(values)
+    return out
