@@ -15,11 +15,23 @@ from communa.communities.permissions import Action, require
 from communa.core.errors import NotFound
 from communa.core.events import viewer_for_user
 from communa.core.gate import ModeratedContent, text_gate
+from communa.core.rows import converters_of, read_values
 from communa.walls.access import thread_of
 from communa.walls.actions.comments import count_comment, uncount_comment
 from communa.walls.actions.posts import delete_post, publish_suggestion, reject_suggestion
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
 from communa.walls.states import move_comment, move_post
+
+# What an author wrote lately, newest first, for the repeat check (one index range per table).
+_RECENT_TEXTS = (
+    'SELECT "body", "created_at" FROM ('
+    'SELECT "body", "created_at" FROM "walls_post" WHERE "author_id" = %s AND "created_at" >= %s'
+    " UNION ALL "
+    'SELECT "body", "created_at" FROM "walls_comment" WHERE "author_id" = %s AND "created_at" >= %s'
+    " UNION ALL "
+    'SELECT "body", "created_at" FROM "walls_topic" WHERE "author_id" = %s AND "created_at" >= %s'
+    ') AS recent ORDER BY "created_at" DESC LIMIT %s'
+)
 
 
 def _post(post_id: int) -> tuple[Post, Any]:
@@ -193,11 +205,9 @@ class WallsModeratedContent(ModeratedContent):
         return [(post.reviewed_by, post.status == PostStatus.PUBLISHED) for post in reviewed]
 
     def recent_texts(self, author: Any, since: datetime, limit: int) -> list[tuple[str, datetime]]:
-        parts = [
-            model.objects.filter(author=author, created_at__gte=since).values_list(
-                "body", "created_at"
-            )
-            for model in (Post, Comment, Topic)
-        ]
-        union = parts[0].union(*parts[1:], all=True).order_by("-created_at")
-        return list(union[:limit])
+        # Asked before every checked post and comment: a statement written once (core.rows).
+        converters = converters_of(
+            [Post._meta.get_field("body"), Post._meta.get_field("created_at")]
+        )
+        params = [author.pk, since] * 3 + [limit]
+        return [(body, at) for body, at in read_values(_RECENT_TEXTS, params, converters)]
