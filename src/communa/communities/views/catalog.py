@@ -3,6 +3,7 @@ team's dashboard."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,16 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communa.accounts.http import AuthedRequest
 from communa.communities import actions, forms, manage, selectors
+from communa.communities.models import Community
 from communa.communities.views._shared import (
     _community,
     page_context,
 )
 from communa.core.errors import DomainError, NotFound, PermissionRefused
+from communa.core.fragments import render_kept
 from communa.core.web import answers_refusals, back_to, show_error_on_form
 
 # --- search, catalog, creation, my communities -------------------------------------------------
@@ -42,16 +46,46 @@ def index(request: HttpRequest) -> HttpResponse:
             if page.next_cursor:
                 query = urlencode({"q": form.cleaned_data["q"], "cursor": page.next_cursor})
                 next_link = f"?{query}"
+    catalog = selectors.catalog()
     return render(
         request,
         "communities/index.html",
         {
             "form": form,
             "results": results,
+            "result_cards": _cards(results or [], src="search"),
             "next_link": next_link,
-            "catalog": selectors.catalog(),
+            "catalog": catalog,
+            "catalog_cards": _cards(catalog, src="catalog"),
         },
         status=status,
+    )
+
+
+def _card_values(community: Community) -> tuple[Any, ...]:
+    """All a community's card shows of its row (communities/_card.html)."""
+    return (
+        community.pk,
+        community.slug,
+        community.name,
+        community.avatar.name,
+        community.verified,
+        community.category,
+        community.privacy,
+        community.member_count,
+        community.description,
+    )
+
+
+def _cards(communities: list[Community], *, src: str) -> list[SafeString]:
+    """The communities' cards, each rendered once for every visitor and kept (core.fragments):
+    30 cards rendered for each search cost more than the search."""
+    return render_kept(
+        "communities/_card.html",
+        communities,
+        values=_card_values,
+        context=lambda community: {"community": community, "src": src},
+        variant=(src,),
     )
 
 
