@@ -230,3 +230,10 @@ def test_openapi_states_every_status_of_the_poll_operations():
     assert {"201", "403", "404", "422"} <= set(create)
     results = paths["/api/polls/{poll_id}/results"]["get"]["responses"]
     assert {"200", "403", "404"} <= set(results)
+
+
+def test_a_communitys_polls_are_found_at_its_address_in_any_case(community):
+    make_poll(community)
+    member = add_member(community)
+    assert len(api_as(member).get("/communities/COOKS/polls").json()["items"]) == 1
+    assert api_as(member).get("/communities/no-such-place/polls").status_code == 404

@@ -28,11 +28,18 @@ from communa.core.rows import read_one
 M = TypeVar("M", bound=Model)
 
 
+def community_at(slug: str) -> Community | None:
+    """The community at this address, whatever the case of its letters, if there is one.
+
+    Every community page starts here: a statement written once (core.rows) that the unique
+    index on LOWER(slug) answers (`slug__iexact` compares UPPER() and scans the table).
+    """
+    return read_one(Community, 'LOWER(t0."slug") = LOWER(%s)', [slug])
+
+
 def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[Community, Standing]:
     """The community at this address if the actor may do `action`; a hidden one is a 404."""
-    # Every community page starts here: a statement written once (core.rows) that the unique
-    # index on LOWER(slug) answers (`slug__iexact` compares UPPER() and scans the table).
-    community = read_one(Community, 'LOWER(t0."slug") = LOWER(%s)', [slug])
+    community = community_at(slug)
     if community is None:
         raise NotFound
     standing = require(actor, action, community)

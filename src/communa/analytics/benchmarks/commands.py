@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from communa.analytics.benchmarks.parsers import ImportRejected
 from communa.communities.models import Community
+from communa.communities.selectors import community_at
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError
 
@@ -30,7 +31,7 @@ def read_file(path: Path) -> bytes:
 
 def community_by_slug(slug: str) -> Community:
     """The community at this address; none is exit code 2."""
-    community = Community.objects.filter(slug__iexact=slug).first()
+    community = community_at(slug)
     if community is None:
         raise CommandError(f"No community has the address {slug!r}.", returncode=2)
     return community

@@ -16,7 +16,7 @@ from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.communities.models import Community
 from communa.communities.permissions import Action
-from communa.communities.selectors import community_for
+from communa.communities.selectors import community_at, community_for
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.events import viewer_of
 from communa.core.pagination import page_size
@@ -188,7 +188,7 @@ def _given(payload: Strict) -> dict[str, Any]:
 
 
 def _community(request: Any, slug: str) -> Community:
-    community = Community.objects.filter(slug__iexact=slug).first()
+    community = community_at(slug)
     if community is None:
         raise NotFound
     selectors.require_poll_visible(request.auth, community)

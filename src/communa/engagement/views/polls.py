@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing
-from communa.communities.selectors import community_for
+from communa.communities.selectors import community_at, community_for
 from communa.communities.views import page_context
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 from communa.core.events import viewer_of
@@ -136,7 +136,7 @@ def _initial(poll: Poll) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, slug: str) -> tuple[Community, Standing]:
-    community = Community.objects.filter(slug__iexact=slug).first()
+    community = community_at(slug)
     if community is None:
         raise NotFound
     return community, selectors.require_poll_visible(request.user, community)
