@@ -7,10 +7,7 @@ is wider than a phone."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,17 +15,10 @@ from django.utils import timezone
 
 from tests.browser.support import BROWSER_TEST, PHONE, log_in
 from tests.browser.test_accessibility import violations_in_every_mode
+from tests.engagement.contest_support import run_documented_script
 from tests.factories import PASSWORD, add_member, image_bytes, image_upload, person
 
 pytestmark = BROWSER_TEST
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "contest-draws.md"
-
-
-def _documented_script() -> str:
-    found = re.search(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
-    assert found, "docs/contest-draws.md shows the script"
-    return found.group(1)
 
 
 def _engagement_world() -> dict[str, Any]:
@@ -248,16 +238,7 @@ def test_a_member_votes_enters_a_photo_contest_and_verifies_a_draw(new_context, 
     shown_winners = [name.strip() for name in fact("Winners").split(",")]
 
     # and runs the documented script on them, as the documentation says
-    import json
-
-    done = subprocess.run(
-        [sys.executable, "-c", _documented_script()],
-        input=json.dumps(published),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_documented_script(published)
 
     # then the script accepts the seed and the order, and prints the winners the page shows
     assert done.returncode == 0, done.stderr

@@ -3,7 +3,12 @@ runner, members who share a post."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -68,3 +73,26 @@ def run_to_the_end(contest: Contest) -> Contest:
     advance_due_contests(now=later(contest))
     contest.refresh_from_db()
     return contest
+
+
+DRAWS_DOC = Path(__file__).resolve().parents[2] / "docs" / "contest-draws.md"
+
+
+def documented_script() -> str:
+    """The draw script docs/contest-draws.md gives members to check a draw."""
+    found = re.search(r"```python\n(.*?)```", DRAWS_DOC.read_text(encoding="utf-8"), re.S)
+    assert found, "docs/contest-draws.md shows the script"
+    return found.group(1)
+
+
+def run_documented_script(published: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """Run the documented script as a member would, in a process of its own, on a published
+    draw (the API's answer or what the contest page shows)."""
+    return subprocess.run(
+        [sys.executable, "-c", documented_script()],
+        input=json.dumps(published),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -4,11 +4,7 @@ published rules applied with the excluded list and reasons, and a draw anyone ca
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,13 +16,18 @@ from communa.engagement import draws
 from communa.engagement.models import ContestEntry, ContestState, ContestWinner
 from communa.walls.actions.posts import share_post
 from communa.walls.models import Post
-from tests.engagement.contest_support import contest_in, draw_rules, run_to_the_end
+from tests.engagement.contest_support import (
+    contest_in,
+    documented_script,
+    draw_rules,
+    run_documented_script,
+    run_to_the_end,
+)
 from tests.factories import add_member, block, crowd, make_community, person
 from tests.support import api_as
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "contest-draws.md"
 
 
 @pytest.fixture
@@ -190,14 +191,8 @@ def test_the_winners_are_all_different_and_never_more_than_the_entries():
     assert len(set(picked)) == 10
 
 
-def _documented_script() -> str:
-    found = re.search(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
-    assert found, "docs/contest-draws.md shows the script"
-    return found.group(1)
-
-
 def test_the_documented_script_is_the_one_on_the_contest_page():
-    assert _documented_script() == draws.VERIFY_SCRIPT
+    assert documented_script() == draws.VERIFY_SCRIPT
 
 
 def test_the_documented_script_run_on_the_published_inputs_gives_the_same_winners(community):
@@ -210,14 +205,7 @@ def test_the_documented_script_run_on_the_published_inputs_gives_the_same_winner
     assert published["seed"]
 
     # when a member runs the documented script on the published answer
-    done = subprocess.run(
-        [sys.executable, "-c", _documented_script()],
-        input=json.dumps(published),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_documented_script(published)
 
     # then it prints the published winners, in order
     assert done.returncode == 0, done.stderr
@@ -226,14 +214,7 @@ def test_the_documented_script_run_on_the_published_inputs_gives_the_same_winner
 
     # and a published list with one entry changed gives other winners or fails the check
     tampered = {**published, "entries": [*published["entries"][:-1], "zzz-intruder"]}
-    again = subprocess.run(
-        [sys.executable, "-c", _documented_script()],
-        input=json.dumps(tampered),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_documented_script(tampered)
     assert again.returncode == 0, again.stderr
     assert again.stdout.split() != published["winners"]
 

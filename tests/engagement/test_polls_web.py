@@ -258,3 +258,12 @@ def test_a_wall_pays_for_polls_only_when_a_post_of_it_has_one(community, setting
     make_poll(community, post_id=post.pk)
     # one query more: the polls of the page's marked posts
     assert cost() == without + 1
+
+
+def test_a_poll_page_is_found_at_its_communitys_address_in_any_case(community):
+    poll = make_poll(community)
+    member = client_of(add_member(community))
+    page = member.get(f"/c/COOKS/polls/{poll.pk}/")
+    assert page.status_code == 200
+    assert poll.question.encode() in page.content
+    assert member.get(f"/c/no-such-place/polls/{poll.pk}/").status_code == 404

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from communa.core.models import KeepsMarksOnWholeSave
 
 
 class Kind(models.TextChoices):
@@ -63,8 +64,11 @@ def image_path(instance: Community, filename: str) -> str:
     return f"communities/{instance.pk or 'new'}/{uuid.uuid4().hex}.{extension}"
 
 
-class Community(models.Model):
+class Community(KeepsMarksOnWholeSave, models.Model):
     """A group, public page or event with its settings; member_count is kept exact by actions."""
+
+    # Raised only by communities.actions.badges, when a badge is given or taken back.
+    kept_on_whole_save = ("badges_version",)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GROUP)
     category = models.CharField(
@@ -130,21 +134,6 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save; a whole-row save of a stored community leaves `badges_version` as the database
-        has it (a copy read before a badge changed must not bring an older number back)."""
-        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
-        if whole and not self._state.adding:
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.name != "badges_version"
-                and field.attname not in deferred
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def shows_badges(self) -> bool:

@@ -30,13 +30,22 @@ from communa.core.conf import int_setting
 
 
 @cache
-def template_stamp(name: str) -> str:
-    """A digest of what a deploy may change under the same rows for this template."""
+def deploy_stamp(*templates: str) -> str:
+    """A digest of what a deploy may change under the same rows: the templates' text, the
+    operator's settings (limits a form's help shows, where uploads are served from), Django's
+    and Communa's versions. Part of every kept fragment's key (walls.cards keeps its cards so)."""
     digest = hashlib.blake2b(digest_size=8)
-    deployed = (django.VERSION, __version__, sorted(settings.COMMUNA.items()), settings.MEDIA_URL)
+    deployed = (
+        django.VERSION,
+        __version__,
+        sorted(settings.COMMUNA.items()),
+        settings.MEDIA_URL,
+        settings.STORAGES,
+    )
     digest.update(repr(deployed).encode())
-    origin = get_template(name).origin  # type: ignore[attr-defined]
-    digest.update(Path(origin.name).read_bytes())
+    for name in templates:
+        origin = get_template(name).origin  # type: ignore[attr-defined]
+        digest.update(Path(origin.name).read_bytes())
     return digest.hexdigest()
 
 
@@ -55,7 +64,7 @@ def render_kept(
     if seconds <= 0:
         return [mark_safe(compiled.render(context(row))) for row in rows]  # noqa: S308
     place = (template, get_language(), timezone.get_current_timezone_name(), *variant)
-    stamp = template_stamp(template)
+    stamp = deploy_stamp(template)
     keys = [
         "fragment:"
         + hashlib.blake2b(repr((place, stamp, values(row))).encode(), digest_size=20).hexdigest()

@@ -1,9 +1,32 @@
-"""Shared-kernel tables: rate-limit counters, worker heartbeats and the append-only audit log."""
+"""Shared-kernel tables: rate-limit counters, worker heartbeats and the append-only audit log;
+and the mixin of models whose marks other apps' actions keep."""
 
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+
+
+class KeepsMarksOnWholeSave:
+    """A model with columns that only their own actions write (`kept_on_whole_save`): a save of
+    the whole row of a stored instance leaves them as the database has them, so that a copy read
+    before a mark changed (a poll attached to a post, a badge given) never brings the old value
+    back. A save that names `update_fields` writes exactly what it names."""
+
+    kept_on_whole_save: tuple[str, ...] = ()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
+        if whole and not self._state.adding:  # type: ignore[attr-defined]
+            deferred = self.get_deferred_fields()  # type: ignore[attr-defined]
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields  # type: ignore[attr-defined]
+                if not field.primary_key
+                and field.name not in self.kept_on_whole_save
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
 class RateLimitCounter(models.Model):

@@ -29,12 +29,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, TypeVar
 
-import django
-from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
@@ -44,9 +40,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from communa import __version__
 from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
+from communa.core.fragments import deploy_stamp
 from communa.core.hooks import answer
 from communa.core.widgets import PostWidgets
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
@@ -77,24 +73,9 @@ TEMPLATES = (
 )
 
 
-@cache
 def _templates_stamp() -> str:
-    """A digest of what a deploy may change under the same rows: the templates, the operator's
-    settings (limits a form's help shows, where uploads are served from), Django's and
-    Communa's versions."""
-    digest = hashlib.blake2b(digest_size=8)
-    deployed = (
-        django.VERSION,
-        __version__,
-        sorted(settings.COMMUNA.items()),
-        settings.MEDIA_URL,
-        settings.STORAGES,
-    )
-    digest.update(repr(deployed).encode())
-    for name in TEMPLATES:
-        origin = get_template(name).origin  # type: ignore[attr-defined]
-        digest.update(Path(origin.name).read_bytes())
-    return digest.hexdigest()
+    """What a deploy may change under the same rows, for every template a card is made of."""
+    return deploy_stamp(*TEMPLATES)
 
 
 def _person(user: Any) -> tuple[Any, ...]:

@@ -8,7 +8,6 @@ the action that writes the underlying row, so they stay exact under concurrent w
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communa.communities.models import Tone
+from communa.core.models import KeepsMarksOnWholeSave
 
 
 def media_path(instance: models.Model, filename: str) -> str:
@@ -64,8 +64,11 @@ class Signature(models.TextChoices):
     AUTHOR = "author", _("The author")
 
 
-class Post(models.Model):
+class Post(KeepsMarksOnWholeSave, models.Model):
     """An entry on a community wall or a person's profile wall (a share lands there)."""
+
+    # Set only by walls.actions.refresh.mark_post_widgets, when another app attaches a poll.
+    kept_on_whole_save = ("has_widgets",)
 
     community = models.ForeignKey(
         "communities.Community",
@@ -189,21 +192,6 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title or (self.body[:60] if self.body else f"post {self.pk}")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save; a whole-row save of a stored post leaves `has_widgets` as the database has it
-        (a copy read before another app attached its poll must not take the mark away)."""
-        whole = kwargs.get("update_fields") is None and not kwargs.get("force_insert")
-        if whole and not self._state.adding:
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.name != "has_widgets"
-                and field.attname not in deferred
-            ]
-        super().save(*args, **kwargs)
 
 
 class PostTransition(models.Model):

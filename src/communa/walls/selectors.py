@@ -2,7 +2,10 @@
 
 Every list is a keyset page with a fixed number of queries whatever its size: the rows (with
 their author and community joined, the viewer's like as an EXISTS column), then one prefetch
-each for rubrics, suggesters, documents, images and shared originals (with theirs).
+each for rubrics, suggesters, documents, images and shared originals (with theirs). The pages
+read on every visit (the feed, a wall, its pinned post, one post, a visitor's wall rows) come
+from statements written once (`core.rows`, ADR 0022) with the same columns, order and cursors;
+a wall's posts take the community the page already read instead of joining it again.
 
 A repost shows its original only to those who may read it now: `post.shown_original` is the
 original when it is published and its wall is open to the viewer, else None (the page then
