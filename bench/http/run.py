@@ -23,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -425,6 +426,8 @@ def main() -> int:
             warm_up(url, headers)
             results.append(run_wrk(name, url, script))
             log(f"  measured: {name}")
+        if any("impressions off" in name for name, _url, _headers in scenarios):
+            impression_rounds(base, quiet_base, data, member_api)
         if not writes:
             return _report(results, data)
         hot = write_lua("hot", data, HOT_LIKE_LUA.format(post=data["hot_post"]))
@@ -438,6 +441,36 @@ def main() -> int:
         for process in (server, quiet, worker):
             stop(process)
     return _report(results, data)
+
+
+def impression_rounds(base: str, quiet_base: str, data: dict, headers: dict[str, str]) -> None:
+    """What recording impressions costs the feed, measured in alternating rounds.
+
+    One run of each server is within this shared machine's run-to-run spread (a tenth either
+    way), so the two servers take turns, in the order on-off, off-on, ... to cancel a drift, and
+    the cost is read from the medians of BENCH_IMPRESSION_ROUNDS rounds each.
+    """
+    rounds = int(os.environ.get("BENCH_IMPRESSION_ROUNDS", "3"))
+    if rounds <= 0:
+        return
+    script = headers_script("impressions", data, headers)
+    measured: dict[bool, list[float]] = {True: [], False: []}
+    for index in range(rounds * 2):
+        recording = (index % 2 == 0) == (index // 2 % 2 == 0)
+        url = (base if recording else quiet_base) + "/api/feed"
+        measured[recording].append(run_wrk("impressions round", url, script).rps)
+    on, off = statistics.median(measured[True]), statistics.median(measured[False])
+    log(
+        f"  impression recording: the feed API at {on:,.0f} requests/s with it and {off:,.0f}"
+        f" without (medians of {rounds} alternating rounds each: with"
+        f" {', '.join(f'{x:,.0f}' for x in measured[True])}; without"
+        f" {', '.join(f'{x:,.0f}' for x in measured[False])}): it costs"
+        f" {100 * (1 - on / off):.1f} % of the feed's throughput."
+    )
+    IMPRESSION_COST.append(100 * (1 - on / off))
+
+
+IMPRESSION_COST: list[float] = []
 
 
 def _report(results: list[Result], data: dict) -> int:
@@ -460,6 +493,8 @@ def _report(results: list[Result], data: dict) -> int:
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
             f" | {100 * r.rps / floor:.0f} % |"
         )
+    for cost in IMPRESSION_COST:
+        log(f"Impression recording costs {cost:.1f} % of the feed API's throughput (rounds above).")
     wrong = check_counts(data)
     touched = len(data["spread_posts"])
     if wrong:
