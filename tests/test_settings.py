@@ -136,7 +136,7 @@ def test_sessions_are_cached_in_redis_and_kept_in_the_database_with_redis(tmp_pa
     engine, cache = read(tmp_path, env, '[s.SESSION_ENGINE, s.CACHES["default"]]')
     assert engine == "django.contrib.sessions.backends.cached_db"
     assert cache == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "communa.core.cache.KeptClientRedisCache",
         "LOCATION": "redis://redis.internal:6379/0",
         "KEY_PREFIX": "a",
     }

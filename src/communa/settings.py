@@ -161,7 +161,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache with its clients kept (core/cache.py).
+            "BACKEND": "communa.core.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) can share one Redis without reading each other's keys.
             "KEY_PREFIX": env("CACHE_KEY_PREFIX"),

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from communa.walls import selectors
+from communa.walls.comment_selectors import comments_page
 from tests.factories import add_member, make_community, person
 from tests.walls.support import make_comment, make_post
 
@@ -32,7 +32,7 @@ def test_the_first_page_of_comments_needs_no_sort():
     for index in range(5):
         make_comment(post, reader, f"Comment {index}")
     with CaptureQueriesContext(connection) as captured:
-        page = selectors.comments_page(actor=None, post=post, cursor=None, limit=3)
+        page = comments_page(actor=None, post=post, cursor=None, limit=3)
     assert len(page.items) == 3
     top_level = next(
         q["sql"] for q in captured.captured_queries if '"parent_id" IS NULL' in q["sql"]

@@ -189,23 +189,24 @@ def read_many(
     params: Sequence[Any],
     *,
     order_by: str,
-    limit: int,
+    limit: int | None,
     join: tuple[str, ...] = (),
     extra: tuple[tuple[str, str, Field], ...] = (),
     using: str = "default",
 ) -> list[M]:
-    """Up to `limit` rows of `model` matching `where`, in `order_by`: a page of rows.
+    """Up to `limit` rows of `model` matching `where`, in `order_by`: a page of rows (all of
+    them with `limit=None`: the replies to a page of comments, say).
 
     `extra` adds computed columns, (attribute, SQL expression, field for its type), set on each
     instance as an annotation would be; their parameters come first in `params`, before the
     condition's.
     """
     connection = connections[using]
-    statement = _statement(model, where, order_by, join, connection, extra=extra, limit=" LIMIT %s")
+    bound = "" if limit is None else " LIMIT %s"
+    statement = _statement(model, where, order_by, join, connection, extra=extra, limit=bound)
+    values = [_adapt(value, connection) for value in params]
     with connection.cursor() as cursor:
-        cursor.execute(
-            statement.sql, [*(_adapt(value, connection) for value in params), int(limit)]
-        )
+        cursor.execute(statement.sql, values if limit is None else [*values, int(limit)])
         rows = cursor.fetchall()
     return [_instance(statement, row, connection) for row in rows]
 

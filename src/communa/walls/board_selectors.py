@@ -21,6 +21,7 @@ from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
 from communa.walls.access import require_topic_visible
 from communa.walls.actions.boards import require_group
+from communa.walls.comment_selectors import comments_page
 from communa.walls.formatting import plain_text
 from communa.walls.models import (
     Album,
@@ -31,7 +32,6 @@ from communa.walls.models import (
     Photo,
     Topic,
 )
-from communa.walls.selectors import comments_page
 
 TOPIC_ORDER = ["-pinned", "-last_activity_at", "-id"]
 NEWEST_FIRST = ["-created_at", "-id"]

@@ -25,7 +25,6 @@ from django.db.models import (
     Field,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     prefetch_related_objects,
@@ -48,8 +47,6 @@ from communa.core.pagination import Page, decode_cursor, encode_cursor, keyset_p
 from communa.core.rows import converters_of, read_ids, read_many, read_one, read_values
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
-    Comment,
-    CommentStatus,
     Like,
     Post,
     PostImage,
@@ -397,29 +394,6 @@ def post_to_act_on(*, actor: Any, post_id: int) -> Post:
     if post is None:
         raise NotFound
     return post
-
-
-def comments_page(
-    *, actor: Any, post: Post | None = None, topic: Any = None, cursor: str | None, limit: int
-) -> Page[Comment]:
-    """Top-level comments, oldest first, each with its replies; deleted ones with replies stay."""
-    comments = Comment.objects.filter(parent__isnull=True)
-    comments = comments.filter(post=post) if post is not None else comments.filter(topic=topic)
-    shown = Q(status=CommentStatus.VISIBLE)
-    if signed_in(actor):
-        # R5.2: the author sees their held comment in place, marked, with the reason.
-        shown |= Q(status__in=[CommentStatus.HELD, CommentStatus.REJECTED], author=actor)
-    comments = comments.filter(shown | Q(reply_count__gt=0))
-    replies = Comment.objects.filter(shown).select_related("author")
-    if signed_in(actor):
-        liked = Like.objects.filter(user=actor, comment=OuterRef("pk"))
-        comments = comments.annotate(liked=Exists(liked))
-        replies = replies.annotate(liked=Exists(liked))
-    replies = replies.order_by("created_at", "id")
-    comments = comments.select_related("author").prefetch_related(
-        Prefetch("replies", queryset=replies, to_attr="visible_replies")
-    )
-    return keyset_page(comments, ["created_at", "id"], cursor=cursor, limit=limit)
 
 
 def suggestions_page(

@@ -14,7 +14,6 @@ from communa.core.events import viewer_of
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
 from communa.core.schemas import Cursor, Page, PageLimit
-from communa.walls import selectors
 from communa.walls.actions import comments as comment_actions
 from communa.walls.actions import interactions
 from communa.walls.actions import posts as post_actions
@@ -38,6 +37,7 @@ from communa.walls.api.schemas import (
     ReportOut,
     ShareIn,
 )
+from communa.walls.comment_selectors import comments_page
 
 OPERATION_ID_PREFIX = "communa_walls_api"
 
@@ -52,7 +52,7 @@ def post_comments(
     """Top-level comments, oldest first, each with its replies."""
     size = page_size(limit)
     post = post_row(request.auth, post_id, details=False)
-    page = selectors.comments_page(actor=request.auth, post=post, cursor=cursor, limit=size)
+    page = comments_page(actor=request.auth, post=post, cursor=cursor, limit=size)
     return {
         "items": [comment_out(c, community=post.community) for c in page.items],
         "next_cursor": page.next_cursor,

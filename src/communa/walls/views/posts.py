@@ -45,6 +45,7 @@ from communa.walls.actions import links as link_actions
 from communa.walls.actions import posts as post_actions
 from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
+from communa.walls.comment_selectors import comments_page
 from communa.walls.models import DRAFT_STATUSES, Comment, Post, PostKind, PostStatus
 from communa.walls.tracking import overrides_of, short_path
 from communa.walls.views._shared import (
@@ -76,7 +77,7 @@ def _post_page(
     rights = rights_on_post(request.user, post)
     page = None
     if post.status == PostStatus.PUBLISHED:
-        page = selectors.comments_page(
+        page = comments_page(
             actor=request.user, post=post, cursor=cursor_of(request), limit=int_setting("PAGE_SIZE")
         )
     _show(request, [post])
