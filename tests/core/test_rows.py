@@ -16,6 +16,7 @@ from communa.core.rows import read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
+from tests.support import api_as
 from tests.walls.support import make_post
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,18 @@ def test_a_read_row_saves_as_an_update():
 def test_only_forward_foreign_keys_can_be_joined():
     with pytest.raises(TypeError):
         read_one(PersonalAccessToken, 't0."id" = %s', [1], join=("name",))
+
+
+def test_a_number_no_column_can_hold_matches_no_row_as_in_the_orm():
+    community = make_community()
+    post = make_post(community)
+    for huge in (2**63, -(2**63) - 1, 10**30):
+        assert read_one(Post, 't0."id" = %s', [huge]) is None
+        assert not Post.objects.filter(pk=huge).exists()
+    assert read_one(Post, 't0."id" = %s', [post.pk]) is not None
+
+
+def test_an_address_with_such_a_number_is_a_404_not_a_500():
+    member = add_member(make_community(), person("mira"))
+    for path in (f"/posts/{2**63}", f"/posts/{2**63}/comments"):
+        assert api_as(member).get(path).status_code == 404

@@ -141,21 +141,41 @@ def _build(part: _Part, values: list[Any], connection: Any) -> Model | None:
     return part.model.from_db(connection.alias, part.attnames, values)
 
 
+# What a 64-bit integer column can hold (both databases).
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
+
+
 def _adapt(value: Any, connection: Any) -> Any:
     # The ORM adapts a datetime before it reaches the driver (SQLite keeps naive UTC text).
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    # A number no column can hold (an id of 2**63 in an address) matches no row, as the ORM's
+    # lookups answer it, instead of an overflow in the driver: NULL equals nothing.
+    if isinstance(value, int) and not _SMALLEST <= value <= _LARGEST:
+        return None
     return value
 
 
-def _instance(statement: _Statement, row: Sequence[Any], connection: Any) -> Any:
+_UNSEEN = object()
+
+
+def _instance(
+    statement: _Statement, row: Sequence[Any], connection: Any, seen: dict[Any, Any] | None = None
+) -> Any:
     base, *joined = statement.parts
     start = len(base.attnames)
     instance = _build(base, list(row[:start]), connection)  # the base's id is never null
-    for part in joined:
+    for index, part in enumerate(joined):
         values = list(row[start : start + len(part.attnames)])
         start += len(part.attnames)
-        part.link.set_cached_value(instance, _build(part, values, connection))  # type: ignore[union-attr, arg-type]
+        # A page's rows often join the same row (one community, a few authors): built once.
+        key = (index, values[part.pk_position])
+        related = seen.get(key, _UNSEEN) if seen is not None else _UNSEEN
+        if related is _UNSEEN:
+            related = _build(part, values, connection)
+            if seen is not None:
+                seen[key] = related
+        part.link.set_cached_value(instance, related)  # type: ignore[union-attr, arg-type]
     for extra in statement.extras:
         value = row[start]
         start += 1
@@ -208,7 +228,8 @@ def read_many(
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, values if limit is None else [*values, int(limit)])
         rows = cursor.fetchall()
-    return [_instance(statement, row, connection) for row in rows]
+    seen: dict[Any, Any] = {}  # the joined rows built so far, by part and id
+    return [_instance(statement, row, connection, seen) for row in rows]
 
 
 def read_ids(sql: str, params: Sequence[Any], *, using: str = "default") -> list[int]:

@@ -22,6 +22,7 @@ from communa.core.parser import SafeJsonParser
 from communa.walls import selectors
 from communa.walls.api.schemas import (
     PostIn,
+    PostOut,
 )
 from communa.walls.cards import reuse
 from communa.walls.models import (
@@ -150,23 +151,44 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
 
 
 def posts_out(posts: Sequence[Post], *, team_ids: set[int]) -> list[dict[str, Any]]:
-    """Posts as the API shows them: what does not change with each view is reused from the cache.
+    """Posts as the API shows them, already checked against `PostOut` (`render_checked` may send
+    them as they are): what does not change with each view is reused from the cache, checked
+    once when it was built.
 
     The posts may come without their details (`details=False`): they are read only for the
     posts whose content is not in the cache (walls/cards.py says when an entry is reused).
     """
     contents = reuse(
         posts,
-        kind="api-post",
+        kind="api-post-checked",
         team_ids=team_ids,
         profiles=False,
         # The API names no badges beside the names: it does not ask for them.
         badges=False,
-        build=lambda post: _post_content_out(post, team_ids=team_ids),
+        build=lambda post: _checked_content(post, team_ids=team_ids),
     )
-    return [
-        {**content, **_post_counts_out(post)} for post, content in zip(posts, contents, strict=True)
-    ]
+    return [_with_counts(content, post) for post, content in zip(posts, contents, strict=True)]
+
+
+def _with_counts(content: dict[str, Any], post: Post) -> dict[str, Any]:
+    """The kept content and this view's counts, in PostOut's order (as a checked answer is)."""
+    item = {**content, **_post_counts_out(post)}
+    return {name: item[name] for name in _POST_FIELDS}
+
+
+# PostOut's fields in its order, and those that change with each view (not kept).
+_POST_FIELDS = tuple(PostOut.model_fields)
+_PER_VIEW = ("counts", "liked")
+
+
+def _checked_content(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
+    """A post's content checked against `PostOut` and dumped as django-ninja dumps an answer,
+    without what changes with each view (its counts, "liked by me")."""
+    raw = {**_post_content_out(post, team_ids=team_ids), **_post_counts_out(post)}
+    dumped = PostOut.model_validate(raw).model_dump()
+    for name in _PER_VIEW:
+        del dumped[name]
+    return dumped
 
 
 def _post_counts_out(post: Post) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from communa.core.errors import NotFound
 from communa.core.events import viewer_of
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
-from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response
+from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response, render_checked
 from communa.walls import selectors
 from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
@@ -95,24 +95,22 @@ def community_wall(
         "next_cursor": page.next_cursor,
     }
     if visitor is None:
-        return answer
+        return render_checked(request, answer)  # each post checked when built (posts_out)
     response = answer_json(request, WallPage, answer)
     visitor.keep(response.content, made_from=listed, next_cursor=page.next_cursor)
     return response
 
 
 @router.get("/feed", response=Page[PostOut])
-def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> dict[str, Any]:
+def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> HttpResponse:
     """R4.7: new posts from your communities, newest first, without the ones you hid."""
     page = selectors.feed_page(
         actor=request.auth, cursor=cursor, limit=page_size(limit), details=False
     )
     shown(request, page.items)
     labels = selectors.team_community_ids(request.auth)
-    return {
-        "items": posts_out(page.items, team_ids=labels),
-        "next_cursor": page.next_cursor,
-    }
+    answer = {"items": posts_out(page.items, team_ids=labels), "next_cursor": page.next_cursor}
+    return render_checked(request, answer)  # each post checked when built (posts_out)
 
 
 @router.get("/users/{username}/wall", auth=anyone, response=Page[PostOut])

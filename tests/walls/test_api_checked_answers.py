@@ -1,0 +1,77 @@
+"""The feed and a member's wall through the API are sent from posts checked against `PostOut`
+when they were built and kept (walls.api.conversions.posts_out, core.schemas.render_checked):
+what is sent is exactly what checking the whole answer against its schema gives, whether the
+posts come from the cache or not, for the team and for other members."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ninja.responses import NinjaJSONEncoder
+
+from communa.communities.rubrics import create_rubric
+from communa.core.schemas import Page
+from communa.walls.actions.interactions import like_post
+from communa.walls.api.schemas import PostOut, WallPage
+from tests.factories import add_member, make_community, owner_of, person
+from tests.support import api_as
+from tests.walls.support import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def as_checked(schema, body: dict) -> dict:
+    """The answer as django-ninja sends it after checking it against the schema."""
+    dumped = schema.model_validate(body).model_dump()
+    return json.loads(json.dumps(dumped, cls=NinjaJSONEncoder))
+
+
+def without_counts(body: dict) -> list[dict]:
+    return [{k: v for k, v in item.items() if k != "counts"} for item in body["items"]]
+
+
+@pytest.fixture
+def walls():
+    community = make_community(slug="cooks")
+    owner = owner_of(community)
+    rubric = create_rubric(actor=owner, community=community, data={"name": "Recipes"})
+    member = add_member(community, person("mira"))
+    make_post(community, body="Plain **bold** words", title="First")
+    labelled = make_post(community, body="With a rubric", rubric=rubric.pk, tone="emotional")
+    make_post(community, body="Third, liked")
+    like_post(actor=member, post=labelled)
+    return community, owner, member, labelled
+
+
+@pytest.mark.parametrize("reader", ["owner", "member"])
+def test_the_feed_is_what_the_schema_check_gives_from_the_cache_or_not(walls, reader):
+    _community, owner, member, labelled = walls
+    api = api_as(owner if reader == "owner" else member)
+    first = api.get("/feed")
+    again = api.get("/feed")  # the posts' content from the cache this time
+    assert first.status_code == again.status_code == 200
+    # The same answer but for the views the first one counted.
+    assert without_counts(first.json()) == without_counts(again.json())
+    body = first.json()
+    assert body == json.loads(json.dumps(body))  # plain JSON, nothing left unrendered
+    assert list(body["items"][0]) == list(PostOut.model_fields)  # the schema's order
+    assert as_checked(Page[PostOut], body) == body
+    shown = {item["id"]: item for item in body["items"]}[labelled.pk]
+    # The team sees its labels, other members do not; "liked" is each reader's own.
+    assert (shown["rubric"] is not None) == (reader == "owner")
+    assert shown["liked"] == (reader == "member")
+
+
+def test_a_members_wall_is_what_the_schema_check_gives_and_follows_a_like(walls):
+    community, _owner, member, labelled = walls
+    api = api_as(member)
+    before = api.get(f"/communities/{community.slug}/wall").json()
+    assert as_checked(WallPage, before) == before
+    like_post(actor=owner_of(community), post=labelled)
+    after = api.get(f"/communities/{community.slug}/wall").json()
+    assert as_checked(WallPage, after) == after
+    old = {item["id"]: item for item in before["items"]}[labelled.pk]
+    new = {item["id"]: item for item in after["items"]}[labelled.pk]
+    assert new["counts"]["likes"] == old["counts"]["likes"] + 1
+    assert without_counts({"items": [new]}) == without_counts({"items": [old]})
