@@ -37,6 +37,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -297,6 +298,20 @@ def attach_cards(
     for post in posts:
         widget = widgets.get(post.pk)
         post.widgets_html = mark_safe(widget) if widget else ""  # type: ignore[attr-defined]  # noqa: S308 — the socket's answer is escaped HTML
+        post.article_html = _article(post)  # type: ignore[attr-defined]
+
+
+def _article(post: Post) -> str:
+    """The whole card as walls/_post_card.html renders it from its three parts, put together
+    without the template: on a page of 30 posts, 30 includes of it cost a millisecond."""
+    return format_html(
+        '<article class="card post-card{}" id="post-{}">\n  {}\n  {}\n  {}\n</article>\n',
+        " is-pinned" if post.pinned else "",
+        post.pk,
+        post.card_html,  # type: ignore[attr-defined]
+        post.widgets_html,  # type: ignore[attr-defined]
+        post.footer_html,  # type: ignore[attr-defined]
+    )
 
 
 def _comment_stamp(comment: Comment, viewer_id: int | None) -> tuple[Any, ...]:
