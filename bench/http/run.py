@@ -420,6 +420,7 @@ def main() -> int:
         scenarios = [scenarios[0], *(s for s in scenarios[1:] if any(w in s[0] for w in only))]
     writes = not only or any(word in ("like", "comment") for word in only)
     results: list[Result] = []
+    cost: float | None = None
     try:
         for index, (name, url, headers) in enumerate(scenarios):
             script = headers_script(f"s{index}", data, headers)
@@ -427,9 +428,9 @@ def main() -> int:
             results.append(run_wrk(name, url, script))
             log(f"  measured: {name}")
         if any("impressions off" in name for name, _url, _headers in scenarios):
-            impression_rounds(base, quiet_base, data, member_api)
+            cost = impression_rounds(base, quiet_base, data, member_api)
         if not writes:
-            return _report(results, data)
+            return _report(results, data, cost)
         hot = write_lua("hot", data, HOT_LIKE_LUA.format(post=data["hot_post"]))
         results.append(run_wrk("like/unlike one hot post, 1,000 members", base + "/", hot))
         spread = write_lua("spread", data, SPREAD_LIKE_LUA)
@@ -440,10 +441,12 @@ def main() -> int:
     finally:
         for process in (server, quiet, worker):
             stop(process)
-    return _report(results, data)
+    return _report(results, data, cost)
 
 
-def impression_rounds(base: str, quiet_base: str, data: dict, headers: dict[str, str]) -> None:
+def impression_rounds(
+    base: str, quiet_base: str, data: dict, headers: dict[str, str]
+) -> float | None:
     """What recording impressions costs the feed, measured in alternating rounds.
 
     One run of each server is within this shared machine's run-to-run spread (a tenth either
@@ -452,7 +455,7 @@ def impression_rounds(base: str, quiet_base: str, data: dict, headers: dict[str,
     """
     rounds = int(os.environ.get("BENCH_IMPRESSION_ROUNDS", "3"))
     if rounds <= 0:
-        return
+        return None
     script = headers_script("impressions", data, headers)
     measured: dict[bool, list[float]] = {True: [], False: []}
     for index in range(rounds * 2):
@@ -467,13 +470,10 @@ def impression_rounds(base: str, quiet_base: str, data: dict, headers: dict[str,
         f" {', '.join(f'{x:,.0f}' for x in measured[False])}): it costs"
         f" {100 * (1 - on / off):.1f} % of the feed's throughput."
     )
-    IMPRESSION_COST.append(100 * (1 - on / off))
+    return 100 * (1 - on / off)
 
 
-IMPRESSION_COST: list[float] = []
-
-
-def _report(results: list[Result], data: dict) -> int:
+def _report(results: list[Result], data: dict, impression_cost: float | None) -> int:
     floor = results[0].rps
     log("")
     server_args = os.environ.get("GUNICORN_CMD_ARGS")
@@ -493,8 +493,11 @@ def _report(results: list[Result], data: dict) -> int:
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
             f" | {100 * r.rps / floor:.0f} % |"
         )
-    for cost in IMPRESSION_COST:
-        log(f"Impression recording costs {cost:.1f} % of the feed API's throughput (rounds above).")
+    if impression_cost is not None:
+        log(
+            f"Impression recording costs {impression_cost:.1f} % of the feed API's throughput"
+            " (rounds above)."
+        )
     wrong = check_counts(data)
     touched = len(data["spread_posts"])
     if wrong:

@@ -16,7 +16,7 @@ from communa.core.rows import read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
-from tests.support import api_as
+from tests.support import api_as, client_of
 from tests.walls.support import make_post
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,5 @@ def test_an_address_with_such_a_number_is_a_404_not_a_500():
     member = add_member(make_community(), person("mira"))
     for path in (f"/posts/{2**63}", f"/posts/{2**63}/comments"):
         assert api_as(member).get(path).status_code == 404
+    for user in (member, None):
+        assert client_of(user).get(f"/p/{2**63}/").status_code == 404

@@ -54,7 +54,6 @@ def test_the_feed_is_what_the_schema_check_gives_from_the_cache_or_not(walls, re
     # The same answer but for the views the first one counted.
     assert without_counts(first.json()) == without_counts(again.json())
     body = first.json()
-    assert body == json.loads(json.dumps(body))  # plain JSON, nothing left unrendered
     assert list(body["items"][0]) == list(PostOut.model_fields)  # the schema's order
     assert as_checked(Page[PostOut], body) == body
     shown = {item["id"]: item for item in body["items"]}[labelled.pk]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -149,6 +149,15 @@ def _kind_of(model: type[Model], name: str) -> tuple[CursorValue, bool]:
     return str, nullable
 
 
+def page_of(rows: Sequence[T], limit: int, cursor_values: Callable[[T], list[Any]]) -> Page[T]:
+    """A page from up to `limit + 1` rows read in order: the extra row only says that a next
+    page exists, whose cursor holds `cursor_values` of this page's last row."""
+    items = list(rows[:limit])
+    if len(rows) > limit and items:
+        return Page(items=items, next_cursor=encode_cursor(cursor_values(items[-1])))
+    return Page(items=items, next_cursor=None)
+
+
 def keyset_page(
     queryset: QuerySet[T],
     ordering: list[str],
@@ -185,15 +194,12 @@ def keyset_page(
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
             # A tampered cursor whose values pass the checks above but not the field's own.
             raise _invalid_cursor() from exc
-    rows = list(queryset[: limit + 1])
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit and items:
-        last = items[-1]
-        # Rows are model instances, or dictionaries from `.values()`.
-        values = [last[name] if isinstance(last, dict) else getattr(last, name) for name in names]
-        next_cursor = encode_cursor(values)
-    return Page(items=items, next_cursor=next_cursor)
+    # Rows are model instances, or dictionaries from `.values()`.
+    return page_of(
+        list(queryset[: limit + 1]),
+        limit,
+        lambda last: [last[n] if isinstance(last, dict) else getattr(last, n) for n in names],
+    )
 
 
 def next_page_link(request: Any, cursor: str | None, *, with_path: bool = False) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models.fields import BooleanField
 
 from communa.accounts.models import signed_in
-from communa.core.pagination import Page, decode_cursor, encode_cursor
+from communa.core.pagination import Page, decode_cursor, page_of
 from communa.core.rows import read_many
 from communa.walls.models import Comment, CommentStatus, Post
 
@@ -71,8 +71,12 @@ def comments_page(
         where += _COMMENT_AFTER
         after = [moment, moment, moment, last_id]
     owner_id = post.pk if post is not None else topic.pk
-    rows = _comment_rows(actor, where, [owner_id], after, limit=limit + 1)
-    items = rows[:limit]
+    page = page_of(
+        _comment_rows(actor, where, [owner_id], after, limit=limit + 1),
+        limit,
+        lambda last: [last.created_at, last.pk],
+    )
+    items = page.items
     if items:
         ids = [comment.pk for comment in items]
         marks = ", ".join(["%s"] * len(ids))
@@ -84,6 +88,4 @@ def comments_page(
             by_parent.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
         for comment in items:
             comment.visible_replies = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
-    last = items[-1] if len(rows) > limit and items else None
-    next_cursor = None if last is None else encode_cursor([last.created_at, last.pk])
-    return Page(items=items, next_cursor=next_cursor)
+    return page

@@ -43,7 +43,7 @@ from communa.communities.permissions import (
     visible_walls,
 )
 from communa.core.errors import NotFound, PermissionRefused
-from communa.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
 from communa.core.rows import converters_of, read_ids, read_many, read_one, read_values
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
@@ -173,10 +173,8 @@ def _card_page(
         details=details,
         community=community,
     )
-    items = rows[:limit]
-    last = items[-1] if len(rows) > limit and items else None
-    next_cursor = None if last is None else encode_cursor([last.published_at, last.pk])
-    return _page(Page(items=items, next_cursor=next_cursor), actor, details=details)
+    page = page_of(rows, limit, lambda last: [last.published_at, last.pk])
+    return _page(page, actor, details=details)
 
 
 def _page(page: Page[Post], actor: Any, *, details: bool = True) -> Page[Post]:
@@ -337,10 +335,7 @@ def visitor_wall_stamps(
     found = read_values(sql + order, params, converters_of([None, *_STAMP_FIELD_LIST]))
     rows = [dict(zip(STAMP_FIELDS, row[1:], strict=True)) for row in found if row[0] == 1]
     pinned = next((dict(zip(STAMP_FIELDS, r[1:], strict=True)) for r in found if r[0] == 0), None)
-    items = rows[:limit]
-    last = items[-1] if len(rows) > limit and items else None
-    next_cursor = None if last is None else encode_cursor([last["published_at"], last["id"]])
-    return Page(items=items, next_cursor=next_cursor), pinned
+    return page_of(rows, limit, lambda last: [last["published_at"], last["id"]]), pinned
 
 
 def profile_wall_page(

@@ -57,7 +57,7 @@ OPERATION_ID_PREFIX = "communa_walls_api"
 @router.get("/communities/{slug}/wall", auth=anyone, response=WallPage)
 def community_wall(
     request: VisitorRequest, slug: str, cursor: Cursor = None, limit: PageLimit = None
-) -> dict[str, Any] | HttpResponse:
+) -> HttpResponse:
     """Published posts, newest first; the pinned post comes apart, on the first page only."""
     actor = request.auth
     size = page_size(limit)
