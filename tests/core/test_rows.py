@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Model
+from django.db.models import F, Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communa.accounts.models import PersonalAccessToken, User
 from communa.communities.models import Membership
-from communa.core.rows import read_one
+from communa.core.rows import complete, read_many, read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
@@ -130,3 +130,75 @@ def test_an_address_with_such_a_number_is_a_404_not_a_500():
         assert api_as(member).get(path).status_code == 404
     for user in (member, None):
         assert client_of(user).get(f"/p/{2**63}/").status_code == 404
+
+
+def version_of(post: Post) -> int:
+    return Post.objects.values_list("content_version", flat=True).get(pk=post.pk)
+
+
+NARROW = (("", ("community_id", "author_id", "content_version")), ("author", ("username",)))
+
+
+def test_a_narrow_read_reads_only_the_columns_named_and_leaves_the_others_deferred():
+    community = make_community()
+    post = make_post(community, body="Knife skills")
+    with CaptureQueriesContext(connection) as captured:
+        [read] = read_many(
+            Post, 't0."id" = %s', [post.pk], order_by="", limit=None, join=("author",), only=NARROW
+        )
+    assert len(captured) == 1
+    sql = captured.captured_queries[0]["sql"]
+    assert '"body"' not in sql
+    assert '"password"' not in sql
+    assert read.content_version == version_of(post)
+    assert read.author.username == post.author.username
+    assert "body" in read.get_deferred_fields()
+    assert "password" in read.author.get_deferred_fields()
+
+
+def test_complete_reads_the_narrow_rows_whole_in_one_statement():
+    community = make_community()
+    posts = [make_post(community, body=f"Step {index}") for index in range(3)]
+    ids = [post.pk for post in posts]
+    where = f't0."id" IN ({", ".join(["%s"] * len(ids))})'
+    join = ("author", "community")
+    narrow = (*NARROW, ("community", ("slug",)))
+    reads = read_many(Post, where, ids, order_by='t0."id"', limit=None, join=join, only=narrow)
+    with CaptureQueriesContext(connection) as captured:
+        complete(reads, join=join)
+        bodies = [read.body for read in reads]  # no column is loaded on its own afterwards
+        passwords = [read.author.password for read in reads]
+    assert len(captured) == 1
+    assert bodies == ["Step 0", "Step 1", "Step 2"]
+    orm = Post.objects.select_related("author", "community").filter(pk__in=ids).order_by("pk")
+    for read, whole in zip(reads, orm, strict=True):
+        assert columns(read) == columns(whole)
+        assert columns(read.author) == columns(whole.author)
+        assert columns(read.community) == columns(whole.community)
+    assert passwords[0] == orm[0].author.password
+    with CaptureQueriesContext(connection) as again:
+        complete(reads, join=join)
+    assert len(again) == 0  # whole rows are not read again
+
+
+def test_complete_gives_every_column_of_the_newer_read_not_a_mix_of_two_moments():
+    community = make_community()
+    post = make_post(community, body="Old text")
+    version = version_of(post)
+    [read] = read_many(Post, 't0."id" = %s', [post.pk], order_by="", limit=None, only=NARROW)
+    Post.objects.filter(pk=post.pk).update(body="New text", like_count=F("like_count") + 1)
+    complete([read])
+    assert read.body == "New text"
+    # the columns read narrow are the newer read's too (the triggers raised the version)
+    assert read.content_version == version_of(post) > version
+
+
+def test_a_row_deleted_before_complete_keeps_what_was_read():
+    community = make_community()
+    post = make_post(community, body="Gone soon")
+    version = version_of(post)
+    [read] = read_many(Post, 't0."id" = %s', [post.pk], order_by="", limit=None, only=NARROW)
+    Post.objects.filter(pk=post.pk).delete()
+    complete([read])
+    assert read.content_version == version
+    assert "body" in read.get_deferred_fields()

@@ -6,6 +6,7 @@ import importlib
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -460,3 +461,49 @@ def test_the_api_answers_visitors_from_the_cache_until_a_row_changes(owner, grou
     assert again["items"][0]["liked"] is False
     mine = client_of(member).get("/api/communities/cooks/wall").json()
     assert mine["items"][0]["liked"] is True
+
+
+def test_a_members_second_look_at_the_feed_reads_the_posts_narrow(owner, group):
+    # given a member whose feed's cards are in the cache
+    member = add_member(group)
+    for index in range(3):
+        create_post(actor=owner, community=group, data={"body": f"Long text {index}"})
+    client = client_of(member)
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get("/feed/").status_code == 200
+
+    # when the member reads it again
+    with CaptureQueriesContext(connection) as warm:
+        html = client.get("/feed/").content.decode()
+
+    # then the page's statement reads what the cards' keys need, not the posts' texts
+    assert html.count("Long text") == 3
+    cold_sql = " ".join(query["sql"] for query in cold.captured_queries)
+    warm_sql = " ".join(query["sql"] for query in warm.captured_queries)
+    assert '"body_html"' in cold_sql
+    assert '"body_html"' not in warm_sql
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+
+
+def test_a_card_built_after_an_edit_is_kept_under_the_edited_posts_key(owner, group):
+    # given a member's page read narrow, and the post edited before its card is built
+    from communa.walls.api.conversions import posts_out
+    from communa.walls.cards import content_key
+    from communa.walls.selectors import feed_page
+
+    member = add_member(group)
+    post = create_post(actor=owner, community=group, data={"body": "Old words"})
+    [before] = feed_page(actor=member, cursor=None, limit=10, details=False).items
+    old_key = content_key(before, "api-post-checked")
+    edit_post(actor=owner, post=Post.objects.get(pk=post.pk), data={"body": "New words"})
+
+    # when its content is built
+    [item] = posts_out([before], team_ids=set())
+
+    # then it shows the edit, and is kept under the key of what it was built from
+    assert item["body"] == "New words"
+    assert cache.get(old_key) is None
+    [after] = feed_page(actor=member, cursor=None, limit=10, details=False).items
+    kept = cache.get(content_key(after, "api-post-checked"))
+    assert kept is not None
+    assert kept["body"] == "New words"

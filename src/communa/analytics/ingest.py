@@ -60,7 +60,8 @@ def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
             for post in posts
         )
         first_seen = _insert_new_viewers(ids, viewer.key, now) if viewer.key else set()
-        type(posts[0]).objects.filter(pk__in=ids).update(
+        post_model = PostViewer._meta.get_field("post").related_model
+        post_model._default_manager.filter(pk__in=ids).update(
             impression_count=F("impression_count") + 1,
             reach_count=F("reach_count")
             + Case(

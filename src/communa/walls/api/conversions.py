@@ -24,7 +24,7 @@ from communa.walls.api.schemas import (
     PostIn,
     PostOut,
 )
-from communa.walls.cards import reuse
+from communa.walls.cards import ShownPost, reuse
 from communa.walls.models import (
     Comment,
     CommentStatus,
@@ -335,7 +335,9 @@ def report_out(report: Any) -> dict[str, Any]:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def shown(request: VisitorRequest | AuthedRequest, posts: Iterable[Post | None]) -> None:
+def shown(
+    request: VisitorRequest | AuthedRequest, posts: Iterable[Post | ShownPost | None]
+) -> None:
     """Record that the answer shows these posts (the published ones) to the requester."""
     published = [post for post in posts if post is not None and post.status == PostStatus.PUBLISHED]
     record_impressions(viewer_of(request, api=True), published)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from communa.core.events import record_impressions, viewer_of
 from communa.core.pagination import next_page_link
+from communa.walls.cards import ShownPost
 from communa.walls.models import Post, PostStatus
+
+# A page's posts as models, or as the rows of a page kept whole (walls.cards.VisitorWall).
+Shown = TypeVar("Shown", Post, ShownPost)
 
 # --- shared helpers ----------------------------------------------------------------------------
 
@@ -26,7 +31,7 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated)
 
 
-def _show(request: HttpRequest, posts: Iterable[Post | None]) -> list[Post]:
+def _show(request: HttpRequest, posts: Iterable[Shown | None]) -> list[Shown]:
     """The published posts a page shows, recorded as impressions for this viewer."""
     shown = [post for post in posts if post is not None and post.status == PostStatus.PUBLISHED]
     record_impressions(viewer_of(request), shown)
