@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,3 +77,32 @@ def test_nothing_to_append_writes_nothing():
     with transaction.atomic():
         assert append_rows(Event, COLUMNS, []) == 0
     assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    ["tab\there", "line\nend", "carriage\rreturn", "back\\slash", "\\N", "кириллица ✓", ""],
+)
+def test_text_that_copy_would_read_as_its_own_syntax_comes_back_as_it_was(viewer):
+    community = make_community()
+    post = make_post(community)
+    now = timezone.now()
+    rows = (("impression", community.pk, post.pk, None, v, "web", now) for v in (viewer, "plain"))
+    with transaction.atomic():
+        assert append_rows(Event, COLUMNS, rows) == 2  # a generator is taken as well as a list
+    found = list(Event.objects.filter(post=post).order_by("pk").values_list("viewer", "user_id"))
+    assert found == [(viewer, None), ("plain", None)]
+
+
+def test_a_value_of_another_kind_is_written_as_the_driver_writes_it():
+    # A Decimal id is not formatted here: the rows go to the driver's own COPY rows instead.
+    community = make_community()
+    post = make_post(community)
+    now = timezone.now()
+    rows = [
+        ("impression", Decimal(community.pk), post.pk, None, f"v{i}", "web", now) for i in (1, 2)
+    ]
+    with transaction.atomic():
+        assert append_rows(Event, COLUMNS, rows) == 2
+    found = Event.objects.filter(post=post).order_by("pk").values_list("community_id", "viewer")
+    assert list(found) == [(community.pk, "v1"), (community.pk, "v2")]

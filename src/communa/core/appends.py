@@ -14,6 +14,7 @@ signals: use it only for append-only tables whose rows need none (events).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connections
@@ -68,6 +69,7 @@ def append_rows(
     connection = connections[using]
     names = [_column(model, name) for name in columns]
     preparers = _preparers(model, columns, connection)
+    rows = list(rows)
     prepared = (
         tuple(v if prep is None else prep(v) for v, prep in zip(row, preparers, strict=True))
         for row in rows
@@ -79,10 +81,14 @@ def append_rows(
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({column_list}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                for row in prepared:
-                    copy.write_row(row)
-                    written += 1
-            return written
+                try:
+                    text = _copy_text(rows, preparers)
+                except TypeError:  # a value of a kind written here as the driver writes it
+                    for row in prepared:
+                        copy.write_row(row)
+                else:
+                    copy.write(text)
+            return len(rows)
         one = "(" + ", ".join(["%s"] * len(names)) + ")"
         chunk: list[tuple[Any, ...]] = []
         for row in prepared:
@@ -93,6 +99,45 @@ def append_rows(
         if chunk:
             written += _insert(cursor, table, column_list, one, chunk)
     return written
+
+
+def _copy_text(rows: list[Sequence[Any]], preparers: list[Callable[[Any], Any] | None]) -> str:
+    """The rows in COPY's text format, each distinct value of a column formatted once (a batch
+    of page views repeats its moments, viewers and communities): a third of the worker's time
+    per row of preparing tuples for psycopg's `write_row`, which formats every value again."""
+    formatted: list[dict[Any, str]] = [{} for _ in preparers]
+    columns = list(zip(formatted, preparers, strict=True))
+    lines = []
+    for row in rows:
+        fields = []
+        for value, (seen, prepare) in zip(row, columns, strict=True):
+            text = seen.get(value)
+            if text is None:
+                text = seen[value] = _copy_value(value if prepare is None else prepare(value))
+            fields.append(text)
+        lines.append("\t".join(fields))
+    lines.append("")
+    return "\n".join(lines)
+
+
+# COPY's text format: a backslash starts an escape; tabs and line ends separate.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise TypeError("a naive moment: let the driver say what it means")
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    raise TypeError(type(value).__name__)
 
 
 def _insert(cursor: Any, table: str, columns: str, one: str, chunk: list[tuple[Any, ...]]) -> int:
