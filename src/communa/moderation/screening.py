@@ -329,7 +329,13 @@ def withdraw(target: Model) -> None:
 def held_state(target: Model) -> tuple[str, list[str]]:
     """Where a held row stands ("held", "rejected", or "" when never held) and the reasons its
     author sees: the checks' while it waits, the moderator's once refused (active language)."""
-    item = HeldItem.objects.filter(**_of(target)).order_by("-created_at", "-id").first()
+    column = HeldItem._meta.get_field(str(target._meta.model_name)).column  # type: ignore[union-attr]
+    item = read_one(
+        HeldItem,
+        f't0."{column}" = %s',  # post_id, comment_id or topic_id: our columns
+        [target.pk],
+        order_by='t0."created_at" DESC, t0."id" DESC',
+    )
     if item is None:
         return "", []
     if item.status == HeldStatus.REJECTED:
