@@ -350,6 +350,10 @@ COMMUNA: dict[str, Any] = {
     "PAGE_SIZE": env_int("PAGE_SIZE", 30),
     # How long a rendered post card stays in the cache (walls/cards.py); 0 renders every time.
     "CARD_CACHE_SECONDS": env_int("CARD_CACHE_SECONDS", 86400),
+    # PostgreSQL keeps the plans of the statements written once (core.rows) on each connection;
+    # off behind a pooler that cannot hold prepared statements (PgBouncer in transaction mode
+    # before 1.21, or without max_prepared_statements).
+    "DATABASE_PREPARED_STATEMENTS": env_bool("DATABASE_PREPARED_STATEMENTS", default=True),
     "MAX_PAGE_SIZE": env_int("MAX_PAGE_SIZE", 100),
     "LIFECYCLE_SECONDS": env_int("LIFECYCLE_SECONDS", 30),
     # Scheduled publishing (R8.3): how often the worker looks for due posts, how many it claims

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communa.accounts.models import PersonalAccessToken, User
-from communa.communities.models import Membership
-from communa.core.rows import complete, read_many, read_one
+from communa.communities.models import Community, Membership
+from communa.core.rows import PREPARE_AFTER, complete, read_many, read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
@@ -202,3 +202,32 @@ def test_a_row_deleted_before_complete_keeps_what_was_read():
     complete([read])
     assert read.content_version == version
     assert "body" in read.get_deferred_fields()
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are kept by PostgreSQL")
+def test_postgresql_keeps_the_plan_of_a_statement_used_again():
+    # given a statement written once, used more often than PREPARE_AFTER on one connection
+    community = make_community()
+    for _ in range(PREPARE_AFTER + 1):
+        read_many(Community, 't0."id" = %s', [community.pk], order_by="", limit=1)
+
+    # then the connection holds its plan, with the values as parameters
+    kept = [text for text in prepared_statements() if '"communities_community" t0' in text]
+    assert len(kept) == 1
+    assert "$1" in kept[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are kept by PostgreSQL")
+def test_no_plan_is_kept_when_the_operator_switches_it_off(settings):
+    settings.COMMUNA = {**settings.COMMUNA, "DATABASE_PREPARED_STATEMENTS": False}
+    community = make_community()
+    for _ in range(PREPARE_AFTER + 3):
+        read_many(Community, 't0."slug" = %s', [community.slug], order_by="", limit=1)
+    assert not [text for text in prepared_statements() if 't0."slug" = $1' in text]
+    assert read_many(Community, 't0."slug" = %s', [community.slug], order_by="", limit=1)
