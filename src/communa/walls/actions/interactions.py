@@ -1,7 +1,9 @@
 """Likes, hides, reports and link clicks: each writes its row, bumps a counter and an event.
 
 Counters move with F() updates in the same transaction as the unique row that justifies them,
-so two concurrent likes by different people add two and a repeated like adds nothing.
+so two concurrent likes by different people add two and a repeated like adds nothing. A like's
+counter update comes last in its transaction: the likes of a hot post queue on that post's row,
+which then stays locked only until the commit, not while the event is written.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ def like_post(
     try:
         with transaction.atomic():
             Like.objects.create(user=actor, post=post)
-            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
             record_event(EventKind.LIKE, viewer=viewer or viewer_for_user(actor), post=post)
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
     except IntegrityError as exc:
         raise Conflict(_("You already like this post."), code="already_liked") from exc
     post.refresh_from_db(fields=["like_count"])
@@ -55,8 +57,8 @@ def unlike_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Pos
         deleted, _rows = Like.objects.filter(user=actor, post=post).delete()
         if not deleted:
             raise Conflict(_("You do not like this post."), code="not_liked")
-        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
         record_event(EventKind.UNLIKE, viewer=viewer or viewer_for_user(actor), post=post)
+        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
     post.refresh_from_db(fields=["like_count"])
     return post
 
@@ -70,7 +72,6 @@ def like_comment(
     try:
         with transaction.atomic():
             Like.objects.create(user=actor, comment=comment)
-            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
             record_event(
                 EventKind.LIKE,
                 viewer=viewer or viewer_for_user(actor),
@@ -78,6 +79,7 @@ def like_comment(
                 comment=comment,
                 community_id=_community_id(comment),
             )
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
     except IntegrityError as exc:
         raise Conflict(_("You already like this comment."), code="already_liked") from exc
     comment.refresh_from_db(fields=["like_count"])
@@ -91,7 +93,6 @@ def unlike_comment(*, actor: User, comment: Comment, viewer: Viewer | None = Non
         deleted, _rows = Like.objects.filter(user=actor, comment=comment).delete()
         if not deleted:
             raise Conflict(_("You do not like this comment."), code="not_liked")
-        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
         record_event(
             EventKind.UNLIKE,
             viewer=viewer or viewer_for_user(actor),
@@ -99,6 +100,7 @@ def unlike_comment(*, actor: User, comment: Comment, viewer: Viewer | None = Non
             comment=comment,
             community_id=_community_id(comment),
         )
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
     comment.refresh_from_db(fields=["like_count"])
     return comment
 
