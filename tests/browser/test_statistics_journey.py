@@ -83,8 +83,12 @@ def test_an_analyst_reads_the_dashboard_switches_the_period_downloads_a_csv_and_
     assert rows[-1]["members"] == "7"  # the owner and six who joined (the analyst was added)
 
     # and the printable report of the same period opens, without the site's menus in print
+    from playwright.sync_api import expect
+
     page.get_by_role("link", name="Printable report").click()
-    assert page.locator(".report-cover").is_visible()
+    # Waits for the report to be shown: `is_visible()` answers at once, and under a full
+    # parallel run the click's page could still be loading.
+    expect(page.locator(".report-cover")).to_be_visible()
     page.emulate_media(media="print")
     assert not page.locator(".topbar").is_visible()
 
