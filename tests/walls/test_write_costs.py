@@ -56,18 +56,23 @@ def test_a_comment_costs_six_reads_and_one_transaction_without_savepoints(settin
     # The token and its user; the post with its author and community; the standing; a mute;
     # the filter settings; the author's recent texts (the repeat check).
     assert len(reads_of(sql)) == 6
-    # The comment, its notification and the unread counter, the post's counter, the event.
+    # The comment, its event, its notification; then the rows many comments share, each
+    # locked only until the commit: the unread counter, the post's counter.
     written = last_transaction(sql)
     assert [s.split()[0] for s in written] == [
         "BEGIN",
         "INSERT",
         "INSERT",
-        "UPDATE",
-        "UPDATE",
         "INSERT",
+        "UPDATE",
+        "UPDATE",
         "COMMIT",
     ]
-    assert "accounts_notification" in written[2]
+    assert "walls_comment" in written[1]
+    assert "analytics_event" in written[2]
+    assert "accounts_notification" in written[3]
+    assert "accounts_user" in written[4]
+    assert "walls_post" in written[5]
     assert Notification.objects.filter(recipient=owner, kind="comment_on_post").count() == 1
 
 

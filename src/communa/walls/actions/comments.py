@@ -133,14 +133,19 @@ def _announce_comment(comment: Comment) -> None:
 
 
 def count_comment(comment: Comment, *, viewer: Viewer, now: Any) -> None:
-    """A comment becomes visible: move its thread's counters, record the event, tell its
-    addressee."""
+    """A comment becomes visible: record the event, tell its addressee, move its thread's
+    counters.
+
+    The rows many comments share come last, so each stays locked only until the commit: the
+    addressee's unread count, then the parent comment's and the post's counters (in this order
+    on every path, so two comments never wait on each other crosswise)."""
+    if comment.post_id is not None:
+        record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
     _announce_comment(comment)
     if comment.parent_id is not None:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
     if comment.post_id is not None:
         Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
-        record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
     else:
         Topic.objects.filter(pk=comment.topic_id).update(  # type: ignore[misc]
             comment_count=F("comment_count") + 1, last_activity_at=now
