@@ -80,13 +80,10 @@ def search_communities(
         rank_params = [folded, containing(folded)]
     if cursor:
         last_rank, members, last_id = decode_cursor(cursor, [int, int, int])
-        where += (
-            f" AND {rank} >= %s AND ({rank} > %s"
-            f' OR ({rank} = %s AND t0."member_count" < %s)'
-            f' OR ({rank} = %s AND t0."member_count" = %s AND t0."id" < %s))'
-        )
-        params += [*rank_params, last_rank, *rank_params, last_rank, *rank_params, last_rank]
-        params += [members, *rank_params, last_rank, members, last_id]
+        # After the cursor in (rank, most members, newest): one row comparison (both databases),
+        # the descending columns negated.
+        where += f' AND ({rank}, -t0."member_count", -t0."id") > (%s, %s, %s)'
+        params += [*rank_params, last_rank, -members, -last_id]
     size = page_size(limit)
     rows = read_many(
         Community,

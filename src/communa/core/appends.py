@@ -13,6 +13,7 @@ signals: use it only for append-only tables whose rows need none (events).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -76,7 +77,6 @@ def append_rows(
     )
     table = connection.ops.quote_name(model._meta.db_table)
     column_list = ", ".join(connection.ops.quote_name(name) for name in names)
-    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({column_list}) FROM STDIN"
@@ -90,15 +90,13 @@ def append_rows(
                     copy.write(text)
             return len(rows)
         one = "(" + ", ".join(["%s"] * len(names)) + ")"
-        chunk: list[tuple[Any, ...]] = []
-        for row in prepared:
-            chunk.append(row)
-            if len(chunk) == _INSERT_ROWS:
-                written += _insert(cursor, table, column_list, one, chunk)
-                chunk = []
-        if chunk:
-            written += _insert(cursor, table, column_list, one, chunk)
-    return written
+        chunk = list(itertools.islice(prepared, _INSERT_ROWS))
+        while chunk:
+            values = ", ".join([one] * len(chunk))
+            sql = f"INSERT INTO {table} ({column_list}) VALUES {values}"  # noqa: S608 - our names
+            cursor.execute(sql, [value for row in chunk for value in row])
+            chunk = list(itertools.islice(prepared, _INSERT_ROWS))
+    return len(rows)
 
 
 def _copy_text(rows: list[Sequence[Any]], preparers: list[Callable[[Any], Any] | None]) -> str:
@@ -138,10 +136,3 @@ def _copy_value(value: Any) -> str:
     if isinstance(value, str):
         return value.translate(_COPY_ESCAPES)
     raise TypeError(type(value).__name__)
-
-
-def _insert(cursor: Any, table: str, columns: str, one: str, chunk: list[tuple[Any, ...]]) -> int:
-    values = ", ".join([one] * len(chunk))
-    sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - our names only
-    cursor.execute(sql, [value for row in chunk for value in row])
-    return len(chunk)

@@ -289,7 +289,9 @@ def complete(instances: Sequence[M], *, join: tuple[str, ...] = (), using: str =
     """Read again, whole, the rows `read_many(only=...)` left narrow, in one statement: each
     instance and its joined rows get every column of that newer read (the columns read before
     too, so that an instance is one row as it was at one moment). A row deleted since stays as it
-    was; its deferred columns load one by one as Django loads them."""
+    was: Communa marks posts deleted rather than deleting them, so only an operator's delete in
+    the admin between the two reads leaves one, and reading its deferred columns then fails as
+    Django's `.only()` rows fail."""
     wanted = [instance for instance in instances if _narrow(instance, join)]
     if not wanted:
         return

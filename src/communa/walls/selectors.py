@@ -245,6 +245,22 @@ def team_community_ids(actor: Any) -> set[int]:
     return set(read_ids(_TEAM_COMMUNITIES, [actor.pk, *_TEAM_ROLES]))
 
 
+# A community's pinned post: at most one is published (the walls' unique index).
+_PINNED = 't0."community_id" = %s AND t0."pinned" AND t0."status" = %s'
+# What the community's cover shows of it.
+_COVER = (("", ("title", "body")),)
+
+
+def pinned_on_cover(*, actor: Any, community: Community) -> Post | None:
+    """The pinned post's title and text for the community's cover (R1.6), when the actor may
+    see the wall; read on every community home, so only those two columns."""
+    if not can(actor, Action.VIEW_WALL, community):
+        return None
+    params = [community.pk, PostStatus.PUBLISHED.value]
+    found = read_many(Post, _PINNED, params, order_by='t0."id"', limit=1, only=_COVER)
+    return found[0] if found else None
+
+
 def pinned_post(
     *, actor: Any, community: Community, details: bool = True, standing: Standing | None = None
 ) -> Post | None:
@@ -253,10 +269,9 @@ def pinned_post(
     `standing`, when the caller has read it, saves reading it again.
     """
     require(actor, Action.VIEW_WALL, community, standing=standing)
-    where = 't0."community_id" = %s AND t0."pinned" AND t0."status" = %s'
     found = _card_list(
         actor,
-        where,
+        _PINNED,
         [community.pk, PostStatus.PUBLISHED.value],
         order_by='t0."id"',
         limit=1,
