@@ -108,6 +108,37 @@ def test_days_are_the_community_calendar_days_across_midnight():
     assert days == {date(2026, 6, 10): 1, date(2026, 6, 11): 1}
 
 
+def test_one_moment_is_each_communitys_own_day_to_the_microsecond():
+    # given two communities whose midnights fall a microsecond apart around the same moments:
+    # St. John's (UTC-2:30 in June) and Kathmandu (UTC+5:45), and viewers who each see both
+    west, east = _community("America/St_Johns"), _community("Asia/Kathmandu")
+    west_post, east_post = make_post(west), make_post(east)
+    before_west_midnight = datetime(2026, 6, 11, 2, 29, 59, 999999, tzinfo=UTC)
+    west_midnight = before_west_midnight + timedelta(microseconds=1)
+    east_midnight = datetime(2026, 6, 10, 18, 15, tzinfo=UTC)
+    moments = [before_west_midnight, west_midnight, east_midnight, east_midnight]
+    for number, moment in enumerate(moments):
+        for post in (west_post, east_post):
+            event_at(EventKind.IMPRESSION, moment, post=post, viewer=f"v{number % 3}")
+    # when
+    rolled_up()
+
+    # then each moment counts on its community's own calendar day, whatever the other's
+    def days(community):
+        cells = CommunityDay.objects.filter(community=community, impressions__gt=0)
+        return dict(cells.values_list("day", "impressions"))
+
+    assert days(west) == {date(2026, 6, 10): 3, date(2026, 6, 11): 1}
+    assert days(east) == {date(2026, 6, 11): 4}
+    # and a viewer seen twice in a day is one viewer of it
+    assert (
+        ReachSpan.objects.get(
+            community=east, level=ReachSpan.Level.DAY, start=date(2026, 6, 11), platform=""
+        ).viewers
+        == 3
+    )
+
+
 def test_impressions_are_counted_by_platform_and_reach_by_distinct_viewer():
     # given
     community = _community()

@@ -101,21 +101,23 @@ def append_rows(
 
 def _copy_text(rows: list[Sequence[Any]], preparers: list[Callable[[Any], Any] | None]) -> str:
     """The rows in COPY's text format, each distinct value of a column formatted once (a batch
-    of page views repeats its moments, viewers and communities): a third of the worker's time
-    per row of preparing tuples for psycopg's `write_row`, which formats every value again."""
-    formatted: list[dict[Any, str]] = [{} for _ in preparers]
-    columns = list(zip(formatted, preparers, strict=True))
-    lines = []
-    for row in rows:
-        fields = []
-        for value, (seen, prepare) in zip(row, columns, strict=True):
-            text = seen.get(value)
-            if text is None:
-                text = seen[value] = _copy_value(value if prepare is None else prepare(value))
-            fields.append(text)
-        lines.append("\t".join(fields))
-    lines.append("")
-    return "\n".join(lines)
+    of page views repeats its moments, viewers and communities).
+
+    Column by column: the distinct values are formatted in Python, then every row's text is
+    looked up and joined by `map`, outside the interpreter's loop. Row by row, with a lookup per
+    value, this was most of the worker's time per impression (docs/performance.md).
+    """
+    if not rows:
+        return ""
+    columns = list(zip(*rows, strict=True))
+    texts = []
+    for values, prepare in zip(columns, preparers, strict=True):
+        formatted = {
+            value: _copy_value(value if prepare is None else prepare(value))
+            for value in set(values)
+        }
+        texts.append(map(formatted.__getitem__, values))
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
 # COPY's text format: a backslash starts an escape; tabs and line ends separate.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from communa.core.events import EventKind, Platform
@@ -38,12 +39,14 @@ class Event(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # Indexed only where set (below): nine rows in ten are impressions, without a comment.
     comment = models.ForeignKey(
         "walls.Comment",
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,6 +64,11 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["community", "kind", "at"]),
             models.Index(fields=["post", "kind", "at"]),
+            # Clearing a deleted comment's events finds them here; an impression, with no
+            # comment, adds no entry (an entry per row was a tenth of the impressions' COPY).
+            models.Index(
+                fields=["comment"], condition=Q(comment__isnull=False), name="event_comment_set"
+            ),
         ]
 
     def __str__(self) -> str:
