@@ -150,19 +150,14 @@ class _UtcText(Func):
     text, each distinct moment is parsed once (`_Zones.day`).
     """
 
+    # SQLite keeps a DateTimeField as naive UTC text already.
+    template = "%(expressions)s"
     output_field = TextField()
 
-    def __init__(self, expression: Any) -> None:
-        super().__init__(expression, output_field=TextField())
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # SQLite keeps a DateTimeField as naive UTC text already.
-        return compiler.compile(self.source_expressions[0])
-
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
         # to_char, unlike a cast, does not depend on the server's DateStyle.
-        return f"to_char(({sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')", params
+        template = "to_char((%(expressions)s) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 # -- events -----------------------------------------------------------------------------------
