@@ -447,30 +447,33 @@ def main() -> int:
 def impression_rounds(
     base: str, quiet_base: str, data: dict, headers: dict[str, str]
 ) -> float | None:
-    """What recording impressions costs the feed, measured in alternating rounds.
+    """What recording impressions costs the feed, measured in pairs of rounds.
 
-    One run of each server is within this shared machine's run-to-run spread (a tenth either
-    way), so the two servers take turns, in the order on-off, off-on, ... to cancel a drift, and
-    the cost is read from the medians of BENCH_IMPRESSION_ROUNDS rounds each.
+    This shared machine drifts within a run by more than the cost itself (one server measured
+    290 requests/s in its first round and 232 in its last, a minute later). So each pair runs
+    the two servers back to back (on-off, then off-on, ...), and the cost is the median of the
+    pairs' own costs: a drift that moves both runs of a pair cancels within the pair.
+    BENCH_IMPRESSION_ROUNDS pairs (6 by default: as many of each order).
     """
-    rounds = int(os.environ.get("BENCH_IMPRESSION_ROUNDS", "3"))
-    if rounds <= 0:
+    pairs = int(os.environ.get("BENCH_IMPRESSION_ROUNDS", "6"))
+    if pairs <= 0:
         return None
     script = headers_script("impressions", data, headers)
-    measured: dict[bool, list[float]] = {True: [], False: []}
-    for index in range(rounds * 2):
-        recording = (index % 2 == 0) == (index // 2 % 2 == 0)
-        url = (base if recording else quiet_base) + "/api/feed"
-        measured[recording].append(run_wrk("impressions round", url, script).rps)
-    on, off = statistics.median(measured[True]), statistics.median(measured[False])
+    costs: list[float] = []
+    measured: list[str] = []
+    for index in range(pairs):
+        rps: dict[bool, float] = {}
+        for recording in (True, False) if index % 2 == 0 else (False, True):
+            url = (base if recording else quiet_base) + "/api/feed"
+            rps[recording] = run_wrk("impressions round", url, script).rps
+        costs.append(100 * (1 - rps[True] / rps[False]))
+        measured.append(f"{rps[True]:,.0f}/{rps[False]:,.0f} ({costs[-1]:.1f} %)")
+    cost = statistics.median(costs)
     log(
-        f"  impression recording: the feed API at {on:,.0f} requests/s with it and {off:,.0f}"
-        f" without (medians of {rounds} alternating rounds each: with"
-        f" {', '.join(f'{x:,.0f}' for x in measured[True])}; without"
-        f" {', '.join(f'{x:,.0f}' for x in measured[False])}): it costs"
-        f" {100 * (1 - on / off):.1f} % of the feed's throughput."
+        f"  impression recording: the feed API with it/without, in {pairs} pairs of rounds:"
+        f" {'; '.join(measured)}. Median: it costs {cost:.1f} % of the feed's throughput."
     )
-    return 100 * (1 - on / off)
+    return cost
 
 
 def _report(results: list[Result], data: dict, impression_cost: float | None) -> int:
@@ -496,7 +499,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     if impression_cost is not None:
         log(
             f"Impression recording costs {impression_cost:.1f} % of the feed API's throughput"
-            " (rounds above)."
+            " (median of the pairs of rounds above)."
         )
     wrong = check_counts(data)
     touched = len(data["spread_posts"])

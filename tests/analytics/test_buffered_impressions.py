@@ -7,8 +7,10 @@ whichever database the suite runs on (SQLite or PostgreSQL).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -209,6 +211,92 @@ def test_when_redis_is_away_page_views_go_to_the_database_buffer(settings):
     settings.COMMUNA = {**settings.COMMUNA, "IMPRESSIONS_BUFFER": "database"}
     assert flush_impressions() == 2
     assert _counts(posts) == [(1, 1)] * 2
+
+
+def _commands(peer: socket.socket) -> Iterator[list[bytes]]:
+    """The commands a Redis client sends on this socket (RESP arrays of bulk strings)."""
+    stream = peer.makefile("rb")
+    while header := stream.readline():
+        arguments = []
+        for _ in range(int(header[1:])):
+            length = int(stream.readline()[1:])
+            arguments.append(stream.read(length + 2)[:-2])
+        yield arguments
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[str]:
+    """A Redis URL whose server answers the client's greeting and never answers an RPUSH."""
+    server = socket.create_server(("127.0.0.1", 0))
+    taken: list[socket.socket] = []
+
+    def serve(peer: socket.socket) -> None:
+        for command in _commands(peer):
+            name = command[0].upper()
+            if name == b"HELLO":  # the greeting: RESP3, as Redis 6+ answers it
+                peer.sendall(b"%1\r\n+proto\r\n:3\r\n")
+            elif name != b"RPUSH":
+                peer.sendall(b"+OK\r\n")
+
+    def take() -> None:
+        while True:
+            try:
+                peer, _address = server.accept()
+            except OSError:
+                return
+            taken.append(peer)
+            threading.Thread(target=serve, args=(peer,), daemon=True).start()
+
+    threading.Thread(target=take, daemon=True).start()
+    port = server.getsockname()[1]
+    yield f"redis://127.0.0.1:{port}/0?socket_timeout=0.5"
+    server.close()
+    for peer in taken:
+        peer.close()
+
+
+@pytest.mark.django_db
+def test_a_page_view_does_not_wait_for_redis_and_one_never_answered_still_counts(
+    settings, silent_redis
+):
+    # given a Redis that takes page views and never answers
+    settings.REDIS_URL = silent_redis
+    settings.COMMUNA = {
+        **settings.COMMUNA,
+        "IMPRESSIONS_MODE": "buffered",
+        "IMPRESSIONS_BUFFER": "redis",
+    }
+    posts = _posts(2)
+    # when a page shows the posts
+    record_impressions(Viewer(user_id=None, key="valice", platform=Platform.WEB), posts)
+    # then the page went on without Redis's answer: nothing went to the database buffer yet
+    assert ImpressionBuffer.objects.count() == 0
+    # when the process next reads the buffers, the answer it waits for never comes: the view
+    # goes to the database buffer, once
+    settings.COMMUNA = {**settings.COMMUNA, "IMPRESSIONS_BUFFER": "database"}
+    assert pending_page_views() == 1
+    assert flush_impressions() == 2
+    assert _counts(posts) == [(1, 1)] * 2
+
+
+@pytest.mark.django_db
+def test_a_page_view_redis_refuses_counts_through_the_database(buffered, settings):
+    # given a Redis that refuses the append (the buffer's key holds a string)
+    import redis
+
+    if settings.COMMUNA["IMPRESSIONS_BUFFER"] != "redis":
+        pytest.skip("Redis's own refusal")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    queue = f"{settings.COMMUNA['IMPRESSIONS_REDIS_PREFIX']}buffer"
+    client.set(queue, "not a list")
+    posts = _posts(2)
+    # when a page shows the posts, and then the key is a list again
+    record_impressions(Viewer(user_id=None, key="valice", platform=Platform.WEB), posts)
+    client.delete(queue)
+    # then the refused view is counted once, from the database buffer
+    assert flush_impressions() == 2
+    assert _counts(posts) == [(1, 1)] * 2
+    assert pending_page_views() == 0
 
 
 @pytest.mark.slow
