@@ -231,3 +231,42 @@ def test_no_plan_is_kept_when_the_operator_switches_it_off(settings):
         read_many(Community, 't0."slug" = %s', [community.slug], order_by="", limit=1)
     assert not [text for text in prepared_statements() if 't0."slug" = $1' in text]
     assert read_many(Community, 't0."slug" = %s', [community.slug], order_by="", limit=1)
+
+
+def plans_of(fragment: str) -> list[tuple[str, int, int]]:
+    """(statement, generic plans, custom plans) of this connection's kept statements that hold
+    `fragment`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE strpos(statement, %s) > 0",
+            [fragment],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are kept by PostgreSQL")
+def test_the_pages_statements_are_planned_once_not_on_every_run(settings):
+    # given a community with a page of posts, and a member who reads it
+    settings.COMMUNA = {**settings.COMMUNA, "CARD_CACHE_SECONDS": 60}
+    owner = person()
+    community = make_community(owner, privacy="open")
+    for number in range(12):
+        make_post(community, body=f"Post {number}")
+    reader = person()
+    add_member(community, reader)
+    visitor, member = api_as(None), api_as(reader)
+    # when the pages are read a dozen times on this connection
+    for _ in range(12):
+        assert visitor.get(f"/communities/{community.slug}/wall").status_code == 200
+        assert member.get("/feed").status_code == 200
+        assert member.get(f"/communities/{community.slug}/wall").status_code == 200
+    # then PostgreSQL runs each page's statement from its one kept plan (planning a statement
+    # again on every run cost more than running it), and the page's limit is written in: bound,
+    # the kept plan assumed a tenth of the table and lost to planning on every run with many rows
+    for fragment in ('AS "part"', '"walls_hiddenpost"', 't0."community_id" = $1 AND t0."status"'):
+        plans = plans_of(fragment)
+        assert plans, fragment
+        for statement, generic, _custom in plans:
+            assert generic > 0, (fragment, statement)
+            assert "LIMIT $" not in statement, statement

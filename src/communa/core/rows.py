@@ -273,13 +273,16 @@ def read_many(
     condition's.
     """
     connection = connections[using]
-    bound = "" if limit is None else " LIMIT %s"
+    # The limit is written into the statement, not bound: with it bound, PostgreSQL's generic
+    # plan of a kept statement assumes a tenth of the rows, costs more than a planned one, and
+    # the statement was planned again on every run (docs/performance.md, "kept plans").
+    bound = "" if limit is None else f" LIMIT {int(limit)}"
     statement = _statement(
         model, where, order_by, join, connection, extra=extra, limit=bound, only=only
     )
     values = [_adapt(value, connection) for value in params]
     with _cursor(connection) as cursor:
-        cursor.execute(statement.sql, values if limit is None else [*values, int(limit)])
+        cursor.execute(statement.sql, values)
         rows = cursor.fetchall()
     seen: dict[Any, Any] = {}  # the joined rows built so far, by part and id
     return [_instance(statement, row, connection, seen) for row in rows]

@@ -345,7 +345,7 @@ _STAMP_PART = (
     f'SELECT %s AS "part", {_STAMP_SELECT} FROM "walls_post" t0'  # noqa: S608 - our columns
     ' INNER JOIN "accounts_user" u ON u."id" = t0."author_id"'
     ' WHERE t0."community_id" = %s AND t0."status" = %s AND {pinned}{after}'
-    " ORDER BY {order} LIMIT %s"
+    " ORDER BY {order} LIMIT {limit}"
 )
 
 
@@ -363,14 +363,18 @@ def visitor_wall_stamps(
     if cursor:
         moment, last_id = decode_cursor(cursor, [datetime, int])
         after, cursor_params = _AFTER, [moment, moment, moment, last_id]
-    page_part = _STAMP_PART.format(pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER)
+    # The limits are written in, not bound (as core.rows.read_many writes them): PostgreSQL
+    # then keeps one plan of the statement instead of planning it on every run.
+    page_part = _STAMP_PART.format(
+        pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER, limit=int(limit) + 1
+    )
     sql = f"SELECT * FROM ({page_part}) AS page"  # noqa: S608 - our statement
     order = ' ORDER BY "part", "published_at" DESC, "id" DESC'
-    params = [1, *base, *cursor_params, limit + 1]
+    params = [1, *base, *cursor_params]
     if not cursor:
-        pinned_part = _STAMP_PART.format(pinned='t0."pinned"', after="", order='t0."id"')
+        pinned_part = _STAMP_PART.format(pinned='t0."pinned"', after="", order='t0."id"', limit=1)
         sql = f"SELECT * FROM ({pinned_part}) AS pinned UNION ALL {sql}"  # noqa: S608
-        params = [0, *base, 1, *params]
+        params = [0, *base, *params]
     found = read_values(sql + order, params, converters_of([None, *_STAMP_FIELD_LIST]))
     rows = [dict(zip(STAMP_FIELDS, row[1:], strict=True)) for row in found if row[0] == 1]
     pinned = next((dict(zip(STAMP_FIELDS, r[1:], strict=True)) for r in found if r[0] == 0), None)
