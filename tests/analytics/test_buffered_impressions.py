@@ -194,16 +194,21 @@ def test_switching_impressions_off_or_a_crawler_buffers_nothing(buffered, settin
     assert pending_page_views() == 0
 
 
-@pytest.mark.django_db
-def test_when_redis_is_away_page_views_go_to_the_database_buffer(settings):
-    # given a Redis that does not answer
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+def _buffered_in_redis_at(settings, url: str):
+    """Buffered mode on the Redis at `url`; two posts to show."""
+    settings.REDIS_URL = url
     settings.COMMUNA = {
         **settings.COMMUNA,
         "IMPRESSIONS_MODE": "buffered",
         "IMPRESSIONS_BUFFER": "redis",
     }
-    posts = _posts(2)
+    return _posts(2)
+
+
+@pytest.mark.django_db
+def test_when_redis_is_away_page_views_go_to_the_database_buffer(settings):
+    # given a Redis that does not answer
+    posts = _buffered_in_redis_at(settings, "redis://127.0.0.1:1/0")
     # when
     record_impressions(Viewer(user_id=None, key="valice", platform=Platform.WEB), posts)
     # then the view waits in the database, and the database buffer alone flushes it
@@ -260,13 +265,7 @@ def test_a_page_view_does_not_wait_for_redis_and_one_never_answered_still_counts
     settings, silent_redis
 ):
     # given a Redis that takes page views and never answers
-    settings.REDIS_URL = silent_redis
-    settings.COMMUNA = {
-        **settings.COMMUNA,
-        "IMPRESSIONS_MODE": "buffered",
-        "IMPRESSIONS_BUFFER": "redis",
-    }
-    posts = _posts(2)
+    posts = _buffered_in_redis_at(settings, silent_redis)
     # when a page shows the posts
     record_impressions(Viewer(user_id=None, key="valice", platform=Platform.WEB), posts)
     # then the page went on without Redis's answer: nothing went to the database buffer yet
