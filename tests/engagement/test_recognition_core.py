@@ -28,10 +28,18 @@ from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
-YESTERDAY_NOON = (datetime.now(UTC) - timedelta(days=1)).replace(
-    hour=12, minute=0, second=0, microsecond=0
-)
-NEXT_DAY = YESTERDAY_NOON + timedelta(days=1)
+
+def yesterday_noon() -> datetime:
+    """Noon of yesterday (UTC), as of when it is asked: the pages count the core up to now, so a
+    moment fixed when the module was imported went out of their window when a run crossed
+    midnight."""
+    return (datetime.now(UTC) - timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+
+
+def next_day() -> datetime:
+    return yesterday_noon() + timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +77,7 @@ def busy_community(slug: str = "cooks"):
     make_comment(posts[0], cat, "Hm")
     like_post(actor=cat, post=posts[2])
     like_post(actor=dan, post=posts[0])
-    all_at(YESTERDAY_NOON)
+    all_at(yesterday_noon())
     rolled_up()
     return community
 
@@ -80,10 +88,10 @@ def names(found) -> list[str]:
 
 def test_the_core_is_the_one_the_participation_ladder_finds():
     community = busy_community()
-    day = YESTERDAY_NOON.date()
+    day = yesterday_noon().date()
 
     ladder = participation_ladder(community, period_of(community, start=day, end=day))
-    offered = core_members(community, now=NEXT_DAY)
+    offered = core_members(community, now=next_day())
 
     assert names(ladder.core) == ["ann"]
     assert names(offered) == names(ladder.core)
@@ -92,7 +100,7 @@ def test_the_core_is_the_one_the_participation_ladder_finds():
 
 def test_without_analytics_the_core_is_read_from_walls_rows_by_the_same_definition():
     community = busy_community()
-    day = YESTERDAY_NOON.date()
+    day = yesterday_noon().date()
     ladder = participation_ladder(community, period_of(community, start=day, end=day))
 
     rows = walls_contributions(community, day, day)
@@ -108,10 +116,10 @@ def test_ties_at_the_last_core_place_are_all_offered():
     post = make_post(community)
     bob, cat = add_member(community, person("bob")), add_member(community, person("cat"))
     for someone in (bob, cat):
-        event_at(EventKind.COMMENT, YESTERDAY_NOON, post=post, user=someone)
+        event_at(EventKind.COMMENT, yesterday_noon(), post=post, user=someone)
     rolled_up()
 
-    assert names(core_members(community, now=NEXT_DAY)) == ["bob", "cat"]
+    assert names(core_members(community, now=next_day())) == ["bob", "cat"]
 
 
 def test_the_owner_promotes_a_core_member_to_moderator_in_one_click():
@@ -176,4 +184,4 @@ def test_a_core_socket_without_analytics_falls_back_to_walls(monkeypatch):
     community = busy_community()
     monkeypatch.setitem(hooks._plugged, MemberContributions, MemberContributions())
 
-    assert names(core_members(community, now=NEXT_DAY)) == ["ann"]
+    assert names(core_members(community, now=next_day())) == ["ann"]
