@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import F, Model
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -270,3 +271,42 @@ def test_the_pages_statements_are_planned_once_not_on_every_run(settings):
         for statement, generic, _custom in plans:
             assert generic > 0, (fragment, statement)
             assert "LIMIT $" not in statement, statement
+
+
+def test_a_narrow_row_loads_a_deferred_column_on_use_and_saves_what_it_read():
+    community = make_community()
+    post = make_post(community, body="Knife skills")
+    [read] = read_many(
+        Post, 't0."id" = %s', [post.pk], order_by="", limit=None, join=("author",), only=NARROW
+    )
+    assert read == post
+    assert read._state.db == "default"
+    assert not read._state.adding
+    with CaptureQueriesContext(connection) as captured:
+        assert read.body == "Knife skills"
+    assert len(captured) == 1
+    assert "body" not in read.get_deferred_fields()
+    read.body = "Five knife skills"
+    read.save()  # a row read narrow saves the columns it holds, as one the ORM read with only()
+    assert Post.objects.get(pk=post.pk).body == "Five knife skills"
+    assert Post.objects.filter(pk=post.pk).count() == 1
+
+
+def test_a_model_whose_instances_are_listened_for_is_built_by_its_from_db():
+    # Rows are built without Model.__init__ (as unpickling builds them) only where nothing
+    # listens for the instances being made: a post_init receiver still runs for each one.
+    community = make_community()
+    post = make_post(community)
+    made: list[int] = []
+
+    def receiver(sender, instance, **kwargs):
+        made.append(instance.pk)
+
+    post_init.connect(receiver, sender=Post)
+    try:
+        read = read_one(Post, 't0."id" = %s', [post.pk])
+    finally:
+        post_init.disconnect(receiver, sender=Post)
+    assert made == [post.pk]
+    assert read is not None
+    assert columns(read) == columns(Post.objects.get(pk=post.pk))

@@ -24,6 +24,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import connections
 from django.db.models import Field, ForeignKey, Model, Value
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=Model)
 
@@ -152,7 +154,30 @@ def _build(part: _Part, values: list[Any], connection: Any) -> Model | None:
         for convert in chain:
             value = convert(value, column, connection)
         values[position] = value
-    return part.model.from_db(connection.alias, part.attnames, values)
+    if not _plain(part.model):
+        return part.model.from_db(connection.alias, part.attnames, values)
+    # What `from_db` makes, made as unpickling makes an instance (`Model.__reduce__`): its
+    # loaded fields in its `__dict__`, the others deferred (read on first use). `from_db` walks
+    # every concrete field twice: 43 µs for a post of 84 columns read narrow, against 4.
+    instance = part.model.__new__(part.model)
+    state = ModelState()
+    state.adding = False
+    state.db = connection.alias
+    instance._state = state
+    instance.__dict__.update(zip(part.attnames, values, strict=True))
+    return instance
+
+
+def _plain(model: type[Model]) -> bool:
+    """Whether the model is built the way Django builds any model: no `from_db` or `__init__`
+    of its own, and nothing listens for its instances being made (`pre_init`, `post_init`: an
+    image field with dimension fields does)."""
+    return (
+        model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and model.__init__ is Model.__init__
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )
 
 
 # Executions of one statement on a connection before PostgreSQL keeps its plan: a statement
