@@ -179,7 +179,12 @@ def render_checked(request: Any, data: Any) -> HttpResponse:
     API's posts, kept checked in the cache: `walls.api.conversions.posts_out`), rendered the way
     django-ninja renders one without checking the whole again: on a page of 30 posts the check
     cost a third of the request (docs/performance.md)."""
-    return json_response(_RENDERER.render(request, data, response_status=200))
+    return json_response(rendered_json(request, data))
+
+
+def rendered_json(request: Any, data: Any) -> str:
+    """JSON text of an answer already checked, rendered the way django-ninja renders one."""
+    return str(_RENDERER.render(request, data, response_status=200))
 
 
 def json_response(text: bytes | str) -> HttpResponse:

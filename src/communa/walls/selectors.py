@@ -15,7 +15,7 @@ shows "the original post is not available", nothing of the original or its commu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -379,6 +379,22 @@ def visitor_wall_stamps(
     rows = [dict(zip(STAMP_FIELDS, row[1:], strict=True)) for row in found if row[0] == 1]
     pinned = next((dict(zip(STAMP_FIELDS, r[1:], strict=True)) for r in found if r[0] == 0), None)
     return page_of(rows, limit, lambda last: [last["published_at"], last["id"]]), pinned
+
+
+# Which of a page's posts a person likes: what a wall page kept whole for every reader needs for
+# this one (walls.cards.VisitorWall). Only placeholders are put in; the ids go as parameters.
+_LIKED_AMONG = (
+    'SELECT "post_id" FROM "walls_like" WHERE "user_id" = %s AND "comment_id" IS NULL'
+    ' AND "post_id" IN ({ids})'
+)
+
+
+def liked_among(actor: Any, post_ids: Sequence[int]) -> set[int]:
+    """The ids among `post_ids` of the posts the actor likes (none for a visitor)."""
+    if not signed_in(actor) or not post_ids:
+        return set()
+    sql = _LIKED_AMONG.format(ids=", ".join(["%s"] * len(post_ids)))
+    return set(read_ids(sql, [actor.pk, *post_ids]))
 
 
 def profile_wall_page(

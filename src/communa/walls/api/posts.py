@@ -12,7 +12,7 @@ from communa.accounts import selectors as accounts_selectors
 from communa.accounts.authentication import VisitorRequest, anyone
 from communa.accounts.http import AuthedRequest
 from communa.accounts.models import User
-from communa.communities.permissions import TEAM, Action, Relation
+from communa.communities.permissions import TEAM, Action
 from communa.communities.selectors import community_for
 from communa.core.errors import NotFound
 from communa.core.events import viewer_of
@@ -62,13 +62,16 @@ def community_wall(
     actor = request.auth
     size = page_size(limit)
     community, standing = community_for(actor, slug, Action.VIEW_WALL)
-    # A visitor's answer is the same for every visitor: reused while its rows are unchanged.
+    # A visitor's answer is the same for every visitor: reused while its rows are unchanged. A
+    # reader outside the team gets the same but for "liked" (walls.cards.VisitorWall).
     visitor = None
-    if standing.relation == Relation.ANONYMOUS:
+    if standing.relation not in TEAM:
         visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api-text")
     if visitor is not None and isinstance(kept := visitor.cached(), bytes):
         shown(request, visitor.shown())
-        return json_response(kept)  # rendered once, not checked against the schema again
+        liked = selectors.liked_among(actor, visitor.post_ids())
+        # rendered once, not checked against the schema again
+        return json_response(visitor.liked_answer(request, kept, liked))
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -89,16 +92,23 @@ def community_wall(
     labels = {community.pk} if standing.relation in TEAM else set()
     listed = [*([pinned] if pinned else []), *page.items]
     posts = posts_out(listed, team_ids=labels)
-    answer = {
-        "pinned": posts.pop(0) if pinned is not None else None,
-        "items": posts,
-        "next_cursor": page.next_cursor,
-    }
+    pinned_out = posts.pop(0) if pinned is not None else None
+    answer = {"pinned": pinned_out, "items": posts, "next_cursor": page.next_cursor}
     if visitor is None:
         return render_checked(request, answer)  # each post checked when built (posts_out)
-    response = answer_json(request, WallPage, answer)
-    visitor.keep(response.content, made_from=listed, next_cursor=page.next_cursor)
-    return response
+    # Kept as a visitor gets it: with no post liked.
+    if not any(getattr(post, "liked", False) for post in listed):
+        response = answer_json(request, WallPage, answer)
+        visitor.keep(response.content, made_from=listed, next_cursor=page.next_cursor)
+        return response
+    as_visitor = {
+        **answer,
+        "pinned": {**pinned_out, "liked": False} if pinned_out else None,
+        "items": [{**post, "liked": False} for post in posts],
+    }
+    kept = answer_json(request, WallPage, as_visitor)
+    visitor.keep(kept.content, made_from=listed, next_cursor=page.next_cursor)
+    return render_checked(request, answer)  # each post checked when built (posts_out)
 
 
 @router.get("/feed", response=Page[PostOut])

@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,7 +40,14 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
-from communa.walls.cards import VisitorWall, attach_cards, composer_html
+from communa.walls.cards import (
+    VisitorWall,
+    attach_cards,
+    composer_html,
+    stamp_of,
+    with_likes,
+    with_token,
+)
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
@@ -110,16 +119,84 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "walls/_wall_refused.html", {"message": refusal})
         raise PermissionRefused(refusal)
     cursor = cursor_of(request)
+    limit = int_setting("PAGE_SIZE")
     # A visitor's wall fragment is the same for every visitor: whole, from the cache, when the
     # rows it was made of are unchanged (walls/cards.py, ADR 0009).
     visitor = None
     if _htmx(request) and standing.relation == Relation.ANONYMOUS:
-        visitor = VisitorWall.of(
-            community, cursor=cursor, limit=int_setting("PAGE_SIZE"), kind="visitor-wall"
-        )
+        visitor = VisitorWall.of(community, cursor=cursor, limit=limit, kind="visitor-wall")
     if visitor is not None and (text := visitor.cached()) is not None:
         _show(request, visitor.shown())
         return HttpResponse(text)
+    may_interact = can(request.user, Action.INTERACT, community, standing=standing)
+    # A reader outside the team gets the posts every such reader gets, but for their likes and
+    # their form token: kept once, pressed for each of them (walls.cards.VisitorWall).
+    reader = None
+    if standing.relation not in TEAM and standing.relation != Relation.ANONYMOUS:
+        reader = VisitorWall.of(
+            community,
+            cursor=cursor,
+            limit=limit,
+            kind="reader-wall-posts",
+            variant=(may_interact, request.get_full_path()),
+            widgets=False,
+        )
+    context: dict[str, Any] = {
+        "community": community,
+        "standing": standing,
+        "team_ids": {community.pk} if standing.relation in TEAM else set(),
+        "may_interact": may_interact,
+        "cursor": cursor,
+    }
+    kept = reader.cached() if reader is not None else None
+    if reader is not None and isinstance(kept, str):
+        liked = selectors.liked_among(request.user, reader.post_ids()) if may_interact else set()
+        context["posts_html"] = reader.reader_posts(request, kept, liked)
+    if context.get("posts_html") is not None:
+        assert reader is not None  # noqa: S101 — the kept posts are a reader's
+        _show(request, reader.shown())
+    else:
+        context["posts_html"] = _wall_posts(request, community, standing, context, reader)
+    if _htmx(request) and cursor:
+        response = HttpResponse(context["posts_html"])
+    else:
+        _wall_head(request, community, standing, context)
+        template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
+        response = render(request, template, context)
+    if visitor is not None:
+        made_from = context["made_from"]
+        visitor.keep(response.content.decode(), made_from=made_from, next_cursor=context["next"])
+    return response
+
+
+def _wall_head(
+    request: HttpRequest, community: Community, standing: Standing, context: dict[str, Any]
+) -> None:
+    """What the wall's first page shows above the posts: the composer, the reader's suggestions
+    and held posts, and for the reviewers how many suggestions wait."""
+    context.update(_composer(request, community, standing))
+    if context["may_suggest"]:
+        context["my_suggestions"] = selectors.my_suggestions(
+            actor=request.user, community=community, details=False
+        )
+    context["my_held"] = selectors.my_held(actor=request.user, community=community, details=False)
+    if context["may_review"]:
+        context["waiting"] = Post.objects.filter(
+            community=community, status=PostStatus.SUGGESTED
+        ).count()
+    context["composer_html"] = composer_html(request, context)
+
+
+def _wall_posts(
+    request: HttpRequest,
+    community: Community,
+    standing: Standing,
+    context: dict[str, Any],
+    reader: VisitorWall | None,
+) -> SafeString:
+    """The wall's posts rendered for this request (the pinned one first on the first page), and
+    kept for every reader outside the team when `reader` says they may be."""
+    cursor = context["cursor"]
     page = selectors.wall_page(
         actor=request.user,
         community=community,
@@ -136,45 +213,34 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     shown = _show(request, [pinned, *page.items])
-    team_ids = {community.pk} if standing.relation in TEAM else set()
-    may_interact = can(request.user, Action.INTERACT, community, standing=standing)
     attach_cards(
-        request, shown, team_ids=team_ids, on_community_page=True, may_interact=may_interact
+        request,
+        shown,
+        team_ids=context["team_ids"],
+        on_community_page=True,
+        may_interact=context["may_interact"],
+        token=reader is None,
     )
-    context: dict[str, Any] = {
-        "community": community,
-        "standing": standing,
-        "pinned": pinned,
-        "posts": page.items,
-        "more_url": _next_url(request, page.next_cursor),
-        "team_ids": team_ids,
-        "may_interact": may_interact,
-    }
-    if _htmx(request) and cursor:
-        response = render(request, "walls/_post_list.html", context)
-    else:
-        context.update(_composer(request, community, standing))
-        if context["may_suggest"]:
-            context["my_suggestions"] = selectors.my_suggestions(
-                actor=request.user, community=community, details=False
-            )
-        context["my_held"] = selectors.my_held(
-            actor=request.user, community=community, details=False
+    context.update(
+        pinned=pinned,
+        posts=page.items,
+        more_url=_next_url(request, page.next_cursor),
+        made_from=[*([pinned] if pinned else []), *page.items],
+        next=page.next_cursor,
+    )
+    html = render_to_string("walls/_wall_posts.html", context)
+    if reader is None:
+        return mark_safe(html)  # noqa: S308 — our template's output
+    # Kept with the token's placeholder and no post liked: the like buttons this reader pressed
+    # are released first (a reader who may not interact sees no like button to press).
+    made_from = context["made_from"] if context["may_interact"] else []
+    liked = [stamp_of(post) for post in made_from if getattr(post, "liked", False)]
+    unliked = with_likes(html, liked, pressed=False)
+    if unliked is not None:
+        reader.keep(
+            unliked, made_from=context["made_from"], next_cursor=page.next_cursor, forms=True
         )
-        if context["may_review"]:
-            context["waiting"] = Post.objects.filter(
-                community=community, status=PostStatus.SUGGESTED
-            ).count()
-        context["composer_html"] = composer_html(request, context)
-        template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
-        response = render(request, template, context)
-    if visitor is not None:
-        visitor.keep(
-            response.content.decode(),
-            made_from=[*([pinned] if pinned else []), *page.items],
-            next_cursor=page.next_cursor,
-        )
-    return response
+    return with_token(request, html)
 
 
 @login_required
