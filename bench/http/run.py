@@ -7,7 +7,9 @@
    cache and rate limits), a second one with impression recording switched off, and a worker.
 4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
    connections and prints requests per second, p50, p99, errors and the share of /api/health's
-   requests per second measured in the same run.
+   requests per second measured in the same run; and the CPU the machine spent per request
+   (web servers, worker, PostgreSQL, Redis, read from /proc), with /api/health's share of it:
+   on a shared machine whose speed drifts within a run, the steadier of the two ratios.
 5. Ends with the exact-count check of every counter the scenarios touched.
 
 Nothing here is asserted as a timing: the figures are printed and recorded in
@@ -55,6 +57,40 @@ class Result:
     errors: int  # answers other than 2xx/3xx
     timeouts: int  # requests without an answer within wrk's 2 s (and socket errors)
     answers: str  # the statuses other than 2xx, with their counts
+    cpu_ms: float = 0.0  # the machine's CPU per request: web servers, worker, PostgreSQL, Redis
+    cpu_parts: str = ""  # the same, process by process
+
+
+# Whose CPU time a request costs: our processes by their process group (each started in a
+# session of its own), PostgreSQL's and Redis's by their names. PostgreSQL's backends that ended
+# are in their postmaster's reaped children's times, so each process counts what it and its
+# reaped children used.
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+SERVICES: dict[str, set[int]] = {"web": set(), "worker": set()}
+
+
+def cpu_times() -> dict[str, float]:
+    """Seconds of CPU used so far, by web servers, worker, PostgreSQL and Redis."""
+    totals = {"web": 0.0, "worker": 0.0, "postgres": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        group = int(fields[2])
+        used = sum(int(value) for value in fields[11:15]) / _TICK  # utime stime cutime cstime
+        owner = next((label for label, groups in SERVICES.items() if group in groups), None)
+        if owner is None and name == "postgres":
+            owner = "postgres"
+        elif owner is None and name.startswith("redis-server"):
+            owner = "redis"
+        if owner is not None:
+            totals[owner] += used
+    return totals
 
 
 def log(message: str) -> None:
@@ -286,7 +322,9 @@ def run_wrk(name: str, url: str, script: Path) -> Result:
         "10s",
     ]
     argv += ["-s", str(script), url]
+    before = cpu_times()
     output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    after = cpu_times()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = parse_ms(re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
     p99 = parse_ms(re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
@@ -300,7 +338,9 @@ def run_wrk(name: str, url: str, script: Path) -> Result:
     answers = ", ".join(
         f"{status}×{count}" for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M)
     )
-    return Result(name, rps, p50, p99, total, errors, timeouts, answers)
+    used = {label: 1000 * (after[label] - before[label]) / max(total, 1) for label in after}
+    parts = ", ".join(f"{label} {ms:.2f}" for label, ms in used.items())
+    return Result(name, rps, p50, p99, total, errors, timeouts, answers, sum(used.values()), parts)
 
 
 def warm_up(url: str, headers: dict[str, str], count: int = 4) -> None:
@@ -392,6 +432,8 @@ def main() -> int:
         "server-no-impressions",
     )
     worker = start([communa, "worker"], env_for(), "worker")
+    SERVICES["web"].update({server.pid, quiet.pid})
+    SERVICES["worker"].add(worker.pid)
     wait_http(f"http://127.0.0.1:{quiet_port}/api/health", quiet)
     base, quiet_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{quiet_port}"
     member_api = {"Authorization": f"Bearer {data['tokens'][0]}"}
@@ -460,18 +502,28 @@ def impression_rounds(
         return None
     script = headers_script("impressions", data, headers)
     costs: list[float] = []
+    cpu_costs: list[float] = []
     measured: list[str] = []
     for index in range(pairs):
-        rps: dict[bool, float] = {}
+        rounds: dict[bool, Result] = {}
         for recording in (True, False) if index % 2 == 0 else (False, True):
             url = (base if recording else quiet_base) + "/api/feed"
-            rps[recording] = run_wrk("impressions round", url, script).rps
-        costs.append(100 * (1 - rps[True] / rps[False]))
-        measured.append(f"{rps[True]:,.0f}/{rps[False]:,.0f} ({costs[-1]:.1f} %)")
+            rounds[recording] = run_wrk("impressions round", url, script)
+        on, off = rounds[True], rounds[False]
+        costs.append(100 * (1 - on.rps / off.rps))
+        # The machine's CPU per request with recording against without: the throughput the
+        # same machine would lose, were it all busy with the feed.
+        cpu_costs.append(100 * (1 - off.cpu_ms / on.cpu_ms) if on.cpu_ms else 0.0)
+        measured.append(
+            f"{on.rps:,.0f}/{off.rps:,.0f} ({costs[-1]:.1f} %;"
+            f" CPU {on.cpu_ms:.2f}/{off.cpu_ms:.2f} ms, {cpu_costs[-1]:.1f} %)"
+        )
     cost = statistics.median(costs)
+    cpu_cost = statistics.median(cpu_costs)
     log(
         f"  impression recording: the feed API with it/without, in {pairs} pairs of rounds:"
-        f" {'; '.join(measured)}. Median: it costs {cost:.1f} % of the feed's throughput."
+        f" {'; '.join(measured)}. Median: it costs {cost:.1f} % of the feed's throughput,"
+        f" {cpu_cost:.1f} % by the machine's CPU per request."
     )
     return cost
 
@@ -487,15 +539,24 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     )
     log(
         "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
-        " | share of /api/health |"
+        " | share of /api/health | CPU ms per request | CPU share |"
     )
-    log("|---|---|---|---|---|---|---|---|")
+    log("|---|---|---|---|---|---|---|---|---|---|")
+    floor_cpu = results[0].cpu_ms
     for r in results:
         log(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.requests:,}"
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
-            f" | {100 * r.rps / floor:.0f} % |"
+            f" | {100 * r.rps / floor:.0f} % | {r.cpu_ms:.2f}"
+            f" | {100 * floor_cpu / r.cpu_ms if r.cpu_ms else 0:.0f} % |"
         )
+    log(
+        "CPU ms per request: what the web servers, the worker, PostgreSQL and Redis used during"
+        " the scenario, per request (wrk's own is not counted); CPU share: /api/health's"
+        " against the scenario's, steadier than the throughput's on a shared machine. By part:"
+    )
+    for r in results:
+        log(f"  {r.name}: {r.cpu_parts}")
     if impression_cost is not None:
         log(
             f"Impression recording costs {impression_cost:.1f} % of the feed API's throughput"
