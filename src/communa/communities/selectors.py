@@ -48,6 +48,9 @@ def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[C
 
 
 _MOST_MEMBERS = 't0."member_count" DESC, t0."id" DESC'
+# The rank's field, one for every search: a new field each time named a new statement, so
+# core.rows built the statement again for every search and its kept statements filled up.
+_RANK = IntegerField()
 
 
 def search_communities(
@@ -91,7 +94,7 @@ def search_communities(
         [*rank_params, *params, *rank_params],  # the rank's in the columns, then in the order
         order_by=f'{rank}, t0."member_count" DESC, t0."id" DESC' if folded else _MOST_MEMBERS,
         limit=size + 1,
-        extra=(("rank", rank, IntegerField()),),
+        extra=(("rank", rank, _RANK),),
     )
     return page_of(rows, size, lambda last: [last.rank, last.member_count, last.pk])  # type: ignore[attr-defined]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import File, Status
 from ninja.files import UploadedFile
 
@@ -46,7 +47,7 @@ from communa.communities.permissions import (
     can,
 )
 from communa.core.conf import int_setting
-from communa.core.schemas import Cursor, Page, PageLimit
+from communa.core.schemas import CheckedOnce, Cursor, Page, PageLimit, render_checked
 
 OPERATION_ID_PREFIX = "communa_communities_api"
 
@@ -54,19 +55,24 @@ OPERATION_ID_PREFIX = "communa_communities_api"
 # --- endpoints without a community in the path (registered before /{slug}) -----------------
 
 
+# Each community as the lists show it, checked against `CommunityOut` once per distinct row.
+_CHECKED = CheckedOnce(CommunityOut)
+
+
 @router.get("", auth=anyone, response=Page[CommunityOut])
 def search(
     request: VisitorRequest, q: str = "", cursor: Cursor = None, limit: PageLimit = None
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Communities whose name or description matches; an exact name match comes first."""
     page = selectors.search_communities(request.auth, q, cursor=cursor, limit=limit)
-    return {"items": [community_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    items = [_CHECKED(community_out(c)) for c in page.items]
+    return render_checked(request, {"items": items, "next_cursor": page.next_cursor})
 
 
 @router.get("/catalog", auth=anyone, response=list[CommunityOut])
-def catalog(request: VisitorRequest) -> list[dict[str, Any]]:
+def catalog(request: VisitorRequest) -> HttpResponse:
     """Featured communities in the order operators chose."""
-    return [community_out(c) for c in selectors.catalog()]
+    return render_checked(request, [_CHECKED(community_out(c)) for c in selectors.catalog()])
 
 
 @router.post("", response={201: CommunityOut})
