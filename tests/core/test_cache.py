@@ -39,3 +39,18 @@ def test_one_client_serves_every_call():
     assert cache.get("k") == "v"
     assert client.get_client() is first
     cache.delete("k")
+
+
+def test_any_key_redis_takes_is_kept_without_a_warning(recwarn):
+    # Keys memcached would refuse (long, with spaces) are fine in Redis: no check, no warning.
+    cache = make_cache()
+    long_key = "walls:card:" + "x" * 300
+    try:
+        cache.set_many({long_key: "long", "with space": "spaced"}, timeout=60)
+        assert cache.get_many([long_key, "with space"]) == {
+            long_key: "long",
+            "with space": "spaced",
+        }
+        assert not [w for w in recwarn.list if "CacheKeyWarning" in type(w.message).__name__]
+    finally:
+        cache.delete_many([long_key, "with space"])
