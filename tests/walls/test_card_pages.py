@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from communa.core.pagination import encode_cursor, keyset_page
-from communa.walls import selectors
+from communa.walls import selectors, wall_selectors
 from communa.walls.actions.interactions import like_post
 from communa.walls.models import Post, PostStatus
 from tests.factories import add_member, make_community, person
@@ -142,12 +142,14 @@ def test_a_visitors_wall_rows_are_the_orms_values_page_after_page(reader_and_pos
     _reader, first, posts = reader_and_posts
     Post.objects.filter(pk=posts[1].pk).update(pinned=True)
     shown = Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
-    values = shown.filter(pinned=False).values(*selectors.STAMP_FIELDS)
-    page, pinned = selectors.visitor_wall_stamps(community=first, cursor=None, limit=limit)
-    assert pinned == shown.filter(pinned=True).values(*selectors.STAMP_FIELDS).get()
+    values = shown.filter(pinned=False).values(*wall_selectors.STAMP_FIELDS)
+    page, pinned = wall_selectors.visitor_wall_stamps(community=first, cursor=None, limit=limit)
+    assert pinned == shown.filter(pinned=True).values(*wall_selectors.STAMP_FIELDS).get()
     cursor, seen = None, []
     while True:
-        page, pinned = selectors.visitor_wall_stamps(community=first, cursor=cursor, limit=limit)
+        page, pinned = wall_selectors.visitor_wall_stamps(
+            community=first, cursor=cursor, limit=limit
+        )
         orm = keyset_page(values, selectors.ORDER, cursor=cursor, limit=limit)
         assert page.items == orm.items
         assert page.next_cursor == orm.next_cursor

@@ -1,4 +1,4 @@
-"""A wall kept once for every reader outside the community's team (walls.cards.VisitorWall).
+"""A wall kept once for every reader outside the community's team (walls.kept_walls.VisitorWall).
 
 Such readers see the same posts with the same cards; only their likes and their form token are
 their own. The page and the API's answer are kept with no post liked, and each request presses

@@ -169,7 +169,7 @@ __all__ = [
 def answer_json(request: Any, schema: type[Schema], data: Any) -> HttpResponse:
     """An answer checked against its schema and rendered the way django-ninja renders one
     (`model_dump`, then its JSON renderer), as a response whose text can be kept and served again
-    without checking it again (a visitor's wall, `walls.cards.VisitorWall`)."""
+    without checking it again (a visitor's wall, `walls.kept_walls.VisitorWall`)."""
     valid = schema.model_validate(data, context={"request": request, "response_status": 200})
     dumped = valid.model_dump(context={"request": request, "response_status": 200})
     return json_response(_RENDERER.render(request, dumped, response_status=200))

@@ -24,7 +24,8 @@ from communa.walls.api.schemas import (
     PostIn,
     PostOut,
 )
-from communa.walls.cards import ShownPost, reuse
+from communa.walls.cards import reuse
+from communa.walls.kept_walls import ShownPost
 from communa.walls.models import (
     Comment,
     CommentStatus,

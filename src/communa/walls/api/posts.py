@@ -46,7 +46,8 @@ from communa.walls.api.schemas import (
     RevisionOut,
     WallPage,
 )
-from communa.walls.cards import VisitorWall
+from communa.walls.kept_walls import VisitorWall
+from communa.walls.wall_selectors import liked_among
 
 OPERATION_ID_PREFIX = "communa_walls_api"
 
@@ -63,13 +64,13 @@ def community_wall(
     size = page_size(limit)
     community, standing = community_for(actor, slug, Action.VIEW_WALL)
     # A visitor's answer is the same for every visitor: reused while its rows are unchanged. A
-    # reader outside the team gets the same but for "liked" (walls.cards.VisitorWall).
+    # reader outside the team gets the same but for "liked" (walls.kept_walls.VisitorWall).
     visitor = None
     if standing.relation not in TEAM:
         visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api-text")
     if visitor is not None and isinstance(kept := visitor.cached(), bytes):
         shown(request, visitor.shown())
-        liked = selectors.liked_among(actor, visitor.post_ids())
+        liked = liked_among(actor, visitor.post_ids())
         # rendered once, not checked against the schema again
         return json_response(visitor.liked_answer(request, kept, liked))
     page = selectors.wall_page(

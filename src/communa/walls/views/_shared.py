@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from communa.core.events import record_impressions, viewer_of
 from communa.core.pagination import next_page_link
-from communa.walls.cards import ShownPost
+from communa.walls.kept_walls import ShownPost
 from communa.walls.models import Post, PostStatus
 
-# A page's posts as models, or as the rows of a page kept whole (walls.cards.VisitorWall).
+# A page's posts as models, or as the rows of a page kept whole (walls.kept_walls.VisitorWall).
 Shown = TypeVar("Shown", Post, ShownPost)
 
 # --- shared helpers ----------------------------------------------------------------------------

@@ -40,14 +40,8 @@ from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on
 from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
-from communa.walls.cards import (
-    VisitorWall,
-    attach_cards,
-    composer_html,
-    stamp_of,
-    with_likes,
-    with_token,
-)
+from communa.walls.cards import attach_cards, composer_html
+from communa.walls.kept_walls import VisitorWall, stamp_of, with_likes, with_token
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
     _htmx,
@@ -55,6 +49,7 @@ from communa.walls.views._shared import (
     _show,
     _signed_in,
 )
+from communa.walls.wall_selectors import liked_among
 
 # --- the member feed ---------------------------------------------------------------------------
 
@@ -121,7 +116,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     cursor = cursor_of(request)
     limit = int_setting("PAGE_SIZE")
     # A visitor's wall fragment is the same for every visitor: whole, from the cache, when the
-    # rows it was made of are unchanged (walls/cards.py, ADR 0009).
+    # rows it was made of are unchanged (walls/kept_walls.py, ADR 0009).
     visitor = None
     if _htmx(request) and standing.relation == Relation.ANONYMOUS:
         visitor = VisitorWall.of(community, cursor=cursor, limit=limit, kind="visitor-wall")
@@ -130,7 +125,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(text)
     may_interact = can(request.user, Action.INTERACT, community, standing=standing)
     # A reader outside the team gets the posts every such reader gets, but for their likes and
-    # their form token: kept once, pressed for each of them (walls.cards.VisitorWall).
+    # their form token: kept once, pressed for each of them (walls.kept_walls.VisitorWall).
     reader = None
     if standing.relation not in TEAM and standing.relation != Relation.ANONYMOUS:
         reader = VisitorWall.of(
@@ -150,7 +145,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     }
     kept = reader.cached() if reader is not None else None
     if reader is not None and isinstance(kept, str):
-        liked = selectors.liked_among(request.user, reader.post_ids()) if may_interact else set()
+        liked = liked_among(request.user, reader.post_ids()) if may_interact else set()
         context["posts_html"] = reader.reader_posts(request, kept, liked)
     if context.get("posts_html") is not None:
         assert reader is not None  # noqa: S101 — the kept posts are a reader's

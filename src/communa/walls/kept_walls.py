@@ -1,0 +1,217 @@
+"""A wall page kept whole: the same for every visitor, and for every reader outside the team but
+for their likes and their form token (ADR 0009, "Later additions").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.core.cache import cache as default_cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from communa.core.conf import int_setting
+from communa.core.schemas import rendered_json
+from communa.walls.cards import _CSRF, _digest, _templates_stamp
+from communa.walls.models import Post, PostStatus
+from communa.walls.wall_selectors import visitor_wall_stamps
+
+# -- a visitor's wall, whole --------------------------------------------------------------------
+
+
+def stamp_of(post: Post) -> dict[str, Any]:
+    """A loaded post as `wall_selectors.visitor_wall_stamps` reads it (to compare the two)."""
+    author = post.author
+    return {
+        "id": post.pk,
+        "published_at": post.published_at,
+        "created_at": post.created_at,
+        "content_version": post.content_version,
+        "has_widgets": post.has_widgets,
+        "like_count": post.like_count,
+        "comment_count": post.comment_count,
+        "share_count": post.share_count,
+        "impression_count": post.impression_count,
+        "reach_count": post.reach_count,
+        "shared_from_id": post.shared_from_id,
+        "suggested_by_id": post.suggested_by_id,
+        "author_id": post.author_id,
+        "author__username": author.username,
+        "author__display_name": author.display_name,
+        "author__avatar": author.avatar.name,
+    }
+
+
+class ShownPost(NamedTuple):
+    """A post a kept page shows, for its impressions (core.events.record_impressions)."""
+
+    pk: int
+    community_id: int
+    status: str
+
+
+@dataclass
+class VisitorWall:
+    """A visitor's wall page, the htmx fragment or the API's answer, reused whole; and what a
+    reader who is not on the community's team gets of it (`reader_posts`, `liked_answer`).
+
+    Every visitor gets the same page, so it is kept under a key that names what it is made of:
+    the community's row (every column: its `badges_version` stands for the badges beside the
+    authors' names, ADR 0021), the page's rows read as plain values without building models (the
+    pinned post first, each with its `has_widgets` mark, ADR 0020), where the next page starts,
+    the language, the time zone and the deploy. A page with a repost or a suggested post is not
+    kept: whether an original shows depends on its own community, and a suggested post names its
+    suggester. Everything else a
+    visitor's page shows is in these rows or behind `content_version` (ADR 0009).
+
+    A signed-in reader outside the team sees the same posts, with the same cards, and only two
+    things of their own: which posts they like, and their form token. Their page is kept with
+    no post liked and a placeholder for the token (`variant` names what else it depends on:
+    whether they may interact, the address the forms return to), and each request presses the
+    like buttons of the posts this reader likes (`with_likes`, one query). A page with a post
+    that shows a widget (a poll, whose answer is the reader's own) is not kept for readers.
+    """
+
+    community: Any
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    key: str
+
+    @classmethod
+    def of(
+        cls,
+        community: Any,
+        *,
+        cursor: str | None,
+        limit: int,
+        kind: str,
+        variant: tuple[Any, ...] = (),
+        widgets: bool = True,
+    ) -> VisitorWall | None:
+        """The page's rows and key; None when this page is not kept whole (with `widgets`
+        false, neither when a post on it shows one)."""
+        if int_setting("CARD_CACHE_SECONDS") <= 0:
+            return None
+        page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
+        rows = [*([pinned] if pinned else []), *page.items]
+        if any(row["shared_from_id"] or row["suggested_by_id"] for row in rows):
+            return None
+        if not widgets and any(row["has_widgets"] for row in rows):
+            return None
+        place = tuple(
+            repr(field.value_from_object(community)) for field in community._meta.concrete_fields
+        )
+        key = _digest(
+            kind,
+            (
+                place,
+                tuple(tuple(row[name] for name in sorted(row)) for row in rows),
+                page.next_cursor,
+                cursor,
+                get_language(),
+                timezone.get_current_timezone_name(),
+                _templates_stamp(),
+                *variant,
+            ),
+        )
+        return cls(community, rows, page.next_cursor, key)
+
+    def cached(self) -> Any:
+        """The kept page (HTML text or the API's answer), if there."""
+        return default_cache.get(self.key)
+
+    def shown(self) -> list[ShownPost]:
+        """The posts the page shows, as much of them as recording their impressions needs: the
+        page's rows are all published posts of this community (a model per post cost a fifth of
+        what the cached page costs)."""
+        community_id = self.community.pk
+        return [ShownPost(row["id"], community_id, PostStatus.PUBLISHED) for row in self.rows]
+
+    def post_ids(self) -> list[int]:
+        return [row["id"] for row in self.rows]
+
+    def keep(
+        self,
+        page: Any,
+        *,
+        made_from: Sequence[Post],
+        next_cursor: str | None,
+        forms: bool = False,
+    ) -> None:
+        """Keep the page, only if it was made from the very rows its key names (a like landing
+        between the two reads would otherwise file a newer page under an older key, which an
+        unlike could bring back) and holds no form (a token of one reader's session).
+
+        A reader's page (`reader_posts`) may hold forms (`forms`): only with the placeholder
+        in place of the token, never one reader's own."""
+        if [stamp_of(post) for post in made_from] != self.rows or next_cursor != self.next_cursor:
+            return
+        holds_forms = isinstance(page, str) and "csrfmiddlewaretoken" in page
+        if holds_forms and not _placeholders(page, forms):
+            return
+        default_cache.set(self.key, page, timeout=int_setting("CARD_CACHE_SECONDS"))
+
+    def reader_posts(self, request: HttpRequest, kept: str, liked: set[int]) -> SafeString | None:
+        """A reader's posts from the kept page: the like buttons of the posts they like pressed
+        and their form token put in; None when a button is not found as it was kept."""
+        html = with_likes(kept, [row for row in self.rows if row["id"] in liked], pressed=True)
+        return None if html is None else with_token(request, html)
+
+    def liked_answer(self, request: HttpRequest, kept: bytes, liked: set[int]) -> bytes | str:
+        """The API's kept answer with "liked" true for the posts this reader likes."""
+        if not liked:
+            return kept
+        answer = json.loads(kept)
+        for post in (answer["pinned"], *answer["items"]):
+            if post is not None:
+                post["liked"] = post["id"] in liked
+        return rendered_json(request, answer)
+
+
+# What a form's CSRF token field holds (a kept page holds only the placeholder).
+_TOKEN_VALUE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]*)"')
+
+
+def _placeholders(page: str, forms: bool) -> bool:
+    """Whether the page's forms (where `forms` allows any) hold only the token's placeholder."""
+    return forms and all(value == _CSRF for value in _TOKEN_VALUE.findall(page))
+
+
+def with_token(request: HttpRequest, html: str) -> SafeString:
+    """Posts rendered with the placeholder of the CSRF token, with this reader's put in."""
+    if _CSRF in html:
+        html = html.replace(_CSRF, get_token(request))
+    return mark_safe(html)  # noqa: S308 — our templates' output
+
+
+class _LikeOf(NamedTuple):
+    """What a like button shows of its post."""
+
+    pk: int
+    liked: bool
+    like_count: int
+
+
+def _like_button(row: dict[str, Any], *, liked: bool) -> str:
+    context = {"post": _LikeOf(row["id"], liked, row["like_count"]), "may_interact": True}
+    return get_template("walls/_like_button.html").render({**context, "csrf_token": _CSRF})
+
+
+def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> str | None:
+    """`html` (posts rendered with the token placeholder) with the like buttons of the posts in
+    `rows` pressed (or released); None when one of them is not there exactly once as it would
+    be rendered the other way."""
+    for row in rows:
+        before, after = _like_button(row, liked=not pressed), _like_button(row, liked=pressed)
+        if html.count(before) != 1:
+            return None
+        html = html.replace(before, after)
+    return html
