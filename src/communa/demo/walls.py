@@ -273,7 +273,19 @@ class WallHistory:
     # -- what readers do with a post --
 
     def audience(self, wall: Wall, post: PlannedPost, *, member_post: bool = False) -> None:
-        """Who saw the post and when, and what they did: likes, comments, shares and the rest."""
+        """Who saw the post and when, and what they did: likes, comments, shares and the rest.
+
+        Each post draws from a stream of its own, seeded by one draw of the walls' stream: how
+        many of its moments fall before "now" (which depends on the hour the demo is loaded)
+        changes what happens under this post only, never the draws of every post after it."""
+        walls_stream = self.rng
+        self.rng = random.Random(walls_stream.getrandbits(64))
+        try:
+            self._audience(wall, post, member_post=member_post)
+        finally:
+            self.rng = walls_stream
+
+    def _audience(self, wall: Wall, post: PlannedPost, *, member_post: bool) -> None:
         draft = post.draft
         pull = self.tone_pull[draft.tone] * self.rubric_pull[draft.rubric]
         pull *= 0.8 if draft.promo else 1.0
