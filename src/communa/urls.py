@@ -6,8 +6,9 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 from communa.api.api import api
+from communa.core.routing import indexed
 
-urlpatterns: list[URLPattern | URLResolver] = [
+patterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("communa.accounts.urls")),
@@ -22,9 +23,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SERVE_MEDIA:
     # Uploads are validated before storage; serving them here keeps a one-process install simple.
-    urlpatterns.append(
+    patterns.append(
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     )
+
+# Each path is tried only against the patterns whose literal segments it has (core.routing).
+urlpatterns = indexed(patterns)
 
 handler404 = "communa.web.views.page_not_found"
 handler500 = "communa.web.views.server_error"
