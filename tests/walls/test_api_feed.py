@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from communa.communities.models import Kind, WallMode
+from communa.communities.models import Kind, Role, WallMode
 from communa.walls.actions.interactions import hide_post, like_comment, like_post
 from communa.walls.actions.posts import pin_post, publish_suggestion, share_post, suggest_post
 from communa.walls.models import Post
+from communa.walls.selectors import FeedCommunities, feed_communities, team_community_ids
 from tests.factories import add_member, make_community, person
 from tests.support import api_as, error_of
 from tests.walls.support import make_comment, make_post, png_file, queries_of
@@ -214,3 +215,31 @@ def test_comments_run_the_same_number_of_queries_for_5_and_25_threads(django_ass
     items = response.json()["items"]
     assert len(items) == 25
     assert all(len(item["replies"]) == 1 for item in items)
+
+
+def test_the_feeds_communities_and_its_team_labels_come_from_one_read(django_assert_num_queries):
+    # given a member on the team of one community, a plain member of another, and on the team of
+    # a third whose wall is off
+    edited, joined, silent = make_community(), make_community(), make_community()
+    member = add_member(edited, role=Role.EDITOR)
+    add_member(joined, member)
+    add_member(silent, member, role=Role.MODERATOR)
+    silent.wall_mode = WallMode.OFF
+    silent.save(update_fields=["wall_mode"])
+    make_post(edited, body="From the team's community", tone="emotional")
+    make_post(joined, body="From another", tone="emotional")
+
+    # when the feed's communities are read
+    with django_assert_num_queries(1):
+        communities = feed_communities(member)
+
+    # then the walls are those with a wall on, the team those the labels were read from before
+    assert sorted(communities.walls) == sorted([edited.pk, joined.pk])
+    assert communities.team == team_community_ids(member) == {edited.pk, silent.pk}
+    assert feed_communities(person()) == FeedCommunities(walls=[], team=set())
+    # and the feed labels only the posts of the team's community
+    items = api_as(member).get("/feed").json()["items"]
+    assert {item["body"]: item["tone"] for item in items} == {
+        "From the team's community": "emotional",
+        "From another": None,
+    }

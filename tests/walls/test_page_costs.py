@@ -88,18 +88,18 @@ def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
 
 def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
     _community, member = wall
-    # the session and the user; my communities; the page (with "liked by me"); the repost's
-    # original; my team communities (for labels); the impressions (one INSERT). No poll, no badge
-    # is read: no post is marked, the cards are in the cache.
-    assert cost(client_of(member), "/feed/") == 7
+    # the session and the user; my communities, with my team's among them (for labels); the
+    # page (with "liked by me"); the repost's original; the impressions (one INSERT). No poll,
+    # no badge is read: no post is marked, the cards are in the cache.
+    assert cost(client_of(member), "/feed/") == 6
 
 
 def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):
     _community, member = wall
     client = client_of(member)
-    # the session and the user; my communities; the page; the original; my team communities;
-    # the impressions
-    assert cost(client, "/api/feed") == 7
+    # the token and the user; my communities with my team's among them; the page; the
+    # original; the impressions
+    assert cost(client, "/api/feed") == 6
     # the session and the user; the community and my standing; the rows as plain values (a page
     # with a repost is not kept whole); the page; the pinned post; the original; the impressions
     assert cost(client, "/api/communities/cooks/wall") == 9

@@ -43,7 +43,7 @@ from communa.communities.permissions import (
 )
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
-from communa.core.rows import read_ids, read_many, read_one
+from communa.core.rows import read_ids, read_many, read_one, read_values
 from communa.walls.access import require_post_visible
 from communa.walls.models import (
     Like,
@@ -230,11 +230,38 @@ _TEAM_COMMUNITIES = (
     'SELECT "community_id" FROM "communities_membership" WHERE "user_id" = %s'  # noqa: S608
     f' AND "role" IN ({", ".join(["%s"] * len(_TEAM_ROLES))})'
 )
-_FEED_COMMUNITIES = (
-    'SELECT m."community_id" FROM "communities_membership" m'
+# A member's communities, each with whether its wall is on and whether they are on its team:
+# the feed's communities and its labels from one read. Flags as 1/0, the same on both databases;
+# only placeholders are put in, the roles go as parameters.
+_MY_COMMUNITIES = (
+    'SELECT m."community_id", CASE WHEN c."wall_mode" <> %s THEN 1 ELSE 0 END,'  # noqa: S608
+    f' CASE WHEN m."role" IN ({", ".join(["%s"] * len(_TEAM_ROLES))}) THEN 1 ELSE 0 END'
+    ' FROM "communities_membership" m'
     ' INNER JOIN "communities_community" c ON c."id" = m."community_id"'
-    ' WHERE m."user_id" = %s AND c."wall_mode" <> %s'
+    ' WHERE m."user_id" = %s'
 )
+_AS_READ = ((), None)
+
+
+@dataclass(frozen=True)
+class FeedCommunities:
+    """The communities whose walls make a member's feed, and those on whose team they are
+    (`team_community_ids`, for the posts' labels)."""
+
+    walls: list[int]
+    team: set[int]
+
+
+def feed_communities(actor: Any) -> FeedCommunities:
+    """Both lists of the feed in one read (the feed's page and its labels both need them)."""
+    if not signed_in(actor):
+        return FeedCommunities(walls=[], team=set())
+    rows = read_values(
+        _MY_COMMUNITIES, [WallMode.OFF.value, *_TEAM_ROLES, actor.pk], [_AS_READ] * 3
+    )
+    return FeedCommunities(
+        walls=[row[0] for row in rows if row[1]], team={row[0] for row in rows if row[2]}
+    )
 
 
 def team_community_ids(actor: Any) -> set[int]:
@@ -312,11 +339,21 @@ def profile_wall_page(
     return _page(page, actor, details=details)
 
 
-def feed_page(*, actor: Any, cursor: str | None, limit: int, details: bool = True) -> Page[Post]:
-    """R4.7: new posts from the actor's communities, newest first, without hidden ones."""
+def feed_page(
+    *,
+    actor: Any,
+    cursor: str | None,
+    limit: int,
+    details: bool = True,
+    communities: FeedCommunities | None = None,
+) -> Page[Post]:
+    """R4.7: new posts from the actor's communities, newest first, without hidden ones.
+
+    `communities`, when the caller has read them (`feed_communities`), saves reading them
+    again."""
     # The communities are read first (one small query) so the page query stays a simple range
     # scan: as one statement with a semi-join, PostgreSQL spent 20 ms planning it (bench/walls.py).
-    member_of = read_ids(_FEED_COMMUNITIES, [actor.pk, WallMode.OFF.value])
+    member_of = (communities or feed_communities(actor)).walls
     if not member_of:
         return Page(items=[], next_cursor=None)
     where = (  # only placeholders are put in: the ids go as parameters

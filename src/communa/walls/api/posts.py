@@ -115,11 +115,16 @@ def community_wall(
 @router.get("/feed", response=Page[PostOut])
 def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> HttpResponse:
     """R4.7: new posts from your communities, newest first, without the ones you hid."""
+    communities = selectors.feed_communities(request.auth)
     page = selectors.feed_page(
-        actor=request.auth, cursor=cursor, limit=page_size(limit), details=False
+        actor=request.auth,
+        cursor=cursor,
+        limit=page_size(limit),
+        details=False,
+        communities=communities,
     )
     shown(request, page.items)
-    labels = selectors.team_community_ids(request.auth)
+    labels = communities.team
     answer = {"items": posts_out(page.items, team_ids=labels), "next_cursor": page.next_cursor}
     return render_checked(request, answer)  # each post checked when built (posts_out)
 

@@ -60,10 +60,15 @@ from communa.walls.wall_selectors import liked_among
 def feed(request: AuthedRequest) -> HttpResponse:
     """R4.7: new posts from my communities, newest first; "More" continues by keyset."""
     cursor = cursor_of(request)
+    communities = selectors.feed_communities(request.user)
     page = selectors.feed_page(
-        actor=request.user, cursor=cursor, limit=int_setting("PAGE_SIZE"), details=False
+        actor=request.user,
+        cursor=cursor,
+        limit=int_setting("PAGE_SIZE"),
+        details=False,
+        communities=communities,
     )
-    team_ids = selectors.team_community_ids(request.user)
+    team_ids = communities.team
     # The feed holds only posts of communities where the person is a member.
     attach_cards(request, page.items, team_ids=team_ids, on_community_page=False, may_interact=True)
     context = {
