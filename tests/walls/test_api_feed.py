@@ -12,7 +12,7 @@ from communa.walls.actions.posts import pin_post, publish_suggestion, share_post
 from communa.walls.models import Post
 from communa.walls.selectors import FeedCommunities, feed_communities, team_community_ids
 from tests.factories import add_member, make_community, person
-from tests.support import api_as, error_of
+from tests.support import api_as, client_of, error_of
 from tests.walls.support import make_comment, make_post, png_file, queries_of
 
 pytestmark = pytest.mark.django_db
@@ -226,8 +226,9 @@ def test_the_feeds_communities_and_its_team_labels_come_from_one_read(django_ass
     add_member(silent, member, role=Role.MODERATOR)
     silent.wall_mode = WallMode.OFF
     silent.save(update_fields=["wall_mode"])
-    make_post(edited, body="From the team's community", tone="emotional")
-    make_post(joined, body="From another", tone="emotional")
+    for community, body in ((edited, "From the team community"), (joined, "From another")):
+        expert = community.rubrics.get(code="expert").pk
+        make_post(community, body=body, tone="emotional", rubric=expert)
 
     # when the feed's communities are read
     with django_assert_num_queries(1):
@@ -240,6 +241,12 @@ def test_the_feeds_communities_and_its_team_labels_come_from_one_read(django_ass
     # and the feed labels only the posts of the team's community
     items = api_as(member).get("/feed").json()["items"]
     assert {item["body"]: item["tone"] for item in items} == {
-        "From the team's community": "emotional",
+        "From the team community": "emotional",
         "From another": None,
     }
+    # and so does the feed's page: one rubric label, in the byline of the team's community's
+    # post (the newer post, from the other community, comes first)
+    page = client_of(member).get("/feed/").content.decode()
+    assert page.count('class="badge rubric"') == 1
+    label_at = page.index('class="badge rubric"')
+    assert page.index("From another") < label_at < page.index("From the team community")

@@ -32,9 +32,6 @@ from django.urls.resolvers import RoutePattern
 _DEPTH = 3
 # A path segment that is not a literal of any route at its position.
 _OTHER = None
-# A route segment that is a converter able to take a "/" (`<path:…>`): the segments after it
-# are not where the route says, so nothing after it is compared.
-_OPEN = object()
 
 
 def _segment_checks(pattern: URLPattern | URLResolver) -> list[dict[int, str]]:
