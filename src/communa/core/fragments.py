@@ -12,14 +12,19 @@ Only fragments that are the same for every reader may be kept: no forms, no per-
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import django
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache as default_cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -81,3 +86,69 @@ def render_kept(
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)
     return out
+
+
+# -- a visitor's page, whole ---------------------------------------------------------------------
+
+# What kept HTML holds in place of the CSRF token; each reader's own token is put in its place.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-9f3c"
+# Where a page holds a token: a form's hidden field, htmx's header on the page's body.
+_TOKENS = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]*)"|"X-CSRFToken": "([^"]*)"')
+
+
+def with_token(request: HttpRequest, html: str) -> SafeString:
+    """HTML rendered with the placeholder of the CSRF token, with this reader's put in."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 — our templates' output
+
+
+def row_values(instance: Any) -> tuple[str, ...]:
+    """Every column of a loaded row, as a kept page's key names it."""
+    fields = instance._meta.concrete_fields
+    return tuple(repr(field.value_from_object(instance)) for field in fields)
+
+
+def visitor_page_key(
+    request: HttpRequest, kind: str, made_of: tuple[Any, ...], templates: Sequence[str]
+) -> str | None:
+    """The key of a page kept whole for visitors, or None when this request may not have it.
+
+    Only a visitor (not signed in) asking without a query string and with no message waiting
+    gets a kept page: then the page is the same for every such visitor, made of `made_of` (all
+    it shows that a writer may change, read as plain values), its address, the language, the
+    time zone and the deploy (the `templates` it is rendered from, the settings, the versions).
+    """
+    if (
+        int_setting("CARD_CACHE_SECONDS") <= 0
+        or request.method != "GET"
+        or request.META.get("QUERY_STRING")
+        or request.user.is_authenticated
+        or len(get_messages(request))
+    ):
+        return None
+    place = (kind, request.path, get_language(), timezone.get_current_timezone_name())
+    stamp = deploy_stamp(*templates)
+    digest = hashlib.blake2b(repr((place, stamp, made_of)).encode(), digest_size=20)
+    return f"page:{kind}:{digest.hexdigest()}"
+
+
+def kept_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
+    """The page kept under `key`, with this visitor's CSRF token put in; None when not kept."""
+    html = default_cache.get(key) if key else None
+    return None if html is None else HttpResponse(with_token(request, html))
+
+
+def render_page(
+    request: HttpRequest, key: str | None, template: str, context: Mapping[str, Any]
+) -> HttpResponse:
+    """`render`, and under a key (`visitor_page_key`), the page kept for the next visitor:
+    rendered with the token's placeholder, kept only when the page holds no other token."""
+    if key is None:
+        return render(request, template, context)
+    response = render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
+    html = response.content.decode()
+    if all((form or header) == CSRF_PLACEHOLDER for form, header in _TOKENS.findall(html)):
+        default_cache.set(key, html, timeout=int_setting("CARD_CACHE_SECONDS"))
+    response.content = with_token(request, html).encode()
+    return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from communa.communities.cover import register_cover_part
 from communa.communities.manage import Group, ManagePage, register_page
 from communa.communities.permissions import Action
 from communa.core.badges import MemberBadges
@@ -14,6 +15,7 @@ from communa.core.lifecycle import register_runner
 from communa.engagement.actions.recognition import compute_due_months
 from communa.engagement.contest_wiring import connect_contests
 from communa.engagement.selectors.recognition import RecognitionBadges
+from communa.engagement.templatetags.engagement_nav import cover_sections
 from communa.engagement.views.embeds import connect_embeds
 from communa.engagement.views.forms import connect_forms
 from communa.engagement.views.guides import connect_guides
@@ -21,6 +23,8 @@ from communa.engagement.views.under_posts import connect_polls
 
 
 def connect() -> None:
+    # The sections a member may open, listed on the community's home (read with the page).
+    register_cover_part("engagement", cover_sections)
     connect_contests()
     connect_forms()
     connect_guides()

@@ -42,7 +42,7 @@ from django.utils.translation import get_language
 
 from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
-from communa.core.fragments import deploy_stamp
+from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp
 from communa.core.hooks import answer
 from communa.core.rows import complete
 from communa.core.widgets import PostWidgets
@@ -230,7 +230,8 @@ def prefetch_card_details(posts: Sequence[Post]) -> None:
     attach_short_links(posts)
 
 
-_CSRF = "csrf-token-placeholder-9f3c"
+# What a kept card holds in place of the CSRF token (core.fragments puts each reader's in).
+_CSRF = CSRF_PLACEHOLDER
 
 
 def footer_key(request: HttpRequest, post: Post, *, may_interact: bool) -> str:

@@ -12,13 +12,13 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache as default_cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
+from communa.core.fragments import row_values, with_token
 from communa.core.schemas import rendered_json
 from communa.walls.cards import _CSRF, _digest, _templates_stamp
 from communa.walls.models import Post, PostStatus
@@ -106,9 +106,7 @@ class VisitorWall:
             return None
         if not widgets and any(row["has_widgets"] for row in rows):
             return None
-        place = tuple(
-            repr(field.value_from_object(community)) for field in community._meta.concrete_fields
-        )
+        place = row_values(community)
         key = _digest(
             kind,
             (
@@ -183,13 +181,6 @@ _TOKEN_VALUE = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]*)"')
 def _placeholders(page: str, forms: bool) -> bool:
     """Whether the page's forms (where `forms` allows any) hold only the token's placeholder."""
     return forms and all(value == _CSRF for value in _TOKEN_VALUE.findall(page))
-
-
-def with_token(request: HttpRequest, html: str) -> SafeString:
-    """Posts rendered with the placeholder of the CSRF token, with this reader's put in."""
-    if _CSRF in html:
-        html = html.replace(_CSRF, get_token(request))
-    return mark_safe(html)  # noqa: S308 — our templates' output
 
 
 class _LikeOf(NamedTuple):

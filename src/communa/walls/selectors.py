@@ -277,10 +277,12 @@ _PINNED = 't0."community_id" = %s AND t0."pinned" AND t0."status" = %s'
 _COVER = (("", ("title", "body")),)
 
 
-def pinned_on_cover(*, actor: Any, community: Community) -> Post | None:
+def pinned_on_cover(
+    *, actor: Any, community: Community, standing: Standing | None = None
+) -> Post | None:
     """The pinned post's title and text for the community's cover (R1.6), when the actor may
     see the wall; read on every community home, so only those two columns."""
-    if not can(actor, Action.VIEW_WALL, community):
+    if not can(actor, Action.VIEW_WALL, community, standing=standing):
         return None
     params = [community.pk, PostStatus.PUBLISHED.value]
     found = read_many(Post, _PINNED, params, order_by='t0."id"', limit=1, only=_COVER)

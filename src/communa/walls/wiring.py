@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
+from communa.communities.cover import register_cover_part
 from communa.communities.manage import (
     Group,
     ManagePage,
@@ -22,6 +23,7 @@ from communa.core.lifecycle import register_runner
 from communa.walls.actions.publishing import publish_due_posts
 from communa.walls.models import Post, PostStatus
 from communa.walls.moderated import WallsModeratedContent
+from communa.walls.templatetags.wall_cover import pinned_cover
 
 
 def _suggested_posts() -> Subquery:
@@ -50,6 +52,8 @@ MANAGE_PAGES = [
 
 def connect() -> None:
     plug(ModeratedContent, WallsModeratedContent())
+    # R1.6: the pinned post's opening words on the community's home (read with the page).
+    register_cover_part("pinned", pinned_cover)
     # R8.3: scheduled posts go out on the worker's own thread every COMMUNA_PUBLISH_SECONDS.
     register_runner("scheduled_posts", publish_due_posts, every="PUBLISH_SECONDS")
     for page in MANAGE_PAGES:

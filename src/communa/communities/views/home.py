@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communa.accounts.http import AuthedRequest
 from communa.communities import actions, forms, selectors
+from communa.communities.cover import read_cover
 from communa.communities.models import (
     Community,
+    Kind,
     Privacy,
 )
 from communa.communities.permissions import (
@@ -33,6 +35,7 @@ from communa.communities.views._shared import (
     page_context,
 )
 from communa.core.errors import DomainError
+from communa.core.fragments import kept_page, render_page, row_values, visitor_page_key
 from communa.core.http import client_ip
 from communa.core.web import answers_refusals, show_error_on_form
 
@@ -63,16 +66,47 @@ def _membership_context(
     }
 
 
+# What a visitor's home is rendered from: a kept page's key names them, so that a deploy that
+# changes one gives the page another key (tests/communities/test_kept_home.py checks the list).
+HOME_TEMPLATES = (
+    "communities/home.html",
+    "web/base.html",
+    "communities/_identity.html",
+    "communities/_team_nav.html",
+    "communities/_membership.html",
+    "moderation/playbook_notice.html",
+    "walls/_board_nav.html",
+    "engagement/_nav.html",
+)
+
+
 @require_GET
 @answers_refusals
 def home(request: HttpRequest, slug: str) -> HttpResponse:
-    """The community's page: profile, menu, and the buttons the person's standing allows."""
+    """The community's page: profile, menu, and the buttons the person's standing allows.
+
+    A visitor's page is the same for every visitor: it is kept whole (`core.fragments`) under a
+    key naming all it shows, read as plain values: the community's row, its menu, and what
+    other apps show on its cover (`communities.cover`, read before rendering; the page's tags
+    take them from there). An event's home is never kept: its attendance box counts live."""
     community, standing = _community(request, slug)
+    sees_content = _may(community, standing, Action.VIEW_CONTENT)
+    wiki_menu = selectors.wiki_menu(community) if sees_content else []
+    cover = read_cover(request.user, community, standing)
+    key = None
+    if community.kind != Kind.EVENT:
+        menu = tuple((page.pk, page.title, page.slug) for page in wiki_menu)
+        made_of = (row_values(community), menu, tuple(cover.items()))
+        key = visitor_page_key(request, "community-home", made_of, HOME_TEMPLATES)
+    kept = kept_page(request, key)
+    if kept is not None:
+        return kept
     context = _membership_context(request, community, standing)
-    context["sees_content"] = _may(community, standing, Action.VIEW_CONTENT)
-    context["wiki_menu"] = selectors.wiki_menu(community) if context["sees_content"] else []
+    context["sees_content"] = sees_content
+    context["wiki_menu"] = wiki_menu
     context["may_edit_wiki"] = _may(community, standing, Action.EDIT_WIKI)
-    return render(request, "communities/home.html", context)
+    context["cover"] = cover
+    return render_page(request, key, "communities/home.html", context)
 
 
 def _join_page(

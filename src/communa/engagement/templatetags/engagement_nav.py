@@ -8,11 +8,14 @@ when the community has something in it a member can see, read in one statement.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from communa.communities.cover import cover_value
 from communa.communities.models import Community
 from communa.communities.permissions import Action, Standing, can, standing_of
 from communa.engagement.models import (
@@ -59,18 +62,27 @@ def _sections(community: Community) -> dict[str, bool]:
     return {key: bool(value) for key, value in zip(keys, row, strict=True)}
 
 
+def cover_sections(actor: Any, community: Community, standing: Standing) -> tuple[str, ...]:
+    """The sections this viewer may open that have something in them: the cover part engagement
+    registers (`communities.cover`), read once with the community home."""
+    if not can(actor, Action.VIEW_CONTENT, community, standing=standing):
+        return ()
+    return tuple(key for key, shown in _sections(community).items() if shown)
+
+
 @register.simple_tag(takes_context=True)
 def engagement_nav(context: template.Context, community: Community) -> list[tuple[str, str]]:
     """(label, url) of the engagement sections this viewer may open."""
-    request = context.get("request")
-    standing = context.get("standing")
-    shown = context.get("community")
-    # The page's own standing is reused only when it is the standing towards this community.
-    if not isinstance(standing, Standing) or getattr(shown, "pk", None) != community.pk:
-        standing = standing_of(getattr(request, "user", None), community)
-    if not can(None, Action.VIEW_CONTENT, community, standing=standing):
-        return []
-    has = _sections(community)
+    found, has = cover_value(context, community, "engagement")
+    if not found:
+        request = context.get("request")
+        actor = getattr(request, "user", None)
+        standing = context.get("standing")
+        shown = context.get("community")
+        # The page's own standing is reused only when it is the standing towards this community.
+        if not isinstance(standing, Standing) or getattr(shown, "pk", None) != community.pk:
+            standing = standing_of(actor, community)
+        has = cover_sections(actor, community, standing)
     links = [
         ("polls", _("Polls"), "engagement:polls"),
         ("contests", _("Contests"), "engagement:contests"),
@@ -80,5 +92,5 @@ def engagement_nav(context: template.Context, community: Community) -> list[tupl
     return [
         (label, reverse(name, args=[community.slug]))
         for key, label, name in links
-        if has.get(f"has_{key}")
+        if f"has_{key}" in has
     ]
