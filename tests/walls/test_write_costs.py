@@ -33,10 +33,12 @@ def setting():
     return api, post, owner
 
 
-def statements(call) -> list[str]:
+def statements(call, answers: list | None = None) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = call()
     assert response.status_code in (200, 201), response.content
+    if answers is not None:
+        answers.append(response.json())
     return [query["sql"] for query in captured.captured_queries]
 
 
@@ -76,13 +78,19 @@ def test_a_comment_costs_six_reads_and_one_transaction_without_savepoints(settin
     assert Notification.objects.filter(recipient=owner, kind="comment_on_post").count() == 1
 
 
-def test_a_like_costs_four_reads_and_one_transaction(setting):
+def test_a_like_costs_three_reads_and_one_transaction(setting):
     api, post, _owner = setting
-    sql = statements(lambda: api.post(f"/posts/{post.pk}/like"))
-    # The token and its user; the post with its author and community; the standing; the count.
-    assert len(reads_of(sql)) == 4
-    # The like, its event, then the counter: the post's row is locked only for the commit.
+    answers: list = []
+    sql = statements(lambda: api.post(f"/posts/{post.pk}/like"), answers)
+    # The token and its user; the post with its author and community; the standing.
+    assert len(reads_of(sql)) == 3
+    # The like, its event, then the counter: the post's row is locked only for the commit,
+    # and the count the answer shows is the one the update wrote (no read after it).
     transaction = last_transaction(sql)
     assert [s.split()[0] for s in transaction] == ["BEGIN", "INSERT", "INSERT", "UPDATE", "COMMIT"]
     assert '"walls_like"' in transaction[1]
     assert '"walls_post"' in transaction[3]
+    assert "RETURNING" in transaction[3]
+    assert answers == [{"liked": True, "likes": 1}]
+    # Taking it back shows the counter as the unlike wrote it.
+    assert api.delete(f"/posts/{post.pk}/like").json() == {"liked": False, "likes": 0}

@@ -15,7 +15,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -38,6 +37,7 @@ from communa.core.gate import text_gate
 from communa.core.limits import limit_write
 from communa.core.rows import read_one
 from communa.core.uploads import check_image
+from communa.core.writes import add_to, insert
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret
 
@@ -379,10 +379,8 @@ def notify(
     # Part of the action's transaction, not a savepoint of its own (two round trips fewer on
     # every comment and reply): if this fails, the whole action is rolled back anyway.
     with transaction.atomic(savepoint=False):
-        made = Notification.objects.bulk_create(
-            [Notification(recipient_id=pk, **shared) for pk in ids]
-        )
-        User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
+        made = insert(*(Notification(recipient_id=pk, **shared) for pk in ids))
+        add_to(User, ids, {"unread_notifications": 1})
     return made
 
 

@@ -34,6 +34,7 @@ from communa.core.events import (
     viewer_for_user,
     viewer_of,
 )
+from communa.core.writes import insert
 
 
 def record_impressions(viewer: Viewer, posts: Sequence[Any]) -> None:
@@ -100,15 +101,18 @@ def record_event(
     """Append one interaction event (like, unlike, comment, share, hide, report, link click)."""
     if community_id is None and post is not None:
         community_id = post.community_id
-    return Event.objects.create(
-        kind=kind,
-        community_id=community_id,
-        post_id=post.pk if post is not None else None,
-        comment_id=comment.pk if comment is not None else None,
-        user_id=viewer.user_id,
-        viewer=viewer.key,
-        platform=viewer.platform,
+    (event,) = insert(
+        Event(
+            kind=kind,
+            community_id=community_id,
+            post_id=post.pk if post is not None else None,
+            comment_id=comment.pk if comment is not None else None,
+            user_id=viewer.user_id,
+            viewer=viewer.key,
+            platform=viewer.platform,
+        )
     )
+    return event
 
 
 class EventStore(EventRecorder):

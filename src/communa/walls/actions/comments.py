@@ -18,6 +18,7 @@ from communa.core.errors import NotFound, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
+from communa.core.writes import add_to, insert
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -88,17 +89,19 @@ def add_comment(
     limit_write("comment", actor=actor, ip=ip)
     now = timezone.now()
     with transaction.atomic():
-        comment = Comment.objects.create(
-            post=post,
-            topic=topic,
-            parent=parent,
-            author=actor,
-            signed_as=signed_as,
-            body=text,
-            body_html=render_markdown(text),
-            created_at=now,
-            language=screened.language,
-            status=new_comment_status(held=screened.holds),
+        (comment,) = insert(
+            Comment(
+                post=post,
+                topic=topic,
+                parent=parent,
+                author=actor,
+                signed_as=signed_as,
+                body=text,
+                body_html=render_markdown(text),
+                created_at=now,
+                language=screened.language,
+                status=new_comment_status(held=screened.holds),
+            )
         )
         if screened.holds:
             # Counted and announced when a moderator approves it (`count_comment`).
@@ -143,9 +146,9 @@ def count_comment(comment: Comment, *, viewer: Viewer, now: Any) -> None:
         record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
     _announce_comment(comment)
     if comment.parent_id is not None:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+        add_to(Comment, comment.parent_id, {"reply_count": 1})
     if comment.post_id is not None:
-        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+        add_to(Post, comment.post_id, {"comment_count": 1})
     else:
         Topic.objects.filter(pk=comment.topic_id).update(  # type: ignore[misc]
             comment_count=F("comment_count") + 1, last_activity_at=now

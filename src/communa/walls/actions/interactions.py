@@ -20,6 +20,7 @@ from communa.core.errors import Conflict, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import report_desk
 from communa.core.limits import limit_write
+from communa.core.writes import add_to, insert
 from communa.walls.access import require_comment_visible, require_on_post
 from communa.walls.actions.links import click_post_link
 from communa.walls.models import Comment, HiddenPost, Like, Post
@@ -33,6 +34,13 @@ def _require_comment_interaction(actor: User, comment: Comment) -> None:
         raise PermissionRefused(_("Log in first."))
 
 
+def _counted(model: type[Post] | type[Comment], pk: int, delta: dict[str, int]) -> int:
+    """Move a like counter in the action's transaction and give its new value (one statement:
+    the row the like locked, read back as it was written)."""
+    (value,) = add_to(model, pk, delta, returning=True) or [0]
+    return int(value)
+
+
 def like_post(
     *, actor: User, post: Post, viewer: Viewer | None = None, ip: str | None = None
 ) -> Post:
@@ -41,12 +49,11 @@ def like_post(
     limit_write("like", actor=actor, ip=ip)
     try:
         with transaction.atomic():
-            Like.objects.create(user=actor, post=post)
+            insert(Like(user=actor, post=post))
             record_event(EventKind.LIKE, viewer=viewer or viewer_for_user(actor), post=post)
-            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            post.like_count = _counted(Post, post.pk, {"like_count": 1})
     except IntegrityError as exc:
         raise Conflict(_("You already like this post."), code="already_liked") from exc
-    post.refresh_from_db(fields=["like_count"])
     return post
 
 
@@ -58,8 +65,7 @@ def unlike_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Pos
         if not deleted:
             raise Conflict(_("You do not like this post."), code="not_liked")
         record_event(EventKind.UNLIKE, viewer=viewer or viewer_for_user(actor), post=post)
-        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
-    post.refresh_from_db(fields=["like_count"])
+        post.like_count = _counted(Post, post.pk, {"like_count": -1})
     return post
 
 
@@ -71,7 +77,7 @@ def like_comment(
     limit_write("like", actor=actor, ip=ip)
     try:
         with transaction.atomic():
-            Like.objects.create(user=actor, comment=comment)
+            insert(Like(user=actor, comment=comment))
             record_event(
                 EventKind.LIKE,
                 viewer=viewer or viewer_for_user(actor),
@@ -79,10 +85,9 @@ def like_comment(
                 comment=comment,
                 community_id=_community_id(comment),
             )
-            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+            comment.like_count = _counted(Comment, comment.pk, {"like_count": 1})
     except IntegrityError as exc:
         raise Conflict(_("You already like this comment."), code="already_liked") from exc
-    comment.refresh_from_db(fields=["like_count"])
     return comment
 
 
@@ -100,8 +105,7 @@ def unlike_comment(*, actor: User, comment: Comment, viewer: Viewer | None = Non
             comment=comment,
             community_id=_community_id(comment),
         )
-        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
-    comment.refresh_from_db(fields=["like_count"])
+        comment.like_count = _counted(Comment, comment.pk, {"like_count": -1})
     return comment
 
 

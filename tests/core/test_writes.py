@@ -1,0 +1,108 @@
+"""Hot writes from statements written once (core.writes): the rows `insert` adds are the rows
+`save()` adds, and `add_to` moves counters as `update(F(...) + n)` does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from communa.accounts.models import Notification, PersonalAccessToken
+from communa.communities.models import Community
+from communa.core.writes import add_to, insert
+from communa.walls.models import Like, Post
+from tests.factories import make_community, person
+from tests.walls.support import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(instance) -> dict:
+    """Every column of the row as the database holds it, read back through the ORM."""
+    fresh = type(instance).objects.get(pk=instance.pk)
+    values = {field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields}
+    values.pop(fresh._meta.pk.attname)
+    return values
+
+
+def test_an_inserted_row_is_the_row_save_adds():
+    owner = person("olga")
+    links = [{"title": "Site", "url": "https://example.org/a?b=c"}]
+    starts = timezone.now() + timedelta(days=3)
+    made = {
+        "name": "Бабушкины рецепты",
+        "slug": "recipes",
+        "links": links,
+        "event_starts_at": starts,
+        "contacts": "ô",
+    }
+    by_orm = Community(**made)
+    by_orm.save()
+    (ours,) = insert(Community(**{**made, "slug": "recipes-2"}))
+    assert ours.pk is not None
+    assert ours.pk != by_orm.pk
+    assert not ours._state.adding
+    # Every column the same but the address and the moment each was made.
+    expected = {**columns(by_orm), "slug": "recipes-2", "created_at": ours.created_at}
+    assert columns(ours) == expected
+    assert abs(ours.created_at - by_orm.created_at) < timedelta(seconds=5)
+    assert columns(ours)["links"] == links
+    # `auto_now_add` and defaults are filled as save() fills them.
+    (token,) = insert(PersonalAccessToken(user=owner, name="x", prefix="p", token_hash="h"))
+    assert token.created_at is not None
+    assert columns(token)["created_at"] == token.created_at
+
+
+def test_several_rows_in_one_statement_get_their_ids_in_order():
+    people = [person(f"p{index}") for index in range(3)]
+    notes = [
+        Notification(recipient=user, kind="comment_on_post", subject=user.username)
+        for user in people
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        insert(*notes)
+    assert len(captured.captured_queries) == 1
+    for note, user in zip(notes, people, strict=True):
+        assert Notification.objects.get(pk=note.pk).recipient_id == user.pk
+
+
+def test_a_model_with_a_receiver_goes_through_the_orm():
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.name)
+
+    pre_save.connect(receiver, sender=Community, dispatch_uid="test-writes")
+    try:
+        insert(Community(name="Heard", slug="heard"))
+    finally:
+        pre_save.disconnect(dispatch_uid="test-writes", sender=Community)
+    assert seen == ["Heard"]
+    assert Community.objects.filter(slug="heard").exists()
+
+
+def test_a_duplicate_is_the_orm_s_integrity_error_and_writes_nothing():
+    owner = person("olga")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+    insert(Like(user=owner, post=post))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(Like(user=owner, post=post))
+    assert Like.objects.filter(post=post).count() == 1
+
+
+def test_counters_move_and_come_back_as_written():
+    owner = person("olga")
+    community = make_community(owner, slug="cooks")
+    first, second = (make_post(community, body=str(i), author=owner) for i in range(2))
+    assert add_to(Post, first.pk, {"like_count": 1}, returning=True) == [1]
+    assert add_to(Post, first.pk, {"like_count": 2, "share_count": 1}, returning=True) == [3]
+    assert add_to(Post, [first.pk, second.pk], {"comment_count": 1}) is None
+    assert add_to(Post, 10**9, {"like_count": 1}, returning=True) == []
+    assert add_to(Post, [], {"like_count": 1}, returning=True) == []
+    rows = {p.pk: (p.like_count, p.share_count, p.comment_count) for p in Post.objects.all()}
+    assert rows == {first.pk: (3, 1, 1), second.pk: (0, 0, 1)}
+    assert add_to(Post, first.pk, {"like_count": -3}, returning=True) == [0]
