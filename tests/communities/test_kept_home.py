@@ -46,9 +46,9 @@ def rendered(monkeypatch):
     calls: list[str | None] = []  # the key each was rendered to be kept under
     original = home_views.render_page
 
-    def counted(request, key, template, context):
+    def counted(request, key, template, context, **kwargs):
         calls.append(key)
-        return original(request, key, template, context)
+        return original(request, key, template, context, **kwargs)
 
     monkeypatch.setattr(home_views, "render_page", counted)
     return calls

@@ -109,6 +109,18 @@ def row_values(instance: Any) -> tuple[str, ...]:
     return tuple(repr(field.value_from_object(instance)) for field in fields)
 
 
+def keeps_for_visitor(request: HttpRequest) -> bool:
+    """Whether this request may get a page kept whole for visitors: a visitor (not signed in)
+    asking without a query string, with no message waiting, and kept fragments switched on."""
+    return not (
+        int_setting("CARD_CACHE_SECONDS") <= 0
+        or request.method != "GET"
+        or request.META.get("QUERY_STRING")
+        or request.user.is_authenticated
+        or len(get_messages(request))
+    )
+
+
 def visitor_page_key(
     request: HttpRequest, kind: str, made_of: tuple[Any, ...], templates: Sequence[str]
 ) -> str | None:
@@ -119,13 +131,7 @@ def visitor_page_key(
     it shows that a writer may change, read as plain values), its address, the language, the
     time zone and the deploy (the `templates` it is rendered from, the settings, the versions).
     """
-    if (
-        int_setting("CARD_CACHE_SECONDS") <= 0
-        or request.method != "GET"
-        or request.META.get("QUERY_STRING")
-        or request.user.is_authenticated
-        or len(get_messages(request))
-    ):
+    if not keeps_for_visitor(request):
         return None
     place = (kind, request.path, get_language(), timezone.get_current_timezone_name())
     stamp = deploy_stamp(*templates)
@@ -140,12 +146,17 @@ def kept_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
 
 
 def render_page(
-    request: HttpRequest, key: str | None, template: str, context: Mapping[str, Any]
+    request: HttpRequest,
+    key: str | None,
+    template: str,
+    context: Mapping[str, Any],
+    status: int = 200,
 ) -> HttpResponse:
     """`render`, and under a key (`visitor_page_key`), the page kept for the next visitor:
-    rendered with the token's placeholder, kept only when the page holds no other token."""
-    if key is None:
-        return render(request, template, context)
+    rendered with the token's placeholder, kept only when the page holds no other token (and
+    only a page that answers 200)."""
+    if key is None or status != 200:
+        return render(request, template, context, status=status)
     response = render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
     html = response.content.decode()
     if all((form or header) == CSRF_PLACEHOLDER for form, header in _TOKENS.findall(html)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import connections
@@ -309,8 +309,49 @@ def read_many(
     with _cursor(connection) as cursor:
         cursor.execute(statement.sql, values)
         rows = cursor.fetchall()
-    seen: dict[Any, Any] = {}  # the joined rows built so far, by part and id
-    return [_instance(statement, row, connection, seen) for row in rows]
+    return Rows(statement, rows, connection).models()
+
+
+class Rows(Generic[M]):
+    """The rows a statement gave, as the database sent them (`rows`: plain values, to compare
+    or to name in a kept page's key) and, built only when asked, as models (`models`)."""
+
+    def __init__(self, statement: _Statement, rows: list[Any], connection: Any) -> None:
+        self.statement = statement
+        self.rows = rows
+        self.connection = connection
+
+    @property
+    def pk_position(self) -> int:
+        """Where each row holds the base model's id."""
+        return self.statement.parts[0].pk_position
+
+    def models(self, rows: Sequence[Any] | None = None) -> list[Any]:
+        """Models of these rows (of `rows`, some of them), as `read_many` gives them."""
+        seen: dict[Any, Any] = {}  # the joined rows built so far, by part and id
+        chosen = self.rows if rows is None else rows
+        return [_instance(self.statement, row, self.connection, seen) for row in chosen]
+
+
+def read_rows(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    order_by: str,
+    limit: int | None,
+    join: tuple[str, ...] = (),
+    using: str = "default",
+) -> Rows[M]:
+    """`read_many`'s rows, not yet built: for a page kept under the values it is made of, the
+    values decide whether it must be built at all."""
+    connection = connections[using]
+    bound = "" if limit is None else f" LIMIT {int(limit)}"
+    statement = _statement(model, where, order_by, join, connection, limit=bound)
+    with _cursor(connection) as cursor:
+        cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
+        rows = cursor.fetchall()
+    return Rows(statement, rows, connection)
 
 
 def complete(instances: Sequence[M], *, join: tuple[str, ...] = (), using: str = "default") -> None:

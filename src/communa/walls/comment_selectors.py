@@ -14,7 +14,7 @@ from django.db.models.fields import BooleanField
 
 from communa.accounts.models import signed_in
 from communa.core.pagination import Page, decode_cursor, page_of
-from communa.core.rows import read_many
+from communa.core.rows import read_many, read_rows
 from communa.walls.models import Comment, CommentStatus, Post
 
 _COMMENT_LIKED = (
@@ -89,3 +89,59 @@ def comments_page(
         for comment in items:
             comment.visible_replies = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
     return page
+
+
+# A visitor's first page of a post's comments: the top-level comments of the page (one more,
+# which says whether a next page exists), then the visible replies to those of the page.
+_VISITOR_TOP = (
+    't0."post_id" = %s AND t0."parent_id" IS NULL AND (t0."status" = %s OR t0."reply_count" > 0)'
+)
+
+
+class VisitorComments:
+    """A visitor's first page of a post's comments, read as rows: the rows as the database
+    sent them (`stamp`, what a kept page names) and, only when the page must be built, the
+    page built from those very rows (`page`, as `comments_page` gives it to a visitor)."""
+
+    def __init__(self, post: Post, limit: int) -> None:
+        self.limit = limit
+        visible = CommentStatus.VISIBLE.value
+        order = 't0."created_at", t0."id"'
+        self.top = read_rows(
+            Comment,
+            _VISITOR_TOP,
+            [post.pk, visible],
+            order_by=order,
+            limit=limit + 1,
+            join=("author",),
+        )
+        shown = self.top.rows[:limit]
+        self.replies = None
+        if shown:
+            marks = ", ".join(["%s"] * len(shown))
+            self.replies = read_rows(
+                Comment,
+                f't0."parent_id" IN ({marks}) AND t0."status" = %s',
+                [row[self.top.pk_position] for row in shown] + [visible],
+                order_by=order,
+                limit=None,
+                join=("author",),
+            )
+
+    @property
+    def stamp(self) -> tuple[tuple[Any, ...], ...]:
+        replies = self.replies.rows if self.replies is not None else []
+        return (*(tuple(row) for row in self.top.rows), (), *(tuple(row) for row in replies))
+
+    def page(self) -> Page[Comment]:
+        top = self.top.models()
+        replies = self.replies.models() if self.replies is not None else []
+        for comment in (*top, *replies):
+            comment.liked = False
+        page = page_of(top, self.limit, lambda last: [last.created_at, last.pk])
+        by_parent: dict[int, list[Comment]] = {}
+        for reply in replies:
+            by_parent.setdefault(reply.parent_id, []).append(reply)
+        for comment in page.items:
+            comment.visible_replies = by_parent.get(comment.pk, [])
+        return page

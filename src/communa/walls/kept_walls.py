@@ -18,9 +18,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
-from communa.core.fragments import row_values, with_token
+from communa.core.fragments import keeps_for_visitor, row_values, visitor_page_key, with_token
 from communa.core.schemas import rendered_json
-from communa.walls.cards import _CSRF, _digest, _templates_stamp
+from communa.walls.cards import _CSRF, TEMPLATES, _digest, _person, _templates_stamp
+from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
 from communa.walls.wall_selectors import visitor_wall_stamps
 
@@ -206,3 +207,49 @@ def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> s
             return None
         html = html.replace(before, after)
     return html
+
+
+# -- a visitor's page of one post, whole ---------------------------------------------------------
+
+# What a post's page is rendered from besides its card and comments (walls.cards.TEMPLATES): a
+# kept page's key names them (tests/walls/test_kept_post_page.py checks the list).
+POST_PAGE_TEMPLATES = (
+    "walls/post.html",
+    "web/base.html",
+    "walls/_context_head.html",
+    "communities/_subhead.html",
+    "communities/_team_nav.html",
+    *TEMPLATES,
+)
+
+
+def visitor_post_page(
+    request: HttpRequest, post: Post, *, limit: int
+) -> tuple[str | None, VisitorComments | None]:
+    """The key a visitor's page of this post is kept under, and its first page of comments
+    read in one statement (the page is built from those very rows when it is not kept, so it
+    is always the page its key names); (None, None) when the page is not kept.
+
+    A visitor's page of a published post in a community is the same for every visitor: the
+    post's row (every column: `content_version` stands for its details, ADR 0009), its author's
+    name, address and picture, the community's row (its `badges_version` for the badges), the
+    comments' rows with their authors', the address, the language, the time zone and the deploy.
+    Not kept: a repost or a suggested post (as on the wall), a post that shows a widget (a poll's
+    figures move without its row), a post on a person's wall."""
+    if (
+        not keeps_for_visitor(request)
+        or post.status != PostStatus.PUBLISHED
+        or post.community is None
+        or post.shared_from_id
+        or post.suggested_by_id
+        or post.has_widgets
+    ):
+        return None, None
+    comments = VisitorComments(post, limit)
+    made_of = (
+        row_values(post),
+        _person(post.author),
+        row_values(post.community),
+        comments.stamp,
+    )
+    return visitor_page_key(request, "post-page", made_of, POST_PAGE_TEMPLATES), comments

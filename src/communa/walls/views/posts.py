@@ -35,6 +35,7 @@ from communa.communities.rubrics import rubrics_of
 from communa.core.conf import int_setting
 from communa.core.errors import Conflict, DomainError, PermissionRefused
 from communa.core.events import viewer_of
+from communa.core.fragments import kept_page, render_page
 from communa.core.gate import text_gate
 from communa.core.http import client_ip
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
@@ -46,7 +47,8 @@ from communa.walls.actions import links as link_actions
 from communa.walls.actions import posts as post_actions
 from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
-from communa.walls.comment_selectors import comments_page
+from communa.walls.comment_selectors import VisitorComments, comments_page
+from communa.walls.kept_walls import visitor_post_page
 from communa.walls.models import DRAFT_STATUSES, Comment, Post, PostKind, PostStatus
 from communa.walls.tracking import overrides_of, short_path
 from communa.walls.views._shared import (
@@ -74,10 +76,16 @@ def _post_page(
     *,
     comment_form: forms.CommentForm | None = None,
     status: int = 200,
+    kept: tuple[str | None, VisitorComments | None] = (None, None),
 ) -> HttpResponse:
+    """The post's page; with `kept` (`visitor_post_page`), built from the comments read for its
+    key and kept under it for the next visitor."""
     rights = rights_on_post(request.user, post)
+    key, visitor_comments = kept
     page = None
-    if post.status == PostStatus.PUBLISHED:
+    if visitor_comments is not None:
+        page = visitor_comments.page()
+    elif post.status == PostStatus.PUBLISHED:
         page = comments_page(
             actor=request.user, post=post, cursor=cursor_of(request), limit=int_setting("PAGE_SIZE")
         )
@@ -112,7 +120,7 @@ def _post_page(
         "link_figures": _link_figures(request, post),
         **rights,
     }
-    return render(request, "walls/post.html", context, status=status)
+    return render_page(request, key, "walls/post.html", context, status=status)
 
 
 def _joined(comments: list[Any]) -> SafeString:
@@ -154,7 +162,13 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
         # A draft lives on the planner's page (its steps and history): the team, who alone
         # may read it, is sent there from a notification or an old link (ADR 0011).
         return redirect("planner:draft", post.community.slug, post.pk)
-    return _post_page(request, post)
+    # A visitor's page is the same for every visitor: kept whole (walls.kept_walls).
+    kept = visitor_post_page(request, post, limit=int_setting("PAGE_SIZE"))
+    response = kept_page(request, kept[0])
+    if response is not None:
+        _show(request, [post])
+        return response
+    return _post_page(request, post, kept=kept)
 
 
 @require_safe
