@@ -227,3 +227,18 @@ def test_the_team_never_gets_the_readers_kept_wall(group, built):
     assert len(built) == before + 1
     assert PLACEHOLDER not in html
     assert len(tokens_in(html)) >= 1
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "vi"])
+def test_a_like_button_from_its_kept_pattern_is_the_button_rendered(language):
+    """The like buttons a kept wall presses for a reader are made from one rendering per state
+    and language with the post's id and count put in: each is the button the template gives."""
+    from django.utils import translation
+
+    from communa.walls.kept_walls import _like_button, _render_button
+
+    with translation.override(language):
+        for pk, count in ((1, 0), (7, 1), (123456, 98765), (2**40, 10**6)):
+            for liked in (True, False):
+                row = {"id": pk, "like_count": count}
+                assert _like_button(row, liked=liked) == _render_button(pk, count, liked=liked)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.cache import cache as default_cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -192,9 +194,38 @@ class _LikeOf(NamedTuple):
     like_count: int
 
 
-def _like_button(row: dict[str, Any], *, liked: bool) -> str:
-    context = {"post": _LikeOf(row["id"], liked, row["like_count"]), "may_interact": True}
+def _render_button(pk: int, like_count: int, *, liked: bool) -> str:
+    context = {"post": _LikeOf(pk, liked, like_count), "may_interact": True}
     return get_template("walls/_like_button.html").render({**context, "csrf_token": _CSRF})
+
+
+# A like button is the same for every post but for its id and its count: rendered once per
+# process for each state, language and deploy with two numbers no post has, which are then
+# replaced (rendering it cost 0.14 ms, twice for each post a reader likes on a kept wall).
+_SOME_ID, _SOME_COUNT = 918273645546372819, 192837465564738291
+_BUTTONS: dict[tuple[bool, str, str], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_buttons(**_: Any) -> None:
+    """A changed setting (tests change them; a deploy starts new processes) may change them."""
+    _BUTTONS.clear()
+
+
+def _like_button(row: dict[str, Any], *, liked: bool) -> str:
+    key = (liked, get_language(), _templates_stamp())
+    pattern = _BUTTONS.get(key)
+    if pattern is None:
+        pattern = _render_button(_SOME_ID, _SOME_COUNT, liked=liked)
+        if str(_SOME_ID) not in pattern or str(_SOME_COUNT) not in pattern:
+            pattern = ""  # the numbers are formatted (a locale's separators): render each
+        if len(_BUTTONS) > 64:
+            _BUTTONS.clear()
+        _BUTTONS[key] = pattern
+    if not pattern:
+        return _render_button(row["id"], row["like_count"], liked=liked)
+    count = formats.localize(int(row["like_count"]))
+    return pattern.replace(str(_SOME_ID), str(int(row["id"]))).replace(str(_SOME_COUNT), count)
 
 
 def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> str | None:
