@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -155,3 +156,45 @@ def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseEx
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
     return results, errors
+
+
+# -- pages kept whole for visitors (core.fragments) ------------------------------------------------
+
+# A reader's CSRF token in a page: a form's hidden field, htmx's header on the body.
+TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"')
+
+
+def without_tokens(html: str) -> str:
+    """The page with every reader's token replaced by the same word, to compare two readers'."""
+    return TOKENS.sub(r"\1TOKEN", html)
+
+
+def page_text(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def fresh_page(settings: Any, path: str) -> str:
+    """The page as a visitor gets it with nothing kept (no card, no thread, no page), tokens
+    replaced."""
+    saved = settings.COMMUNA
+    settings.COMMUNA = {**saved, "CARD_CACHE_SECONDS": 0}
+    try:
+        return without_tokens(page_text(Client(), path))
+    finally:
+        settings.COMMUNA = saved
+
+
+def record_kept_renders(monkeypatch: Any, module: Any) -> list[str | None]:
+    """The key each page `module.render_page` rendered was to be kept under (None: not kept),
+    in order; a page taken as kept is not in the list."""
+    calls: list[str | None] = []
+    original = module.render_page
+
+    def counted(request: Any, key: str | None, template: str, context: Any, **kwargs: Any) -> Any:
+        calls.append(key)
+        return original(request, key, template, context, **kwargs)
+
+    monkeypatch.setattr(module, "render_page", counted)
+    return calls

@@ -9,7 +9,6 @@ after each thing a writer can change, and check who never gets a kept page.
 from __future__ import annotations
 
 import importlib
-import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -23,14 +22,19 @@ from communa.communities.models import Community, Kind
 from communa.walls.actions.posts import create_post, pin_post, unpin_post
 from tests.engagement.polls_support import make_poll
 from tests.factories import add_member, make_community, person
-from tests.support import client_of
+from tests.support import (
+    TOKENS,
+    client_of,
+    fresh_page,
+    page_text,
+    record_kept_renders,
+    without_tokens,
+)
 
 pytestmark = pytest.mark.django_db
 
 # The module (the package `communa.communities.views` names its `home` view `home`).
 home_views = importlib.import_module("communa.communities.views.home")
-
-TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"')
 
 
 @pytest.fixture
@@ -42,48 +46,19 @@ def cooks():
 
 @pytest.fixture
 def rendered(monkeypatch):
-    """How many times the home was rendered (not taken as kept)."""
-    calls: list[str | None] = []  # the key each was rendered to be kept under
-    original = home_views.render_page
-
-    def counted(request, key, template, context, **kwargs):
-        calls.append(key)
-        return original(request, key, template, context, **kwargs)
-
-    monkeypatch.setattr(home_views, "render_page", counted)
-    return calls
-
-
-def home_of(client: Client, path: str = "/c/cooks/") -> str:
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def without_tokens(html: str) -> str:
-    return TOKEN.sub(r"\1TOKEN", html)
-
-
-def fresh(settings, path: str = "/c/cooks/") -> str:
-    """The home as rendered for a visitor with nothing kept."""
-    saved = settings.COMMUNA
-    settings.COMMUNA = {**saved, "CARD_CACHE_SECONDS": 0}
-    try:
-        return without_tokens(home_of(Client(), path))
-    finally:
-        settings.COMMUNA = saved
+    return record_kept_renders(monkeypatch, home_views)
 
 
 def test_visitors_share_one_kept_home_each_with_their_own_token(cooks, rendered):
     first, second = Client(), Client()
-    page = home_of(first)
-    again = home_of(second)
+    page = page_text(first, "/c/cooks/")
+    again = page_text(second, "/c/cooks/")
     assert len(rendered) == 1
     assert rendered[0]
     assert without_tokens(again) == without_tokens(page)
     assert "Learn to Cook" in again
     assert "csrf-token-placeholder" not in again
-    tokens = {match[1] for match in TOKEN.findall(again)}
+    tokens = {match[1] for match in TOKENS.findall(again)}
     assert len(tokens) == 1  # the body's htmx header and the language switcher's form
     # The token in the kept page is this visitor's: their form is accepted.
     second_token = tokens.pop()
@@ -91,7 +66,7 @@ def test_visitors_share_one_kept_home_each_with_their_own_token(cooks, rendered)
         "/language/", {"language": "ru", "next": "/c/cooks/", "csrfmiddlewaretoken": second_token}
     )
     assert response.status_code == 302
-    first_token = TOKEN.findall(page)[0][1]
+    first_token = TOKENS.findall(page)[0][1]
     assert first_token != second_token
 
 
@@ -100,8 +75,8 @@ def test_a_kept_home_is_the_fresh_page_after_every_change_a_writer_makes(cooks, 
     visitor = Client()
 
     def same_as_fresh() -> str:
-        kept = without_tokens(home_of(visitor))
-        assert kept == fresh(settings)
+        kept = without_tokens(page_text(visitor, "/c/cooks/"))
+        assert kept == fresh_page(settings, "/c/cooks/")
         return kept
 
     before = same_as_fresh()
@@ -134,12 +109,14 @@ def test_a_kept_home_is_the_fresh_page_after_every_change_a_writer_makes(cooks, 
 
 def test_each_language_and_address_has_its_own_kept_home(cooks, settings):
     visitor = Client()
-    english = home_of(visitor)
+    english = page_text(visitor, "/c/cooks/")
     visitor.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ru"
-    russian = home_of(visitor)
+    russian = page_text(visitor, "/c/cooks/")
     assert russian != english
     assert 'lang="ru"' in russian
-    assert without_tokens(russian) == without_tokens(home_of(Client(HTTP_ACCEPT_LANGUAGE="ru")))
+    assert without_tokens(russian) == without_tokens(
+        page_text(Client(HTTP_ACCEPT_LANGUAGE="ru"), "/c/cooks/")
+    )
 
 
 @pytest.mark.parametrize(
@@ -161,17 +138,17 @@ def test_who_never_gets_a_kept_home(cooks, rendered, settings, how):
     elif how == "cache off":
         settings.COMMUNA = {**settings.COMMUNA, "CARD_CACHE_SECONDS": 0}
     if how == "message waiting":
-        home_of(client)  # kept for visitors
+        page_text(client, "/c/cooks/")  # kept for visitors
         carrier = HttpResponse()
         storage = CookieStorage(client.get("/").wsgi_request)
         storage.add(constants.INFO, "You have been logged out.")
         storage.update(carrier)
         client.cookies.update(carrier.cookies)
-        assert "You have been logged out." in home_of(client)
+        assert "You have been logged out." in page_text(client, "/c/cooks/")
         assert len(rendered) == 2
         return
-    home_of(client, path)
-    home_of(client, path)
+    page_text(client, path)
+    page_text(client, path)
     assert len(rendered) == 2
 
 

@@ -10,7 +10,6 @@ change, and check who never gets a kept page.
 from __future__ import annotations
 
 import importlib
-import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -25,13 +24,19 @@ from communa.walls.kept_walls import POST_PAGE_TEMPLATES
 from communa.walls.models import Post
 from tests.engagement.polls_support import make_poll
 from tests.factories import add_member, make_community, person
-from tests.support import client_of
+from tests.support import (
+    TOKENS,
+    client_of,
+    fresh_page,
+    page_text,
+    record_kept_renders,
+    without_tokens,
+)
 from tests.walls.support import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
 posts_views = importlib.import_module("communa.walls.views.posts")
-TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
@@ -51,49 +56,20 @@ def cooks():
 
 @pytest.fixture
 def rendered(monkeypatch):
-    """The key each page was rendered to be kept under (None: not to be kept)."""
-    calls: list[str | None] = []
-    original = posts_views.render_page
-
-    def counted(request, key, template, context, **kwargs):
-        calls.append(key)
-        return original(request, key, template, context, **kwargs)
-
-    monkeypatch.setattr(posts_views, "render_page", counted)
-    return calls
-
-
-def page_of(client: Client, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def without_tokens(html: str) -> str:
-    return TOKEN.sub(r"\1TOKEN", html)
-
-
-def fresh(settings, path: str) -> str:
-    """The page as rendered for a visitor with nothing kept (no card, no thread, no page)."""
-    saved = settings.COMMUNA
-    settings.COMMUNA = {**saved, "CARD_CACHE_SECONDS": 0}
-    try:
-        return without_tokens(page_of(Client(), path))
-    finally:
-        settings.COMMUNA = saved
+    return record_kept_renders(monkeypatch, posts_views)
 
 
 def test_visitors_share_one_kept_page_each_with_their_token_and_impression(cooks, rendered):
     _community, _owner, _member, post, _first = cooks
     path = f"/p/{post.pk}/"
     first, second = Client(), Client()
-    page = page_of(first, path)
-    again = page_of(second, path)
+    page = page_text(first, path)
+    again = page_text(second, path)
     assert len([key for key in rendered if key]) == 1  # the second visitor's page was kept
     assert without_tokens(again) == without_tokens(page)
     assert "Which stone?" in again
     assert "csrf-token-placeholder" not in again
-    assert TOKEN.findall(again)[0][1] != TOKEN.findall(page)[0][1]
+    assert TOKENS.findall(again)[0][1] != TOKENS.findall(page)[0][1]
     # Each visitor's view of the post counts, kept page or not.
     from communa.analytics.impressions import flush_impressions
 
@@ -108,8 +84,8 @@ def test_a_kept_page_is_the_fresh_page_after_every_change_a_writer_makes(cooks, 
     visitor = Client()
 
     def same_as_fresh() -> str:
-        kept = without_tokens(page_of(visitor, path))
-        assert kept == fresh(settings, path)
+        kept = without_tokens(page_text(visitor, path))
+        assert kept == fresh_page(settings, path)
         return kept
 
     same_as_fresh()
@@ -143,9 +119,9 @@ def test_a_long_thread_keeps_its_first_page_and_its_next_link(cooks, settings):
     path = f"/p/{post.pk}/"
     for index in range(3):
         make_comment(post, member if index % 2 else owner, f"Comment {index}")
-    kept = without_tokens(page_of(Client(), path))
-    again = without_tokens(page_of(Client(), path))
-    assert kept == again == fresh(settings, path)
+    kept = without_tokens(page_text(Client(), path))
+    again = without_tokens(page_text(Client(), path))
+    assert kept == again == fresh_page(settings, path)
     assert 'rel="next"' in kept
     assert "Comment 2" not in kept  # on the next page
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from django.template import Context
 
 from communa.communities.models import Community
-from communa.communities.permissions import Standing
+from communa.communities.permissions import Standing, standing_of
 
 # (actor, community, their standing) -> what the part shows them: plain, comparable values
 # (tuples, strings, numbers, None), since a kept page's key is made of them.
@@ -51,3 +51,16 @@ def cover_value(context: Context, community: Community, name: str) -> tuple[bool
     if getattr(shown, "pk", None) != community.pk:
         return False, None
     return True, cover[name]
+
+
+def viewer_of(context: Context, community: Community) -> tuple[Any, Standing]:
+    """The request's user and their standing towards `community`, for a tag a community page
+    includes with only `community` in its context: the page's own standing when the page is
+    this community's, read else."""
+    request = context.get("request")
+    actor = getattr(request, "user", None)
+    standing = context.get("standing")
+    shown = context.get("community")
+    if not isinstance(standing, Standing) or getattr(shown, "pk", None) != community.pk:
+        standing = standing_of(actor, community)
+    return actor, standing

@@ -297,19 +297,17 @@ def read_many(
     instance as an annotation would be; their parameters come first in `params`, before the
     condition's.
     """
-    connection = connections[using]
-    # The limit is written into the statement, not bound: with it bound, PostgreSQL's generic
-    # plan of a kept statement assumes a tenth of the rows, costs more than a planned one, and
-    # the statement was planned again on every run (docs/performance.md, "kept plans").
-    bound = "" if limit is None else f" LIMIT {int(limit)}"
-    statement = _statement(
-        model, where, order_by, join, connection, extra=extra, limit=bound, only=only
-    )
-    values = [_adapt(value, connection) for value in params]
-    with _cursor(connection) as cursor:
-        cursor.execute(statement.sql, values)
-        rows = cursor.fetchall()
-    return Rows(statement, rows, connection).models()
+    return read_rows(
+        model,
+        where,
+        params,
+        order_by=order_by,
+        limit=limit,
+        join=join,
+        extra=extra,
+        only=only,
+        using=using,
+    ).models()
 
 
 class Rows(Generic[M]):
@@ -341,13 +339,20 @@ def read_rows(
     order_by: str,
     limit: int | None,
     join: tuple[str, ...] = (),
+    extra: tuple[tuple[str, str, Field], ...] = (),
+    only: Only | None = None,
     using: str = "default",
 ) -> Rows[M]:
     """`read_many`'s rows, not yet built: for a page kept under the values it is made of, the
     values decide whether it must be built at all."""
     connection = connections[using]
+    # The limit is written into the statement, not bound: with it bound, PostgreSQL's generic
+    # plan of a kept statement assumes a tenth of the rows, costs more than a planned one, and
+    # the statement was planned again on every run (docs/performance.md, "kept plans").
     bound = "" if limit is None else f" LIMIT {int(limit)}"
-    statement = _statement(model, where, order_by, join, connection, limit=bound)
+    statement = _statement(
+        model, where, order_by, join, connection, extra=extra, limit=bound, only=only
+    )
     with _cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         rows = cursor.fetchall()

@@ -15,9 +15,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from communa.communities.cover import cover_value
+from communa.communities.cover import cover_value, viewer_of
 from communa.communities.models import Community
-from communa.communities.permissions import Action, Standing, can, standing_of
+from communa.communities.permissions import Action, Standing, can
 from communa.engagement.models import (
     Contest,
     ContestState,
@@ -75,13 +75,7 @@ def engagement_nav(context: template.Context, community: Community) -> list[tupl
     """(label, url) of the engagement sections this viewer may open."""
     found, has = cover_value(context, community, "engagement")
     if not found:
-        request = context.get("request")
-        actor = getattr(request, "user", None)
-        standing = context.get("standing")
-        shown = context.get("community")
-        # The page's own standing is reused only when it is the standing towards this community.
-        if not isinstance(standing, Standing) or getattr(shown, "pk", None) != community.pk:
-            standing = standing_of(actor, community)
+        actor, standing = viewer_of(context, community)
         has = cover_sections(actor, community, standing)
     links = [
         ("polls", _("Polls"), "engagement:polls"),

@@ -13,8 +13,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from communa.communities.cover import viewer_of
 from communa.communities.models import Community, Kind
-from communa.communities.permissions import Action, Standing, can, standing_of
+from communa.communities.permissions import Action, Standing, can
 from communa.core.errors import DomainError
 
 register = template.Library()
@@ -39,12 +40,7 @@ def board_nav(context: template.Context, community: Community) -> dict[str, Any]
     from communa.walls.views.library import attendance_box_context
 
     request = context.get("request")
-    actor = getattr(request, "user", None)
-    standing = context.get("standing")
-    shown = context.get("community")
-    # The page's own standing is reused only when it is the standing towards this community.
-    if not isinstance(standing, Standing) or getattr(shown, "pk", None) != community.pk:
-        standing = standing_of(actor, community)
+    _actor, standing = viewer_of(context, community)
     nav: dict[str, Any] = {"links": board_links(community, standing), "box": None}
     if community.kind == Kind.EVENT and request is not None:
         try:
