@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from communa.accounts.models import Notification, PersonalAccessToken
 from communa.communities.models import Community
-from communa.core.writes import add_to, insert
+from communa.core.writes import add_to, insert, remove
 from communa.walls.models import Like, Post
 from tests.factories import make_community, person
 from tests.walls.support import make_post
@@ -106,3 +106,18 @@ def test_counters_move_and_come_back_as_written():
     rows = {p.pk: (p.like_count, p.share_count, p.comment_count) for p in Post.objects.all()}
     assert rows == {first.pk: (3, 1, 1), second.pk: (0, 0, 1)}
     assert add_to(Post, first.pk, {"like_count": -3}, returning=True) == [0]
+
+
+def test_removing_rows_by_their_values_as_the_orm_deletes_them():
+    owner, other = person("olga"), person("mira")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+    insert(Like(user=owner, post=post), Like(user=other, post=post))
+    with CaptureQueriesContext(connection) as captured:
+        assert remove(Like, user_id=owner.pk, post_id=post.pk, comment_id=None) == 1
+    assert len(captured.captured_queries) == 1
+    assert "IS NULL" in captured.captured_queries[0]["sql"]
+    assert remove(Like, user_id=owner.pk, post_id=post.pk, comment_id=None) == 0
+    assert list(Like.objects.values_list("user_id", flat=True)) == [other.pk]
+    # Rows other rows point at go through the ORM's collector, which cascades.
+    assert remove(Post, id=post.pk) == 2  # the post and the like pointing at it
+    assert not Like.objects.exists()

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Model
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from communa.core.rows import _cursor
 
@@ -148,3 +148,42 @@ def add_to(
         if returning:
             return [row[0] for row in cursor.fetchall()]
     return None
+
+
+def remove(model: type[Model], using: str = "default", **values: Any) -> int:
+    """Delete the rows whose columns hold these values (None: the column is null), as
+    `model.objects.filter(**values).delete()` would, and return how many. A model with delete
+    receivers or with rows of other models pointing at it goes through the ORM (its collector
+    cascades and sends the signals)."""
+    connection = connections[using]
+    if (
+        pre_delete.has_listeners(model)
+        or post_delete.has_listeners(model)
+        or model._meta.related_objects
+    ):
+        deleted, _rows = model._default_manager.using(using).filter(**values).delete()
+        return int(deleted)
+    names = tuple(sorted(values))
+    nulls = tuple(values[name] is None for name in names)
+
+    def make() -> tuple[str, tuple[Any, ...]]:
+        quote = connection.ops.quote_name
+        fields = [model._meta.get_field(name) for name in names]
+        columns = [quote(str(field.column)) for field in fields]  # type: ignore[union-attr]
+        conditions = [
+            f"{column} IS NULL" if null else f"{column} = %s"
+            for column, null in zip(columns, nulls, strict=True)
+        ]
+        # Names from the models' metadata; every value goes as a parameter.
+        sql = f"DELETE FROM {quote(model._meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
+        return sql, tuple(fields)
+
+    sql, fields = _kept(("remove", connection.alias, connection.vendor, model, names, nulls), make)
+    params = [
+        field.get_db_prep_value(getattr(values[name], "pk", values[name]), connection)
+        for name, field in zip(names, fields, strict=True)
+        if values[name] is not None
+    ]
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

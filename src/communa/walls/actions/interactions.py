@@ -20,7 +20,7 @@ from communa.core.errors import Conflict, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import report_desk
 from communa.core.limits import limit_write
-from communa.core.writes import add_to, insert
+from communa.core.writes import add_to, insert, remove
 from communa.walls.access import require_comment_visible, require_on_post
 from communa.walls.actions.links import click_post_link
 from communa.walls.models import Comment, HiddenPost, Like, Post
@@ -61,7 +61,7 @@ def unlike_post(*, actor: User, post: Post, viewer: Viewer | None = None) -> Pos
     """Take back a like."""
     require_on_post(actor, Action.INTERACT, post)
     with transaction.atomic():
-        deleted, _rows = Like.objects.filter(user=actor, post=post).delete()
+        deleted = remove(Like, user_id=actor.pk, post_id=post.pk, comment_id=None)
         if not deleted:
             raise Conflict(_("You do not like this post."), code="not_liked")
         record_event(EventKind.UNLIKE, viewer=viewer or viewer_for_user(actor), post=post)
@@ -95,7 +95,7 @@ def unlike_comment(*, actor: User, comment: Comment, viewer: Viewer | None = Non
     """Take back a like of a comment."""
     _require_comment_interaction(actor, comment)
     with transaction.atomic():
-        deleted, _rows = Like.objects.filter(user=actor, comment=comment).delete()
+        deleted = remove(Like, user_id=actor.pk, comment_id=comment.pk)
         if not deleted:
             raise Conflict(_("You do not like this comment."), code="not_liked")
         record_event(
