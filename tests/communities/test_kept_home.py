@@ -164,3 +164,13 @@ def test_the_kept_home_names_every_template_it_is_rendered_from(cooks):
     assert used <= set(home_views.HOME_TEMPLATES)
     assert "communities/home.html" in used
     assert "engagement/_nav.html" in used
+
+
+def test_each_host_has_its_own_kept_home(cooks, rendered, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    page_text(Client(HTTP_HOST="one.example"), "/c/cooks/")
+    page_text(Client(HTTP_HOST="one.example"), "/c/cooks/")
+    page_text(Client(HTTP_HOST="two.example"), "/c/cooks/")
+    kept = [key for key in rendered if key]
+    assert len(kept) == 2
+    assert kept[0] != kept[1]

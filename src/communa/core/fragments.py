@@ -128,12 +128,22 @@ def visitor_page_key(
 
     Only a visitor (not signed in) asking without a query string and with no message waiting
     gets a kept page: then the page is the same for every such visitor, made of `made_of` (all
-    it shows that a writer may change, read as plain values), its address, the language, the
-    time zone and the deploy (the `templates` it is rendered from, the settings, the versions).
+    it shows that a writer may change, read as plain values), its address (scheme, host and
+    path), the language, the time zone and the deploy (the `templates` it is rendered from, the
+    settings, the versions).
     """
     if not keeps_for_visitor(request):
         return None
-    place = (kind, request.path, get_language(), timezone.get_current_timezone_name())
+    # The host and scheme too: a page that names its own address (a link to share) must not
+    # be handed to a visitor who came through another.
+    place = (
+        kind,
+        request.scheme,
+        request.get_host(),
+        request.path,
+        get_language(),
+        timezone.get_current_timezone_name(),
+    )
     stamp = deploy_stamp(*templates)
     digest = hashlib.blake2b(repr((place, stamp, made_of)).encode(), digest_size=20)
     return f"page:{kind}:{digest.hexdigest()}"
