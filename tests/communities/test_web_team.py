@@ -238,10 +238,10 @@ def test_members_are_paged_by_cursor(user, settings):
     assert second.context["next_link"] is None
 
 
-# Session, user, community, the viewer's membership, what waits in the manage area (one statement
+# Session, user, the viewer's membership with its community (one statement), what waits in the manage area (one statement
 # for every count), one page of members: the same for any size. Their badges are read only where
 # one was ever given (the community's `badges_version` is above 0, ADR 0021): one query more.
-MEMBERS_PAGE_QUERIES = 6
+MEMBERS_PAGE_QUERIES = 5
 
 
 @pytest.mark.parametrize(

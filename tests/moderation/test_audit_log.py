@@ -331,10 +331,10 @@ def test_a_page_costs_the_same_queries_for_5_and_25_entries(
     fill(4)
     with CaptureQueriesContext(connection) as small:
         assert load() == 5
-    # session, user, community, membership, the entries (and on the page: the filter choices,
+    # session, user, the membership with its community (one statement), the entries (and on the page: the filter choices,
     # the objects the entries are about, one query per kind: communities and people, and what
     # waits in the manage area, one statement for every count)
-    assert len(small) == (9 if surface == "page" else 5)
+    assert len(small) == (8 if surface == "page" else 4)
     # when it holds twenty-five
     fill(20)
     # then a page costs exactly as many queries

@@ -79,11 +79,11 @@ def test_a_visitor_reads_a_wall_without_reposts_in_3_queries(plain_wall):
 
 def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
     _community, member = wall
-    # the session and the user; the community and the member's standing; the rows of the page
-    # as plain values (a page with a repost is not kept whole); the page; the pinned post; the
-    # repost's original; my held posts; the impressions (one INSERT). No poll, no badge is read:
-    # no post is marked, the cards are in the cache.
-    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 10
+    # the session and the user; the member's standing with the community (one statement); the
+    # rows of the page as plain values (a page with a repost is not kept whole); the page; the
+    # pinned post; the repost's original; my held posts; the impressions (one INSERT). No poll,
+    # no badge is read: no post is marked, the cards are in the cache.
+    assert cost(client_of(member), "/c/cooks/wall/", **HTMX) == 9
 
 
 def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
@@ -100,9 +100,10 @@ def test_the_api_feed_and_wall_cost_fixed_numbers_of_queries(wall):
     # the token and the user; my communities with my team's among them; the page; the
     # original; the impressions
     assert cost(client, "/api/feed") == 6
-    # the session and the user; the community and my standing; the rows as plain values (a page
-    # with a repost is not kept whole); the page; the pinned post; the original; the impressions
-    assert cost(client, "/api/communities/cooks/wall") == 9
+    # the session and the user; my standing with the community (one statement); the rows as
+    # plain values (a page with a repost is not kept whole); the page; the pinned post; the
+    # original; the impressions
+    assert cost(client, "/api/communities/cooks/wall") == 8
     # the community; the rows as plain values, in one statement (a page with a repost is not
     # reused whole); the page; the pinned post; the original; the impressions
     assert cost(client_of(), "/api/communities/cooks/wall") == 6
@@ -120,9 +121,10 @@ def test_a_visitor_reads_a_post_page_with_its_comments_in_4_queries(plain_wall):
 def test_a_member_reads_a_wall_without_reposts_in_a_fixed_number_of_queries(plain_wall):
     _community, _owner, member, _post = plain_wall
     client = client_of(member)
-    # the session and the user; the community and the member's standing; the rows of the page
-    # and of the pinned post as plain values, which name the posts every reader outside the team
-    # gets, kept whole; which of them the member likes; my held posts; the impressions
-    assert cost(client, "/c/cooks/wall/", **HTMX) == 8
+    # the session and the user; the member's standing with the community (one statement); the
+    # rows of the page and of the pinned post as plain values, which name the posts every reader
+    # outside the team gets, kept whole; which of them the member likes; my held posts; the
+    # impressions
+    assert cost(client, "/c/cooks/wall/", **HTMX) == 7
     # the same without the held posts: the kept answer and the member's likes
-    assert cost(client, "/api/communities/cooks/wall") == 7
+    assert cost(client, "/api/communities/cooks/wall") == 6

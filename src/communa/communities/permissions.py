@@ -325,16 +325,21 @@ def allowed_in(action: Action, community: Community) -> frozenset[Relation]:
     return relations & rule.allows if rule is not None else relations
 
 
-def standing_of(actor: Actor, community: Community) -> Standing:
-    """Work out how the actor stands to the community (at most three small queries)."""
+def standing_of(actor: Actor, community: Community, *, no_membership: bool = False) -> Standing:
+    """Work out how the actor stands to the community (at most three small queries).
+
+    `no_membership=True`: the caller has already looked for the actor's membership and found none
+    (`community_for` reads it with the community), so only blocks and invitations are read.
+    """
     if not signed_in(actor):
         return Standing(R.ANONYMOUS)
-    # Read on every request a member makes: a statement written once (core.rows), not built.
-    membership = read_one(
-        Membership, 't0."community_id" = %s AND t0."user_id" = %s', [community.pk, actor.pk]
-    )
-    if membership is not None:
-        return Standing(Relation(membership.role), membership=membership)
+    if not no_membership:
+        # Read on every request a member makes: a statement written once (core.rows), not built.
+        membership = read_one(
+            Membership, 't0."community_id" = %s AND t0."user_id" = %s', [community.pk, actor.pk]
+        )
+        if membership is not None:
+            return standing_as_member(membership)
     block = active_block(community, actor)
     if block is not None:
         return Standing(R.BLOCKED, block=block)
@@ -344,6 +349,11 @@ def standing_of(actor: Actor, community: Community) -> Standing:
     if invitation is not None:
         return Standing(R.INVITED, invitation=invitation)
     return Standing(R.NON_MEMBER)
+
+
+def standing_as_member(membership: Membership) -> Standing:
+    """How a member stands: by the role of the membership read."""
+    return Standing(Relation(membership.role), membership=membership)
 
 
 def active_block(community: Community, user: Any) -> Block | None:

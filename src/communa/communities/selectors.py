@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
 
+from communa.accounts.models import signed_in
 from communa.communities.models import (
     Block,
     Community,
@@ -21,7 +22,13 @@ from communa.communities.models import (
     TransferState,
     WikiPage,
 )
-from communa.communities.permissions import Action, Standing, require, standing_of
+from communa.communities.permissions import (
+    Action,
+    Standing,
+    require,
+    standing_as_member,
+    standing_of,
+)
 from communa.core.errors import NotFound
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of, page_size
 from communa.core.rows import read_many, read_one
@@ -39,12 +46,27 @@ def community_at(slug: str) -> Community | None:
 
 
 def community_for(actor: Any, slug: str, action: Action = Action.SEE) -> tuple[Community, Standing]:
-    """The community at this address if the actor may do `action`; a hidden one is a 404."""
+    """The community at this address if the actor may do `action`; a hidden one is a 404.
+
+    A signed-in person's membership is read with its community in one statement: every page a
+    member opens in a community starts here. Found none (not a member, or no such community),
+    the community is read alone and the standing from blocks and invitations.
+    """
+    if signed_in(actor):
+        membership = read_one(
+            Membership,
+            'LOWER(j1."slug") = LOWER(%s) AND t0."user_id" = %s',
+            [slug, actor.pk],
+            join=("community",),
+        )
+        if membership is not None:
+            joined = membership.community
+            return joined, require(actor, action, joined, standing=standing_as_member(membership))
     community = community_at(slug)
     if community is None:
         raise NotFound
-    standing = require(actor, action, community)
-    return community, standing
+    standing = standing_of(actor, community, no_membership=True) if signed_in(actor) else None
+    return community, require(actor, action, community, standing=standing)
 
 
 _MOST_MEMBERS = 't0."member_count" DESC, t0."id" DESC'
