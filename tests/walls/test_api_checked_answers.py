@@ -1,7 +1,8 @@
 """The feed and a member's wall through the API are sent from posts checked against `PostOut`
-when they were built and kept (walls.api.conversions.posts_out, core.schemas.render_checked):
-what is sent is exactly what checking the whole answer against its schema gives, whether the
-posts come from the cache or not, for the team and for other members."""
+when they were built and kept as text (walls.api.conversions.post_texts, joined by
+core.schemas.rendered_answer): what is sent is exactly what checking the whole answer against its
+schema gives, to the byte, whether the posts come from the cache or not, for the team and for
+other members."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 from communa.communities.rubrics import create_rubric
 from communa.core.schemas import Page
 from communa.walls.actions.interactions import like_post
+from communa.walls.actions.posts import pin_post, share_post
 from communa.walls.api.schemas import PostOut, WallPage
 from tests.factories import add_member, make_community, owner_of, person
 from tests.support import api_as
@@ -74,3 +76,54 @@ def test_a_members_wall_is_what_the_schema_check_gives_and_follows_a_like(walls)
     new = {item["id"]: item for item in after["items"]}[labelled.pk]
     assert new["counts"]["likes"] == old["counts"]["likes"] + 1
     assert without_counts({"items": [new]}) == without_counts({"items": [old]})
+
+
+def rendered_as_checked(schema, text: str) -> str:
+    """The text django-ninja sends for this answer after checking it against the schema."""
+    return json.dumps(schema.model_validate(json.loads(text)).model_dump(), cls=NinjaJSONEncoder)
+
+
+@pytest.mark.parametrize("reader", ["owner", "member", "visitor"])
+def test_the_answers_text_is_the_one_django_ninja_renders_to_the_byte(walls, reader):
+    # given a wall with a pinned post, a repost, text beyond ASCII and posts liked by the member
+    community, owner, member, labelled = walls
+    pinned = make_post(community, body='Борщ «по-домашнему» 🍲 — "quoted" \\ & <b>')
+    pin_post(actor=owner, post=pinned)
+    share_post(actor=owner, post=labelled, to_community=community, comment="Again")
+    like_post(actor=member, post=pinned)
+    api = api_as({"owner": owner, "member": member, "visitor": None}[reader])
+    path = f"/communities/{community.slug}/wall"
+
+    # when the reader reads the wall twice (posts from the cache the second time), and the feed
+    texts = [api.get(path).content.decode() for _ in range(2)]
+    feeds = [] if reader == "visitor" else [api.get("/feed").content.decode() for _ in range(2)]
+
+    # then each answer is, byte for byte, the text of the whole answer checked and rendered
+    for text in texts:
+        assert text == rendered_as_checked(WallPage, text)
+        assert json.loads(text)["pinned"]["liked"] == (reader == "member")
+    for text in feeds:
+        assert text == rendered_as_checked(Page[PostOut], text)
+
+
+def test_a_readers_likes_on_a_kept_wall_answer_are_the_ones_a_fresh_answer_shows(walls, settings):
+    # given a visitor's wall answer kept, and a member who likes two of its posts (views not
+    # recorded: each read would change the counts between the two answers compared)
+    settings.COMMUNA = {**settings.COMMUNA, "RECORD_IMPRESSIONS": False}
+    community, owner, member, labelled = walls
+    pinned = make_post(community, body="Pinned")
+    pin_post(actor=owner, post=pinned)
+    like_post(actor=member, post=pinned)
+    path = f"/communities/{community.slug}/wall"
+    api_as(None).get(path)
+
+    # when the member reads it from the kept answer, and again with nothing kept
+    kept = api_as(member).get(path).content.decode()
+    settings.COMMUNA = {**settings.COMMUNA, "CARD_CACHE_SECONDS": 0}
+    fresh = api_as(member).get(path).content.decode()
+
+    # then both are the same text, "liked" true exactly for the member's two posts
+    assert kept == fresh
+    body = json.loads(kept)
+    liked = {item["id"] for item in [body["pinned"], *body["items"]] if item["liked"]}
+    assert liked == {pinned.pk, labelled.pk}

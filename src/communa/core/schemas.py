@@ -4,7 +4,7 @@ and moments that say what they accept. Every app's API builds on these; none kee
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -186,6 +186,53 @@ def render_checked(request: Any, data: Any) -> HttpResponse:
 def rendered_json(request: Any, data: Any) -> str:
     """JSON text of an answer already checked, rendered the way django-ninja renders one."""
     return str(_RENDERER.render(request, data, response_status=200))
+
+
+class Rendered(str):
+    """JSON text already rendered the way django-ninja renders an answer: a part of one, put in
+    as it is by `rendered_answer`."""
+
+    __slots__ = ()
+
+
+def json_members(dumped: dict[str, Any]) -> str:
+    """An object's members as django-ninja renders them, without the braces: a part of an
+    object to join with others (`'"id": 1, "title": "Soup"'`; empty for an empty object)."""
+    return rendered_json(None, dumped)[1:-1]
+
+
+def rendered_answer(request: Any, answer: dict[str, Any]) -> str:
+    """The JSON text of an answer (an object) as django-ninja renders it, but for its values
+    already rendered (`Rendered`, alone or in a list), which are put in as they are: a page of
+    posts kept as text is joined, not parsed and rendered again (docs/performance.md)."""
+    members = []
+    for name, value in answer.items():
+        if isinstance(value, Rendered):
+            text = str(value)
+        elif isinstance(value, list) and value and all(isinstance(v, Rendered) for v in value):
+            text = "[" + ", ".join(value) + "]"
+        else:
+            text = rendered_json(request, value)
+        members.append(f"{rendered_json(request, str(name))}: {text}")
+    return "{" + ", ".join(members) + "}"
+
+
+# Marks a slot in a rendered answer, to fill for each request (`slots`, `filled`): JSON text
+# never holds a bare control character (json.dumps writes it as \u0000).
+SLOT = "\x00"
+
+
+def slots(text: str) -> tuple[str, ...]:
+    """A rendered answer's text cut at its slots (`SLOT`): one more piece than slots."""
+    return tuple(text.split(SLOT))
+
+
+def filled(pieces: Sequence[str], values: Iterable[str]) -> str:
+    """The text of `slots` with each slot filled, in order."""
+    out = [pieces[0]]
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out += (value, piece)
+    return "".join(out)
 
 
 def json_response(text: bytes | str) -> HttpResponse:

@@ -4,7 +4,6 @@ for their likes and their form token (ADR 0009, "Later additions").
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
 from communa.core.fragments import keeps_for_visitor, row_values, visitor_page_key, with_token
-from communa.core.schemas import rendered_json
+from communa.core.schemas import filled
 from communa.walls.cards import _CSRF, TEMPLATES, _digest, _person, _templates_stamp
 from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
@@ -166,15 +165,22 @@ class VisitorWall:
         html = with_likes(kept, [row for row in self.rows if row["id"] in liked], pressed=True)
         return None if html is None else with_token(request, html)
 
-    def liked_answer(self, request: HttpRequest, kept: bytes, liked: set[int]) -> bytes | str:
+    def keep_answer(
+        self,
+        pieces: tuple[str, ...],
+        *,
+        ids: Sequence[int],
+        made_from: Sequence[Post],
+        next_cursor: str | None,
+    ) -> None:
+        """Keep the API's answer as text cut at each post's "liked" (`core.schemas.slots`), the
+        ids of the posts in the answer's order, to fill for each reader (`liked_answer`)."""
+        self.keep((tuple(ids), pieces), made_from=made_from, next_cursor=next_cursor)
+
+    def liked_answer(self, kept: tuple[tuple[int, ...], tuple[str, ...]], liked: set[int]) -> str:
         """The API's kept answer with "liked" true for the posts this reader likes."""
-        if not liked:
-            return kept
-        answer = json.loads(kept)
-        for post in (answer["pinned"], *answer["items"]):
-            if post is not None:
-                post["liked"] = post["id"] in liked
-        return rendered_json(request, answer)
+        ids, pieces = kept
+        return filled(pieces, ("true" if pk in liked else "false" for pk in ids))
 
 
 # What a form's CSRF token field holds (a kept page holds only the placeholder).

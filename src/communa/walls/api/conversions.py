@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
@@ -19,6 +20,7 @@ from communa.core.errors import NotFound
 from communa.core.events import record_impressions, viewer_of
 from communa.core.gate import text_gate
 from communa.core.parser import SafeJsonParser
+from communa.core.schemas import SLOT, Rendered, json_members
 from communa.walls import selectors
 from communa.walls.api.schemas import (
     PostIn,
@@ -151,45 +153,73 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
     return {**_post_content_out(post, team_ids=team_ids), **_post_counts_out(post)}
 
 
-def posts_out(posts: Sequence[Post], *, team_ids: set[int]) -> list[dict[str, Any]]:
-    """Posts as the API shows them, already checked against `PostOut` (`render_checked` may send
-    them as they are): what does not change with each view is reused from the cache, checked
-    once when it was built.
+@dataclass(frozen=True)
+class PostText:
+    """A post as the API shows it, as JSON text around its "liked" value (the one part of it
+    that is the reader's own), already checked against `PostOut`."""
 
-    The posts may come without their details (`details=False`): they are read only for the
-    posts whose content is not in the cache (walls/cards.py says when an entry is reused).
+    before: str
+    after: str
+
+    def text(self, liked: bool | None) -> Rendered:
+        """The post's text, "liked" filled in (None: a `SLOT` left to fill)."""
+        value = SLOT if liked is None else ("true" if liked else "false")
+        return Rendered(self.before + value + self.after)
+
+
+def post_texts(posts: Sequence[Post], *, team_ids: set[int]) -> list[PostText]:
+    """Posts as the API shows them, as text an answer is joined from (`rendered_answer`): what
+    does not change with each view is reused from the cache, checked against `PostOut` and
+    rendered once when it was built; each view puts in its counts.
+
+    Kept as text, a page of 30 posts is neither unpickled as dicts nor rendered again: that was
+    a fifth of a member's feed (docs/performance.md). The posts may come without their details
+    (`details=False`): they are read only for the posts whose content is not in the cache
+    (walls/cards.py says when an entry is reused).
     """
-    contents = reuse(
+    kept = reuse(
         posts,
-        kind="api-post-checked",
+        kind="api-post-text",
         team_ids=team_ids,
         profiles=False,
         # The API names no badges beside the names: it does not ask for them.
         badges=False,
-        build=lambda post: _checked_content(post, team_ids=team_ids),
+        build=lambda post: _checked_members(post, team_ids=team_ids),
     )
-    return [_with_counts(content, post) for post, content in zip(posts, contents, strict=True)]
+    return [_with_counts(members, post) for post, members in zip(posts, kept, strict=True)]
 
 
-def _with_counts(content: dict[str, Any], post: Post) -> dict[str, Any]:
-    """The kept content and this view's counts, in PostOut's order (as a checked answer is)."""
-    item = {**content, **_post_counts_out(post)}
-    return {name: item[name] for name in _POST_FIELDS}
-
-
-# PostOut's fields in its order, and those that change with each view (not kept).
-_POST_FIELDS = tuple(PostOut.model_fields)
+# What changes with each view of a post: PostOut's two fields side by side, in this order.
 _PER_VIEW = ("counts", "liked")
 
 
-def _checked_content(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
+def _checked_members(post: Post, *, team_ids: set[int]) -> tuple[str, str]:
     """A post's content checked against `PostOut` and dumped as django-ninja dumps an answer,
-    without what changes with each view (its counts, "liked by me")."""
+    as the JSON members before and after what changes with each view."""
     raw = {**_post_content_out(post, team_ids=team_ids), **_post_counts_out(post)}
     dumped = PostOut.model_validate(raw).model_dump()
-    for name in _PER_VIEW:
-        del dumped[name]
-    return dumped
+    names = list(dumped)
+    start = names.index(_PER_VIEW[0])
+    end = start + len(_PER_VIEW)
+    if tuple(names[start:end]) != _PER_VIEW:
+        raise TypeError(f"PostOut must name {_PER_VIEW} side by side")
+    before = json_members({name: dumped[name] for name in names[:start]})
+    after = json_members({name: dumped[name] for name in names[end:]})
+    return before, after
+
+
+def _with_counts(members: tuple[str, str], post: Post) -> PostText:
+    """The kept members and this view's counts: the text django-ninja renders of the whole
+    (a test compares them for every field of `Counts`)."""
+    before, after = members
+    counts = (
+        f'"counts": {{"views": {post.impression_count:d}, "reach": {post.reach_count:d},'
+        f' "likes": {post.like_count:d}, "comments": {post.comment_count:d},'
+        f' "shares": {post.share_count:d}}}, "liked": '
+    )
+    return PostText(
+        "{" + (before + ", " if before else "") + counts, (", " + after if after else "") + "}"
+    )
 
 
 def _post_counts_out(post: Post) -> dict[str, Any]:

@@ -18,7 +18,15 @@ from communa.core.errors import NotFound
 from communa.core.events import viewer_of
 from communa.core.http import client_ip
 from communa.core.pagination import page_size
-from communa.core.schemas import Cursor, Page, PageLimit, answer_json, json_response, render_checked
+from communa.core.schemas import (
+    Cursor,
+    Page,
+    PageLimit,
+    filled,
+    json_response,
+    rendered_answer,
+    slots,
+)
 from communa.walls import selectors
 from communa.walls.actions import clone as clone_actions
 from communa.walls.actions import interactions
@@ -31,7 +39,7 @@ from communa.walls.api.conversions import (
     one_post_out,
     post_out,
     post_row,
-    posts_out,
+    post_texts,
     revision_out,
     shown,
 )
@@ -67,12 +75,14 @@ def community_wall(
     # reader outside the team gets the same but for "liked" (walls.kept_walls.VisitorWall).
     visitor = None
     if standing.relation not in TEAM:
-        visitor = VisitorWall.of(community, cursor=cursor, limit=size, kind="visitor-wall-api-text")
-    if visitor is not None and isinstance(kept := visitor.cached(), bytes):
+        visitor = VisitorWall.of(
+            community, cursor=cursor, limit=size, kind="visitor-wall-api-slots"
+        )
+    if visitor is not None and isinstance(kept := visitor.cached(), tuple):
         shown(request, visitor.shown())
         liked = liked_among(actor, visitor.post_ids())
         # rendered once, not checked against the schema again
-        return json_response(visitor.liked_answer(request, kept, liked))
+        return json_response(visitor.liked_answer(kept, liked))
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -91,25 +101,28 @@ def community_wall(
     shown(request, [pinned, *page.items])
     # Only this community's labels can show on its wall.
     labels = {community.pk} if standing.relation in TEAM else set()
-    listed = [*([pinned] if pinned else []), *page.items]
-    posts = posts_out(listed, team_ids=labels)
-    pinned_out = posts.pop(0) if pinned is not None else None
-    answer = {"pinned": pinned_out, "items": posts, "next_cursor": page.next_cursor}
-    if visitor is None:
-        return render_checked(request, answer)  # each post checked when built (posts_out)
-    # Kept as a visitor gets it: with no post liked.
-    if not any(getattr(post, "liked", False) for post in listed):
-        response = answer_json(request, WallPage, answer)
-        visitor.keep(response.content, made_from=listed, next_cursor=page.next_cursor)
-        return response
-    as_visitor = {
-        **answer,
-        "pinned": {**pinned_out, "liked": False} if pinned_out else None,
-        "items": [{**post, "liked": False} for post in posts],
+    listed = [*page.items, *([pinned] if pinned else [])]  # in the answer's order
+    texts = post_texts(listed, team_ids=labels)
+    pinned_text = texts.pop() if pinned is not None else None
+    # Each post's "liked" left as a slot: filled for this reader, and kept with none liked.
+    answer = {
+        "items": [text.text(None) for text in texts],
+        "next_cursor": page.next_cursor,
+        "pinned": pinned_text.text(None) if pinned_text is not None else None,
     }
-    kept = answer_json(request, WallPage, as_visitor)
-    visitor.keep(kept.content, made_from=listed, next_cursor=page.next_cursor)
-    return render_checked(request, answer)  # each post checked when built (posts_out)
+    pieces = slots(rendered_answer(request, answer))
+    if visitor is not None:
+        visitor.keep_answer(
+            pieces,
+            ids=[post.pk for post in listed],
+            made_from=[*([pinned] if pinned else []), *page.items],  # the order of its rows
+            next_cursor=page.next_cursor,
+        )
+    return json_response(filled(pieces, (_liked(post) for post in listed)))
+
+
+def _liked(post: Any) -> str:
+    return "true" if getattr(post, "liked", False) else "false"
 
 
 @router.get("/feed", response=Page[PostOut])
@@ -124,9 +137,15 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
         communities=communities,
     )
     shown(request, page.items)
-    labels = communities.team
-    answer = {"items": posts_out(page.items, team_ids=labels), "next_cursor": page.next_cursor}
-    return render_checked(request, answer)  # each post checked when built (posts_out)
+    texts = post_texts(page.items, team_ids=communities.team)
+    items = [
+        text.text(bool(getattr(post, "liked", False)))
+        for text, post in zip(texts, page.items, strict=True)
+    ]
+    # each post checked when its text was built (post_texts)
+    return json_response(
+        rendered_answer(request, {"items": items, "next_cursor": page.next_cursor})
+    )
 
 
 @router.get("/users/{username}/wall", auth=anyone, response=Page[PostOut])
