@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from communa.accounts.actions import create_access_token
 from communa.accounts.models import Notification
+from communa.core.gate import text_gate
+from communa.walls.models import Comment
 from tests.factories import add_member, make_community, person
 from tests.support import Api
 from tests.walls.support import make_post
@@ -94,3 +96,27 @@ def test_a_like_costs_three_reads_and_one_transaction(setting):
     assert answers == [{"liked": True, "likes": 1}]
     # Taking it back shows the counter as the unlike wrote it.
     assert api.delete(f"/posts/{post.pk}/like").json() == {"liked": False, "likes": 0}
+
+
+def test_a_held_comment_costs_the_same_reads_and_names_its_reasons_at_once(setting):
+    # given a comment the checks hold (a farm of links)
+    api, post, _owner = setting
+    farm = "https://a.example https://b.example https://c.example https://d.example"
+
+    # when a member sends it
+    answers: list = []
+    sql = statements(lambda: api.post(f"/posts/{post.pk}/comments", {"body": farm}), answers)
+
+    # then the answer names why it is held: the held item is written once, not read back
+    [answer] = answers
+    assert answer["status"] == "held"
+    assert answer["held_reasons"]
+    assert len(reads_of(sql)) == 6
+    written = last_transaction(sql)
+    assert [s.split()[0] for s in written] == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+    assert "walls_comment" in written[1]
+    assert "moderation_helditem" in written[2]
+    assert not any("moderation_helditem" in s for s in reads_of(sql))
+    # and they are the reasons read back from the item for the row read afresh
+    fresh = Comment.objects.get(pk=answer["id"])
+    assert text_gate().held_state(fresh) == ("held", answer["held_reasons"])

@@ -26,6 +26,7 @@ from communa.core import gate
 from communa.core.conf import int_setting
 from communa.core.errors import ValidationFailed
 from communa.core.rows import read_one
+from communa.core.writes import insert
 from communa.moderation.filters import (
     CATEGORIES,
     FilterRules,
@@ -287,16 +288,26 @@ def screen(
     )
 
 
+# Where `hold` leaves the item it has just written on the held row, for `held_state` to answer
+# without reading it back (the author's answer names the reasons at once).
+_JUST_HELD = "_moderation_held_item"
+
+
 def hold(*, community: Any, author: Any, target: Model, screened: Screened) -> HeldItem:
-    """Record that the checks held this row for a moderator (inside the writer's transaction)."""
-    return HeldItem.objects.create(
-        community=community,
-        author=author,
-        **_of(target),
-        categories=[category for category, _detail in screened.held],
-        reason=screened.held[0][0] if screened.held else "",
-        details=dict(screened.held),
+    """Record that the checks held this row for a moderator (inside the writer's transaction):
+    one INSERT written once (`core.writes`), the item left on the row for `held_state`."""
+    (item,) = insert(
+        HeldItem(
+            community=community,
+            author=author,
+            **_of(target),
+            categories=[category for category, _detail in screened.held],
+            reason=screened.held[0][0] if screened.held else "",
+            details=dict(screened.held),
+        )
     )
+    setattr(target, _JUST_HELD, item)
+    return item
 
 
 def _of(target: Model) -> dict[str, Any]:
@@ -329,6 +340,9 @@ def withdraw(target: Model) -> None:
 def held_state(target: Model) -> tuple[str, list[str]]:
     """Where a held row stands ("held", "rejected", or "" when never held) and the reasons its
     author sees: the checks' while it waits, the moderator's once refused (active language)."""
+    item = target.__dict__.get(_JUST_HELD)
+    if item is not None:  # held by this very request: the item is the one just written
+        return "held", [reason_of(c, str(item.details.get(c, ""))) for c in item.categories]
     column = HeldItem._meta.get_field(str(target._meta.model_name)).column  # type: ignore[union-attr]
     item = read_one(
         HeldItem,
