@@ -2,7 +2,7 @@
 
 1. Makes sure PostgreSQL and Redis answer (starts them as .ci/run does when they are down).
 2. Builds the data set once into its own database (bench/http/dataset.py; kept between runs,
-   BENCH_FRESH=1 rebuilds it).
+   BENCH_FRESH=1 rebuilds it), then vacuums and analyzes it (autovacuum may be off).
 3. Starts `communa serve` (gunicorn, BENCH_WEB_WORKERS processes, debug off, Redis for the
    cache and rate limits), a second one with impression recording switched off, and a worker.
 4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
@@ -129,6 +129,22 @@ def ensure_services() -> None:
 
 def psql(sql: str) -> None:
     subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def vacuum_analyze() -> None:
+    """Vacuum and analyze the data set before measuring, as a production PostgreSQL's
+    autovacuum keeps doing: this machine's server runs with autovacuum off, so every earlier
+    run's churn (likes taken back, counters moved, impressions appended) stayed as dead rows
+    without statistics, and the planner chose a sequential scan of the likes for a member's
+    wall (docs/performance.md)."""
+    show = ["psql", DB_URL, "-Atq", "-c", "SHOW autovacuum"]
+    out = subprocess.run(show, check=True, capture_output=True, text=True)
+    started = time.monotonic()
+    subprocess.run(["psql", DB_URL, "-q", "-c", "VACUUM ANALYZE"], check=True, capture_output=True)
+    log(
+        f"VACUUM ANALYZE of {DB_NAME} in {time.monotonic() - started:.1f} s"
+        f" (the server's autovacuum: {out.stdout.strip()})."
+    )
 
 
 def env_for(*, impressions: bool = True) -> dict[str, str]:
@@ -415,6 +431,7 @@ def main() -> int:
         f" {data['members']} people, {data['memberships']} memberships"
         f" (prepared in {data['seconds']} s)."
     )
+    vacuum_analyze()
     port, quiet_port = free_port(), free_port()
     communa = str(BIN / "communa")
     server = start(
