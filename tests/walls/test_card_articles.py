@@ -8,9 +8,14 @@ import re
 
 import pytest
 
-from communa.walls.actions.posts import pin_post
+from communa.accounts.actions import update_profile
+from communa.communities.actions import update_community
+from communa.core.fragments import CSRF_PLACEHOLDER
+from communa.walls.actions.interactions import like_post
+from communa.walls.actions.posts import edit_post, pin_post, unpin_post
+from communa.walls.models import Post
 from tests.factories import add_member, make_community, owner_of, person
-from tests.support import client_of
+from tests.support import TOKENS, client_of, page_text, without_tokens
 from tests.walls.support import make_post
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +75,64 @@ def test_a_visitors_wall_shows_the_same_articles_each_time(wall):
         assert set(found) == {post.pk for post in posts}
         assert [pk for pk, (pinned, _inner) in found.items() if pinned] == [posts[1].pk]
         assert all("&lt;b&gt;not bold&lt;/b&gt;" in inner for _pinned, inner in found.values())
+
+
+def test_a_members_feed_from_kept_articles_is_the_feed_built_afresh_after_each_change(
+    wall, settings
+):
+    # given a member's feed, its articles kept (views not recorded: they move the counts)
+    settings.COMMUNA = {**settings.COMMUNA, "RECORD_IMPRESSIONS": False}
+    community, member, posts = wall
+    owner = owner_of(community)
+    other = add_member(community, person("lev"))
+    client = client_of(member)
+
+    def afresh() -> str:
+        saved = settings.COMMUNA
+        settings.COMMUNA = {**saved, "CARD_CACHE_SECONDS": 0}
+        try:
+            return without_tokens(page_text(client, "/feed/"))
+        finally:
+            settings.COMMUNA = saved
+
+    changes = [
+        lambda: None,
+        lambda: like_post(actor=other, post=posts[0]),  # a count
+        lambda: like_post(actor=member, post=posts[2]),  # the reader's own like
+        lambda: edit_post(actor=owner, post=Post.objects.get(pk=posts[2].pk), data={"body": "New"}),
+        lambda: unpin_post(
+            actor=owner, post=Post.objects.get(pk=posts[1].pk)
+        ),  # the article's class
+        lambda: update_profile(actor=owner, user=owner, changes={"display_name": "Chef Olga"}),
+        lambda: update_community(actor=owner, community=community, changes={"name": "Cooks!"}),
+    ]
+    for change in changes:
+        page_text(client, "/feed/")  # kept as it is now
+        # when something on the feed changes
+        change()
+        # then the feed from what was kept is the feed with nothing kept
+        assert without_tokens(page_text(client, "/feed/")) == afresh()
+    html = page_text(client, "/feed/")
+    assert "New" in html
+    assert "Chef Olga" in html
+    assert "is-pinned" not in html
+
+
+def test_a_kept_article_carries_each_readers_own_token(wall, settings):
+    # given two members reading the same feed, the first keeping its articles
+    settings.COMMUNA = {**settings.COMMUNA, "RECORD_IMPRESSIONS": False}
+    community, member, _posts = wall
+    other = add_member(community, person("lev"))
+    first, second = client_of(member), client_of(other)
+    first_page = page_text(first, "/feed/")
+
+    # when the second reads it from what the first kept
+    second_page = page_text(second, "/feed/")
+
+    # then each page's forms carry that reader's token, never the placeholder
+    assert CSRF_PLACEHOLDER not in first_page + second_page
+    tokens = [set(TOKENS.findall(page)) for page in (first_page, second_page)]
+    assert tokens[0]
+    assert tokens[1]
+    assert tokens[0] != tokens[1]
+    assert without_tokens(first_page) == without_tokens(second_page)

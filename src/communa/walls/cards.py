@@ -36,7 +36,6 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -142,16 +141,15 @@ def _reading() -> tuple[str, str, str]:
 
 
 def _content_key(post: Post, kind: str, reading: tuple[str, ...], variant: tuple[Any, ...]) -> str:
+    return _digest(kind, _content_parts(post, reading, variant))
+
+
+def _content_parts(
+    post: Post, reading: tuple[str, ...], variant: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """What a post's card is made of: its rows' stamps, the reading, the page's variant."""
     original = getattr(post, "shown_original", None)
-    return _digest(
-        kind,
-        (
-            _stamp(post),
-            None if original is None else _stamp(original),
-            *reading,
-            *variant,
-        ),
-    )
+    return (_stamp(post), None if original is None else _stamp(original), *reading, *variant)
 
 
 def _cacheable(post: Post, team_ids: set[int], *, profiles: bool) -> bool:
@@ -244,7 +242,12 @@ def _footer_reading(request: HttpRequest) -> tuple[str, str, str]:
 
 
 def _footer_key(post: Post, may_interact: bool, reading: tuple[str, ...]) -> str:
-    parts = (
+    return _digest("footer", _footer_parts(post, may_interact, reading))
+
+
+def _footer_parts(post: Post, may_interact: bool, reading: tuple[str, ...]) -> tuple[Any, ...]:
+    """What a footer is made of: the counts, "liked by me", the rights, the page, the deploy."""
+    return (
         post.pk,
         post.status,
         post.like_count,
@@ -255,7 +258,6 @@ def _footer_key(post: Post, may_interact: bool, reading: tuple[str, ...]) -> str
         may_interact,
         *reading,
     )
-    return _digest("footer", parts)
 
 
 def attach_cards(
@@ -268,17 +270,82 @@ def attach_cards(
     full: bool = False,
     token: bool = True,
 ) -> None:
-    """Give each post its rendered card and footer (`post.card_html`, `post.footer_html`), what
-    other apps show under it (`post.widgets_html`, from the `PostWidgets` socket), and the three
-    in their article (`post.article_html`), which the pages show.
+    """Give each post its article (`post.article_html`, which the pages show): its rendered card,
+    what other apps show under it (from the `PostWidgets` socket) and its footer.
 
     With `token` false the footers' forms keep the placeholder of the CSRF token (a page kept
     for every reader: `VisitorWall.reader_posts` puts each one's in).
 
-    The posts come from a card selector: author and community joined, the shown original
-    prefetched; their other details are read here, only for the cards that must be rendered.
-    The footer's forms are kept with a placeholder for the CSRF token, put in for each request.
+    A post's whole article is kept under a key naming what its card and its footer are made of
+    (`_article_key`): a page whose articles are all kept costs one digest and one cache read a
+    post. The others are put together from the kept card and the kept footer, each rendered
+    when not kept: the posts come from a card selector (author and community joined, the shown
+    original prefetched); their other details are read only for the cards that must be
+    rendered. What other apps show under a post (a poll) is live: such an article is never kept.
+    The forms are kept with a placeholder for the CSRF token, put in for each request.
     """
+    seconds = int_setting("CARD_CACHE_SECONDS")
+    mine = (get_token(request) if token else _CSRF) if may_interact else ""
+    reading = (_reading(), _footer_reading(request), (on_community_page, full), may_interact)
+    keys = {
+        post.pk: _article_key(post, reading)
+        for post in posts
+        if seconds > 0 and _keeps_article(post, team_ids)
+    }
+    kept: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
+    rest = [post for post in posts if keys.get(post.pk) not in kept]
+    built: dict[int, str] = {}
+    if rest:
+        fresh = _build_articles(
+            request,
+            rest,
+            team_ids=team_ids,
+            on_community_page=on_community_page,
+            may_interact=may_interact,
+            full=full,
+        )
+        built = {post.pk: html for post, html in zip(rest, fresh, strict=True)}
+        # Kept under the key of the rows they were built from (a card that had to be built
+        # read its post again: `reuse` refreshes the instance).
+        keep = {_article_key(post, reading): built[post.pk] for post in rest if post.pk in keys}
+        if keep:
+            default_cache.set_many(keep, timeout=seconds)
+    for post in posts:
+        html = built[post.pk] if post.pk in built else kept[keys[post.pk]]
+        post.article_html = mark_safe(html.replace(_CSRF, mine))  # type: ignore[attr-defined]  # noqa: S308 — our templates' output
+
+
+def _keeps_article(post: Post, team_ids: set[int]) -> bool:
+    """Whether a post's whole article may be kept: a card that may be kept, with nothing from
+    other apps under it."""
+    return not post.has_widgets and _cacheable(post, team_ids, profiles=True)
+
+
+def _article_key(post: Post, reading: tuple[Any, ...]) -> str:
+    """The cache key of a post's whole article: its card's key and its footer's inputs, and
+    whether it is pinned (a class on the article, not on the card)."""
+    card_reading, footer_reading, variant, may_interact = reading
+    return _digest(
+        "article",
+        (
+            _content_parts(post, card_reading, variant),
+            _footer_parts(post, may_interact, footer_reading),
+            post.pinned,
+        ),
+    )
+
+
+def _build_articles(
+    request: HttpRequest,
+    posts: Sequence[Post],
+    *,
+    team_ids: set[int],
+    on_community_page: bool,
+    may_interact: bool,
+    full: bool,
+) -> list[str]:
+    """The articles of these posts from their kept cards and footers (each rendered when not
+    kept), with the CSRF token's placeholder in their forms."""
     content = get_template("walls/_post_content.html")
     cards = reuse(
         posts,
@@ -295,9 +362,8 @@ def attach_cards(
     found: dict[str, str] = default_cache.get_many(list(keys.values())) if keys else {}
     footer = get_template("walls/_post_footer.html")
     fresh: dict[str, str] = {}
-    mine = (get_token(request) if token else _CSRF) if may_interact else ""
-    for post, card in zip(posts, cards, strict=True):
-        post.card_html = mark_safe(card)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+    footers = []
+    for post in posts:
         key = keys.get(post.pk)
         html = found.get(key) if key is not None else None
         if html is None:
@@ -311,28 +377,25 @@ def attach_cards(
             )
             if key is not None:
                 fresh[key] = html
-        html = html.replace(_CSRF, mine)
-        post.footer_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308 — our template's output
+        footers.append(html)
     if fresh:
         default_cache.set_many(fresh, timeout=seconds)
     # What other apps show under a post (a poll, ADR 0020): outside the kept card. Only the posts
     # marked as having something are asked about, so a page without any costs no query.
     marked = [post for post in posts if post.has_widgets]
     widgets = answer(PostWidgets).below_posts(request, marked) if marked else {}
-    for post in posts:
-        widget = widgets.get(post.pk)
-        post.widgets_html = mark_safe(widget) if widget else ""  # type: ignore[attr-defined]  # noqa: S308 — the socket's answer is escaped HTML
-        post.article_html = _article(post)  # type: ignore[attr-defined]
+    return [
+        _article(post, card, widgets.get(post.pk) or "", html)
+        for post, card, html in zip(posts, cards, footers, strict=True)
+    ]
 
 
-def _article(post: Post) -> str:
-    """The whole card (`post.article_html`, what the lists and the post's page show): its kept
-    card, what other apps show under it and its footer. Put together here rather than by a
-    template included for each post: on a page of 30 posts the includes cost a millisecond."""
+def _article(post: Post, card: str, widgets: str, footer: str) -> str:
+    """A post's whole article: its kept card, what other apps show under it (the socket's
+    escaped HTML) and its footer. Put together here rather than by a template included for each
+    post: on a page of 30 posts the includes cost a millisecond."""
     pinned = " is-pinned" if post.pinned else ""
-    parts = (post.card_html, post.widgets_html, post.footer_html)  # type: ignore[attr-defined]
-    card, widgets, footer = (conditional_escape(part) for part in parts)
-    return mark_safe(  # noqa: S308 — an int, a fixed class and three escaped parts
+    return (
         f'<article class="card post-card{pinned}" id="post-{int(post.pk)}">\n'
         f"  {card}\n  {widgets}\n  {footer}\n</article>\n"
     )
