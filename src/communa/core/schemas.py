@@ -166,20 +166,11 @@ __all__ = [
 ]
 
 
-def answer_json(request: Any, schema: type[Schema], data: Any) -> HttpResponse:
-    """An answer checked against its schema and rendered the way django-ninja renders one
-    (`model_dump`, then its JSON renderer), as a response whose text can be kept and served again
-    without checking it again (a visitor's wall, `walls.kept_walls.VisitorWall`)."""
-    valid = schema.model_validate(data, context={"request": request, "response_status": 200})
-    dumped = valid.model_dump(context={"request": request, "response_status": 200})
-    return json_response(_RENDERER.render(request, dumped, response_status=200))
-
-
 def render_checked(request: Any, data: Any) -> HttpResponse:
     """An answer whose parts were each checked against their schemas when they were built (the
-    API's posts, kept checked in the cache: `walls.api.conversions.posts_out`), rendered the way
-    django-ninja renders one without checking the whole again: on a page of 30 posts the check
-    cost a third of the request (docs/performance.md)."""
+    API's communities, `CheckedOnce`), rendered the way django-ninja renders one without checking
+    the whole again: on a page of 30 posts the check cost a third of the request
+    (docs/performance.md)."""
     return json_response(rendered_json(request, data))
 
 
@@ -207,14 +198,24 @@ def rendered_answer(request: Any, answer: dict[str, Any]) -> str:
     posts kept as text is joined, not parsed and rendered again (docs/performance.md)."""
     members = []
     for name, value in answer.items():
+        parts = value if isinstance(value, list) else [value]
+        rendered = [isinstance(part, Rendered) for part in parts]
+        if any(rendered) and not all(rendered):
+            # Rendered again, a part would become a JSON string of JSON text.
+            raise TypeError(f"{name}: a list of rendered parts and other values")
         if isinstance(value, Rendered):
             text = str(value)
-        elif isinstance(value, list) and value and all(isinstance(v, Rendered) for v in value):
+        elif value and isinstance(value, list) and all(rendered):
             text = "[" + ", ".join(value) + "]"
         else:
             text = rendered_json(request, value)
         members.append(f"{rendered_json(request, str(name))}: {text}")
     return "{" + ", ".join(members) + "}"
+
+
+def json_bool(value: Any) -> str:
+    """A truth value as JSON writes it: to fill a slot, or to put in a rendered part."""
+    return "true" if value else "false"
 
 
 # Marks a slot in a rendered answer, to fill for each request (`slots`, `filled`): JSON text
@@ -236,7 +237,7 @@ def filled(pieces: Sequence[str], values: Iterable[str]) -> str:
 
 
 def json_response(text: bytes | str) -> HttpResponse:
-    """A 200 answer of JSON text already rendered by `answer_json`."""
+    """A 200 answer of JSON text already rendered (`rendered_answer`, `filled`)."""
     return HttpResponse(text, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
 
 

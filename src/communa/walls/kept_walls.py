@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
 from communa.core.fragments import keeps_for_visitor, row_values, visitor_page_key, with_token
-from communa.core.schemas import filled
+from communa.core.schemas import filled, json_bool
 from communa.walls.cards import _CSRF, TEMPLATES, _digest, _person, _templates_stamp
 from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
@@ -180,7 +180,7 @@ class VisitorWall:
     def liked_answer(self, kept: tuple[tuple[int, ...], tuple[str, ...]], liked: set[int]) -> str:
         """The API's kept answer with "liked" true for the posts this reader likes."""
         ids, pieces = kept
-        return filled(pieces, ("true" if pk in liked else "false" for pk in ids))
+        return filled(pieces, (json_bool(pk in liked) for pk in ids))
 
 
 # What a form's CSRF token field holds (a kept page holds only the placeholder).

@@ -20,7 +20,7 @@ from communa.core.errors import NotFound
 from communa.core.events import record_impressions, viewer_of
 from communa.core.gate import text_gate
 from communa.core.parser import SafeJsonParser
-from communa.core.schemas import SLOT, Rendered, json_members
+from communa.core.schemas import SLOT, Rendered, json_bool, json_members
 from communa.walls import selectors
 from communa.walls.api.schemas import (
     PostIn,
@@ -163,7 +163,7 @@ class PostText:
 
     def text(self, liked: bool | None) -> Rendered:
         """The post's text, "liked" filled in (None: a `SLOT` left to fill)."""
-        value = SLOT if liked is None else ("true" if liked else "false")
+        value = SLOT if liked is None else json_bool(liked)
         return Rendered(self.before + value + self.after)
 
 

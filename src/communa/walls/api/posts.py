@@ -23,6 +23,7 @@ from communa.core.schemas import (
     Page,
     PageLimit,
     filled,
+    json_bool,
     json_response,
     rendered_answer,
     slots,
@@ -118,11 +119,7 @@ def community_wall(
             made_from=[*([pinned] if pinned else []), *page.items],  # the order of its rows
             next_cursor=page.next_cursor,
         )
-    return json_response(filled(pieces, (_liked(post) for post in listed)))
-
-
-def _liked(post: Any) -> str:
-    return "true" if getattr(post, "liked", False) else "false"
+    return json_response(filled(pieces, (json_bool(getattr(p, "liked", False)) for p in listed)))
 
 
 @router.get("/feed", response=Page[PostOut])
