@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from communa.accounts.models import PersonalAccessToken, User
 from communa.communities.models import Community, Membership
-from communa.core.rows import PREPARE_AFTER, complete, read_many, read_one
+from communa.core.rows import PREPARE_AFTER, Beside, complete, read_many, read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
@@ -310,3 +310,65 @@ def test_a_model_whose_instances_are_listened_for_is_built_by_its_from_db():
     assert made == [post.pk]
     assert read is not None
     assert columns(read) == columns(Post.objects.get(pk=post.pk))
+
+
+def test_a_row_beside_comes_in_the_same_statement_as_the_orm_reads_it():
+    # given a post, a member of its community and a person who is not one
+    community = make_community()
+    post = make_post(community, body="Knife skills")
+    member = add_member(community, person("mira"))
+    stranger = person("sam")
+    beside = Beside(
+        "_membership", Membership, 'b1."community_id" = t0."community_id" AND b1."user_id" = %s'
+    )
+
+    # when the post is read with each one's membership beside it (its parameters first)
+    with CaptureQueriesContext(connection) as captured:
+        for_member = read_one(
+            Post, 't0."id" = %s', [member.pk, post.pk], join=("community",), beside=(beside,)
+        )
+        for_stranger = read_one(Post, 't0."id" = %s', [stranger.pk, post.pk], beside=(beside,))
+
+    # then each is one statement: the member's row is the ORM's, the stranger's is None
+    assert len(captured) == 2
+    assert for_member is not None
+    assert for_stranger is not None
+    assert columns(for_member) == columns(Post.objects.get(pk=post.pk))
+    assert for_member.community.slug == community.slug
+    expected = Membership.objects.get(community=community, user=member)
+    assert columns(for_member._membership) == columns(expected)
+    assert for_stranger._membership is None
+    assert columns(for_stranger) == columns(for_member)
+
+
+def test_rows_beside_a_narrow_read_come_whole_and_in_order():
+    # given a community with filter settings and two mutes of one member, one ending later
+    community = make_community()
+    member = add_member(community, person("mira"))
+    FilterSettings.objects.create(community=community, stop_words=["spam"])
+    now = timezone.now()
+    for days in (1, 5):
+        Sanction.objects.create(
+            community=community,
+            user=member,
+            action=SanctionAction.MUTE,
+            ends_at=now + timedelta(days=days),
+        )
+    mute = Beside("_mute", Sanction, 'b1."community_id" = t0."id" AND b1."user_id" = %s')
+    settings = Beside("_settings", FilterSettings, 'b2."community_id" = t0."id"')
+
+    # when the community's id is read with the mute that ends last and the settings beside it
+    (found,) = read_many(
+        Community,
+        't0."id" = %s',
+        [member.pk, community.pk],
+        order_by='b1."ends_at" DESC',
+        limit=1,
+        only=(("", ("id",)),),
+        beside=(mute, settings),
+    )
+
+    # then both rows are whole, the first in the order asked
+    assert found._mute.ends_at == now + timedelta(days=5)
+    assert columns(found._mute) == columns(Sanction.objects.order_by("-ends_at").first())
+    assert columns(found._settings) == columns(FilterSettings.objects.get(community=community))

@@ -54,12 +54,12 @@ def last_transaction(sql: list[str]) -> list[str]:
     return sql[begin : sql.index("COMMIT", begin) + 1]
 
 
-def test_a_comment_costs_six_reads_and_one_transaction_without_savepoints(setting):
+def test_a_comment_costs_four_reads_and_one_transaction_without_savepoints(setting):
     api, post, owner = setting
     sql = statements(lambda: api.post(f"/posts/{post.pk}/comments", {"body": "Sharp, thanks"}))
-    # The token and its user; the post with its author and community; the standing; a mute;
-    # the filter settings; the author's recent texts (the repeat check).
-    assert len(reads_of(sql)) == 6
+    # The token and its user; the post with its author, community and the member's
+    # membership; a mute with the filter settings; the author's recent texts (the repeat check).
+    assert len(reads_of(sql)) == 4
     # The comment, its event, its notification; then the rows many comments share, each
     # locked only until the commit: the unread counter, the post's counter.
     written = last_transaction(sql)
@@ -80,12 +80,12 @@ def test_a_comment_costs_six_reads_and_one_transaction_without_savepoints(settin
     assert Notification.objects.filter(recipient=owner, kind="comment_on_post").count() == 1
 
 
-def test_a_like_costs_three_reads_and_one_transaction(setting):
+def test_a_like_costs_two_reads_and_one_transaction(setting):
     api, post, _owner = setting
     answers: list = []
     sql = statements(lambda: api.post(f"/posts/{post.pk}/like"), answers)
-    # The token and its user; the post with its author and community; the standing.
-    assert len(reads_of(sql)) == 3
+    # The token and its user; the post with its author, community and the member's membership.
+    assert len(reads_of(sql)) == 2
     # The like, its event, then the counter: the post's row is locked only for the commit,
     # and the count the answer shows is the one the update wrote (no read after it).
     transaction = last_transaction(sql)
@@ -111,7 +111,7 @@ def test_a_held_comment_costs_the_same_reads_and_names_its_reasons_at_once(setti
     [answer] = answers
     assert answer["status"] == "held"
     assert answer["held_reasons"]
-    assert len(reads_of(sql)) == 6
+    assert len(reads_of(sql)) == 4
     written = last_transaction(sql)
     assert [s.split()[0] for s in written] == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
     assert "walls_comment" in written[1]

@@ -12,6 +12,10 @@ the fields' converters: time zones, JSON, booleans on SQLite), so the row it ret
 the ORM would return. Forward foreign keys named in `join` come in the same statement (a LEFT
 JOIN) and are cached on the instance as `select_related` would. The condition is plain SQL over
 the base table's alias `t0`, with `%s` placeholders: write it for both SQLite and PostgreSQL.
+
+A row of another model that no foreign key reaches (the reader's membership of a post's
+community, say) can come in the same statement too (`Beside`): LEFT JOINed on a condition of
+its own, and set on the instance under a name (None when no row matched).
 """
 
 from __future__ import annotations
@@ -42,8 +46,21 @@ class _Part:
     model: type[Model]
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, chain, column)
-    link: ForeignKey | None  # the foreign key of the base model that reaches it (None: the base)
+    link: ForeignKey | None  # the foreign key of the base model that reaches it
     pk_position: int
+    beside: str = ""  # for a row read beside the base: the attribute it is set as
+
+
+@dataclass(frozen=True)
+class Beside:
+    """A row of `model` read in the same statement as the base row: LEFT JOINed on `on`, SQL
+    over the base's alias `t0` and this row's alias `b<n>` (the first is `b1`), and set on the
+    base instance as `name` (None when no row matched; the first when several did, in the
+    statement's order). Its parameters come before the condition's."""
+
+    name: str
+    model: type[Model]
+    on: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,8 @@ def _part(
     connection: Any,
     link: ForeignKey | None,
     only: tuple[str, ...] | None = None,
+    *,
+    beside: str = "",
 ) -> tuple[_Part, str]:
     fields = [
         field
@@ -89,7 +108,8 @@ def _part(
     quote = connection.ops.quote_name
     columns = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
     pk_position = [field.primary_key for field in fields].index(True)
-    part = _Part(model, tuple(f.attname for f in fields), tuple(converters), link, pk_position)
+    attnames = tuple(f.attname for f in fields)
+    part = _Part(model, attnames, tuple(converters), link, pk_position, beside)
     return part, columns
 
 
@@ -103,8 +123,12 @@ def _statement(
     extra: tuple[tuple[str, str, Field], ...] = (),
     limit: str = " LIMIT 1",
     only: Only | None = None,
+    beside: tuple[Beside, ...] = (),
 ) -> _Statement:
-    key = (connection.alias, connection.vendor, model, where, order_by, join, extra, limit, only)
+    key = (
+        *(connection.alias, connection.vendor, model, where, order_by, join, extra, limit, only),
+        beside,
+    )
     found = _STATEMENTS.get(key)
     if found is not None:
         return found
@@ -126,6 +150,11 @@ def _statement(
             f" LEFT JOIN {quote(related._meta.db_table)} {alias}"
             f" ON {alias}.{quote(target)} = t0.{quote(link.column)}"
         )
+    for index, row in enumerate(beside, start=1):
+        part, columns = _part(row.model, f"b{index}", connection, None, beside=row.name)
+        parts.append(part)
+        selected.append(columns)
+        joins.append(f" LEFT JOIN {quote(row.model._meta.db_table)} b{index} ON {row.on}")
     extras = []
     for name, expression, field in extra:
         column = Value(None, output_field=field)
@@ -250,7 +279,10 @@ def _instance(
             related = _build(part, values, connection)
             if seen is not None:
                 seen[key] = related
-        part.link.set_cached_value(instance, related)  # type: ignore[union-attr, arg-type]
+        if part.beside:
+            setattr(instance, part.beside, related)
+        else:
+            part.link.set_cached_value(instance, related)  # type: ignore[union-attr, arg-type]
     for extra in statement.extras:
         value = row[start]
         start += 1
@@ -267,11 +299,13 @@ def read_one(
     *,
     order_by: str = "",
     join: tuple[str, ...] = (),
+    beside: tuple[Beside, ...] = (),
     using: str = "default",
 ) -> M | None:
-    """The first row of `model` matching `where` (SQL over the alias `t0`), or None."""
+    """The first row of `model` matching `where` (SQL over the alias `t0`), or None; with the
+    rows `beside` it (their parameters first in `params`)."""
     connection = connections[using]
-    statement = _statement(model, where, order_by, join, connection)
+    statement = _statement(model, where, order_by, join, connection, beside=beside)
     with _cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         row = cursor.fetchone()
@@ -288,6 +322,7 @@ def read_many(
     join: tuple[str, ...] = (),
     extra: tuple[tuple[str, str, Field], ...] = (),
     only: Only | None = None,
+    beside: tuple[Beside, ...] = (),
     using: str = "default",
 ) -> list[M]:
     """Up to `limit` rows of `model` matching `where`, in `order_by`: a page of rows (all of
@@ -295,7 +330,8 @@ def read_many(
 
     `extra` adds computed columns, (attribute, SQL expression, field for its type), set on each
     instance as an annotation would be; their parameters come first in `params`, before the
-    condition's.
+    condition's. `beside` reads a row of another model with each (`Beside`); their parameters
+    come after the extras' and before the condition's.
     """
     return read_rows(
         model,
@@ -306,6 +342,7 @@ def read_many(
         join=join,
         extra=extra,
         only=only,
+        beside=beside,
         using=using,
     ).models()
 
@@ -341,6 +378,7 @@ def read_rows(
     join: tuple[str, ...] = (),
     extra: tuple[tuple[str, str, Field], ...] = (),
     only: Only | None = None,
+    beside: tuple[Beside, ...] = (),
     using: str = "default",
 ) -> Rows[M]:
     """`read_many`'s rows, not yet built: for a page kept under the values it is made of, the
@@ -351,7 +389,11 @@ def read_rows(
     # the statement was planned again on every run (docs/performance.md, "kept plans").
     bound = "" if limit is None else f" LIMIT {int(limit)}"
     statement = _statement(
-        model, where, order_by, join, connection, extra=extra, limit=bound, only=only
+        *(model, where, order_by, join, connection),
+        extra=extra,
+        limit=bound,
+        only=only,
+        beside=beside,
     )
     with _cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])

@@ -143,9 +143,22 @@ class AuthorHistory:
         return (self.now - joined).total_seconds() / 3600
 
 
+# Where `keep_settings` leaves a community's filter settings read with another row (a writer's
+# mute, just before their text is checked), for `settings_of` to take instead of reading them.
+_SETTINGS_READ = "_moderation_settings_read"
+
+
+def keep_settings(community: Any, stored: FilterSettings | None) -> None:
+    """Leave the community's settings, just read, for the check of the text that follows."""
+    community.__dict__[_SETTINGS_READ] = (stored,)
+
+
 def settings_of(community: Any) -> FilterSettings | None:
     if community is None:
         return None
+    kept = community.__dict__.pop(_SETTINGS_READ, None)
+    if kept is not None:
+        return kept[0]  # read with the writer's mute, for this check (taken once)
     # Read before every checked post and comment: a statement written once (core.rows).
     return read_one(FilterSettings, 't0."community_id" = %s', [community.pk])
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import Actor, signed_in
-from communa.communities.models import Community
+from communa.communities.models import Community, Membership
 from communa.communities.permissions import (
     MEMBERS,
     TEAM,
@@ -22,6 +22,7 @@ from communa.communities.permissions import (
     allowed_in,
     can,
     require,
+    standing_as_member,
     standing_of,
 )
 from communa.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
@@ -35,6 +36,29 @@ from communa.walls.models import (
     Topic,
 )
 
+# What `read_with_membership` leaves on a post: the reader's id and their membership of the
+# post's community, read in the post's statement (None: they are not a member).
+_MEMBERSHIP_READ = "_walls_membership_read"
+
+
+def read_with_membership(post: Post, actor: Actor, membership: Membership | None) -> None:
+    """Keep on the post the actor's membership read with it, for the checks that follow."""
+    if membership is not None and post.community is not None:
+        membership.community = post.community  # the same row: not read again
+    post.__dict__[_MEMBERSHIP_READ] = (getattr(actor, "pk", None), membership)
+
+
+def _standing_on(actor: Actor, post: Post, community: Community) -> Standing:
+    """The actor's standing in the post's community: from the membership read with the post
+    when it was read for this actor, else from the database."""
+    read = post.__dict__.get(_MEMBERSHIP_READ)
+    if read is None or not signed_in(actor) or read[0] != actor.pk:
+        return standing_of(actor, community)
+    membership = read[1]
+    if membership is not None:
+        return standing_as_member(membership)
+    return standing_of(actor, community, no_membership=True)
+
 
 def require_post_visible(actor: Actor, post: Post) -> Standing | None:
     """Refuse with 404 unless the actor may read this post in its current state."""
@@ -45,7 +69,7 @@ def require_post_visible(actor: Actor, post: Post) -> Standing | None:
         if post.status != PostStatus.PUBLISHED:
             raise NotFound
         return None
-    standing = standing_of(actor, community)
+    standing = _standing_on(actor, post, community)
     if post.status == PostStatus.PUBLISHED:
         if not can(actor, Action.VIEW_WALL, community, standing=standing):
             raise NotFound

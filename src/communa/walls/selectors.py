@@ -32,7 +32,7 @@ from django.db.models.fields import BooleanField
 from django.utils.translation import gettext as _
 
 from communa.accounts.models import signed_in
-from communa.communities.models import Community, WallMode
+from communa.communities.models import Community, Membership, WallMode
 from communa.communities.permissions import (
     TEAM,
     Action,
@@ -43,8 +43,8 @@ from communa.communities.permissions import (
 )
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
-from communa.core.rows import read_ids, read_many, read_one, read_values
-from communa.walls.access import require_post_visible
+from communa.core.rows import Beside, read_ids, read_many, read_one, read_values
+from communa.walls.access import read_with_membership, require_post_visible
 from communa.walls.models import (
     Like,
     Post,
@@ -388,11 +388,32 @@ def post_to_act_on(*, actor: Any, post_id: int) -> Post:
     it is missing. Who may see it is the action's own first check (`require_on_post`), so the
     front door does not read the actor's standing a second time."""
     # Before every like, comment, share: one statement written once (core.rows), with the
-    # author and community an action needs; nothing about the reader (a card's "liked").
-    post = read_one(Post, 't0."id" = %s', [post_id], join=("author", "community"))
+    # author and community an action needs, and the reader's membership of the community (the
+    # action's check reads their standing from it); nothing else about the reader.
+    if not signed_in(actor):
+        post = read_one(Post, 't0."id" = %s', [post_id], join=("author", "community"))
+        if post is None:
+            raise NotFound
+        return post
+    post = read_one(
+        Post,
+        't0."id" = %s',
+        [actor.pk, post_id],
+        join=("author", "community"),
+        beside=(_MEMBERSHIP_BESIDE,),
+    )
     if post is None:
         raise NotFound
+    read_with_membership(post, actor, post.__dict__.pop(_MEMBERSHIP_BESIDE.name))
     return post
+
+
+# The reader's membership of a post's community, read in the post's statement.
+_MEMBERSHIP_BESIDE = Beside(
+    "_membership_beside",
+    Membership,
+    'b1."community_id" = t0."community_id" AND b1."user_id" = %s',
+)
 
 
 def suggestions_page(

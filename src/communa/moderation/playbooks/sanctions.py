@@ -22,8 +22,9 @@ from communa.communities.permissions import Action, can, require
 from communa.core.audit import record_audit
 from communa.core.errors import Conflict, NotFound, PermissionRefused
 from communa.core.pagination import Page, keyset_page
-from communa.core.rows import read_one
+from communa.core.rows import Beside, read_many
 from communa.moderation.models import (
+    FilterSettings,
     Offence,
     OffenceKind,
     PlaybookStep,
@@ -33,6 +34,7 @@ from communa.moderation.models import (
     SanctionAction,
 )
 from communa.moderation.playbooks.steps import Playbook, StepSpec, playbook_of
+from communa.moderation.screening import keep_settings
 
 
 def _blocked_at(community: Community, user: User, now: datetime) -> bool:
@@ -244,18 +246,38 @@ def in_force(sanction: Sanction, now: datetime | None = None) -> bool:
     return sanction.is_active(now) and (block is None or block.lifted_at is None)
 
 
+# The mute in force that ends last, and the community's filter settings: both asked before
+# every post and comment a member writes, so read in one statement written once (core.rows).
+_MUTE = Beside(
+    "_mute",
+    Sanction,
+    'b1."community_id" = t0."id" AND b1."user_id" = %s AND b1."action" = %s'
+    ' AND b1."lifted_at" IS NULL AND b1."ends_at" > %s',
+)
+_SETTINGS = Beside("_settings", FilterSettings, 'b2."community_id" = t0."id"')
+
+
 def active_mute(user: Any, community: Community | None) -> Sanction | None:
-    """The mute in force that ends last, if any."""
+    """The mute in force that ends last, if any.
+
+    The community's filter settings come in the same statement and are left for the check of
+    the text the member is about to send (`screening.settings_of`).
+    """
     if community is None or not getattr(user, "is_authenticated", False):
         return None
-    # Asked before every post and comment: a statement written once (core.rows), not built.
-    return read_one(
-        Sanction,
-        't0."community_id" = %s AND t0."user_id" = %s AND t0."action" = %s'
-        ' AND t0."lifted_at" IS NULL AND t0."ends_at" > %s',
-        [community.pk, user.pk, SanctionAction.MUTE.value, timezone.now()],
-        order_by='t0."ends_at" DESC',
+    found = read_many(
+        Community,
+        't0."id" = %s',
+        [user.pk, SanctionAction.MUTE.value, timezone.now(), community.pk],
+        order_by='b1."ends_at" DESC',
+        limit=1,
+        only=(("", ("id",)),),
+        beside=(_MUTE, _SETTINGS),
     )
+    if not found:
+        return None
+    keep_settings(community, found[0]._settings)  # type: ignore[attr-defined]
+    return found[0]._mute  # type: ignore[attr-defined]
 
 
 def require_not_muted(user: Any, community: Community | None) -> None:
