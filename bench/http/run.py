@@ -394,16 +394,24 @@ def check_counts(data: dict) -> list[str]:
 import json
 from django.db.models import Count, Q
 from communa.walls.models import Post, Like, Comment, CommentStatus
-from communa.analytics.models import PostViewer, Event, EventKind
+from collections import Counter
+from communa.analytics.models import PostViewer, Event, EventKind, ShownPosts
+from communa.analytics.models.events import ids_of
 from communa.analytics.impressions import flush_impressions
 flush_impressions()  # page views the worker had not written yet when it stopped
 ids = {data["spread_posts"]!r}
 wrong = []
+# Impressions are events (direct mode, earlier runs) and ids in the flush's rows of shown posts.
+touched = set(ids)
+in_rows = Counter()
+for text in ShownPosts.objects.values_list("post_ids", flat=True).iterator(chunk_size=20000):
+    in_rows.update(i for i in ids_of(text) if i in touched)
 for post in Post.objects.filter(pk__in=ids):
     likes = Like.objects.filter(post=post, comment__isnull=True).count()
     comments = Comment.objects.filter(post=post, status=CommentStatus.VISIBLE).count()
     reach = PostViewer.objects.filter(post=post).count()
     views = Event.objects.filter(post=post, kind=EventKind.IMPRESSION).count()
+    views += in_rows.get(post.pk, 0)
     for label, counter, rows in (("likes", post.like_count, likes),
                                  ("comments", post.comment_count, comments),
                                  ("reach", post.reach_count, reach),

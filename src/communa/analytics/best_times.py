@@ -31,7 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from communa.accounts.models import User
-from communa.analytics.models import Event
+from communa.analytics.models import Event, ShownPosts
 from communa.communities.models import Community, Membership, Role
 from communa.core.activity import (
     DAYS_IN_WEEK,
@@ -184,18 +184,28 @@ def read_activity(
     roles = ", ".join(["%s"] * len(COUNTED_ROLES))
     weekday = f"(slot / {HOURS_IN_DAY} + {EPOCH_WEEKDAY}) %% {DAYS_IN_WEEK}"
     hour = f"slot %% {HOURS_IN_DAY}"
-    sql = f"""
-        WITH counted AS (
+
+    def part(table: str, weight: str, count: str, condition: str) -> str:
+        # Events and the flush's rows of shown posts (a row stands for `shown` impressions):
+        # the same columns under the same alias, so the offset's expression fits both.
+        return f"""
             SELECT e.user_id AS member_id, ({epoch} + {offset_sql}) / {HOUR} AS slot,
-                   {weight_sql} AS weight, {epoch} AS at_second
-            FROM {q(Event._meta.db_table)} e
+                   {weight} AS weight, {count} AS events, {epoch} AS at_second
+            FROM {q(table)} e
             JOIN {q(Membership._meta.db_table)} m
               ON m.community_id = e.community_id AND m.user_id = e.user_id
             {user_join}
-            WHERE e.community_id = %s AND e.kind IN ({kinds})
+            WHERE e.community_id = %s AND {condition}
               AND {columns["at"]} >= %s AND {columns["at"]} < %s AND m.role IN ({roles})
+        """  # noqa: S608 - every value is a parameter; names come from the models
+
+    sql = f"""
+        WITH counted AS (
+            {part(Event._meta.db_table, weight_sql, "1", f"e.kind IN ({kinds})")}
+            UNION ALL
+            {part(ShownPosts._meta.db_table, "%s", "e.shown", "e.shown > 0")}
         ), slots AS (
-            SELECT member_id, slot, MAX(weight) AS weight, COUNT(*) AS events,
+            SELECT member_id, slot, MAX(weight) AS weight, SUM(events) AS events,
                    MIN(at_second) AS first_second
             FROM counted GROUP BY member_id, slot
         )
@@ -206,14 +216,17 @@ def read_activity(
                COALESCE(MIN(first_second), -1)
         FROM slots
     """  # noqa: S608 - every value is a parameter; names come from the models
+    window = [_moment_param(since), _moment_param(until), *COUNTED_ROLES]
     params = [
         *offset_params,
         *weight_params,
         community.pk,
         *WEIGHTS,
-        _moment_param(since),
-        _moment_param(until),
-        *COUNTED_ROLES,
+        *window,
+        *offset_params,
+        WEIGHTS[EventKind.IMPRESSION],
+        community.pk,
+        *window,
     ]
     weights: dict[tuple[int, int], int] = {}
     events = members = 0

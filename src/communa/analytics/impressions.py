@@ -3,10 +3,11 @@
 In buffered mode (`COMMUNA_IMPRESSIONS_MODE=buffered`, the default of `communa serve`) a page
 that shows posts appends ONE record (viewer, user, platform, post ids, time) to a buffer: a Redis
 list when Redis is configured, else one row of `ImpressionBuffer`. The worker flushes the buffer
-in batches (`flush_impressions`): each batch's events, new `PostViewer` rows and counter
-increments are written in one transaction, so reach stays exact (a viewer row inserted once
-counts once) and every impression counts exactly once even when a flushing process dies at any
-point (docs/adr/0008-buffered-impressions.md):
+in batches (`flush_impressions`). Each batch writes, in one transaction: a `ShownPosts` row per
+page view and community (not an event per post shown), the impressions added to the day cells
+(the rollup never reads them again), new `PostViewer` rows and the posts' counters. So reach
+stays exact (a viewer row inserted once counts once) and every impression counts exactly once
+even when a flushing process dies at any point (docs/adr/0008-buffered-impressions.md):
 
 - database buffer: the batch's rows are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's
   IMMEDIATE transactions serialise writers) and deleted in the same transaction as the writes;
@@ -35,16 +36,23 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from communa.analytics.models import AppliedImpressionBatch, Event, ImpressionBuffer, PostViewer
+from communa.analytics.models import (
+    AppliedImpressionBatch,
+    Event,
+    ImpressionBuffer,
+    PostViewer,
+    ShownPosts,
+)
+from communa.analytics.rollups import add_shown_posts
 from communa.core.appends import append_rows
 from communa.core.conf import int_setting, setting
-from communa.core.events import EventKind, Viewer
+from communa.core.events import Viewer
 
 logger = logging.getLogger(__name__)
 # Rows of one INSERT of viewers: far below SQLite's and PostgreSQL's limits on parameters.
 _CHUNK = 500
-# An impression's event row, in the order write_batch builds it.
-_EVENT_COLUMNS = ("kind", "community_id", "post_id", "user_id", "viewer", "platform", "at")
+# A page view's row in one community, in the order write_batch builds it.
+_SHOWN_COLUMNS = ("community_id", "user_id", "viewer", "platform", "at", "post_ids", "shown")
 # Applied Redis batch ids are kept this long: far longer than any claim can wait to be taken over.
 _APPLIED_KEPT = timedelta(days=7)
 
@@ -80,10 +88,12 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 
 def write_batch(views: Sequence[PageView]) -> int:
-    """Write the impressions of these page views: events, new viewers and counter increments.
+    """Write the impressions of these page views: a `ShownPosts` row per page view and
+    community, the impressions added to the day cells, new viewers and counter increments.
 
     Call inside the batch's transaction. Posts deleted since their view are skipped (their
-    counters are gone with them). Returns how many impressions were written.
+    counters are gone with them); a post outside any community counts on its own counters only.
+    Returns how many impressions were written.
     """
     post_model = PostViewer._meta.get_field("post").related_model
     user_model = Event._meta.get_field("user").related_model
@@ -96,31 +106,43 @@ def write_batch(views: Sequence[PageView]) -> int:
         communities.update(locked.select_for_update().values_list("pk", "community_id"))
     user_ids = sorted({view.user_id for view in views if view.user_id})
     users = set(user_model._default_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
-    events: list[tuple[Any, ...]] = []
+    shown: list[tuple[Any, ...]] = []
+    cells: list[tuple[Any, ...]] = []  # the same rows, with the ids, for the day cells
     impressions: Counter[int] = Counter()
     first_seen: dict[tuple[int, str], datetime] = {}
-    kind = EventKind.IMPRESSION.value
     for view in views:
         user_id = view.user_id if view.user_id in users else None
         platform = str(view.platform)  # a Platform member's value, as the driver takes it
+        in_community: dict[int, list[int]] = {}
         for post_id in dict.fromkeys(view.post_ids):
             if post_id not in communities:
                 continue
-            events.append(
-                (kind, communities[post_id], post_id, user_id, view.viewer, platform, view.at)
-            )
             impressions[post_id] += 1
             if view.viewer:
                 pair = (post_id, view.viewer)
                 first_seen[pair] = min(first_seen.get(pair, view.at), view.at)
-    if not events:
+            community_id = communities[post_id]
+            if community_id is not None:
+                in_community.setdefault(community_id, []).append(post_id)
+        for community_id, ids in in_community.items():
+            shown.append(
+                (community_id, user_id, view.viewer, platform, view.at, _joined(ids), len(ids))
+            )
+            cells.append((community_id, user_id, view.viewer, platform, view.at, ids))
+    if not impressions:
         return 0
-    # Plain rows through COPY (PostgreSQL): as model instances through bulk_create, the events
+    # Plain rows through COPY (PostgreSQL): as model instances through bulk_create, the rows
     # were most of the flush's time (docs/performance.md).
-    append_rows(Event, _EVENT_COLUMNS, events)
+    if shown:
+        append_rows(ShownPosts, _SHOWN_COLUMNS, shown)
+        add_shown_posts(cells)
     reach = _insert_new_viewers(first_seen)
     _add_to_counters(post_model, impressions, reach)
-    return len(events)
+    return sum(impressions.values())
+
+
+def _joined(ids: list[int]) -> str:
+    return ",".join(map(str, ids))
 
 
 def _insert_new_viewers(first_seen: dict[tuple[int, str], datetime]) -> Counter[int]:

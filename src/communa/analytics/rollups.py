@@ -30,7 +30,9 @@ from communa.analytics.models import (
     PostFacts,
     ReachSpan,
     RollupState,
+    ShownPosts,
 )
+from communa.analytics.models.events import ids_of
 from communa.analytics.sketch import ReachSketch, hash_viewer
 from communa.communities.models import Community, MembershipEvent
 from communa.core.conf import int_setting
@@ -184,61 +186,109 @@ def roll_up_events() -> int:
 
 
 def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
-    zones = _Zones(row[2] for row in rows if row[2] is not None)
-    community_days: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    post_days: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    post_community: dict[int, int] = {}
-    member_days: dict[tuple[int, int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    reach: dict[tuple[int, date, str], set[int]] = defaultdict(set)
-    hashes: dict[str, int] = {}  # a viewer is hashed once per batch
+    """Add a batch of events (as `roll_up_events` reads them) to the day cells."""
+    cells = _Cells(row[2] for row in rows if row[2] is not None)
     for _pk, kind, community_id, post_id, user_id, viewer, platform, at in rows:
         if community_id is None:
             continue
-        day = zones.day(community_id, at)
+        day = cells.zones.day(community_id, at)
         if day is None:
             continue
         column = _COLUMN.get(kind)
         if column is None:
             if kind in _TAKING_PART:
-                community_days[(community_id, day)][_TAKING_PART[kind]] += 1
+                cells.community_days[(community_id, day)][_TAKING_PART[kind]] += 1
             continue
-        cell = community_days[(community_id, day)]
+        cell = cells.community_days[(community_id, day)]
         cell[column] += 1
         if kind == EventKind.IMPRESSION:
             cell[f"impressions_{platform}"] += 1
-            if viewer:
-                hashed = hashes.get(viewer)
-                if hashed is None:
-                    hashed = hashes[viewer] = hash_viewer(viewer)
-                reach[(community_id, day, platform)].add(hashed)
+            cells.reached(community_id, day, platform, viewer)
         if post_id is not None:
-            post_days[(post_id, day)][column] += 1
-            post_community[post_id] = community_id
+            cells.post_days[(post_id, day)][column] += 1
+            cells.post_community[post_id] = community_id
         if user_id is not None and kind in _MEMBER_COLUMN:
             member_column, step = _MEMBER_COLUMN[kind]
-            member_days[(community_id, user_id, day)][member_column] += step
-    _add_to_cells(
-        CommunityDay,
-        ("community_id", "day"),
-        [((c, d), counts) for (c, d), counts in community_days.items()],
-    )
-    existing_posts = set(Post.objects.filter(pk__in=post_community).values_list("pk", flat=True))
-    _add_to_cells(
-        PostDay,
-        ("post_id", "day"),
-        [
-            ((p, d), {**counts, "community_id": post_community[p]})
-            for (p, d), counts in post_days.items()
-            if p in existing_posts
-        ],
-        fixed=("community_id",),
-    )
-    _add_to_cells(
-        MemberDay,
-        ("community_id", "day", "user_id"),
-        [((c, d, u), counts) for (c, u, d), counts in member_days.items()],
-    )
-    _add_reach(reach)
+            cells.member_days[(community_id, user_id, day)][member_column] += step
+    cells.write()
+
+
+def add_shown_posts(
+    rows: Sequence[tuple[int, int | None, str, str, datetime, Sequence[int]]],
+) -> None:
+    """Add page views' impressions to the day cells, as their events would add (`_add_events`):
+    rows of (community, user, viewer, platform, moment, ids of the community's posts shown).
+
+    The buffered flush calls this in its own transaction (`analytics.impressions.write_batch`):
+    its impressions are never events for the rollup to read again. A row is counted as a whole
+    (a page's posts share their viewer and moment); only the posts' days go post by post.
+    """
+    cells = _Cells(row[0] for row in rows)
+    for community_id, user_id, viewer, platform, at, ids in rows:
+        day = cells.zones.day(community_id, at)
+        if day is None:
+            continue
+        shown = len(ids)
+        cell = cells.community_days[(community_id, day)]
+        cell["impressions"] += shown
+        cell[f"impressions_{platform}"] += shown
+        cells.reached(community_id, day, platform, viewer)
+        for post_id in ids:
+            cells.post_days[(post_id, day)]["impressions"] += 1
+            cells.post_community[post_id] = community_id
+        if user_id is not None:
+            cells.member_days[(community_id, user_id, day)]["views"] += shown
+    cells.write()
+
+
+class _Cells:
+    """The day cells a batch adds to, summed in memory, then written in a few statements."""
+
+    def __init__(self, community_ids: Iterable[int]) -> None:
+        self.zones = _Zones(community_ids)
+        self.community_days: dict[tuple[int, date], dict[str, int]] = _counts()
+        self.post_days: dict[tuple[int, date], dict[str, int]] = _counts()
+        self.post_community: dict[int, int] = {}
+        self.member_days: dict[tuple[int, int, date], dict[str, int]] = _counts()
+        self.reach: dict[tuple[int, date, str], set[int]] = defaultdict(set)
+        self.hashes: dict[str, int] = {}  # a viewer is hashed once per batch
+
+    def reached(self, community_id: int, day: date, platform: str, viewer: str) -> None:
+        if not viewer:
+            return
+        hashed = self.hashes.get(viewer)
+        if hashed is None:
+            hashed = self.hashes[viewer] = hash_viewer(viewer)
+        self.reach[(community_id, day, platform)].add(hashed)
+
+    def write(self) -> None:
+        _add_to_cells(
+            CommunityDay,
+            ("community_id", "day"),
+            [((c, d), counts) for (c, d), counts in self.community_days.items()],
+        )
+        post_community = self.post_community
+        existing = set(Post.objects.filter(pk__in=post_community).values_list("pk", flat=True))
+        _add_to_cells(
+            PostDay,
+            ("post_id", "day"),
+            [
+                ((p, d), {**counts, "community_id": post_community[p]})
+                for (p, d), counts in self.post_days.items()
+                if p in existing
+            ],
+            fixed=("community_id",),
+        )
+        _add_to_cells(
+            MemberDay,
+            ("community_id", "day", "user_id"),
+            [((c, d, u), counts) for (c, u, d), counts in self.member_days.items()],
+        )
+        _add_reach(self.reach)
+
+
+def _counts() -> Any:
+    return defaultdict(lambda: defaultdict(int))
 
 
 def _add_to_cells(
@@ -403,19 +453,25 @@ def _add_memberships(rows: Sequence[MembershipEvent]) -> None:
 
 
 def _viewed_before(leave: MembershipEvent) -> list[int]:
-    """The posts of the community that the leaver was shown in the 24 hours before leaving."""
-    return list(
-        Event.objects.filter(
-            community_id=leave.community_id,
-            kind=EventKind.IMPRESSION,
-            user_id=leave.user_id,
-            at__gte=leave.at - timedelta(hours=24),
-            at__lte=leave.at,
-            post_id__isnull=False,
-        )
+    """The posts of the community that the leaver was shown in the 24 hours before leaving:
+    from impression events and from the buffered flush's rows of shown posts (posts deleted
+    since are left out)."""
+    window = {
+        "community_id": leave.community_id,
+        "user_id": leave.user_id,
+        "at__gte": leave.at - timedelta(hours=24),
+        "at__lte": leave.at,
+    }
+    seen = set(
+        Event.objects.filter(kind=EventKind.IMPRESSION, post_id__isnull=False, **window)
         .values_list("post_id", flat=True)
         .distinct()
     )
+    for text in ShownPosts.objects.filter(**window).values_list("post_ids", flat=True):
+        seen.update(ids_of(text))
+    if not seen:
+        return []
+    return sorted(Post.objects.filter(pk__in=seen).values_list("pk", flat=True))
 
 
 def _was_member_before(block: MembershipEvent) -> bool:

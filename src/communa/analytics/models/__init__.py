@@ -13,6 +13,7 @@ from communa.analytics.models.events import (
     Event,
     ImpressionBuffer,
     PostViewer,
+    ShownPosts,
 )
 from communa.analytics.models.goals import Goal, GoalStatus, GoalType
 from communa.analytics.models.negative import NegativeComment
@@ -53,6 +54,7 @@ __all__ = [
     "PostViewer",
     "ReachSpan",
     "RollupState",
+    "ShownPosts",
     "WatchedPage",
     "WatchedPost",
 ]

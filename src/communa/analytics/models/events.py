@@ -97,6 +97,52 @@ class PostViewer(models.Model):
         return f"{self.viewer} saw {self.post_id}"
 
 
+class ShownPosts(models.Model):
+    """The impressions of one page view in one community, as the buffered flush writes them.
+
+    A page that shows thirty posts from four communities is four rows, not thirty events: the
+    flush adds the impressions to the day cells itself (`analytics.impressions.write_batch`, ADR
+    0008), and the rows stay for what reads raw impressions (the best times, the leaves after a
+    view). Impressions recorded directly (`COMMUNA_IMPRESSIONS_MODE=direct`) stay `Event` rows.
+    """
+
+    # Not checked by the database per inserted row (as Event's keys); the collector still
+    # deletes a community's rows and clears a person's.
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the index below begins with it
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    viewer = models.CharField(max_length=40, blank=True)
+    platform = models.CharField(max_length=12, choices=Platform.choices, default=Platform.WEB)
+    at = models.DateTimeField()
+    post_ids = models.TextField()  # comma-separated, in the page's order; each an impression
+    shown = models.PositiveIntegerField()  # how many ids: the impressions the row stands for
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} saw {self.post_ids} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def ids(self) -> list[int]:
+        return ids_of(self.post_ids)
+
+
+def ids_of(text: str) -> list[int]:
+    """The post ids of a comma-separated list."""
+    return [int(part) for part in text.split(",") if part]
+
+
 class ImpressionBuffer(models.Model):
     """One page view waiting to be counted: the posts it showed to a viewer (buffered mode)."""
 
