@@ -4,10 +4,10 @@ In buffered mode (`COMMUNA_IMPRESSIONS_MODE=buffered`, the default of `communa s
 that shows posts appends ONE record (viewer, user, platform, post ids, time) to a buffer: a Redis
 list when Redis is configured, else one row of `ImpressionBuffer`. The worker flushes the buffer
 in batches (`flush_impressions`). Each batch writes, in one transaction: a `ShownPosts` row per
-page view and community (not an event per post shown), the impressions added to the day cells
-(the rollup never reads them again), new `PostViewer` rows and the posts' counters. So reach
-stays exact (a viewer row inserted once counts once) and every impression counts exactly once
-even when a flushing process dies at any point (docs/adr/0008-buffered-impressions.md):
+page view and community (not an event per post shown; the rollup adds them to the day cells),
+new `PostViewer` rows and the posts' counters. So reach stays exact (a viewer row inserted once
+counts once) and every impression counts exactly once even when a flushing process dies at any
+point (docs/adr/0008-buffered-impressions.md):
 
 - database buffer: the batch's rows are locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's
   IMMEDIATE transactions serialise writers) and deleted in the same transaction as the writes;
@@ -43,7 +43,6 @@ from communa.analytics.models import (
     PostViewer,
     ShownPosts,
 )
-from communa.analytics.rollups import add_shown_posts
 from communa.core.appends import append_rows
 from communa.core.conf import int_setting, setting
 from communa.core.events import Viewer
@@ -89,7 +88,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 def write_batch(views: Sequence[PageView]) -> int:
     """Write the impressions of these page views: a `ShownPosts` row per page view and
-    community, the impressions added to the day cells, new viewers and counter increments.
+    community (the rollup adds them to the day cells), new viewers and counter increments.
 
     Call inside the batch's transaction. Posts deleted since their view are skipped (their
     counters are gone with them); a post outside any community counts on its own counters only.
@@ -107,7 +106,6 @@ def write_batch(views: Sequence[PageView]) -> int:
     user_ids = sorted({view.user_id for view in views if view.user_id})
     users = set(user_model._default_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
     shown: list[tuple[Any, ...]] = []
-    cells: list[tuple[Any, ...]] = []  # the same rows, with the ids, for the day cells
     impressions: Counter[int] = Counter()
     first_seen: dict[tuple[int, str], datetime] = {}
     for view in views:
@@ -128,14 +126,12 @@ def write_batch(views: Sequence[PageView]) -> int:
             shown.append(
                 (community_id, user_id, view.viewer, platform, view.at, _joined(ids), len(ids))
             )
-            cells.append((community_id, user_id, view.viewer, platform, view.at, ids))
     if not impressions:
         return 0
     # Plain rows through COPY (PostgreSQL): as model instances through bulk_create, the rows
     # were most of the flush's time (docs/performance.md).
     if shown:
         append_rows(ShownPosts, _SHOWN_COLUMNS, shown)
-        add_shown_posts(cells)
     reach = _insert_new_viewers(first_seen)
     _add_to_counters(post_model, impressions, reach)
     return sum(impressions.values())

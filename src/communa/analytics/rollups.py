@@ -10,9 +10,10 @@ flush, a slow request) is in by then, so no event is skipped for having committe
 from __future__ import annotations
 
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from typing import Any
 
 from django.db import connection, transaction
@@ -39,7 +40,7 @@ from communa.core.conf import int_setting
 from communa.core.moments import community_time_zone
 from communa.walls.models import Post, PostStatus
 
-EVENTS, MEMBERSHIPS = "events", "memberships"
+EVENTS, SHOWN, MEMBERSHIPS = "events", "shown", "memberships"
 _POST_FACTS_BATCH = 500
 # Event kind → the column of a day cell it adds to (an unlike subtracts from likes apart).
 _COLUMN = {
@@ -73,10 +74,10 @@ _SQL_TYPE = {"day": "date", "source": "text", "utm_campaign": "text"}
 
 
 def roll_up() -> int:
-    """Everything due: new events, new membership changes, facts of newly published posts.
-    Returns how many source rows were rolled up (the worker's runner)."""
+    """Everything due: new events, new rows of shown posts, new membership changes, facts of
+    newly published posts. Returns how many source rows were rolled up (the worker's runner)."""
     done = 0
-    for rollup in (roll_up_events, roll_up_memberships):
+    for rollup in (roll_up_events, roll_up_shown_posts, roll_up_memberships):
         while True:
             moved = rollup()
             done += moved
@@ -126,6 +127,9 @@ class _Zones:
         Worked out once per community and moment: a page view's thirty impressions share
         their moment, and a batch holds thousands of them.
         """
+        if isinstance(moment, str):
+            # Time zones are whole minutes apart: the day is the minute's ("2026-12-05T22:10").
+            moment = moment[:16]
         key = (community_id, moment)
         try:
             return self._days[key]
@@ -185,6 +189,31 @@ def roll_up_events() -> int:
         return len(rows)
 
 
+def roll_up_shown_posts() -> int:
+    """Add one batch of the buffered flush's rows of shown posts (a page view's impressions in
+    one community each) to the day cells; the number of rows read. As for events: the cells and
+    the watermark move in one transaction, rows are read only once settled."""
+    with transaction.atomic():
+        found = _range_to_read(SHOWN, ShownPosts)
+        if found is None:
+            return 0
+        state, upto = found
+        batch = int_setting("ROLLUP_BATCH")
+        rows = list(
+            ShownPosts.objects.filter(pk__gt=state.done_id, pk__lte=upto)
+            .order_by("pk")
+            .annotate(moment=_UtcText("at"))
+            .values_list(
+                "pk", "community_id", "user_id", "viewer", "platform", "moment", "post_ids"
+            )[:batch]
+        )
+        if rows:
+            add_shown_posts([(*row[1:6], ids_of(row[6])) for row in rows])
+        state.done_id = rows[-1][0] if rows and len(rows) == batch else upto
+        state.save(update_fields=["done_id"])
+        return len(rows)
+
+
 def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
     """Add a batch of events (as `roll_up_events` reads them) to the day cells."""
     cells = _Cells(row[2] for row in rows if row[2] is not None)
@@ -213,17 +242,19 @@ def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
     cells.write()
 
 
-def add_shown_posts(
-    rows: Sequence[tuple[int, int | None, str, str, datetime, Sequence[int]]],
-) -> None:
-    """Add page views' impressions to the day cells, as their events would add (`_add_events`):
-    rows of (community, user, viewer, platform, moment, ids of the community's posts shown).
+# A page view's impressions in one community: community, user, viewer, platform, moment (a
+# datetime or UTC text), ids of the community's posts shown.
+ShownRow = tuple[int, int | None, str, str, datetime | str, Sequence[int]]
 
-    The buffered flush calls this in its own transaction (`analytics.impressions.write_batch`):
-    its impressions are never events for the rollup to read again. A row is counted as a whole
-    (a page's posts share their viewer and moment); only the posts' days go post by post.
+
+def add_shown_posts(rows: Sequence[ShownRow]) -> None:
+    """Add page views' impressions to the day cells, as their events would add (`_add_events`).
+
+    A row is counted as a whole (a page's posts share their viewer and moment); only the posts'
+    days go post by post.
     """
     cells = _Cells(row[0] for row in rows)
+    post_days: Counter[tuple[int, date]] = Counter()
     for community_id, user_id, viewer, platform, at, ids in rows:
         day = cells.zones.day(community_id, at)
         if day is None:
@@ -233,11 +264,12 @@ def add_shown_posts(
         cell["impressions"] += shown
         cell[f"impressions_{platform}"] += shown
         cells.reached(community_id, day, platform, viewer)
-        for post_id in ids:
-            cells.post_days[(post_id, day)]["impressions"] += 1
-            cells.post_community[post_id] = community_id
+        post_days.update(zip(ids, repeat(day)))
+        cells.post_community.update(dict.fromkeys(ids, community_id))
         if user_id is not None:
             cells.member_days[(community_id, user_id, day)]["views"] += shown
+    for key, shown in post_days.items():
+        cells.post_days[key]["impressions"] += shown
     cells.write()
 
 
