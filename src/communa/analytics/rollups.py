@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import repeat
 from typing import Any
@@ -167,51 +167,68 @@ class _UtcText(Func):
 
 
 # -- events -----------------------------------------------------------------------------------
-def roll_up_events() -> int:
-    """Add one batch of new events to the day cells; the number of events read."""
+def _roll_up(
+    name: str,
+    model: type[Model],
+    read: Callable[[int, int, int], list[Any]],
+    add: Callable[[list[Any]], None],
+    last_id: Callable[[Any], int],
+) -> int:
+    """One batch of a source table read from its watermark (`RollupState`) up to what has
+    settled, added to the cells with `add`; the cells and the watermark move in one
+    transaction. Returns the number of rows read."""
     with transaction.atomic():
-        found = _range_to_read(EVENTS, Event)
-        if found is None:
-            return 0
-        state, upto = found
-        rows = list(
-            Event.objects.filter(pk__gt=state.done_id, pk__lte=upto)
-            .order_by("pk")
-            .annotate(moment=_UtcText("at"))
-            .values_list(
-                "pk", "kind", "community_id", "post_id", "user_id", "viewer", "platform", "moment"
-            )[: int_setting("ROLLUP_BATCH")]
-        )
-        if rows:
-            _add_events(rows)
-        state.done_id = rows[-1][0] if rows and len(rows) == int_setting("ROLLUP_BATCH") else upto
-        state.save(update_fields=["done_id"])
-        return len(rows)
-
-
-def roll_up_shown_posts() -> int:
-    """Add one batch of the buffered flush's rows of shown posts (a page view's impressions in
-    one community each) to the day cells; the number of rows read. As for events: the cells and
-    the watermark move in one transaction, rows are read only once settled."""
-    with transaction.atomic():
-        found = _range_to_read(SHOWN, ShownPosts)
+        found = _range_to_read(name, model)
         if found is None:
             return 0
         state, upto = found
         batch = int_setting("ROLLUP_BATCH")
-        rows = list(
-            ShownPosts.objects.filter(pk__gt=state.done_id, pk__lte=upto)
+        rows = read(state.done_id, upto, batch)
+        if rows:
+            add(rows)
+        state.done_id = last_id(rows[-1]) if len(rows) == batch else upto
+        state.save(update_fields=["done_id"])
+        return len(rows)
+
+
+def _first(row: Any) -> int:
+    return int(row[0])
+
+
+def roll_up_events() -> int:
+    """Add one batch of new events to the day cells; the number of events read."""
+
+    def read(after: int, upto: int, batch: int) -> list[Any]:
+        return list(
+            Event.objects.filter(pk__gt=after, pk__lte=upto)
+            .order_by("pk")
+            .annotate(moment=_UtcText("at"))
+            .values_list(
+                "pk", "kind", "community_id", "post_id", "user_id", "viewer", "platform", "moment"
+            )[:batch]
+        )
+
+    return _roll_up(EVENTS, Event, read, _add_events, _first)
+
+
+def roll_up_shown_posts() -> int:
+    """Add one batch of the buffered flush's rows of shown posts (a page view's impressions in
+    one community each) to the day cells; the number of rows read."""
+
+    def read(after: int, upto: int, batch: int) -> list[Any]:
+        return list(
+            ShownPosts.objects.filter(pk__gt=after, pk__lte=upto)
             .order_by("pk")
             .annotate(moment=_UtcText("at"))
             .values_list(
                 "pk", "community_id", "user_id", "viewer", "platform", "moment", "post_ids"
             )[:batch]
         )
-        if rows:
-            add_shown_posts([(*row[1:6], ids_of(row[6])) for row in rows])
-        state.done_id = rows[-1][0] if rows and len(rows) == batch else upto
-        state.save(update_fields=["done_id"])
-        return len(rows)
+
+    def add(rows: list[Any]) -> None:
+        add_shown_posts([(*row[1:6], ids_of(row[6])) for row in rows])
+
+    return _roll_up(SHOWN, ShownPosts, read, add, _first)
 
 
 def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
@@ -426,22 +443,12 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 # -- membership changes ------------------------------------------------------------------------
 def roll_up_memberships() -> int:
     """Add one batch of joins, leaves and blocks to the day cells; the number read."""
-    with transaction.atomic():
-        found = _range_to_read(MEMBERSHIPS, MembershipEvent)
-        if found is None:
-            return 0
-        state, upto = found
-        batch = int_setting("ROLLUP_BATCH")
-        rows = list(
-            MembershipEvent.objects.filter(pk__gt=state.done_id, pk__lte=upto).order_by("pk")[
-                :batch
-            ]
-        )
-        if rows:
-            _add_memberships(rows)
-        state.done_id = rows[-1].pk if len(rows) == batch else upto
-        state.save(update_fields=["done_id"])
-        return len(rows)
+
+    def read(after: int, upto: int, batch: int) -> list[Any]:
+        found = MembershipEvent.objects.filter(pk__gt=after, pk__lte=upto).order_by("pk")
+        return list(found[:batch])
+
+    return _roll_up(MEMBERSHIPS, MembershipEvent, read, _add_memberships, lambda row: row.pk)
 
 
 def _add_memberships(rows: Sequence[MembershipEvent]) -> None:
