@@ -4,6 +4,8 @@ does from the same page views recorded one event per post and rolled up."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +33,7 @@ from communa.communities.models import Community, MembershipEvent
 from communa.walls.models import Post
 from tests.analytics.support import rolled_up
 from tests.factories import make_community, person
+from tests.support import api_as, client_of
 from tests.walls.support import make_post
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,50 @@ def test_a_page_view_is_a_row_per_community_and_the_rollup_counts_each_row_once(
     assert counted == written - 18
     rolled_up()
     assert sum(CommunityDay.objects.values_list("impressions", flat=True)) == counted
+
+
+def test_page_views_buffered_then_rolled_up_show_in_the_statistics_api_and_page(
+    settings, monkeypatch
+):
+    # given a community whose two posts members read on its wall (web) and in their feed (API),
+    # and a visitor reads on its wall, with impressions buffered
+    settings.COMMUNA = {
+        **settings.COMMUNA,
+        "IMPRESSIONS_MODE": "buffered",
+        "IMPRESSIONS_BUFFER": "database",
+    }
+    olga = person("olga")
+    community = make_community(olga, slug="cooks", privacy="open")
+    for body in ("Knife skills", "Sourdough"):
+        make_post(community, body=body)
+    mira, oleg = person("mira"), person("oleg")
+    for member in (mira, oleg):
+        join_community(actor=member, community=community)
+    # a few minutes ago: the best times read whole seconds before now
+    earlier = timezone.now() - timedelta(minutes=5)
+    with monkeypatch.context() as clock:
+        clock.setattr("django.utils.timezone.now", lambda: earlier)
+        assert client_of(mira).get("/c/cooks/wall/").status_code == 200
+        assert api_as(oleg).get("/feed").status_code == 200
+        assert client_of(None).get("/c/cooks/wall/").status_code == 200
+    owner = api_as(olga)
+
+    def dashboard() -> dict:
+        return owner.get("/communities/cooks/stats/dashboard?period=7").json()
+
+    # when the worker flushes: the rows are written, the statistics wait for the rollup
+    assert flush_impressions() == 6
+    assert ShownPosts.objects.count() == 3
+    assert dashboard()["impressions"]["all"] == 0
+
+    # then once rolled up, the API and the page show each impression once
+    rolled_up()
+    body = dashboard()
+    assert body["impressions"] == {"all": 6, "web": 4, "mobile_web": 0, "api": 2}
+    assert body["reach"]["all"] == 3
+    page = client_of(olga).get("/c/cooks/statistics/platforms.csv?period=7")
+    table = list(csv.DictReader(io.StringIO(page.content.decode("utf-8-sig"))))
+    assert table[-1] == {"platform": "all", "reach": "3", "impressions": "6"}
+    # and the best times count the members' views (the visitor and the owner's team are out)
+    sample = owner.get("/communities/cooks/best-times").json()["sample"]
+    assert (sample["events"], sample["members"]) == (4, 2)

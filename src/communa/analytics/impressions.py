@@ -38,11 +38,11 @@ from django.utils import timezone
 
 from communa.analytics.models import (
     AppliedImpressionBatch,
-    Event,
     ImpressionBuffer,
     PostViewer,
     ShownPosts,
 )
+from communa.analytics.models.events import ids_of, joined_ids
 from communa.core.appends import append_rows
 from communa.core.conf import int_setting, setting
 from communa.core.events import Viewer
@@ -95,7 +95,7 @@ def write_batch(views: Sequence[PageView]) -> int:
     Returns how many impressions were written.
     """
     post_model = PostViewer._meta.get_field("post").related_model
-    user_model = Event._meta.get_field("user").related_model
+    user_model = ShownPosts._meta.get_field("user").related_model
     post_ids = sorted({post_id for view in views for post_id in view.post_ids})
     communities: dict[int, int | None] = {}
     for chunk in _chunks(post_ids):
@@ -124,7 +124,7 @@ def write_batch(views: Sequence[PageView]) -> int:
                 in_community.setdefault(community_id, []).append(post_id)
         for community_id, ids in in_community.items():
             shown.append(
-                (community_id, user_id, view.viewer, platform, view.at, _joined(ids), len(ids))
+                (community_id, user_id, view.viewer, platform, view.at, joined_ids(ids), len(ids))
             )
     if not impressions:
         return 0
@@ -135,10 +135,6 @@ def write_batch(views: Sequence[PageView]) -> int:
     reach = _insert_new_viewers(first_seen)
     _add_to_counters(post_model, impressions, reach)
     return sum(impressions.values())
-
-
-def _joined(ids: list[int]) -> str:
-    return ",".join(map(str, ids))
 
 
 def _insert_new_viewers(first_seen: dict[tuple[int, str], datetime]) -> Counter[int]:
@@ -200,7 +196,7 @@ class DatabaseBuffer:
             viewer=view.viewer,
             user_id=view.user_id,
             platform=view.platform,
-            post_ids=",".join(map(str, view.post_ids)),
+            post_ids=joined_ids(view.post_ids),
             at=view.at,
         )
 
@@ -221,7 +217,7 @@ class DatabaseBuffer:
                     row.viewer,
                     row.user_id,
                     row.platform,
-                    tuple(int(i) for i in row.post_ids.split(",") if i),
+                    tuple(ids_of(row.post_ids)),
                     row.at,
                 )
                 for row in batch

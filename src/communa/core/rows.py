@@ -46,7 +46,7 @@ class _Part:
     model: type[Model]
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, chain, column)
-    link: ForeignKey | None  # the foreign key of the base model that reaches it
+    link: ForeignKey | None  # the base's foreign key that reaches it (None: the base, a beside)
     pk_position: int
     beside: str = ""  # for a row read beside the base: the attribute it is set as
 

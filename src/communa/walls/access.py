@@ -36,12 +36,12 @@ from communa.walls.models import (
     Topic,
 )
 
-# What `read_with_membership` leaves on a post: the reader's id and their membership of the
-# post's community, read in the post's statement (None: they are not a member).
+# What `keep_membership` leaves on a post: the reader's id and their membership of the post's
+# community, read in the post's statement (None: they are not a member).
 _MEMBERSHIP_READ = "_walls_membership_read"
 
 
-def read_with_membership(post: Post, actor: Actor, membership: Membership | None) -> None:
+def keep_membership(post: Post, actor: Actor, membership: Membership | None) -> None:
     """Keep on the post the actor's membership read with it, for the checks that follow."""
     if membership is not None and post.community is not None:
         membership.community = post.community  # the same row: not read again

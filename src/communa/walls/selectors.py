@@ -44,7 +44,7 @@ from communa.communities.permissions import (
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
 from communa.core.rows import Beside, read_ids, read_many, read_one, read_values
-from communa.walls.access import read_with_membership, require_post_visible
+from communa.walls.access import keep_membership, require_post_visible
 from communa.walls.models import (
     Like,
     Post,
@@ -383,6 +383,14 @@ def post_for(*, actor: Any, post_id: int, details: bool = True) -> Post:
     return post
 
 
+# The reader's membership of a post's community, read in the post's statement.
+_MEMBERSHIP_BESIDE = Beside(
+    "_membership_beside",
+    Membership,
+    'b1."community_id" = t0."community_id" AND b1."user_id" = %s',
+)
+
+
 def post_to_act_on(*, actor: Any, post_id: int) -> Post:
     """The row of a post an action is about to like, comment on, hide or report: only 404 when
     it is missing. Who may see it is the action's own first check (`require_on_post`), so the
@@ -390,30 +398,19 @@ def post_to_act_on(*, actor: Any, post_id: int) -> Post:
     # Before every like, comment, share: one statement written once (core.rows), with the
     # author and community an action needs, and the reader's membership of the community (the
     # action's check reads their standing from it); nothing else about the reader.
-    if not signed_in(actor):
-        post = read_one(Post, 't0."id" = %s', [post_id], join=("author", "community"))
-        if post is None:
-            raise NotFound
-        return post
+    member = signed_in(actor)
     post = read_one(
         Post,
         't0."id" = %s',
-        [actor.pk, post_id],
+        [actor.pk, post_id] if member else [post_id],
         join=("author", "community"),
-        beside=(_MEMBERSHIP_BESIDE,),
+        beside=(_MEMBERSHIP_BESIDE,) if member else (),
     )
     if post is None:
         raise NotFound
-    read_with_membership(post, actor, post.__dict__.pop(_MEMBERSHIP_BESIDE.name))
+    if member:
+        keep_membership(post, actor, post.__dict__.pop(_MEMBERSHIP_BESIDE.name))
     return post
-
-
-# The reader's membership of a post's community, read in the post's statement.
-_MEMBERSHIP_BESIDE = Beside(
-    "_membership_beside",
-    Membership,
-    'b1."community_id" = t0."community_id" AND b1."user_id" = %s',
-)
 
 
 def suggestions_page(

@@ -6,6 +6,8 @@ issues), so the store can move behind them without touching the apps that record
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -100,10 +102,10 @@ class PostViewer(models.Model):
 class ShownPosts(models.Model):
     """The impressions of one page view in one community, as the buffered flush writes them.
 
-    A page that shows thirty posts from four communities is four rows, not thirty events: the
-    flush adds the impressions to the day cells itself (`analytics.impressions.write_batch`, ADR
-    0008), and the rows stay for what reads raw impressions (the best times, the leaves after a
-    view). Impressions recorded directly (`COMMUNA_IMPRESSIONS_MODE=direct`) stay `Event` rows.
+    A page that shows thirty posts from four communities is four rows, not thirty events
+    (`analytics.impressions.write_batch`, ADR 0008). The rollup adds them to the day cells
+    (`rollups.roll_up_shown_posts`); the best times and the leaves after a view read them beside
+    the events. Impressions recorded directly (`COMMUNA_IMPRESSIONS_MODE=direct`) stay events.
     """
 
     # Not checked by the database per inserted row (as Event's keys); the collector still
@@ -139,8 +141,13 @@ class ShownPosts(models.Model):
 
 
 def ids_of(text: str) -> list[int]:
-    """The post ids of a comma-separated list."""
+    """The post ids of a comma-separated list (`ShownPosts`, `ImpressionBuffer`)."""
     return [int(part) for part in text.split(",") if part]
+
+
+def joined_ids(ids: Iterable[int]) -> str:
+    """Post ids as a comma-separated list, in their order (what `ids_of` reads)."""
+    return ",".join(map(str, ids))
 
 
 class ImpressionBuffer(models.Model):
