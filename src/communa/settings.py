@@ -149,12 +149,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # The test database is a file so that worker and demo processes started by tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-elif not env_bool("DATABASE_JIT"):
-    # Communa's statements are short: PostgreSQL's JIT compiles the larger ones (a year of a
-    # community's posts in the statistics) in more time than it saves (14 of 28 ms measured,
-    # docs/performance.md), so its connections switch it off unless COMMUNA_DATABASE_JIT=1.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with psycopg's compiled loader for dates and times
+        # (communa/core/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "communa.core.postgresql"
+    if not env_bool("DATABASE_JIT"):
+        # Communa's statements are short: PostgreSQL's JIT compiles the larger ones (a year of
+        # a community's posts in the statistics) in more time than it saves (14 of 28 ms
+        # measured, docs/performance.md), so its connections switch it off unless
+        # COMMUNA_DATABASE_JIT=1.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
