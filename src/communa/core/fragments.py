@@ -96,10 +96,24 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder-9f3c"
 _TOKENS = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]*)"|"X-CSRFToken": "([^"]*)"')
 
 
+def token_of(request: HttpRequest) -> str:
+    """This request's CSRF token, masked once for the whole response: Django's `get_token`
+    draws a new mask on every call (32 random characters), and a member's wall asked for it in
+    three places. One response carrying one masked token is what Django's own template tag does
+    within a render. A token rotated during the request (a sign-in) is masked anew."""
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_communa_csrf", None)
+    if kept is not None and secret is not None and kept[0] == secret:
+        return kept[1]
+    token = get_token(request)
+    request._communa_csrf = (request.META.get("CSRF_COOKIE"), token)  # type: ignore[attr-defined]
+    return token
+
+
 def with_token(request: HttpRequest, html: str) -> SafeString:
     """HTML rendered with the placeholder of the CSRF token, with this reader's put in."""
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        html = html.replace(CSRF_PLACEHOLDER, token_of(request))
     return mark_safe(html)  # noqa: S308 — our templates' output
 
 

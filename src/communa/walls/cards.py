@@ -33,15 +33,15 @@ from typing import Any, TypeVar
 from django.core.cache import cache as default_cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
-from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp
+from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp, token_of
 from communa.core.hooks import answer
 from communa.core.rows import complete
 from communa.core.widgets import PostWidgets
@@ -285,7 +285,7 @@ def attach_cards(
     The forms are kept with a placeholder for the CSRF token, put in for each request.
     """
     seconds = int_setting("CARD_CACHE_SECONDS")
-    mine = (get_token(request) if token else _CSRF) if may_interact else ""
+    mine = (token_of(request) if token else _CSRF) if may_interact else ""
     reading = (_reading(), _footer_reading(request), (on_community_page, full), may_interact)
     keys = {
         post.pk: _article_key(post, reading)
@@ -472,7 +472,7 @@ def attach_comments(
         user_of=lambda row: row.author_id,
     )
     template = get_template("walls/_comment.html")
-    token = get_token(request) if viewer_id is not None else ""
+    token = token_of(request) if viewer_id is not None else ""
     fresh: dict[str, str] = {}
     for comment in comments:
         key = keys.get(comment.pk)
@@ -504,7 +504,10 @@ def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString |
     """
     form = context.get("form")
     seconds = int_setting("CARD_CACHE_SECONDS")
-    if form is None or form.is_bound or context.get("team_composer") or seconds <= 0:
+    if form is None or context.get("team_composer") or seconds <= 0:
+        return None
+    # A form not made yet (walls.views.walls._composer makes it lazily) is an empty one.
+    if not isinstance(form, SimpleLazyObject) and form.is_bound:
         return None
     community = context["community"]
     key = _digest(
@@ -522,4 +525,4 @@ def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString |
     if html is None:
         html = get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
         default_cache.set(key, html, timeout=seconds)
-    return mark_safe(html.replace(_CSRF, get_token(request)))  # noqa: S308 — our template's output
+    return mark_safe(html.replace(_CSRF, token_of(request)))  # noqa: S308 — our template's output

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,7 +95,11 @@ def _composer(request: HttpRequest, community: Community, standing: Standing) ->
     team = may_post and can(actor, Action.MANAGE_POSTS, community, standing=standing)
     form = None
     if may_post or may_suggest:
-        form = forms.PostForm(rubrics=list(rubrics_of(community)) if team else [], team=team)
+        # Made when a template or a view first uses it: a wall's composer is mostly kept HTML
+        # (cards.composer_html), which needs no form.
+        form = SimpleLazyObject(
+            lambda: forms.PostForm(rubrics=list(rubrics_of(community)) if team else [], team=team)
+        )
     post_refusal = None
     if not (may_post or may_suggest) and _signed_in(request):
         post_refusal = refusal_of(actor, Action.POST, community, standing)
