@@ -54,6 +54,8 @@ _CHUNK = 500
 _SHOWN_COLUMNS = ("community_id", "user_id", "viewer", "platform", "at", "post_ids", "shown")
 # Applied Redis batch ids are kept this long: far longer than any claim can wait to be taken over.
 _APPLIED_KEPT = timedelta(days=7)
+# A page view's posts, as the buffer holds them.
+Ids = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,10 @@ def write_batch(views: Sequence[PageView]) -> int:
     """
     post_model = PostViewer._meta.get_field("post").related_model
     user_model = ShownPosts._meta.get_field("user").related_model
-    post_ids = sorted({post_id for view in views for post_id in view.post_ids})
+    # Page views that showed the same posts (a wall page's readers, a feed read again) share
+    # what depends on the posts alone: each distinct list is split by community once.
+    lists = dict.fromkeys(view.post_ids for view in views)
+    post_ids = sorted({post_id for ids in lists for post_id in ids})
     communities: dict[int, int | None] = {}
     for chunk in _chunks(post_ids):
         # Locking the posts in id order first: two flushes that touch the same posts queue
@@ -105,27 +110,23 @@ def write_batch(views: Sequence[PageView]) -> int:
         communities.update(locked.select_for_update().values_list("pk", "community_id"))
     user_ids = sorted({view.user_id for view in views if view.user_id})
     users = set(user_model._default_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
+    existing, parts = _split_by_community(lists, communities)
     shown: list[tuple[Any, ...]] = []
-    impressions: Counter[int] = Counter()
-    first_seen: dict[tuple[int, str], datetime] = {}
+    views_of: Counter[Ids] = Counter()
+    earliest: dict[tuple[Ids, str], datetime] = {}  # a viewer's first view of a list
     for view in views:
+        if not existing[view.post_ids]:
+            continue
+        views_of[view.post_ids] += 1
+        if view.viewer:
+            key = (view.post_ids, view.viewer)
+            if key not in earliest or view.at < earliest[key]:
+                earliest[key] = view.at
         user_id = view.user_id if view.user_id in users else None
         platform = str(view.platform)  # a Platform member's value, as the driver takes it
-        in_community: dict[int, list[int]] = {}
-        for post_id in dict.fromkeys(view.post_ids):
-            if post_id not in communities:
-                continue
-            impressions[post_id] += 1
-            if view.viewer:
-                pair = (post_id, view.viewer)
-                first_seen[pair] = min(first_seen.get(pair, view.at), view.at)
-            community_id = communities[post_id]
-            if community_id is not None:
-                in_community.setdefault(community_id, []).append(post_id)
-        for community_id, ids in in_community.items():
-            shown.append(
-                (community_id, user_id, view.viewer, platform, view.at, joined_ids(ids), len(ids))
-            )
+        for community_id, joined, count in parts[view.post_ids]:
+            shown.append((community_id, user_id, view.viewer, platform, view.at, joined, count))
+    impressions, first_seen = _per_post(existing, views_of, earliest)
     if not impressions:
         return 0
     # Plain rows through COPY (PostgreSQL): as model instances through bulk_create, the rows
@@ -135,6 +136,44 @@ def write_batch(views: Sequence[PageView]) -> int:
     reach = _insert_new_viewers(first_seen)
     _add_to_counters(post_model, impressions, reach)
     return sum(impressions.values())
+
+
+def _split_by_community(
+    lists: Iterable[Ids], communities: dict[int, int | None]
+) -> tuple[dict[Ids, list[int]], dict[Ids, list[tuple[int, str, int]]]]:
+    """For each distinct list of posts shown: its posts not deleted since, once each; and its
+    parts by community (the community, the posts' ids as a row holds them, their number)."""
+    existing: dict[Ids, list[int]] = {}
+    parts: dict[Ids, list[tuple[int, str, int]]] = {}
+    for ids in lists:
+        kept = existing[ids] = [post_id for post_id in dict.fromkeys(ids) if post_id in communities]
+        in_community: dict[int, list[int]] = {}
+        for post_id in kept:
+            community_id = communities[post_id]
+            if community_id is not None:
+                in_community.setdefault(community_id, []).append(post_id)
+        parts[ids] = [(c, joined_ids(there), len(there)) for c, there in in_community.items()]
+    return existing, parts
+
+
+def _per_post(
+    existing: dict[Ids, list[int]],
+    views_of: Counter[Ids],
+    earliest: dict[tuple[Ids, str], datetime],
+) -> tuple[Counter[int], dict[tuple[int, str], datetime]]:
+    """Each post's impressions, and each (post, viewer)'s first moment in the batch, from the
+    page views counted per list and each viewer's first view of a list."""
+    impressions: Counter[int] = Counter()
+    for ids, count in views_of.items():
+        for post_id in existing[ids]:
+            impressions[post_id] += count
+    first_seen: dict[tuple[int, str], datetime] = {}
+    for (ids, viewer), at in earliest.items():
+        for post_id in existing[ids]:
+            pair = (post_id, viewer)
+            if pair not in first_seen or at < first_seen[pair]:
+                first_seen[pair] = at
+    return impressions, first_seen
 
 
 def _insert_new_viewers(first_seen: dict[tuple[int, str], datetime]) -> Counter[int]:
