@@ -69,9 +69,7 @@ def test_a_batch_with_shared_and_overlapping_lists_writes_what_each_view_makes()
     assert counts == {p: expected_impressions[p] for p in alive}
     reach = dict(Post.objects.filter(pk__in=alive).values_list("pk", "reach_count"))
     assert reach == {p: sum(1 for q, _v in expected_first if q == p) for p in alive}
-    firsts = {
-        (row.post_id, row.viewer): row.first_seen_at for row in PostViewer.objects.all()
-    }
+    firsts = {(row.post_id, row.viewer): row.first_seen_at for row in PostViewer.objects.all()}
     assert firsts == expected_first
     rows = Counter(
         (r.community_id, r.user_id, r.viewer, r.platform, r.at, tuple(r.ids()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -117,10 +117,13 @@ def with_token(request: HttpRequest, html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 — our templates' output
 
 
-def row_values(instance: Any) -> tuple[str, ...]:
-    """Every column of a loaded row, as a kept page's key names it."""
+def row_values(instance: Any, *, without: Collection[str] = ()) -> tuple[str, ...]:
+    """Every column of a loaded row (but those named in `without`), as a kept page's key names
+    it."""
     fields = instance._meta.concrete_fields
-    return tuple(repr(field.value_from_object(instance)) for field in fields)
+    return tuple(
+        repr(field.value_from_object(instance)) for field in fields if field.name not in without
+    )
 
 
 def keeps_for_visitor(request: HttpRequest) -> bool:
@@ -163,10 +166,15 @@ def visitor_page_key(
     return f"page:{kind}:{digest.hexdigest()}"
 
 
-def kept_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
-    """The page kept under `key`, with this visitor's CSRF token put in; None when not kept."""
+def kept_page(
+    request: HttpRequest, key: str | None, *, fill: Callable[[str], str] | None = None
+) -> HttpResponse | None:
+    """The page kept under `key`, with this visitor's CSRF token put in (and what `fill` puts
+    in for each request); None when not kept."""
     html = default_cache.get(key) if key else None
-    return None if html is None else HttpResponse(with_token(request, html))
+    if html is None:
+        return None
+    return HttpResponse(with_token(request, fill(html) if fill is not None else html))
 
 
 def render_page(

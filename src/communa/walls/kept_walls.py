@@ -5,8 +5,9 @@ for their likes and their form token (ADR 0009, "Later additions").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.core.cache import cache as default_cache
@@ -20,13 +21,26 @@ from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
 from communa.core.fragments import keeps_for_visitor, row_values, visitor_page_key, with_token
-from communa.core.schemas import filled, json_bool
-from communa.walls.cards import _CSRF, TEMPLATES, _digest, _person, _templates_stamp
+from communa.walls.cards import (
+    _CSRF,
+    TEMPLATES,
+    _digest,
+    _person,
+    _templates_stamp,
+    with_views,
+)
 from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
-from communa.walls.wall_selectors import visitor_wall_stamps
+from communa.walls.wall_selectors import STAMP_FIELDS, visitor_wall_stamps
 
 # -- a visitor's wall, whole --------------------------------------------------------------------
+
+# The columns of a wall's rows that move with every page view (the worker's flush raises them):
+# not in a kept page's key; the page is filled with them for each request.
+VIEWS = ("impression_count", "reach_count")
+# ... and every count, for the API's answer, which holds its counts where each reader's "liked"
+# goes.
+COUNTS = (*VIEWS, "like_count", "comment_count", "share_count")
 
 
 def stamp_of(post: Post) -> dict[str, Any]:
@@ -63,7 +77,7 @@ class ShownPost(NamedTuple):
 @dataclass
 class VisitorWall:
     """A visitor's wall page, the htmx fragment or the API's answer, reused whole; and what a
-    reader who is not on the community's team gets of it (`reader_posts`, `liked_answer`).
+    reader who is not on the community's team gets of it (`reader_posts`, `rows_by_id`).
 
     Every visitor gets the same page, so it is kept under a key that names what it is made of:
     the community's row (every column: its `badges_version` stands for the badges beside the
@@ -71,8 +85,10 @@ class VisitorWall:
     pinned post first, each with its `has_widgets` mark, ADR 0020), where the next page starts,
     the language, the time zone and the deploy. A page with a repost or a suggested post is not
     kept: whether an original shows depends on its own community, and a suggested post names its
-    suggester. Everything else a
-    visitor's page shows is in these rows or behind `content_version` (ADR 0009).
+    suggester. Everything else a visitor's page shows is in these rows or behind
+    `content_version` (ADR 0009). The views (and for the API every count) are left out of the
+    key and put in from the rows for each request: the worker's flush raises them every few
+    seconds, and a page kept under them was rendered again after every flush.
 
     A signed-in reader outside the team sees the same posts, with the same cards, and only two
     things of their own: which posts they like, and their form token. Their page is kept with
@@ -97,9 +113,12 @@ class VisitorWall:
         kind: str,
         variant: tuple[Any, ...] = (),
         widgets: bool = True,
+        per_view: Collection[str] = VIEWS,
     ) -> VisitorWall | None:
         """The page's rows and key; None when this page is not kept whole (with `widgets`
-        false, neither when a post on it shows one)."""
+        false, neither when a post on it shows one). The columns in `per_view` are left out of
+        the key: the kept page is filled with them for each request (the views, `page`; the
+        API's counts)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
@@ -109,11 +128,12 @@ class VisitorWall:
         if not widgets and any(row["has_widgets"] for row in rows):
             return None
         place = row_values(community)
+        named = itemgetter(*(name for name in sorted(STAMP_FIELDS) if name not in per_view))
         key = _digest(
             kind,
             (
                 place,
-                tuple(tuple(row[name] for name in sorted(row)) for row in rows),
+                tuple(named(row) for row in rows),
                 page.next_cursor,
                 cursor,
                 get_language(),
@@ -137,6 +157,13 @@ class VisitorWall:
 
     def post_ids(self) -> list[int]:
         return [row["id"] for row in self.rows]
+
+    def rows_by_id(self) -> dict[int, dict[str, Any]]:
+        return {row["id"]: row for row in self.rows}
+
+    def page(self, html: str) -> str:
+        """The kept page with the views of its posts as they are now (`cards.with_views`)."""
+        return with_views(html, {row["id"]: row["impression_count"] for row in self.rows})
 
     def keep(
         self,
@@ -163,7 +190,7 @@ class VisitorWall:
         """A reader's posts from the kept page: the like buttons of the posts they like pressed
         and their form token put in; None when a button is not found as it was kept."""
         html = with_likes(kept, [row for row in self.rows if row["id"] in liked], pressed=True)
-        return None if html is None else with_token(request, html)
+        return None if html is None else with_token(request, self.page(html))
 
     def keep_answer(
         self,
@@ -173,14 +200,10 @@ class VisitorWall:
         made_from: Sequence[Post],
         next_cursor: str | None,
     ) -> None:
-        """Keep the API's answer as text cut at each post's "liked" (`core.schemas.slots`), the
-        ids of the posts in the answer's order, to fill for each reader (`liked_answer`)."""
+        """Keep the API's answer as text cut where each post's counts and "liked" go
+        (`core.schemas.slots`), with the ids of the posts in the answer's order, to fill for
+        each reader from the rows (`rows_by_id`)."""
         self.keep((tuple(ids), pieces), made_from=made_from, next_cursor=next_cursor)
-
-    def liked_answer(self, kept: tuple[tuple[int, ...], tuple[str, ...]], liked: set[int]) -> str:
-        """The API's kept answer with "liked" true for the posts this reader likes."""
-        ids, pieces = kept
-        return filled(pieces, (json_bool(pk in liked) for pk in ids))
 
 
 # What a form's CSRF token field holds (a kept page holds only the placeholder).
@@ -284,9 +307,14 @@ def visitor_post_page(
         return None, None
     comments = VisitorComments(post, limit)
     made_of = (
-        row_values(post),
+        row_values(post, without=VIEWS),  # put in for each request (`post_page_views`)
         _person(post.author),
         row_values(post.community),
         comments.stamp,
     )
     return visitor_page_key(request, "post-page", made_of, POST_PAGE_TEMPLATES), comments
+
+
+def post_page_views(post: Post) -> Callable[[str], str]:
+    """What puts the post's views as they are now into its kept page."""
+    return lambda html: with_views(html, {post.pk: post.impression_count})

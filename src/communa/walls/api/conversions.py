@@ -155,16 +155,23 @@ def post_out(post: Post, *, team_ids: set[int]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PostText:
-    """A post as the API shows it, as JSON text around its "liked" value (the one part of it
-    that is the reader's own), already checked against `PostOut`."""
+    """A post as the API shows it, as JSON text around what changes with each view: its counts
+    and its "liked" (the one part that is the reader's own); already checked against `PostOut`.
+    """
 
-    before: str
+    head: str
+    counts: str  # `counts_text`: the counts and the name of "liked"
     after: str
 
     def text(self, liked: bool | None) -> Rendered:
         """The post's text, "liked" filled in (None: a `SLOT` left to fill)."""
         value = SLOT if liked is None else json_bool(liked)
-        return Rendered(self.before + value + self.after)
+        return Rendered(self.head + self.counts + value + self.after)
+
+    def per_view(self) -> Rendered:
+        """The post's text with a `SLOT` for its counts and "liked" (`counts_text` + the value):
+        an answer kept while the counts move."""
+        return Rendered(self.head + SLOT + self.after)
 
 
 def post_texts(posts: Sequence[Post], *, team_ids: set[int]) -> list[PostText]:
@@ -212,13 +219,23 @@ def _with_counts(members: tuple[str, str], post: Post) -> PostText:
     """The kept members and this view's counts: the text django-ninja renders of the whole
     (a test compares them for every field of `Counts`)."""
     before, after = members
-    counts = (
-        f'"counts": {{"views": {post.impression_count:d}, "reach": {post.reach_count:d},'
-        f' "likes": {post.like_count:d}, "comments": {post.comment_count:d},'
-        f' "shares": {post.share_count:d}}}, "liked": '
+    counts = counts_text(
+        views=post.impression_count,
+        reach=post.reach_count,
+        likes=post.like_count,
+        comments=post.comment_count,
+        shares=post.share_count,
     )
     return PostText(
-        "{" + (before + ", " if before else "") + counts, (", " + after if after else "") + "}"
+        "{" + (before + ", " if before else ""), counts, (", " + after if after else "") + "}"
+    )
+
+
+def counts_text(*, views: int, reach: int, likes: int, comments: int, shares: int) -> str:
+    """A post's counts as its text holds them, up to the value of "liked"."""
+    return (
+        f'"counts": {{"views": {views:d}, "reach": {reach:d}, "likes": {likes:d},'
+        f' "comments": {comments:d}, "shares": {shares:d}}}, "liked": '
     )
 
 

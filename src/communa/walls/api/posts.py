@@ -37,6 +37,7 @@ from communa.walls.api.conversions import (
     _content_of,
     _one_post,
     _uploads,
+    counts_text,
     one_post_out,
     post_out,
     post_row,
@@ -55,7 +56,7 @@ from communa.walls.api.schemas import (
     RevisionOut,
     WallPage,
 )
-from communa.walls.kept_walls import VisitorWall
+from communa.walls.kept_walls import COUNTS, VisitorWall
 from communa.walls.wall_selectors import liked_among
 
 OPERATION_ID_PREFIX = "communa_walls_api"
@@ -77,13 +78,15 @@ def community_wall(
     visitor = None
     if standing.relation not in TEAM:
         visitor = VisitorWall.of(
-            community, cursor=cursor, limit=size, kind="visitor-wall-api-slots"
+            community, cursor=cursor, limit=size, kind="visitor-wall-api-counts", per_view=COUNTS
         )
     if visitor is not None and isinstance(kept := visitor.cached(), tuple):
         shown(request, visitor.shown())
         liked = liked_among(actor, visitor.post_ids())
-        # rendered once, not checked against the schema again
-        return json_response(visitor.liked_answer(kept, liked))
+        ids, pieces = kept
+        rows = visitor.rows_by_id()
+        # rendered once, not checked against the schema again; the counts from this read
+        return json_response(filled(pieces, (_per_view(rows[pk], pk in liked) for pk in ids)))
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -105,11 +108,11 @@ def community_wall(
     listed = [*page.items, *([pinned] if pinned else [])]  # in the answer's order
     texts = post_texts(listed, team_ids=labels)
     pinned_text = texts.pop() if pinned is not None else None
-    # Each post's "liked" left as a slot: filled for this reader, and kept with none liked.
+    # Each post's counts and "liked" left as a slot: filled for this request, and kept without.
     answer = {
-        "items": [text.text(None) for text in texts],
+        "items": [text.per_view() for text in texts],
         "next_cursor": page.next_cursor,
-        "pinned": pinned_text.text(None) if pinned_text is not None else None,
+        "pinned": pinned_text.per_view() if pinned_text is not None else None,
     }
     pieces = slots(rendered_answer(request, answer))
     if visitor is not None:
@@ -119,7 +122,26 @@ def community_wall(
             made_from=[*([pinned] if pinned else []), *page.items],  # the order of its rows
             next_cursor=page.next_cursor,
         )
-    return json_response(filled(pieces, (json_bool(getattr(p, "liked", False)) for p in listed)))
+    return json_response(
+        filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in listed))
+    )
+
+
+def _counts_of(post: Any) -> dict[str, int]:
+    return {name: getattr(post, name) for name in COUNTS}
+
+
+def _per_view(row: dict[str, Any], liked: bool) -> str:
+    """What fills a wall answer's slot for one post: its counts as read now (a row of the
+    wall's stamps, or a post's attributes), and "liked"."""
+    counts = counts_text(
+        views=row["impression_count"],
+        reach=row["reach_count"],
+        likes=row["like_count"],
+        comments=row["comment_count"],
+        shares=row["share_count"],
+    )
+    return counts + json_bool(liked)
 
 
 @router.get("/feed", response=Page[PostOut])

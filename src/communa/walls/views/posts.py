@@ -48,7 +48,7 @@ from communa.walls.actions import posts as post_actions
 from communa.walls.actions.posts import EDITABLE_DRAFTS
 from communa.walls.cards import attach_cards, attach_comments
 from communa.walls.comment_selectors import VisitorComments, comments_page
-from communa.walls.kept_walls import visitor_post_page
+from communa.walls.kept_walls import post_page_views, visitor_post_page
 from communa.walls.models import DRAFT_STATUSES, Comment, Post, PostKind, PostStatus
 from communa.walls.tracking import overrides_of, short_path
 from communa.walls.views._shared import (
@@ -164,7 +164,7 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
         return redirect("planner:draft", post.community.slug, post.pk)
     # A visitor's page is the same for every visitor: kept whole (walls.kept_walls).
     kept = visitor_post_page(request, post, limit=int_setting("PAGE_SIZE"))
-    response = kept_page(request, kept[0])
+    response = kept_page(request, kept[0], fill=post_page_views(post))
     if response is not None:
         _show(request, [post])
         return response

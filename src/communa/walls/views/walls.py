@@ -132,7 +132,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         visitor = VisitorWall.of(community, cursor=cursor, limit=limit, kind="visitor-wall")
     if visitor is not None and (text := visitor.cached()) is not None:
         _show(request, visitor.shown())
-        return HttpResponse(text)
+        return HttpResponse(visitor.page(text))
     may_interact = can(request.user, Action.INTERACT, community, standing=standing)
     # A reader outside the team gets the posts every such reader gets, but for their likes and
     # their form token: kept once, pressed for each of them (walls.kept_walls.VisitorWall).
