@@ -406,3 +406,38 @@ def test_communa_serve_buffers_impressions_unless_the_operator_chose(monkeypatch
     # then the web server starts with the mode in its environment
     assert "gunicorn" in started[0]
     assert os.environ["COMMUNA_IMPRESSIONS_MODE"] == expected
+
+
+@pytest.mark.django_db
+def test_a_flush_stops_at_the_batch_that_takes_what_was_left(buffered, settings, monkeypatch):
+    """Page views that come while a flush runs wait for the next flush, in a fuller batch,
+    instead of being chased a few at a time (each batch has its fixed statements)."""
+    import communa.analytics.impressions as impressions
+
+    settings.COMMUNA = {**settings.COMMUNA, "IMPRESSIONS_FLUSH_BATCH": 10}
+    posts = _posts(2)
+    viewer = Viewer(user_id=None, key="valice", platform=Platform.WEB)
+    for _ in range(25):
+        record_impressions(viewer, posts)
+    arrivals = []
+    real = impressions.write_batch
+
+    def with_arrivals(views):
+        written = real(views)
+        if len(arrivals) < 5:  # a page view comes while each batch is written
+            arrivals.append(1)
+            record_impressions(viewer, posts)
+        return written
+
+    monkeypatch.setattr(impressions, "write_batch", with_arrivals)
+    # when
+    written = flush_impressions()
+    # then three batches: 10, 10, and the last 5 with the 2 that came during the first two;
+    # the one that came while the last was written waits for the next flush
+    assert len(arrivals) == 3
+    assert written == 27 * 2
+    assert pending_page_views() == 1
+    monkeypatch.setattr(impressions, "write_batch", real)
+    assert flush_impressions() == 2
+    assert pending_page_views() == 0
+    assert _counts(posts) == [(28, 1), (28, 1)]
