@@ -412,7 +412,7 @@ def test_communa_serve_buffers_impressions_unless_the_operator_chose(monkeypatch
 def test_a_flush_stops_at_the_batch_that_takes_what_was_left(buffered, settings, monkeypatch):
     """Page views that come while a flush runs wait for the next flush, in a fuller batch,
     instead of being chased a few at a time (each batch has its fixed statements)."""
-    import communa.analytics.impressions as impressions
+    from communa.analytics import impressions
 
     settings.COMMUNA = {**settings.COMMUNA, "IMPRESSIONS_FLUSH_BATCH": 10}
     posts = _posts(2)
