@@ -281,7 +281,12 @@ def test_the_best_time_to_post_in_the_group_is_its_members_evening(demo: DemoCon
 
     assert grid.enough_data
     assert grid.sample.weeks == grid.window_weeks
-    assert {slot.hour for slot in grid.top} <= {19, 20, 21, 22}
+    # Its members' evenings (19:00-22:00 where each lives) in the group's zone (Moscow): most
+    # live there, others in Kyiv (an hour behind: 20-23 in Moscow), Yekaterinburg and Almaty (two
+    # ahead: 17-20). The story is drawn up to the moment the demo is loaded, so which of these
+    # hours come out on top moves from one load to the next: 18:00 did in some loads, with the
+    # code of a249bcf as since.
+    assert {slot.hour for slot in grid.top} <= set(range(17, 24))
 
 
 def test_engagement_is_believable_and_emotion_beats_promotion(demo: DemoContext):
