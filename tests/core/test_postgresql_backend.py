@@ -53,28 +53,30 @@ def _people() -> list[User]:
     return people
 
 
-def _same(read: list[datetime]) -> None:
-    assert read == MOMENTS
-    for value in read:
-        assert value.tzinfo is UTC  # what Django's loader gave: datetime.timezone.utc
+def _as_read(values: list[datetime]) -> list[tuple[datetime, bool]]:
+    """Each value with whether it is in `datetime.timezone.utc`, as Django's loader gave it."""
+    return [(value, value.tzinfo is UTC) for value in values]
+
+
+EXPECTED = [(moment, True) for moment in MOMENTS]
 
 
 def test_models_values_and_raw_cursors_give_aware_utc_values() -> None:
     people = _people()
     ids = [person.pk for person in people]
-    _same([User.objects.get(pk=pk).date_joined for pk in ids])
+    assert _as_read([User.objects.get(pk=pk).date_joined for pk in ids]) == EXPECTED
     by_id = dict(User.objects.filter(pk__in=ids).values_list("pk", "date_joined"))
-    _same([by_id[pk] for pk in ids])
+    assert _as_read([by_id[pk] for pk in ids]) == EXPECTED
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT date_joined FROM accounts_user WHERE id = ANY(%s) ORDER BY id", [ids]
         )
-        _same([row[0] for row in cursor.fetchall()])
+        assert _as_read([row[0] for row in cursor.fetchall()]) == EXPECTED
     # core.rows' statements bind on the server and are prepared after two uses.
     sql = "SELECT date_joined FROM accounts_user WHERE id = ANY(%s) ORDER BY id"
     converters = converters_of([User._meta.get_field("date_joined")])
     for _ in range(3):
-        _same([row[0] for row in read_values(sql, [ids], converters)])
+        assert _as_read([row[0] for row in read_values(sql, [ids], converters)]) == EXPECTED
 
 
 def test_a_server_side_cursor_gives_the_same_values() -> None:
@@ -83,9 +85,9 @@ def test_a_server_side_cursor_gives_the_same_values() -> None:
     # .iterator() on PostgreSQL reads through a named (server-side) cursor, in and out of a
     # transaction.
     query = User.objects.filter(pk__in=ids).order_by("pk").values_list("date_joined", flat=True)
-    _same(list(query.iterator(chunk_size=1)))
+    assert _as_read(list(query.iterator(chunk_size=1))) == EXPECTED
     with transaction.atomic():
-        _same(list(query.iterator(chunk_size=2)))
+        assert _as_read(list(query.iterator(chunk_size=2))) == EXPECTED
     # The connection still reads with the compiled loader after a named cursor.
     test_a_connection_reads_timestamps_with_the_compiled_loader()
 

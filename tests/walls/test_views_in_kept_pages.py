@@ -1,6 +1,6 @@
 """A post's views move with every page view (the worker's flush raises them every few seconds):
 kept pages and answers leave them out of their keys and put them in for each request
-(walls.cards.with_views, walls.kept_walls.VIEWS / COUNTS). A kept page then shows exactly what
+(walls.post_views.with_views, walls.kept_walls.VIEWS / COUNTS). A kept page then shows exactly what
 a page rendered afresh shows, in every language, and is not rendered again when only the views
 (or, in the API, the counts) moved."""
 

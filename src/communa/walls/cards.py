@@ -27,14 +27,11 @@ table) and suggested posts (they name the suggester).
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache as default_cache
-from django.core.signals import setting_changed
 from django.db.models import Prefetch, prefetch_related_objects
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
@@ -49,6 +46,7 @@ from communa.core.hooks import answer
 from communa.core.rows import complete
 from communa.core.widgets import PostWidgets
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
+from communa.walls.post_views import views_texts, with_post_views
 from communa.walls.selectors import attach_short_links
 
 T = TypeVar("T")
@@ -59,7 +57,7 @@ TEMPLATES = (
     "walls/_post_body.html",
     "walls/_post_footer.html",
     "walls/_like_button.html",
-    "walls/_views.html",
+    "walls/_views.html",  # walls.post_views
     "walls/_comment.html",
     "walls/_comment_byline.html",
     "walls/_comment_tools.html",
@@ -234,72 +232,6 @@ def prefetch_card_details(posts: Sequence[Post]) -> None:
 
 # What a kept card holds in place of the CSRF token (core.fragments puts each reader's in).
 _CSRF = CSRF_PLACEHOLDER
-
-
-# A post's views where its footer shows them: the one part of a kept card, footer or page that
-# moves with every page view (the worker's flush raises the counts every few seconds). Kept text
-# keeps the views it was rendered with; each request puts in the post's own (`with_views`).
-_VIEWS = re.compile(r'(data-views="(\d+)">)[^<]*(</span>)')
-_VIEWS_TEXT: dict[tuple[str, str, int], str] = {}
-_VIEWS_KEPT = 4096  # texts kept per process before they are all forgotten
-
-
-@receiver(setting_changed)
-def _forget_views_texts(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    _VIEWS_TEXT.clear()
-
-
-def views_text(count: int) -> str:
-    """ "12 views" as the footer shows them in the current language (its own template, rendered
-    once per process for each language, deploy and number)."""
-    return _views_texts(get_language(), _templates_stamp())(count)
-
-
-def _views_texts(language: str, stamp: str) -> Callable[[int], str]:
-    def text(count: int) -> str:
-        key = (language, stamp, count)
-        found = _VIEWS_TEXT.get(key)
-        if found is None:
-            if len(_VIEWS_TEXT) > _VIEWS_KEPT:
-                _VIEWS_TEXT.clear()
-            found = get_template("walls/_views.html").render({"views": count})
-            _VIEWS_TEXT[key] = found
-        return found
-
-    return text
-
-
-def views_texts() -> Callable[[int], str]:
-    """`views_text` for the current language and deploy, asked once for a page of posts."""
-    return _views_texts(get_language(), _templates_stamp())
-
-
-def with_post_views(html: str, pk: int, count: int, text: Callable[[int], str]) -> str:
-    """One post's `html` (a card's article) with its views as they are now: `with_views` for
-    a single post, without a pattern (thirty of these are a page of the feed)."""
-    marker = f'data-views="{pk:d}">'
-    start = html.find(marker)
-    if start < 0:
-        return html
-    start += len(marker)
-    end = html.find("</span>", start)
-    return html[:start] + text(count) + html[end:]
-
-
-def with_views(html: str, views: Mapping[int, int]) -> str:
-    """`html` with the views of each post in `views` (id: impressions) as they are now."""
-    if 'data-views="' not in html:
-        return html
-    text = views_texts()
-
-    def put(match: re.Match[str]) -> str:
-        count = views.get(int(match.group(2)))
-        if count is None:
-            return match.group(0)
-        return match.group(1) + text(count) + match.group(3)
-
-    return _VIEWS.sub(put, html)
 
 
 def footer_key(request: HttpRequest, post: Post, *, may_interact: bool) -> str:

@@ -27,10 +27,10 @@ from communa.walls.cards import (
     _digest,
     _person,
     _templates_stamp,
-    with_views,
 )
 from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
+from communa.walls.post_views import with_views
 from communa.walls.wall_selectors import STAMP_FIELDS, visitor_wall_stamps
 
 # -- a visitor's wall, whole --------------------------------------------------------------------
@@ -162,7 +162,7 @@ class VisitorWall:
         return {row["id"]: row for row in self.rows}
 
     def page(self, html: str) -> str:
-        """The kept page with the views of its posts as they are now (`cards.with_views`)."""
+        """The kept page with the views of its posts as they are now (`post_views.with_views`)."""
         return with_views(html, {row["id"]: row["impression_count"] for row in self.rows})
 
     def keep(
