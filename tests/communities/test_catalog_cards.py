@@ -60,3 +60,35 @@ def test_with_the_cache_switched_off_cards_are_rendered_each_time(settings):
     assert "Knife Skills" in search("knife")
     Community.objects.filter(pk=community.pk).update(name="Knife Skills Club")
     assert "Knife Skills Club" in search("knife")
+
+
+def test_cards_read_narrow_show_what_the_whole_rows_show(settings):
+    """The search page and its catalog read only the columns a card shows
+    (`selectors.CARD_COLUMNS`): each card is the card of the whole row, and no card asks for a
+    column left out (the page's queries do not grow with its cards)."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    settings.COMMUNA = {**settings.COMMUNA, "CARD_CACHE_SECONDS": 0}
+    made = [
+        make_community(name=f"Knife Skills {n}", slug=f"knives-{n}", description="Sharp " * n)
+        for n in range(1, 4)
+    ]
+    Community.objects.filter(pk=made[0].pk).update(verified=True, avatar="avatars/k.png")
+    featured(made[1])
+    with CaptureQueriesContext(connection) as few:
+        search("knife skills 1")
+    with CaptureQueriesContext(connection) as many:
+        page = search("knife")
+    assert len(many) == len(few)
+    statements = " ".join(query["sql"] for query in many.captured_queries)
+    assert '"search_name"' in statements  # the search's own statement is there
+    assert '"contacts"' not in statements  # a column no card shows is not read
+    for community in Community.objects.filter(pk__in=[c.pk for c in made]):
+        for src in ("search", "catalog"):
+            card = render_to_string("communities/_card.html", {"community": community, "src": src})
+            if src == "search" or community.featured:
+                assert card in page
+    assert "avatars/k.png" in page
+    assert 'class="verified"' in page

@@ -89,8 +89,17 @@ def test_a_member_reads_a_wall_in_a_fixed_number_of_queries(wall):
 def test_a_member_reads_the_feed_in_a_fixed_number_of_queries(wall):
     _community, member = wall
     # the session and the user; my communities, with my team's among them (for labels); the
-    # page (with "liked by me"); the repost's original; the impressions (one INSERT). No poll,
-    # no badge is read: no post is marked, the cards are in the cache.
+    # rows as plain values (a page with a repost is not kept whole); the page (with "liked by
+    # me"); the repost's original; the impressions (one INSERT). No poll, no badge is read: no
+    # post is marked, the cards are in the cache.
+    assert cost(client_of(member), "/feed/") == 7
+
+
+def test_a_member_reads_a_feed_without_reposts_in_6_queries(plain_wall):
+    _community, _owner, member, _post = plain_wall
+    # the session and the user; my communities, with my team's among them; the rows as plain
+    # values, which name the page every member who gets these posts gets, kept whole; which of
+    # them I like; the impressions (one INSERT)
     assert cost(client_of(member), "/feed/") == 6
 
 

@@ -31,7 +31,7 @@ from communa.communities.permissions import (
 )
 from communa.core.errors import NotFound
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of, page_size
-from communa.core.rows import read_many, read_one
+from communa.core.rows import Only, read_many, read_one
 
 M = TypeVar("M", bound=Model)
 
@@ -75,8 +75,33 @@ _MOST_MEMBERS = 't0."member_count" DESC, t0."id" DESC'
 _RANK = IntegerField()
 
 
+# The columns a community's card shows (communities/_card.html): a page of cards reads only
+# these. Built with every column, the rows of a search page and its catalog cost more than
+# the cards, which are kept (communities.views.catalog).
+CARD_COLUMNS: Only = (
+    (
+        "",
+        (
+            "slug",
+            "name",
+            "avatar",
+            "verified",
+            "category",
+            "privacy",
+            "member_count",
+            "description",
+        ),
+    ),
+)
+
+
 def search_communities(
-    actor: Any, query: str, *, cursor: str | None = None, limit: int | None = None
+    actor: Any,
+    query: str,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    only: Only | None = None,
 ) -> Page[Community]:
     """Communities whose name or description matches; private ones never appear (R1.8).
 
@@ -85,6 +110,7 @@ def search_communities(
 
     A statement written once (core.rows): built through the ORM, the query cost more than the
     database took to answer it. The cursor is the one `keyset_page` makes: rank, members, id.
+    With `only`, the rows hold those columns (`CARD_COLUMNS`), the others deferred.
     """
     folded = " ".join((query or "").split()).casefold()[:100]
     connection = connections["default"]
@@ -117,6 +143,7 @@ def search_communities(
         order_by=f'{rank}, t0."member_count" DESC, t0."id" DESC' if folded else _MOST_MEMBERS,
         limit=size + 1,
         extra=(("rank", rank, _RANK),),
+        only=only,
     )
     return page_of(rows, size, lambda last: [last.rank, last.member_count, last.pk])  # type: ignore[attr-defined]
 
@@ -127,10 +154,13 @@ _CATALOG = (
 )
 
 
-def catalog(*, limit: int = 24) -> list[Community]:
-    """Featured communities that operators curate, in their chosen order."""
+def catalog(*, limit: int = 24, only: Only | None = None) -> list[Community]:
+    """Featured communities that operators curate, in their chosen order (with `only`, the
+    rows hold those columns)."""
     where, order = _CATALOG
-    return read_many(Community, where, [Privacy.PRIVATE.value], order_by=order, limit=limit)
+    return read_many(
+        Community, where, [Privacy.PRIVATE.value], order_by=order, limit=limit, only=only
+    )
 
 
 def members_page(

@@ -144,6 +144,10 @@ class VisitorWall:
         )
         return cls(community, rows, page.next_cursor, key)
 
+    def stamp(self, post: Post) -> dict[str, Any]:
+        """A loaded post as this page's rows hold it (`keep` compares the two)."""
+        return stamp_of(post)
+
     def cached(self) -> Any:
         """The kept page (HTML text or the API's answer), if there."""
         return default_cache.get(self.key)
@@ -179,7 +183,7 @@ class VisitorWall:
 
         A reader's page (`reader_posts`) may hold forms (`forms`): only with the placeholder
         in place of the token, never one reader's own."""
-        if [stamp_of(post) for post in made_from] != self.rows or next_cursor != self.next_cursor:
+        if [self.stamp(post) for post in made_from] != self.rows or next_cursor != self.next_cursor:
             return
         holds_forms = isinstance(page, str) and "csrfmiddlewaretoken" in page
         if holds_forms and not _placeholders(page, forms):

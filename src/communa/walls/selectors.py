@@ -15,7 +15,7 @@ shows "the original post is not available", nothing of the original or its commu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -358,13 +358,19 @@ def feed_page(
     member_of = (communities or feed_communities(actor)).walls
     if not member_of:
         return Page(items=[], next_cursor=None)
+    where, params = feed_condition(actor, member_of)
+    return _card_page(actor, where, params, cursor=cursor, limit=limit, details=details)
+
+
+def feed_condition(actor: Any, member_of: Sequence[int]) -> tuple[str, list[Any]]:
+    """Which posts a member's feed shows (SQL over the post's alias `t0`), and its parameters:
+    the published posts of these communities but those the member hid."""
     where = (  # only placeholders are put in: the ids go as parameters
         f't0."community_id" IN ({", ".join(["%s"] * len(member_of))})'  # noqa: S608
         ' AND t0."status" = %s AND NOT EXISTS (SELECT 1 FROM "walls_hiddenpost" h'
         ' WHERE h."post_id" = t0."id" AND h."user_id" = %s)'
     )
-    params = [*member_of, PostStatus.PUBLISHED.value, actor.pk]
-    return _card_page(actor, where, params, cursor=cursor, limit=limit, details=details)
+    return where, [*member_of, PostStatus.PUBLISHED.value, actor.pk]
 
 
 def post_for(*, actor: Any, post_id: int, details: bool = True) -> Post:

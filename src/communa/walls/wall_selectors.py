@@ -18,7 +18,7 @@ from communa.communities.models import Community
 from communa.core.pagination import Page, decode_cursor, page_of
 from communa.core.rows import converters_of, read_ids, read_values
 from communa.walls.models import Post, PostStatus
-from communa.walls.selectors import _AFTER, _PAGE_ORDER
+from communa.walls.selectors import _AFTER, _PAGE_ORDER, FeedCommunities, feed_condition
 
 # What a visitor's wall shows of each post, besides what `content_version` stands for.
 STAMP_FIELDS = (
@@ -41,21 +41,41 @@ STAMP_FIELDS = (
 )
 
 
-def _stamp_columns() -> tuple[str, list[Field]]:
-    """The columns of STAMP_FIELDS, and their fields (for their converters)."""
+# ... and what a member's feed shows besides: each post's community (the feed's cards name it).
+FEED_STAMP_FIELDS = (
+    *STAMP_FIELDS,
+    "community_id",
+    "profile_id",
+    "pinned",
+    "community__slug",
+    "community__name",
+    "community__avatar",
+    "community__badges_version",
+    "community__wall_mode",
+    "community__privacy",
+)
+
+# The joined rows' prefixes: their model and their alias in the statements below.
+_JOINED = {"author__": (User, "u"), "community__": (Community, "c")}
+
+
+def _stamp_columns(names: Sequence[str]) -> tuple[str, list[Field]]:
+    """The columns of `names` (STAMP_FIELDS), and their fields (for their converters)."""
     fields: list[Field] = []
     columns = []
-    for name in STAMP_FIELDS:
-        model, alias = (User, "u") if name.startswith("author__") else (Post, "t0")
-        found = model._meta.get_field(name.removeprefix("author__").removesuffix("_id"))
-        assert isinstance(found, Field)  # noqa: S101 — STAMP_FIELDS names concrete columns
+    for name in names:
+        prefix = next((p for p in _JOINED if name.startswith(p)), "")
+        model, alias = _JOINED.get(prefix, (Post, "t0"))
+        found = model._meta.get_field(name.removeprefix(prefix).removesuffix("_id"))
+        assert isinstance(found, Field)  # noqa: S101 — the names are concrete columns
         field: Field = found
         fields.append(field)
         columns.append(f'{alias}."{field.column}"')
     return ", ".join(columns), fields
 
 
-_STAMP_SELECT, _STAMP_FIELD_LIST = _stamp_columns()
+_STAMP_SELECT, _STAMP_FIELD_LIST = _stamp_columns(STAMP_FIELDS)
+_FEED_SELECT, _FEED_FIELD_LIST = _stamp_columns(FEED_STAMP_FIELDS)
 # The pinned post and the page in one statement (each part ordered and limited on its own).
 _STAMP_PART = (
     f'SELECT %s AS "part", {_STAMP_SELECT} FROM "walls_post" t0'  # noqa: S608 - our columns
@@ -95,6 +115,32 @@ def visitor_wall_stamps(
     rows = [dict(zip(STAMP_FIELDS, row[1:], strict=True)) for row in found if row[0] == 1]
     pinned = next((dict(zip(STAMP_FIELDS, r[1:], strict=True)) for r in found if r[0] == 0), None)
     return page_of(rows, limit, lambda last: [last["published_at"], last["id"]]), pinned
+
+
+_FEED_STAMPS = (
+    f'SELECT {_FEED_SELECT} FROM "walls_post" t0'  # noqa: S608 - our columns
+    ' INNER JOIN "accounts_user" u ON u."id" = t0."author_id"'
+    ' INNER JOIN "communities_community" c ON c."id" = t0."community_id"'
+    " WHERE {where} ORDER BY {order} LIMIT {limit}"
+)
+
+
+def feed_stamps(
+    *, actor: Any, communities: FeedCommunities, cursor: str | None, limit: int
+) -> Page[Any]:
+    """The rows a member's feed page is made of (`selectors.feed_page`'s posts), as plain
+    values: FEED_STAMP_FIELDS of each, in one statement, no model built."""
+    if not communities.walls:
+        return Page(items=[], next_cursor=None)
+    where, params = feed_condition(actor, communities.walls)
+    if cursor:
+        moment, last_id = decode_cursor(cursor, [datetime, int])
+        where += _AFTER
+        params = [*params, moment, moment, moment, last_id]
+    sql = _FEED_STAMPS.format(where=where, order=_PAGE_ORDER, limit=int(limit) + 1)
+    found = read_values(sql, params, converters_of(_FEED_FIELD_LIST))
+    rows = [dict(zip(FEED_STAMP_FIELDS, row, strict=True)) for row in found]
+    return page_of(rows, limit, lambda last: [last["published_at"], last["id"]])
 
 
 # Which of a page's posts a person likes: what a wall page kept whole for every reader needs for

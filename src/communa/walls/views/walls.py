@@ -42,6 +42,7 @@ from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
 from communa.walls.cards import attach_cards, composer_html
+from communa.walls.kept_feed import ReaderFeed
 from communa.walls.kept_walls import VisitorWall, stamp_of, with_likes, with_token
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
@@ -59,29 +60,66 @@ from communa.walls.wall_selectors import liked_among
 @require_GET
 @answers_refusals
 def feed(request: AuthedRequest) -> HttpResponse:
-    """R4.7: new posts from my communities, newest first; "More" continues by keyset."""
+    """R4.7: new posts from my communities, newest first; "More" continues by keyset.
+
+    The page of posts is kept for every member who gets the same posts (but for their likes
+    and their form token: walls.kept_feed.ReaderFeed)."""
     cursor = cursor_of(request)
+    limit = int_setting("PAGE_SIZE")
     communities = selectors.feed_communities(request.user)
+    reader = ReaderFeed.of_feed(request, communities, cursor=cursor, limit=limit)
+    kept = reader.cached() if reader is not None else None
+    posts_html = None
+    if reader is not None and isinstance(kept, str):
+        liked = liked_among(request.user, reader.post_ids())
+        posts_html = reader.reader_posts(request, kept, liked)
+    if posts_html is not None:
+        assert reader is not None  # noqa: S101 — the kept posts are a reader's
+        _show(request, reader.shown())
+    else:
+        posts_html = _feed_posts(request, communities, cursor, limit, reader)
+    if _htmx(request) and cursor:
+        return HttpResponse(posts_html)
+    return render(request, "walls/feed.html", {"posts_html": posts_html})
+
+
+def _feed_posts(
+    request: AuthedRequest,
+    communities: selectors.FeedCommunities,
+    cursor: str | None,
+    limit: int,
+    reader: ReaderFeed | None,
+) -> SafeString:
+    """The feed's posts rendered for this request (empty when there are none), and kept for
+    every member who gets the same posts when `reader` says they may be."""
     page = selectors.feed_page(
-        actor=request.user,
-        cursor=cursor,
-        limit=int_setting("PAGE_SIZE"),
-        details=False,
-        communities=communities,
+        actor=request.user, cursor=cursor, limit=limit, details=False, communities=communities
     )
-    team_ids = communities.team
+    if not page.items:
+        return mark_safe("")
     # The feed holds only posts of communities where the person is a member.
-    attach_cards(request, page.items, team_ids=team_ids, on_community_page=False, may_interact=True)
+    attach_cards(
+        request,
+        page.items,
+        team_ids=communities.team,
+        on_community_page=False,
+        may_interact=True,
+        token=reader is None,
+    )
     context = {
         "posts": _show(request, page.items),
         "more_url": _next_url(request, page.next_cursor),
-        "team_ids": team_ids,
-        # The feed holds only posts of communities where the person is a member.
-        "may_interact": True,
     }
-    if _htmx(request) and cursor:
-        return render(request, "walls/_post_list.html", context)
-    return render(request, "walls/feed.html", context)
+    html = render_to_string("walls/_post_list.html", context)
+    if reader is None:
+        return mark_safe(html)  # noqa: S308 — our template's output
+    # Kept with the token's placeholder and no post liked: the like buttons this reader pressed
+    # are released first.
+    liked = [reader.stamp(post) for post in page.items if getattr(post, "liked", False)]
+    unliked = with_likes(html, liked, pressed=False)
+    if unliked is not None:
+        reader.keep(unliked, made_from=page.items, next_cursor=page.next_cursor, forms=True)
+    return with_token(request, html)
 
 
 # --- a community wall, its composer and suggestions ----------------------------------------------

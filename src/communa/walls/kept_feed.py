@@ -1,0 +1,105 @@
+"""A member's feed page of posts kept whole: the same for every member who gets the same posts,
+but for their likes and their form token (ADR 0009, "Later additions").
+
+A feed page is built from 30 posts of as many communities: their cards were kept one by one,
+yet putting a page together from them (a model per post, a key per card, the page's template)
+cost more than the rest of the request. Kept whole, a page costs one statement for its rows as
+plain values (`wall_selectors.feed_stamps`), one cache read, and the reader's likes pressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from communa.core.conf import int_setting
+from communa.walls.cards import _digest, _templates_stamp
+from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, stamp_of
+from communa.walls.models import Post, PostStatus
+from communa.walls.selectors import FeedCommunities
+from communa.walls.wall_selectors import FEED_STAMP_FIELDS, feed_stamps
+
+
+def feed_stamp_of(post: Post) -> dict[str, Any]:
+    """A loaded post of the feed as `wall_selectors.feed_stamps` reads it (to compare the two)."""
+    community: Any = post.community  # a feed shows only posts of communities
+    return {
+        **stamp_of(post),
+        "community_id": post.community_id,
+        "profile_id": post.profile_id,
+        "pinned": post.pinned,
+        "community__slug": community.slug,
+        "community__name": community.name,
+        "community__avatar": community.avatar.name,
+        "community__badges_version": community.badges_version,
+        "community__wall_mode": community.wall_mode,
+        "community__privacy": community.privacy,
+    }
+
+
+# What a kept feed's key names of each row: all but the views (put in for each request).
+_NAMED = itemgetter(*(name for name in sorted(FEED_STAMP_FIELDS) if name not in VIEWS))
+
+
+@dataclass
+class ReaderFeed(VisitorWall):
+    """A member's feed page of posts (`walls/_post_list.html`), kept with no post liked and the
+    token's placeholder, under a key naming its rows (but their views), where the next page
+    starts, the address the forms return to, the language, the time zone and the deploy.
+
+    Not kept when a post on it is one whose card is not the same for every member: a post of a
+    community on whose team the member is (the team sees its rubric), a repost (whether the
+    original shows depends on its own community), a suggested post (it names the suggester), a
+    post that shows a widget (a poll's answer is the reader's own), or a profile's post.
+    """
+
+    @classmethod
+    def of_feed(
+        cls,
+        request: HttpRequest,
+        communities: FeedCommunities,
+        *,
+        cursor: str | None,
+        limit: int,
+    ) -> ReaderFeed | None:
+        """The page's rows and key; None when this page is not kept."""
+        if int_setting("CARD_CACHE_SECONDS") <= 0:
+            return None
+        page = feed_stamps(actor=request.user, communities=communities, cursor=cursor, limit=limit)
+        rows = page.items
+        if not rows or any(
+            row["shared_from_id"]
+            or row["suggested_by_id"]
+            or row["has_widgets"]
+            or row["profile_id"]
+            or row["community_id"] in communities.team
+            for row in rows
+        ):
+            return None
+        key = _digest(
+            "reader-feed",
+            (
+                tuple(_NAMED(row) for row in rows),
+                page.next_cursor,
+                cursor,
+                request.get_full_path(),
+                get_language(),
+                timezone.get_current_timezone_name(),
+                _templates_stamp(),
+            ),
+        )
+        return cls(None, rows, page.next_cursor, key)
+
+    def stamp(self, post: Post) -> dict[str, Any]:
+        return feed_stamp_of(post)
+
+    def shown(self) -> list[ShownPost]:
+        """The posts the page shows, for their impressions: published posts of communities."""
+        return [
+            ShownPost(row["id"], row["community_id"], PostStatus.PUBLISHED) for row in self.rows
+        ]
