@@ -138,24 +138,86 @@ def test_a_community_is_found_by_its_address_in_any_case(reader_and_posts):
 
 
 @pytest.mark.parametrize("limit", [2, 5])
-def test_a_visitors_wall_rows_are_the_orms_values_page_after_page(reader_and_posts, limit):
-    _reader, first, posts = reader_and_posts
+@pytest.mark.parametrize("as_reader", [False, True], ids=["visitor", "reader"])
+def test_a_visitors_wall_rows_are_the_orms_values_page_after_page(
+    reader_and_posts, limit, as_reader
+):
+    reader, first, posts = reader_and_posts
     Post.objects.filter(pk=posts[1].pk).update(pinned=True)
+    like_post(actor=reader, post=posts[1])
+    like_post(actor=reader, post=posts[5])
+    liked_by_reader = {posts[1].pk, posts[3].pk, posts[5].pk}
+    who = reader if as_reader else None
     shown = Post.objects.filter(community=first, status=PostStatus.PUBLISHED)
     values = shown.filter(pinned=False).values(*wall_selectors.STAMP_FIELDS)
-    page, pinned = wall_selectors.visitor_wall_stamps(community=first, cursor=None, limit=limit)
-    assert pinned == shown.filter(pinned=True).values(*wall_selectors.STAMP_FIELDS).get()
-    cursor, seen = None, []
+    stamps = wall_selectors.visitor_wall_stamps(
+        community=first, cursor=None, limit=limit, reader=who
+    )
+    assert stamps.pinned == shown.filter(pinned=True).values(*wall_selectors.STAMP_FIELDS).get()
+    assert stamps.held is None  # not asked
+    cursor, seen, liked = None, [], set()
     while True:
-        page, pinned = wall_selectors.visitor_wall_stamps(
-            community=first, cursor=cursor, limit=limit
+        stamps = wall_selectors.visitor_wall_stamps(
+            community=first, cursor=cursor, limit=limit, reader=who
         )
         orm = keyset_page(values, selectors.ORDER, cursor=cursor, limit=limit)
-        assert page.items == orm.items
-        assert page.next_cursor == orm.next_cursor
-        assert pinned is None or cursor is None
-        seen += [row["id"] for row in page.items]
+        assert stamps.page.items == orm.items
+        assert stamps.page.next_cursor == orm.next_cursor
+        assert stamps.pinned is None or cursor is None
+        seen += [row["id"] for row in stamps.page.items]
+        liked |= stamps.liked
+        if stamps.page.next_cursor is None:
+            break
+        cursor = stamps.page.next_cursor
+    assert seen == orm_order(community=first, pinned=False)
+    # which of the wall's posts (the pinned one too) the reader likes; none for a visitor
+    on_wall = set(shown.values_list("pk", flat=True))
+    assert liked == (liked_by_reader & on_wall if as_reader else set())
+    assert liked_by_reader & on_wall
+
+
+def test_a_readers_wall_rows_say_whether_they_have_a_held_post(reader_and_posts):
+    reader, first, _posts = reader_and_posts
+
+    def held() -> bool | None:
+        stamps = wall_selectors.visitor_wall_stamps(
+            community=first, cursor=None, limit=5, reader=reader, held=True
+        )
+        return stamps.held
+
+    assert held() is False
+    mine = make_post(first, body="Mine", author=reader)
+    Post.objects.filter(pk=mine.pk).update(status=PostStatus.HELD)
+    assert held() is True
+    Post.objects.filter(pk=mine.pk).update(status=PostStatus.REJECTED)
+    assert held() is True
+    Post.objects.filter(pk=mine.pk).update(status=PostStatus.PUBLISHED)
+    assert held() is False
+    assert (
+        wall_selectors.visitor_wall_stamps(community=first, cursor=None, limit=5, held=True).held
+        is None
+    )
+
+
+@pytest.mark.parametrize("limit", [1, 4, 30])
+def test_a_members_feed_rows_are_the_orms_values_page_after_page(reader_and_posts, limit):
+    reader, _first, posts = reader_and_posts
+    like_post(actor=reader, post=posts[6])
+    communities = selectors.feed_communities(reader)
+    cursor, liked = None, set()
+    while True:
+        page = selectors.feed_page(actor=reader, cursor=cursor, limit=limit)
+        rows, page_liked = wall_selectors.feed_stamps(
+            actor=reader, communities=communities, cursor=cursor, limit=limit
+        )
+        assert rows.items == [
+            Post.objects.values(*wall_selectors.FEED_STAMP_FIELDS).get(pk=post.pk)
+            for post in page.items
+        ]
+        assert rows.next_cursor == page.next_cursor
+        assert page_liked == {post.pk for post in page.items if post.liked}
+        liked |= page_liked
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
-    assert seen == orm_order(community=first, pinned=False)
+    assert liked == {posts[3].pk, posts[6].pk}

@@ -242,3 +242,28 @@ def test_a_like_button_from_its_kept_pattern_is_the_button_rendered(language):
             for liked in (True, False):
                 row = {"id": pk, "like_count": count}
                 assert _like_button(row, liked=liked) == _render_button(pk, count, liked=liked)
+
+
+def test_a_reader_sees_their_held_and_refused_posts_above_the_kept_wall(group, built):
+    """Whether a reader has a post waiting here is read with the wall's rows: the list shows
+    when they have one, from the kept page as from a built one, and goes when it is published."""
+    community, _posts, _owner = group
+    member = add_member(community)
+    client = client_of(member)
+    wall_of(client)
+    assert "Waiting for a moderator" not in wall_of(client)
+    mine = create_post(actor=member, community=community, data={"body": "My own words"})
+    Post.objects.filter(pk=mine.pk).update(status="held")
+    before = len(built)
+    html = wall_of(client)
+    assert len(built) == before, "the posts come kept"
+    assert "Waiting for a moderator" in html
+    assert "My own words" in html
+    assert "Held for review" in html
+    Post.objects.filter(pk=mine.pk).update(status="rejected", review_reason="Off topic")
+    html = wall_of(client)
+    assert "Rejected" in html
+    assert "Off topic" in html
+    assert "Waiting for a moderator" not in wall_of(client_of(add_member(community)))
+    Post.objects.filter(pk=mine.pk).update(status="deleted")
+    assert "Waiting for a moderator" not in wall_of(client)

@@ -473,8 +473,20 @@ def converters_of(
     fields: Sequence[Field | None], *, using: str = "default"
 ) -> list[tuple[Any, ...]]:
     """For each field, what turns its column as the driver reads it into the ORM's value (None:
-    a column kept as the driver reads it)."""
+    a column kept as the driver reads it). Worked out once per list of fields and database
+    (asked on every wall page, it cost as much as converting the page's values)."""
     connection = connections[using]
+    key = (connection.alias, connection.vendor, tuple(fields))
+    found = _CONVERTERS.get(key)
+    if found is None:
+        found = _CONVERTERS[key] = _converters(fields, connection)
+    return found
+
+
+_CONVERTERS: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+
+
+def _converters(fields: Sequence[Field | None], connection: Any) -> list[tuple[Any, ...]]:
     chains: list[tuple[Any, ...]] = []
     for field in fields:
         if field is None:
@@ -499,10 +511,12 @@ def read_values(
     with _cursor(connection) as cursor:
         cursor.execute(sql, [_adapt(value, connection) for value in params])
         rows = cursor.fetchall()
+    # Only the columns that have something to convert (on PostgreSQL, few or none).
+    active = [(position, *pair) for position, pair in enumerate(converters) if pair[0]]
     out = []
     for row in rows:
         values = list(row)
-        for position, (chain, column) in enumerate(converters):
+        for position, chain, column in active:
             for convert in chain:
                 values[position] = convert(values[position], column, connection)
         out.append(values)

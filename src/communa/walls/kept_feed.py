@@ -70,7 +70,9 @@ class ReaderFeed(VisitorWall):
         """The page's rows and key; None when this page is not kept."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
-        page = feed_stamps(actor=request.user, communities=communities, cursor=cursor, limit=limit)
+        page, liked = feed_stamps(
+            actor=request.user, communities=communities, cursor=cursor, limit=limit
+        )
         rows = page.items
         if not rows or any(
             row["shared_from_id"]
@@ -93,7 +95,7 @@ class ReaderFeed(VisitorWall):
                 _templates_stamp(),
             ),
         )
-        return cls(None, rows, page.next_cursor, key)
+        return cls(None, rows, page.next_cursor, key, liked)
 
     def stamp(self, post: Post) -> dict[str, Any]:
         return feed_stamp_of(post)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -102,6 +102,10 @@ class VisitorWall:
     rows: list[dict[str, Any]]
     next_cursor: str | None
     key: str
+    # Which of the page's posts the reader likes, and whether they have a held post there (None:
+    # not asked): read with the rows (`wall_selectors.visitor_wall_stamps`).
+    liked: set[int] = field(default_factory=set)
+    held: bool | None = None
 
     @classmethod
     def of(
@@ -114,14 +118,20 @@ class VisitorWall:
         variant: tuple[Any, ...] = (),
         widgets: bool = True,
         per_view: Collection[str] = VIEWS,
+        reader: Any = None,
+        held: bool = False,
     ) -> VisitorWall | None:
         """The page's rows and key; None when this page is not kept whole (with `widgets`
         false, neither when a post on it shows one). The columns in `per_view` are left out of
         the key: the kept page is filled with them for each request (the views, `page`; the
-        API's counts)."""
+        API's counts). With a `reader`, which posts they like is read too (`liked`), and with
+        `held` whether they have a held post here (`held`)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
-        page, pinned = visitor_wall_stamps(community=community, cursor=cursor, limit=limit)
+        stamps = visitor_wall_stamps(
+            community=community, cursor=cursor, limit=limit, reader=reader, held=held
+        )
+        page, pinned = stamps.page, stamps.pinned
         rows = [*([pinned] if pinned else []), *page.items]
         if any(row["shared_from_id"] or row["suggested_by_id"] for row in rows):
             return None
@@ -142,7 +152,7 @@ class VisitorWall:
                 *variant,
             ),
         )
-        return cls(community, rows, page.next_cursor, key)
+        return cls(community, rows, page.next_cursor, key, stamps.liked, stamps.held)
 
     def stamp(self, post: Post) -> dict[str, Any]:
         """A loaded post as this page's rows hold it (`keep` compares the two)."""

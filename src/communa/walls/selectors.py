@@ -463,8 +463,12 @@ def my_held(
     """The actor's posts the automatic checks hold here, or a moderator then refused (R5.2)."""
     if not signed_in(actor):
         return []
-    params = [community.pk, actor.pk, PostStatus.HELD.value, PostStatus.REJECTED.value]
-    return _own_list(_MY_HELD, params, actor, limit=limit, details=details)
+    return _own_list(_MY_HELD, held_params(community, actor), actor, limit=limit, details=details)
+
+
+def held_params(community: Community, actor: Any) -> list[Any]:
+    """The parameters of `_MY_HELD`: this community, this author, held or refused."""
+    return [community.pk, actor.pk, PostStatus.HELD.value, PostStatus.REJECTED.value]
 
 
 def post_history(*, actor: Any, post: Post) -> list[PostRevision]:

@@ -57,7 +57,6 @@ from communa.walls.api.schemas import (
     WallPage,
 )
 from communa.walls.kept_walls import COUNTS, VisitorWall
-from communa.walls.wall_selectors import liked_among
 
 OPERATION_ID_PREFIX = "communa_walls_api"
 
@@ -78,11 +77,16 @@ def community_wall(
     visitor = None
     if standing.relation not in TEAM:
         visitor = VisitorWall.of(
-            community, cursor=cursor, limit=size, kind="visitor-wall-api-counts", per_view=COUNTS
+            community,
+            cursor=cursor,
+            limit=size,
+            kind="visitor-wall-api-counts",
+            per_view=COUNTS,
+            reader=actor,
         )
     if visitor is not None and isinstance(kept := visitor.cached(), tuple):
         shown(request, visitor.shown())
-        liked = liked_among(actor, visitor.post_ids())
+        liked = visitor.liked
         ids, pieces = kept
         rows = visitor.rows_by_id()
         # rendered once, not checked against the schema again; the counts from this read

@@ -51,7 +51,6 @@ from communa.walls.views._shared import (
     _show,
     _signed_in,
 )
-from communa.walls.wall_selectors import liked_among
 
 # --- the member feed ---------------------------------------------------------------------------
 
@@ -71,8 +70,7 @@ def feed(request: AuthedRequest) -> HttpResponse:
     kept = reader.cached() if reader is not None else None
     posts_html = None
     if reader is not None and isinstance(kept, str):
-        liked = liked_among(request.user, reader.post_ids())
-        posts_html = reader.reader_posts(request, kept, liked)
+        posts_html = reader.reader_posts(request, kept, reader.liked)
     if posts_html is not None:
         assert reader is not None  # noqa: S101 — the kept posts are a reader's
         _show(request, reader.shown())
@@ -183,6 +181,9 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
             kind="reader-wall-posts",
             variant=(may_interact, request.get_full_path()),
             widgets=False,
+            reader=request.user,
+            # The head (with the reader's held posts) shows above the first page's posts.
+            held=not (_htmx(request) and cursor),
         )
     context: dict[str, Any] = {
         "community": community,
@@ -193,7 +194,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     }
     kept = reader.cached() if reader is not None else None
     if reader is not None and isinstance(kept, str):
-        liked = liked_among(request.user, reader.post_ids()) if may_interact else set()
+        liked = reader.liked if may_interact else set()
         context["posts_html"] = reader.reader_posts(request, kept, liked)
     if context.get("posts_html") is not None:
         assert reader is not None  # noqa: S101 — the kept posts are a reader's
@@ -203,7 +204,7 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
     if _htmx(request) and cursor:
         response = HttpResponse(context["posts_html"])
     else:
-        _wall_head(request, community, standing, context)
+        _wall_head(request, community, standing, context, reader)
         template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
         response = render(request, template, context)
     if visitor is not None:
@@ -213,16 +214,25 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _wall_head(
-    request: HttpRequest, community: Community, standing: Standing, context: dict[str, Any]
+    request: HttpRequest,
+    community: Community,
+    standing: Standing,
+    context: dict[str, Any],
+    reader: VisitorWall | None = None,
 ) -> None:
     """What the wall's first page shows above the posts: the composer, the reader's suggestions
-    and held posts, and for the reviewers how many suggestions wait."""
+    and held posts (not read again when the page's rows said there are none), and for the
+    reviewers how many suggestions wait."""
     context.update(_composer(request, community, standing))
     if context["may_suggest"]:
         context["my_suggestions"] = selectors.my_suggestions(
             actor=request.user, community=community, details=False
         )
-    context["my_held"] = selectors.my_held(actor=request.user, community=community, details=False)
+    context["my_held"] = (
+        []
+        if reader is not None and reader.held is False
+        else selectors.my_held(actor=request.user, community=community, details=False)
+    )
     if context["may_review"]:
         context["waiting"] = Post.objects.filter(
             community=community, status=PostStatus.SUGGESTED
