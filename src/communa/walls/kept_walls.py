@@ -290,6 +290,7 @@ def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> s
 POST_PAGE_TEMPLATES = (
     "walls/post.html",
     "web/base.html",
+    "web/_page.html",
     "walls/_context_head.html",
     "communities/_subhead.html",
     "communities/_team_nav.html",

@@ -431,9 +431,13 @@ def suggestions_page(
 
 _NEWEST_FIRST = 't0."created_at" DESC, t0."id" DESC'
 _MY_SUGGESTIONS = 't0."community_id" = %s AND t0."suggested_by_id" = %s AND t0."status" <> %s'
+# The states are written in, not bound: PostgreSQL then knows they are rare and reads the
+# community's few held posts by the (community, status) index. Bound, its generic plan took
+# them for common and went through every post of the author in the community (a brand page's
+# owner writes most of them): 0.27 ms a wall page, 0.85 within the page's statement.
 _MY_HELD = (
     't0."community_id" = %s AND t0."author_id" = %s AND t0."suggested_by_id" IS NULL'
-    ' AND t0."status" IN (%s, %s)'
+    f" AND t0.\"status\" IN ('{PostStatus.HELD.value}', '{PostStatus.REJECTED.value}')"
 )
 
 
@@ -467,8 +471,8 @@ def my_held(
 
 
 def held_params(community: Community, actor: Any) -> list[Any]:
-    """The parameters of `_MY_HELD`: this community, this author, held or refused."""
-    return [community.pk, actor.pk, PostStatus.HELD.value, PostStatus.REJECTED.value]
+    """The parameters of `_MY_HELD`: this community, this author."""
+    return [community.pk, actor.pk]
 
 
 def post_history(*, actor: Any, post: Post) -> list[PostRevision]:

@@ -71,6 +71,7 @@ def _membership_context(
 HOME_TEMPLATES = (
     "communities/home.html",
     "web/base.html",
+    "web/_page.html",
     "communities/_identity.html",
     "communities/_team_nav.html",
     "communities/_membership.html",
