@@ -213,3 +213,74 @@ def test_whose_feed_is_never_kept(two_groups, built, settings, how):
     assert len(built) == 2
     assert same_tokens(first) == same_tokens(second)
     assert PLACEHOLDER not in second
+
+
+# -- the API's feed -------------------------------------------------------------------------------
+
+
+def api_feed(user, *, token: bool = False, path: str = "/feed") -> dict:
+    """The member's API feed, through a session or through a personal access token."""
+    from django.test import Client
+
+    from communa.accounts.actions import create_access_token
+    from tests.support import Api, api_as
+
+    if token:
+        _row, plaintext = create_access_token(actor=user, name="script")
+        api = Api(Client(), token=plaintext)
+    else:
+        api = api_as(user)
+    response = api.get(path)
+    assert response.status_code == 200
+    return response.json()
+
+
+def liked_in(answer: dict) -> set[int]:
+    return {item["id"] for item in answer["items"] if item["liked"]}
+
+
+@pytest.mark.parametrize("token", [False, True], ids=["session", "token"])
+def test_members_share_one_kept_api_feed_each_with_their_likes_and_counts(
+    two_groups, built, settings, token
+):
+    (_cooks, knives), posts, owner, (mira, nika) = two_groups
+    like_post(actor=mira, post=posts[1])
+    Post.objects.filter(pk=posts[2].pk).update(impression_count=7, reach_count=3)
+
+    def fresh(user) -> dict:
+        saved = settings.COMMUNA
+        settings.COMMUNA = {**saved, "CARD_CACHE_SECONDS": 0}
+        try:
+            return api_feed(user, token=token)
+        finally:
+            settings.COMMUNA = saved
+
+    assert liked_in(api_feed(nika, token=token)) == set()
+    kept = len(built)
+    mira_answer = api_feed(mira, token=token)
+    assert len(built) == kept, "the second member's answer comes kept"
+    assert liked_in(mira_answer) == {posts[1].pk}
+    assert mira_answer == fresh(mira)
+    counts = {item["id"]: item for item in mira_answer["items"]}
+    assert counts[posts[1].pk]["counts"]["likes"] == 1
+    assert counts[posts[2].pk]["counts"]["views"] == 7
+    # counts move without a new answer being built; an edit builds one
+    like_post(actor=nika, post=posts[1])
+    before = len(built)
+    again = api_feed(mira, token=token)
+    assert len(built) == before
+    assert {item["id"]: item for item in again["items"]}[posts[1].pk]["counts"]["likes"] == 2
+    assert again == fresh(mira)
+    assert liked_in(api_feed(nika, token=token)) == {posts[1].pk}
+    edit_post(actor=owner, post=posts[5], data={"body": "Edited for the API"})
+    update_community(actor=owner, community=knives, changes={"name": "Knife Club"})
+    edited = api_feed(mira, token=token)
+    assert edited == fresh(mira)
+    assert "Edited for the API" in str(edited)
+
+
+def test_the_teams_api_feed_is_built_for_them(two_groups, built):
+    _groups, _posts, owner, _readers = two_groups
+    api_feed(owner)
+    api_feed(owner)
+    assert len(built) == 2

@@ -9,6 +9,7 @@ plain values (`wall_selectors.feed_stamps`), one cache read, and the reader's li
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -42,8 +43,10 @@ def feed_stamp_of(post: Post) -> dict[str, Any]:
     }
 
 
-# What a kept feed's key names of each row: all but the views (put in for each request).
-_NAMED = itemgetter(*(name for name in sorted(FEED_STAMP_FIELDS) if name not in VIEWS))
+def _named(per_view: Collection[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """What a kept feed's key names of each row: all but the columns put in for each request
+    (the views on the page; every count in the API's answer)."""
+    return itemgetter(*(name for name in sorted(FEED_STAMP_FIELDS) if name not in per_view))
 
 
 @dataclass
@@ -66,12 +69,17 @@ class ReaderFeed(VisitorWall):
         *,
         cursor: str | None,
         limit: int,
+        kind: str = "reader-feed",
+        per_view: Collection[str] = VIEWS,
+        actor: Any = None,
     ) -> ReaderFeed | None:
-        """The page's rows and key; None when this page is not kept."""
+        """The page's rows and key; None when this page is not kept. The columns in `per_view`
+        are left out of the key and put in for each request (the API's answer: every count).
+        `actor`: the member, when not the request's signed-in user (the API's token)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, liked = feed_stamps(
-            actor=request.user, communities=communities, cursor=cursor, limit=limit
+            actor=actor or request.user, communities=communities, cursor=cursor, limit=limit
         )
         rows = page.items
         if not rows or any(
@@ -83,10 +91,11 @@ class ReaderFeed(VisitorWall):
             for row in rows
         ):
             return None
+        named = _named(per_view)
         key = _digest(
-            "reader-feed",
+            kind,
             (
-                tuple(_NAMED(row) for row in rows),
+                tuple(named(row) for row in rows),
                 page.next_cursor,
                 cursor,
                 request.get_full_path(),

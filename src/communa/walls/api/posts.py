@@ -56,6 +56,7 @@ from communa.walls.api.schemas import (
     RevisionOut,
     WallPage,
 )
+from communa.walls.kept_feed import ReaderFeed
 from communa.walls.kept_walls import COUNTS, VisitorWall
 
 OPERATION_ID_PREFIX = "communa_walls_api"
@@ -151,23 +152,44 @@ def _per_view(row: dict[str, Any], liked: bool) -> str:
 @router.get("/feed", response=Page[PostOut])
 def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None) -> HttpResponse:
     """R4.7: new posts from your communities, newest first, without the ones you hid."""
-    communities = selectors.feed_communities(request.auth)
-    page = selectors.feed_page(
-        actor=request.auth,
+    actor = request.auth
+    size = page_size(limit)
+    communities = selectors.feed_communities(actor)
+    # The answer is kept for every member who gets the same posts, cut where each post's counts
+    # and "liked" go, and filled for this member (walls.kept_feed.ReaderFeed).
+    reader = ReaderFeed.of_feed(
+        request,
+        communities,
         cursor=cursor,
-        limit=page_size(limit),
-        details=False,
-        communities=communities,
+        limit=size,
+        kind="reader-feed-api-counts",
+        per_view=COUNTS,
+        actor=actor,
+    )
+    if reader is not None and isinstance(kept := reader.cached(), tuple):
+        shown(request, reader.shown())
+        ids, pieces = kept
+        rows = reader.rows_by_id()
+        return json_response(
+            filled(pieces, (_per_view(rows[pk], pk in reader.liked) for pk in ids))
+        )
+    page = selectors.feed_page(
+        actor=actor, cursor=cursor, limit=size, details=False, communities=communities
     )
     shown(request, page.items)
-    texts = post_texts(page.items, team_ids=communities.team)
-    items = [
-        text.text(bool(getattr(post, "liked", False)))
-        for text, post in zip(texts, page.items, strict=True)
-    ]
     # each post checked when its text was built (post_texts)
+    texts = post_texts(page.items, team_ids=communities.team)
+    answer = {"items": [text.per_view() for text in texts], "next_cursor": page.next_cursor}
+    pieces = slots(rendered_answer(request, answer))
+    if reader is not None:
+        reader.keep_answer(
+            pieces,
+            ids=[post.pk for post in page.items],
+            made_from=page.items,
+            next_cursor=page.next_cursor,
+        )
     return json_response(
-        rendered_answer(request, {"items": items, "next_cursor": page.next_cursor})
+        filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in page.items))
     )
 
 
