@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -86,12 +87,7 @@ def community_wall(
             reader=actor,
         )
     if visitor is not None and isinstance(kept := visitor.cached(), tuple):
-        shown(request, visitor.shown())
-        liked = visitor.liked
-        ids, pieces = kept
-        rows = visitor.rows_by_id()
-        # rendered once, not checked against the schema again; the counts from this read
-        return json_response(filled(pieces, (_per_view(rows[pk], pk in liked) for pk in ids)))
+        return _kept_answer(request, visitor, kept)
     page = selectors.wall_page(
         actor=actor,
         community=community,
@@ -127,8 +123,25 @@ def community_wall(
             made_from=[*([pinned] if pinned else []), *page.items],  # the order of its rows
             next_cursor=page.next_cursor,
         )
+    return _fresh_answer(pieces, listed)
+
+
+def _kept_answer(
+    request: VisitorRequest | AuthedRequest, page: VisitorWall, kept: Any
+) -> HttpResponse:
+    """A kept answer (a wall's or a feed's) filled for this reader: each post's counts as this
+    request read them with the page's rows, and whether the reader likes it. Rendered once, not
+    checked against the schema again."""
+    shown(request, page.shown())
+    ids, pieces = kept
+    rows = page.rows_by_id()
+    return json_response(filled(pieces, (_per_view(rows[pk], pk in page.liked) for pk in ids)))
+
+
+def _fresh_answer(pieces: tuple[str, ...], posts: Sequence[Any]) -> HttpResponse:
+    """An answer just rendered, filled with its posts' counts and "liked" as they were read."""
     return json_response(
-        filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in listed))
+        filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in posts))
     )
 
 
@@ -167,12 +180,7 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
         actor=actor,
     )
     if reader is not None and isinstance(kept := reader.cached(), tuple):
-        shown(request, reader.shown())
-        ids, pieces = kept
-        rows = reader.rows_by_id()
-        return json_response(
-            filled(pieces, (_per_view(rows[pk], pk in reader.liked) for pk in ids))
-        )
+        return _kept_answer(request, reader, kept)
     page = selectors.feed_page(
         actor=actor, cursor=cursor, limit=size, details=False, communities=communities
     )
@@ -188,9 +196,7 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
             made_from=page.items,
             next_cursor=page.next_cursor,
         )
-    return json_response(
-        filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in page.items))
-    )
+    return _fresh_answer(pieces, page.items)
 
 
 @router.get("/users/{username}/wall", auth=anyone, response=Page[PostOut])
