@@ -14,7 +14,8 @@ from django.core.signals import setting_changed
 from django.test import Client
 from django.utils import timezone, translation
 
-from communa.core import ratelimit
+from communa.core import fragments, frames, ratelimit
+from communa.walls import cards
 from tests.factories import PASSWORD, person
 from tests.support import (  # noqa: F401 - kept importable from here for older branches
     Api,
@@ -26,6 +27,9 @@ from tests.support import (  # noqa: F401 - kept importable from here for older 
 # Functions that cache something read from settings: forgotten between tests and whenever a test
 # changes a setting, so that the next call reads the settings in force.
 SETTINGS_DERIVED_CACHES = (ratelimit.default_store,)
+# HTML kept in this process under keys that name rows (a community's id and address): a later
+# test's rows may have the same ids, and must not find an earlier test's.
+PROCESS_KEEPS = (cards._COMPOSERS, frames._FRAMES, fragments._FRAGMENTS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,6 +57,8 @@ def _clean_slate() -> None:
     timezone.deactivate()
     for cache in caches.all():
         cache.clear()
+    for kept in PROCESS_KEEPS:
+        kept.clear()
     _forget_settings_derived_caches()
 
 

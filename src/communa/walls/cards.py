@@ -31,7 +31,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache as default_cache
+from django.core.signals import setting_changed
 from django.db.models import Prefetch, prefetch_related_objects
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
@@ -41,7 +43,7 @@ from django.utils.translation import get_language
 
 from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
-from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp, token_of
+from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp, digest_of, token_of
 from communa.core.hooks import answer
 from communa.core.rows import complete
 from communa.core.widgets import PostWidgets
@@ -128,7 +130,7 @@ def attach_author_badges(posts: Sequence[Post]) -> None:
 
 
 def _digest(kind: str, parts: tuple[Any, ...]) -> str:
-    return f"walls:{kind}:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return f"walls:{kind}:" + digest_of(parts)
 
 
 def content_key(post: Post, kind: str, *variant: Any) -> str:
@@ -500,12 +502,26 @@ def attach_comments(
         default_cache.set_many(fresh, timeout=seconds)
 
 
+# Empty composers a process keeps (for each community, language and whether one posts or
+# suggests) before it starts again.
+COMPOSERS_LIMIT = 2048
+_COMPOSERS: dict[str, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_composers(**_: Any) -> None:
+    """A changed setting (tests change them; a deploy starts new processes) may change them."""
+    _COMPOSERS.clear()
+
+
 def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString | None:
     """The wall's empty composer, reused for every member of the community it is made for.
 
     Its key names the community's address and whether links are allowed there, whether the
     reader posts or suggests, the language and the templates (Django's version for its widgets).
     The team's composer (with the community's rubrics) and one with errors are rendered in place.
+    Kept in this process (a few kilobytes for each community and language), not in the shared
+    cache: a round trip to it cost more than the composer's lookup here.
     """
     form = context.get("form")
     seconds = int_setting("CARD_CACHE_SECONDS")
@@ -526,8 +542,10 @@ def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString |
             _templates_stamp(),
         ),
     )
-    html = default_cache.get(key)
+    html = _COMPOSERS.get(key)
     if html is None:
         html = get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
-        default_cache.set(key, html, timeout=seconds)
+        if len(_COMPOSERS) >= COMPOSERS_LIMIT:
+            _COMPOSERS.clear()
+        _COMPOSERS[key] = html
     return mark_safe(html.replace(_CSRF, token_of(request)))  # noqa: S308 — our template's output

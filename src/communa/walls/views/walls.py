@@ -35,6 +35,7 @@ from communa.communities.selectors import community_for
 from communa.communities.views import page_context
 from communa.core.conf import int_setting
 from communa.core.errors import DomainError, NotFound, PermissionRefused
+from communa.core.frames import render_framed
 from communa.core.gate import text_gate
 from communa.core.http import client_ip
 from communa.core.web import answers_refusals, back_to, cursor_of, show_error_on_form
@@ -78,7 +79,8 @@ def feed(request: AuthedRequest) -> HttpResponse:
         posts_html = _feed_posts(request, communities, cursor, limit, reader)
     if _htmx(request) and cursor:
         return HttpResponse(posts_html)
-    return render(request, "walls/feed.html", {"posts_html": posts_html})
+    # The page's frame around the posts is kept in this process (core.frames).
+    return render_framed(request, "walls/feed.html", {"posts_html": posts_html}, slot="posts_html")
 
 
 def _feed_posts(
@@ -205,12 +207,24 @@ def wall(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponse(context["posts_html"])
     else:
         _wall_head(request, community, standing, context, reader)
-        template = "walls/_wall.html" if _htmx(request) else "walls/wall.html"
-        response = render(request, template, context)
+        response = _wall_response(request, context)
     if visitor is not None:
         made_from = context["made_from"]
         visitor.keep(response.content.decode(), made_from=made_from, next_cursor=context["next"])
     return response
+
+
+def _wall_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The wall's first page: the whole page, or for htmx its fragment (walls/_wall.html).
+
+    The fragment reads nothing of the request but its composer's form token, and a kept
+    composer comes with the token in: then it is rendered without the context processors (the
+    language's, the messages', the user's...), which cost two thirds of its render."""
+    if not _htmx(request):
+        return render(request, "walls/wall.html", context)
+    if context.get("composer_html") or not (context["may_post"] or context["may_suggest"]):
+        return HttpResponse(render_to_string("walls/_wall.html", context))
+    return render(request, "walls/_wall.html", context)
 
 
 def _wall_head(
