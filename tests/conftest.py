@@ -14,7 +14,7 @@ from django.core.signals import setting_changed
 from django.test import Client
 from django.utils import timezone, translation
 
-from communa.core import fragments, frames, ratelimit
+from communa.core import fragments, frames, near, ratelimit
 from communa.walls import cards
 from tests.factories import PASSWORD, person
 from tests.support import (  # noqa: F401 - kept importable from here for older branches
@@ -29,7 +29,7 @@ from tests.support import (  # noqa: F401 - kept importable from here for older 
 SETTINGS_DERIVED_CACHES = (ratelimit.default_store,)
 # HTML kept in this process under keys that name rows (a community's id and address): a later
 # test's rows may have the same ids, and must not find an earlier test's.
-PROCESS_KEEPS = (cards._COMPOSERS, frames._FRAMES, fragments._FRAGMENTS)
+PROCESS_KEEPS = (cards._COMPOSERS, frames._FRAMES, fragments._FRAGMENTS, near._HELD)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -356,6 +356,9 @@ COMMUNA: dict[str, Any] = {
     "PAGE_SIZE": env_int("PAGE_SIZE", 30),
     # How long a rendered post card stays in the cache (walls/cards.py); 0 renders every time.
     "CARD_CACHE_SECONDS": env_int("CARD_CACHE_SECONDS", 86400),
+    # Kept pages many readers share (a wall's, a visitor's) a process holds in front of the
+    # shared cache (core/near.py); 0 takes each from the shared cache.
+    "KEPT_IN_PROCESS": env_int("KEPT_IN_PROCESS", 256),
     # PostgreSQL keeps the plans of the statements written once (core.rows) on each connection;
     # off behind a pooler that cannot hold prepared statements (PgBouncer in transaction mode
     # before 1.21, or without max_prepared_statements).

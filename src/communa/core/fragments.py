@@ -28,7 +28,6 @@ from typing import Any
 import django
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache as default_cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from communa import __version__
+from communa.core import near
 from communa.core.conf import int_setting
 
 
@@ -238,7 +238,7 @@ def kept_page(
 ) -> HttpResponse | None:
     """The page kept under `key`, with this visitor's CSRF token put in (and what `fill` puts
     in for each request); None when not kept."""
-    html = default_cache.get(key) if key else None
+    html = near.get(key) if key else None
     if html is None:
         return None
     return HttpResponse(with_token(request, fill(html) if fill is not None else html))
@@ -259,6 +259,6 @@ def render_page(
     response = render(request, template, {**context, "csrf_token": CSRF_PLACEHOLDER})
     html = response.content.decode()
     if all((form or header) == CSRF_PLACEHOLDER for form, header in _TOKENS.findall(html)):
-        default_cache.set(key, html, timeout=int_setting("CARD_CACHE_SECONDS"))
+        near.keep(key, html, int_setting("CARD_CACHE_SECONDS"))
     response.content = with_token(request, html).encode()
     return response

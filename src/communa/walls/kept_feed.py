@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -59,7 +59,12 @@ class ReaderFeed(VisitorWall):
     community on whose team the member is (the team sees its rubric), a repost (whether the
     original shows depends on its own community), a suggested post (it names the suggester), a
     post that shows a widget (a poll's answer is the reader's own), or a profile's post.
+
+    Taken from the shared cache each time, not held in the process (core.near): a feed page
+    is shared only by the members who get the same posts.
     """
+
+    near: ClassVar[bool] = False
 
     @classmethod
     def of_feed(

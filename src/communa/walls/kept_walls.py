@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from django.core.cache import cache as default_cache
 from django.core.signals import setting_changed
@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from communa.core import near
 from communa.core.conf import int_setting
 from communa.core.fragments import keeps_for_visitor, row_values, visitor_page_key, with_token
 from communa.walls.cards import (
@@ -106,6 +107,9 @@ class VisitorWall:
     # not asked): read with the rows (`wall_selectors.visitor_wall_stamps`).
     liked: set[int] = field(default_factory=set)
     held: bool | None = None
+    # Held in this process too, in front of the shared cache (core.near): a wall's pages are
+    # shared by all its readers.
+    near: ClassVar[bool] = True
 
     @classmethod
     def of(
@@ -160,7 +164,7 @@ class VisitorWall:
 
     def cached(self) -> Any:
         """The kept page (HTML text or the API's answer), if there."""
-        return default_cache.get(self.key)
+        return near.get(self.key) if self.near else default_cache.get(self.key)
 
     def shown(self) -> list[ShownPost]:
         """The posts the page shows, as much of them as recording their impressions needs: the
@@ -198,7 +202,11 @@ class VisitorWall:
         holds_forms = isinstance(page, str) and "csrfmiddlewaretoken" in page
         if holds_forms and not _placeholders(page, forms):
             return
-        default_cache.set(self.key, page, timeout=int_setting("CARD_CACHE_SECONDS"))
+        seconds = int_setting("CARD_CACHE_SECONDS")
+        if self.near:
+            near.keep(self.key, page, seconds)
+        else:
+            default_cache.set(self.key, page, timeout=seconds)
 
     def reader_posts(self, request: HttpRequest, kept: str, liked: set[int]) -> SafeString | None:
         """A reader's posts from the kept page: the like buttons of the posts they like pressed
