@@ -7,9 +7,10 @@
    cache and rate limits), a second one with impression recording switched off, and a worker.
 4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
    connections and prints requests per second, p50, p99, errors and the share of /api/health's
-   requests per second measured in the same run; and the CPU the machine spent per request
+   requests per second, measured again for BENCH_FLOOR_SECONDS just before each scenario (a
+   shared machine's speed drifts within a run); and the CPU the machine spent per request
    (web servers, worker, PostgreSQL, Redis, read from /proc), with /api/health's share of it:
-   on a shared machine whose speed drifts within a run, the steadier of the two ratios.
+   the steadier of the two ratios.
 5. Ends with the exact-count check of every counter the scenarios touched.
 
 Nothing here is asserted as a timing: the figures are printed and recorded in
@@ -45,6 +46,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+# The floor measured again just before each scenario, for this many seconds (0: only once, first).
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "5"))
 
 
 @dataclass
@@ -59,6 +62,9 @@ class Result:
     answers: str  # the statuses other than 2xx, with their counts
     cpu_ms: float = 0.0  # the machine's CPU per request: web servers, worker, PostgreSQL, Redis
     cpu_parts: str = ""  # the same, process by process
+    # /api/health measured just before this scenario (BENCH_FLOOR_SECONDS): its share is taken
+    # against it, so a machine whose speed drifts within the run moves both alike.
+    beside: Result | None = None
 
 
 # Whose CPU time a request costs: our processes by their process group (each started in a
@@ -327,12 +333,12 @@ def parse_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(name: str, url: str, script: Path) -> Result:
+def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS) -> Result:
     argv = [
         "wrk",
         f"-t{THREADS}",
         f"-c{CONNECTIONS}",
-        f"-d{SECONDS}s",
+        f"-d{seconds}s",
         "--latency",
         "--timeout",
         "10s",
@@ -488,23 +494,32 @@ def main() -> int:
     writes = not only or any(word in ("like", "comment") for word in only)
     results: list[Result] = []
     cost: float | None = None
+    floor_url, floor_script = scenarios[0][1], headers_script("floor", data, {})
+
+    def measured(name: str, url: str, script: Path) -> Result:
+        """The scenario, with the floor measured just before it (BENCH_FLOOR_SECONDS)."""
+        floor = run_wrk("floor", floor_url, floor_script, FLOOR_SECONDS) if FLOOR_SECONDS else None
+        result = run_wrk(name, url, script)
+        result.beside = floor
+        return result
+
     try:
         for index, (name, url, headers) in enumerate(scenarios):
             script = headers_script(f"s{index}", data, headers)
             warm_up(url, headers)
-            results.append(run_wrk(name, url, script))
+            results.append(measured(name, url, script) if index else run_wrk(name, url, script))
             log(f"  measured: {name}")
         if any("impressions off" in name for name, _url, _headers in scenarios):
             cost = impression_rounds(base, quiet_base, data, member_api)
         if not writes:
             return _report(results, data, cost)
         hot = write_lua("hot", data, HOT_LIKE_LUA.format(post=data["hot_post"]))
-        results.append(run_wrk("like/unlike one hot post, 1,000 members", base + "/", hot))
+        results.append(measured("like/unlike one hot post, 1,000 members", base + "/", hot))
         spread = write_lua("spread", data, SPREAD_LIKE_LUA)
-        results.append(run_wrk("likes spread over 1,000 posts", base + "/", spread))
+        results.append(measured("likes spread over 1,000 posts", base + "/", spread))
         warm_up_comments(base, data, count=4 * WEB_WORKERS)
         comment = write_lua("comment", data, COMMENT_LUA.format(post=data["discussed_post"]))
-        results.append(run_wrk("comments with the automatic checks", base + "/", comment))
+        results.append(measured("comments with the automatic checks", base + "/", comment))
     finally:
         for process in (server, quiet, worker):
             stop(process)
@@ -554,7 +569,6 @@ def impression_rounds(
 
 
 def _report(results: list[Result], data: dict, impression_cost: float | None) -> int:
-    floor = results[0].rps
     log("")
     server_args = os.environ.get("GUNICORN_CMD_ARGS")
     log(
@@ -564,16 +578,32 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     )
     log(
         "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
-        " | share of /api/health | CPU ms per request | CPU share |"
+        " | share of /api/health | CPU ms per request | CPU share | /api/health just before |"
     )
-    log("|---|---|---|---|---|---|---|---|---|---|")
-    floor_cpu = results[0].cpu_ms
+    log("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        floor = r.beside or results[0]
         log(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.requests:,}"
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
-            f" | {100 * r.rps / floor:.0f} % | {r.cpu_ms:.2f}"
-            f" | {100 * floor_cpu / r.cpu_ms if r.cpu_ms else 0:.0f} % |"
+            f" | {100 * r.rps / floor.rps:.0f} % | {r.cpu_ms:.2f}"
+            f" | {100 * floor.cpu_ms / r.cpu_ms if r.cpu_ms else 0:.0f} %"
+            f" | {f'{floor.rps:,.0f} r/s, {floor.cpu_ms:.2f} ms' if r.beside else ''} |"
+        )
+    log(
+        "Shares: each scenario against /api/health measured just before it"
+        f" ({FLOOR_SECONDS} s; BENCH_FLOOR_SECONDS=0 measures it once, first): this machine's"
+        " speed drifts within a run by more than the differences measured."
+    )
+    by_name = {r.name: r for r in results}
+    hot = by_name.get("like/unlike one hot post, 1,000 members")
+    spread = by_name.get("likes spread over 1,000 posts")
+    if hot is not None and spread is not None:
+        hot_share, spread_share = (r.rps / (r.beside or results[0]).rps for r in (hot, spread))
+        log(
+            f"Likes on one hot post: {100 * hot.rps / spread.rps:.0f} % of the likes spread over"
+            f" many posts ({100 * hot_share / spread_share:.0f} % of it, each against the floor"
+            f" just before; {100 * spread.cpu_ms / hot.cpu_ms:.0f} % by CPU per request)."
         )
     log(
         "CPU ms per request: what the web servers, the worker, PostgreSQL and Redis used during"
