@@ -7,10 +7,10 @@
    cache and rate limits), a second one with impression recording switched off, and a worker.
 4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
    connections and prints requests per second, p50, p99, errors and the share of /api/health's
-   requests per second, measured again for BENCH_FLOOR_SECONDS just before each scenario (a
-   shared machine's speed drifts within a run); and the CPU the machine spent per request
-   (web servers, worker, PostgreSQL, Redis, read from /proc), with /api/health's share of it:
-   the steadier of the two ratios.
+   requests per second, measured again for BENCH_FLOOR_SECONDS just before and after each
+   scenario (a shared machine's speed drifts within a run); and the CPU the machine spent per
+   request (web servers, worker, PostgreSQL, Redis, read from /proc), with /api/health's share
+   of it: the steadier of the two ratios.
 5. Ends with the exact-count check of every counter the scenarios touched.
 
 Nothing here is asserted as a timing: the figures are printed and recorded in
@@ -46,7 +46,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
-# The floor measured again just before each scenario, for this many seconds (0: only once, first).
+# The floor measured again around each scenario, for this many seconds (0: only once, first).
 FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "5"))
 
 
@@ -62,8 +62,9 @@ class Result:
     answers: str  # the statuses other than 2xx, with their counts
     cpu_ms: float = 0.0  # the machine's CPU per request: web servers, worker, PostgreSQL, Redis
     cpu_parts: str = ""  # the same, process by process
-    # /api/health measured just before this scenario (BENCH_FLOOR_SECONDS): its share is taken
-    # against it, so a machine whose speed drifts within the run moves both alike.
+    # /api/health measured just before and after this scenario (BENCH_FLOOR_SECONDS), their
+    # mean: its share is taken against it, so a machine whose speed drifts within the run
+    # moves both alike.
     beside: Result | None = None
 
 
@@ -365,6 +366,41 @@ def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS) -> Result
     return Result(name, rps, p50, p99, total, errors, timeouts, answers, sum(used.values()), parts)
 
 
+class Floors:
+    """/api/health measured around each scenario (BENCH_FLOOR_SECONDS): the floor after one
+    scenario is the floor before the next."""
+
+    def __init__(self, url: str, script: Path) -> None:
+        self.url, self.script = url, script
+        self.last: Result | None = None
+
+    def now(self) -> Result:
+        self.last = run_wrk("floor", self.url, self.script, FLOOR_SECONDS)
+        return self.last
+
+    def around(self, name: str, url: str, script: Path) -> Result:
+        """The scenario, with the mean of the floor just before and just after it."""
+        if not FLOOR_SECONDS:
+            return run_wrk(name, url, script)
+        before = self.last or self.now()
+        result = run_wrk(name, url, script)
+        after = self.now()
+        result.beside = Result(
+            "floor",
+            (before.rps + after.rps) / 2,
+            0.0,
+            0.0,
+            before.requests + after.requests,
+            0,
+            0,
+            "",
+            (before.cpu_ms + after.cpu_ms) / 2,
+            f"{before.rps:,.0f} and {after.rps:,.0f} r/s, {before.cpu_ms:.2f} and"
+            f" {after.cpu_ms:.2f} ms",
+        )
+        return result
+
+
 def warm_up(url: str, headers: dict[str, str], count: int = 4) -> None:
     """A few requests before measuring, so that no worker answers its first one in the figures."""
     for _ in range(count):
@@ -494,14 +530,7 @@ def main() -> int:
     writes = not only or any(word in ("like", "comment") for word in only)
     results: list[Result] = []
     cost: float | None = None
-    floor_url, floor_script = scenarios[0][1], headers_script("floor", data, {})
-
-    def measured(name: str, url: str, script: Path) -> Result:
-        """The scenario, with the floor measured just before it (BENCH_FLOOR_SECONDS)."""
-        floor = run_wrk("floor", floor_url, floor_script, FLOOR_SECONDS) if FLOOR_SECONDS else None
-        result = run_wrk(name, url, script)
-        result.beside = floor
-        return result
+    measured = Floors(scenarios[0][1], headers_script("floor", data, {})).around
 
     try:
         for index, (name, url, headers) in enumerate(scenarios):
@@ -578,7 +607,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     )
     log(
         "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
-        " | share of /api/health | CPU ms per request | CPU share | /api/health just before |"
+        " | share of /api/health | CPU ms per request | CPU share | /api/health before and after |"
     )
     log("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
@@ -588,12 +617,12 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
             f" | {100 * r.rps / floor.rps:.0f} % | {r.cpu_ms:.2f}"
             f" | {100 * floor.cpu_ms / r.cpu_ms if r.cpu_ms else 0:.0f} %"
-            f" | {f'{floor.rps:,.0f} r/s, {floor.cpu_ms:.2f} ms' if r.beside else ''} |"
+            f" | {floor.cpu_parts if r.beside else ''} |"
         )
     log(
-        "Shares: each scenario against /api/health measured just before it"
-        f" ({FLOOR_SECONDS} s; BENCH_FLOOR_SECONDS=0 measures it once, first): this machine's"
-        " speed drifts within a run by more than the differences measured."
+        "Shares: each scenario against the mean of /api/health measured just before and just"
+        f" after it ({FLOOR_SECONDS} s each; BENCH_FLOOR_SECONDS=0 measures it once, first):"
+        " this machine's speed drifts within a run by more than the differences measured."
     )
     by_name = {r.name: r for r in results}
     hot = by_name.get("like/unlike one hot post, 1,000 members")
@@ -603,7 +632,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
         log(
             f"Likes on one hot post: {100 * hot.rps / spread.rps:.0f} % of the likes spread over"
             f" many posts ({100 * hot_share / spread_share:.0f} % of it, each against the floor"
-            f" just before; {100 * spread.cpu_ms / hot.cpu_ms:.0f} % by CPU per request)."
+            f" around it; {100 * spread.cpu_ms / hot.cpu_ms:.0f} % by CPU per request)."
         )
     log(
         "CPU ms per request: what the web servers, the worker, PostgreSQL and Redis used during"
