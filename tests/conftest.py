@@ -14,8 +14,7 @@ from django.core.signals import setting_changed
 from django.test import Client
 from django.utils import timezone, translation
 
-from communa.core import fragments, frames, near, ratelimit
-from communa.walls import cards
+from communa.core import kept, ratelimit
 from tests.factories import PASSWORD, person
 from tests.support import (  # noqa: F401 - kept importable from here for older branches
     Api,
@@ -27,9 +26,6 @@ from tests.support import (  # noqa: F401 - kept importable from here for older 
 # Functions that cache something read from settings: forgotten between tests and whenever a test
 # changes a setting, so that the next call reads the settings in force.
 SETTINGS_DERIVED_CACHES = (ratelimit.default_store,)
-# HTML kept in this process under keys that name rows (a community's id and address): a later
-# test's rows may have the same ids, and must not find an earlier test's.
-PROCESS_KEEPS = (cards._COMPOSERS, frames._FRAMES, fragments._FRAGMENTS, near._HELD)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,8 +53,9 @@ def _clean_slate() -> None:
     timezone.deactivate()
     for cache in caches.all():
         cache.clear()
-    for kept in PROCESS_KEEPS:
-        kept.clear()
+    # HTML kept in this process under keys that name rows (a community's id and address): a
+    # later test's rows may have the same ids, and must not find an earlier test's.
+    kept.forget_all()
     _forget_settings_derived_caches()
 
 

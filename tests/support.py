@@ -198,3 +198,16 @@ def record_kept_renders(monkeypatch: Any, module: Any) -> list[str | None]:
 
     monkeypatch.setattr(module, "render_page", counted)
     return calls
+
+
+def calls_of(monkeypatch: Any, owner: Any, name: str) -> list[int]:
+    """A list that grows by one at each call of `owner.name` (a selector, counted as it runs)."""
+    calls: list[int] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

@@ -23,7 +23,7 @@ from communa.walls.actions.posts import create_post, edit_post, share_post
 from communa.walls.models import Post
 from tests.engagement.polls_support import make_poll
 from tests.factories import add_member, make_community, person
-from tests.support import client_of
+from tests.support import calls_of, client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,15 +58,7 @@ def two_groups():
 @pytest.fixture
 def built(monkeypatch):
     """How many times a feed page's posts were read and rendered (not taken as kept)."""
-    calls: list[int] = []
-    original = selectors.feed_page
-
-    def counted(**kwargs):
-        calls.append(1)
-        return original(**kwargs)
-
-    monkeypatch.setattr(selectors, "feed_page", counted)
-    return calls
+    return calls_of(monkeypatch, selectors, "feed_page")
 
 
 def feed_of(client, path: str = "/feed/", **headers) -> str:

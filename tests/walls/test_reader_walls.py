@@ -20,7 +20,7 @@ from communa.walls.actions.interactions import like_post, unlike_post
 from communa.walls.actions.posts import create_post
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person
-from tests.support import client_of
+from tests.support import calls_of, client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,15 +63,7 @@ def tokens_in(html: str) -> set[str]:
 @pytest.fixture
 def built(monkeypatch):
     """How many times a wall page's posts were read and rendered (not taken as kept)."""
-    calls: list[int] = []
-    original = selectors.wall_page
-
-    def counted(**kwargs):
-        calls.append(1)
-        return original(**kwargs)
-
-    monkeypatch.setattr(selectors, "wall_page", counted)
-    return calls
+    return calls_of(monkeypatch, selectors, "wall_page")
 
 
 def test_readers_share_one_kept_wall_each_with_their_likes_and_their_token(group, built):

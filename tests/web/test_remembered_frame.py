@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from communa.accounts.models import User
-from communa.web.templatetags import remembered
+from communa.core import kept as kept_in_process
 from tests.factories import person
 from tests.support import client_of
 
@@ -38,7 +38,7 @@ def test_the_kept_frame_is_the_frame_rendered_afresh():
 
     # when it is rendered from what is kept, and again after forgetting it
     kept = client.get("/communities/").content.decode()
-    remembered.forget()
+    kept_in_process.forget_all()
     fresh = client.get("/communities/").content.decode()
 
     # then the three pages are the same, but for the token each response masks anew

@@ -28,8 +28,6 @@ from typing import Any
 import django
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.shortcuts import render
@@ -41,6 +39,7 @@ from django.utils.translation import get_language
 from communa import __version__
 from communa.core import near
 from communa.core.conf import int_setting
+from communa.core.kept import ProcessKept
 
 
 def digest_of(parts: Any) -> str:
@@ -78,13 +77,7 @@ def deploy_stamp(*templates: str) -> str:
 
 # Fragments a process keeps before it starts again (each a card of a kilobyte or two).
 FRAGMENTS_LIMIT = 4096
-_FRAGMENTS: dict[tuple[Any, ...], str] = {}
-
-
-@receiver(setting_changed)
-def _forget_fragments(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    _FRAGMENTS.clear()
+_FRAGMENTS = ProcessKept(FRAGMENTS_LIMIT)
 
 
 def render_kept(
@@ -108,10 +101,7 @@ def render_kept(
         key = (place, stamp, values(row))
         html = _FRAGMENTS.get(key)
         if html is None:
-            html = compiled.render(context(row))
-            if len(_FRAGMENTS) >= FRAGMENTS_LIMIT:
-                _FRAGMENTS.clear()
-            _FRAGMENTS[key] = html
+            html = _FRAGMENTS.put(key, compiled.render(context(row)))
         out.append(mark_safe(html))  # noqa: S308 — our template's output
     return out
 

@@ -14,9 +14,9 @@ their count of unread notifications, whether they are staff: `web/base.html` nam
 its `remembered` blocks); the address with its query; the language and the time zone. A page
 with a message waiting is rendered as before (the frame shows it once).
 
-So a framed template may read nothing of the reader or the request but those: FRAMED_TEMPLATES
-lists the templates rendered so, and `tests/core/test_frames.py` renders each for readers who
-differ in everything else and compares the page with one rendered in full.
+So a framed template may read nothing of the reader or the request but those (the feed's,
+`walls/feed.html`: `tests/core/test_frames.py` renders it for readers who differ in each of
+them and compares the page with one rendered in full).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.messages import get_messages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -37,23 +35,15 @@ from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
 from communa.core.fragments import CSRF_PLACEHOLDER, token_of
-
-# The templates rendered through `render_framed` (each checked by tests/core/test_frames.py).
-FRAMED_TEMPLATES = ("walls/feed.html",)
+from communa.core.kept import ProcessKept
 
 # Distinct frames a process keeps before it starts again (each a few kilobytes without its
 # content: the address is part of the key, and a list's later pages have addresses of their own).
 FRAMES_LIMIT = 512
-_FRAMES: dict[tuple[Any, ...], str] = {}
+_FRAMES = ProcessKept(FRAMES_LIMIT)
 # Where the content goes in a kept frame: drawn once per process, so no reader's text is it.
 _SLOT = f"kept-frame-slot-{secrets.token_hex(16)}"
 _PLAIN = (str, int, float, bool, type(None))
-
-
-@receiver(setting_changed)
-def _forget(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    _FRAMES.clear()
 
 
 def render_framed(
@@ -62,12 +52,12 @@ def render_framed(
     """`render(request, template, context)`, where `context[slot]` is HTML (a SafeString) the
     template shows as it is (`{{ slot }}`, once): the rest of the page comes from a frame kept
     in this process (see the module's text). Rendered in full when kept fragments are off
-    (CARD_CACHE_SECONDS), the slot is empty, another value is not plain, or a message waits."""
+    (CARD_CACHE_SECONDS), the slot is empty or not marked safe, another value is not plain, or
+    a message waits."""
     content = context[slot]
     others = tuple(sorted((name, value) for name, value in context.items() if name != slot))
     if (
-        template not in FRAMED_TEMPLATES
-        or not content
+        not content
         or not isinstance(content, SafeString)  # text the template would escape
         or int_setting("CARD_CACHE_SECONDS") <= 0
         or not all(isinstance(value, _PLAIN) for _name, value in others)
@@ -92,9 +82,7 @@ def render_framed(
         frame = render_to_string(template, filled, request)
         if frame.count(_SLOT) != 1:  # not shown once as it is: this page is not framed
             return render(request, template, context)
-        if len(_FRAMES) >= FRAMES_LIMIT:
-            _FRAMES.clear()
-        _FRAMES[key] = frame
+        _FRAMES.put(key, frame)
     if CSRF_PLACEHOLDER in frame:
         frame = frame.replace(CSRF_PLACEHOLDER, token_of(request))
     return HttpResponse(frame.replace(_SLOT, str(content)))

@@ -19,9 +19,8 @@ from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import cache as default_cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
+from communa.core import kept
 from communa.core.conf import int_setting
 
 _HELD: OrderedDict[str, Any] = OrderedDict()
@@ -32,10 +31,8 @@ def forget() -> None:
     _HELD.clear()
 
 
-@receiver(setting_changed)
-def _forget(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    forget()
+# Emptied with the other keeps of the process: on a changed setting, between tests.
+kept.on_forget(forget)
 
 
 def _hold(key: str, value: Any, limit: int) -> None:

@@ -31,9 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache as default_cache
-from django.core.signals import setting_changed
 from django.db.models import Prefetch, prefetch_related_objects
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
@@ -45,6 +43,7 @@ from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
 from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp, digest_of, token_of
 from communa.core.hooks import answer
+from communa.core.kept import ProcessKept
 from communa.core.rows import complete
 from communa.core.widgets import PostWidgets
 from communa.walls.models import Comment, CommentStatus, Post, PostImage, PostStatus
@@ -505,13 +504,7 @@ def attach_comments(
 # Empty composers a process keeps (for each community, language and whether one posts or
 # suggests) before it starts again.
 COMPOSERS_LIMIT = 2048
-_COMPOSERS: dict[str, str] = {}
-
-
-@receiver(setting_changed)
-def _forget_composers(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    _COMPOSERS.clear()
+_COMPOSERS = ProcessKept(COMPOSERS_LIMIT)
 
 
 def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString | None:
@@ -544,8 +537,7 @@ def composer_html(request: HttpRequest, context: dict[str, Any]) -> SafeString |
     )
     html = _COMPOSERS.get(key)
     if html is None:
-        html = get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
-        if len(_COMPOSERS) >= COMPOSERS_LIMIT:
-            _COMPOSERS.clear()
-        _COMPOSERS[key] = html
+        html = _COMPOSERS.put(
+            key, get_template("walls/_composer.html").render({**context, "csrf_token": _CSRF})
+        )
     return mark_safe(html.replace(_CSRF, token_of(request)))  # noqa: S308 — our template's output

@@ -76,15 +76,14 @@ class ReaderFeed(VisitorWall):
         limit: int,
         kind: str = "reader-feed",
         per_view: Collection[str] = VIEWS,
-        actor: Any = None,
     ) -> ReaderFeed | None:
         """The page's rows and key; None when this page is not kept. The columns in `per_view`
         are left out of the key and put in for each request (the API's answer: every count).
-        `actor`: the member, when not the request's signed-in user (the API's token)."""
+        The member is the request's user (the API's token authentication sets it too)."""
         if int_setting("CARD_CACHE_SECONDS") <= 0:
             return None
         page, liked = feed_stamps(
-            actor=actor or request.user, communities=communities, cursor=cursor, limit=limit
+            actor=request.user, communities=communities, cursor=cursor, limit=limit
         )
         rows = page.items
         if not rows or any(

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
 from communa.core.fragments import deploy_stamp
+from communa.core.kept import ProcessKept
 
 TEMPLATE = "walls/_views.html"
 
@@ -25,14 +23,8 @@ def _stamp() -> str:
 
 
 _VIEWS = re.compile(r'(data-views="(\d+)">)[^<]*(</span>)')
-_VIEWS_TEXT: dict[tuple[str, str, int], str] = {}
 _VIEWS_KEPT = 4096  # texts kept per process before they are all forgotten
-
-
-@receiver(setting_changed)
-def _forget_views_texts(**_: Any) -> None:
-    """A changed setting (tests change them; a deploy starts new processes) may change them."""
-    _VIEWS_TEXT.clear()
+_VIEWS_TEXT = ProcessKept(_VIEWS_KEPT)
 
 
 def views_text(count: int) -> str:
@@ -46,10 +38,7 @@ def _views_texts(language: str, stamp: str) -> Callable[[int], str]:
         key = (language, stamp, count)
         found = _VIEWS_TEXT.get(key)
         if found is None:
-            if len(_VIEWS_TEXT) > _VIEWS_KEPT:
-                _VIEWS_TEXT.clear()
-            found = get_template(TEMPLATE).render({"views": count})
-            _VIEWS_TEXT[key] = found
+            found = _VIEWS_TEXT.put(key, get_template(TEMPLATE).render({"views": count}))
         return found
 
     return text

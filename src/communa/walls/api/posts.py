@@ -115,15 +115,10 @@ def community_wall(
         "next_cursor": page.next_cursor,
         "pinned": pinned_text.per_view() if pinned_text is not None else None,
     }
-    pieces = slots(rendered_answer(request, answer))
-    if visitor is not None:
-        visitor.keep_answer(
-            pieces,
-            ids=[post.pk for post in listed],
-            made_from=[*([pinned] if pinned else []), *page.items],  # the order of its rows
-            next_cursor=page.next_cursor,
-        )
-    return _fresh_answer(pieces, listed)
+    made_from = [*([pinned] if pinned else []), *page.items]  # the order of its rows
+    return _fresh_answer(
+        request, answer, visitor, posts=listed, made_from=made_from, next_cursor=page.next_cursor
+    )
 
 
 def _kept_answer(
@@ -138,8 +133,23 @@ def _kept_answer(
     return json_response(filled(pieces, (_per_view(rows[pk], pk in page.liked) for pk in ids)))
 
 
-def _fresh_answer(pieces: tuple[str, ...], posts: Sequence[Any]) -> HttpResponse:
-    """An answer just rendered, filled with its posts' counts and "liked" as they were read."""
+def _fresh_answer(
+    request: VisitorRequest | AuthedRequest,
+    answer: dict[str, Any],
+    page: VisitorWall | None,
+    *,
+    posts: Sequence[Any],
+    made_from: Sequence[Any],
+    next_cursor: str | None,
+) -> HttpResponse:
+    """An answer just built, its posts in `posts`' order, each with a slot for its counts and
+    "liked": kept for the next readers when `page` may be (made from the rows `made_from`), and
+    filled with the counts and "liked" as this request read them."""
+    pieces = slots(rendered_answer(request, answer))
+    if page is not None:
+        page.keep_answer(
+            pieces, ids=[post.pk for post in posts], made_from=made_from, next_cursor=next_cursor
+        )
     return json_response(
         filled(pieces, (_per_view(_counts_of(p), getattr(p, "liked", False)) for p in posts))
     )
@@ -177,7 +187,6 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
         limit=size,
         kind="reader-feed-api-counts",
         per_view=COUNTS,
-        actor=actor,
     )
     if reader is not None and isinstance(kept := reader.cached(), tuple):
         return _kept_answer(request, reader, kept)
@@ -188,15 +197,14 @@ def feed(request: AuthedRequest, cursor: Cursor = None, limit: PageLimit = None)
     # each post checked when its text was built (post_texts)
     texts = post_texts(page.items, team_ids=communities.team)
     answer = {"items": [text.per_view() for text in texts], "next_cursor": page.next_cursor}
-    pieces = slots(rendered_answer(request, answer))
-    if reader is not None:
-        reader.keep_answer(
-            pieces,
-            ids=[post.pk for post in page.items],
-            made_from=page.items,
-            next_cursor=page.next_cursor,
-        )
-    return _fresh_answer(pieces, page.items)
+    return _fresh_answer(
+        request,
+        answer,
+        reader,
+        posts=page.items,
+        made_from=page.items,
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.get("/users/{username}/wall", auth=anyone, response=Page[PostOut])

@@ -14,21 +14,20 @@ and each reader's own token is put in its place.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from communa.core.kept import ProcessKept
 
 register = template.Library()
 
 # Distinct kept blocks a process holds before it starts again (the paths in the language
 # switcher's "next" make the combinations many; each is a few kilobytes).
 KEPT_LIMIT = 2048
-_KEPT: dict[tuple[Any, ...], str] = {}
+_KEPT = ProcessKept(KEPT_LIMIT)  # emptied on a changed setting too
 _TOKEN = f"csrf-{secrets.token_hex(12)}"
 
 
@@ -45,9 +44,7 @@ class RememberedNode(template.Node):
         if html is None:
             with context.push(csrf_token=_TOKEN):
                 html = self.nodelist.render(context)
-            if len(_KEPT) >= KEPT_LIMIT:
-                _KEPT.clear()
-            _KEPT[key] = html
+            _KEPT.put(key, html)
         if _TOKEN in html:
             token = context.get("csrf_token")
             value = "" if token is None else str(token)
@@ -66,9 +63,3 @@ def remembered(parser: Parser, token: Token) -> RememberedNode:
     # Each block in each template is its own entry: where it is written is part of its key.
     place = f"{parser.origin.name if parser.origin else ''}:{token.lineno}:{token.position}"
     return RememberedNode(nodelist, values, place)
-
-
-@receiver(setting_changed)
-def forget(**_: Any) -> None:
-    """Drop every kept block when a setting changes (tests do; a deploy starts new processes)."""
-    _KEPT.clear()
