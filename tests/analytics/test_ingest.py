@@ -104,6 +104,20 @@ def test_anonymous_web_visitors_get_a_visitor_cookie(client):
     assert response.cookies[VISITOR_COOKIE]["httponly"]
 
 
+def test_signed_in_members_get_no_visitor_cookie_and_count_by_their_account(client):
+    community = make_community(person())
+    post = create_post(actor=community.created_by, community=community, data={"body": "Hello"})
+    member = person()
+    client.force_login(member)
+    for _ in range(2):
+        response = client.get(f"/c/{community.slug}/wall/")
+        assert response.status_code == 200
+        assert VISITOR_COOKIE not in response.cookies
+    post.refresh_from_db()
+    assert (post.impression_count, post.reach_count) == (2, 1)
+    assert PostViewer.objects.filter(post=post, viewer=f"u{member.pk}").count() == 1
+
+
 def test_a_client_without_cookies_is_one_viewer_a_day_not_one_per_request(client):
     community = make_community(person())
     post = create_post(actor=community.created_by, community=community, data={"body": "Hello"})

@@ -110,20 +110,33 @@ def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
     return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform, crawler=crawler)
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def viewer_for_user(user: Any, platform: str = Platform.WEB) -> Viewer:
     """The viewer of an action taken by a logged-in person outside a request (demo, tests)."""
     return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
 
 
 class VisitorCookieMiddleware:
-    """Give anonymous web visitors a random id, so reach counts each of them once."""
+    """Give anonymous web visitors a random id, so reach counts each of them once.
+
+    A signed-in member's views count by their account (`viewer_of`): their requests get no
+    visitor id (a member's client without the cookie had been sent a new one with every page).
+    """
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         new_id = ""
-        if VISITOR_COOKIE not in request.COOKIES and not request.path.startswith("/api/"):
+        if (
+            VISITOR_COOKIE not in request.COOKIES
+            and not request.path.startswith("/api/")
+            and not _signed_in(request)
+        ):
             new_id = _first_visit_id(request)
             request._communa_visitor = new_id  # type: ignore[attr-defined]
         response: HttpResponse = self.get_response(request)

@@ -41,7 +41,13 @@ from django.utils.translation import get_language
 
 from communa.core.badges import attach_badges
 from communa.core.conf import int_setting
-from communa.core.fragments import CSRF_PLACEHOLDER, deploy_stamp, digest_of, token_of
+from communa.core.fragments import (
+    CSRF_PLACEHOLDER,
+    deploy_stamp,
+    digest_of,
+    digest_of_rows,
+    token_of,
+)
 from communa.core.hooks import answer
 from communa.core.kept import ProcessKept
 from communa.core.rows import complete
@@ -130,6 +136,11 @@ def attach_author_badges(posts: Sequence[Post]) -> None:
 
 def _digest(kind: str, parts: tuple[Any, ...]) -> str:
     return f"walls:{kind}:" + digest_of(parts)
+
+
+def page_digest(kind: str, parts: tuple[Any, ...]) -> str:
+    """The key of a page kept whole, named by its rows (`core.fragments.digest_of_rows`)."""
+    return f"walls:{kind}:" + digest_of_rows(parts)
 
 
 def content_key(post: Post, kind: str, *variant: Any) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
-from communa.walls.cards import _digest, _templates_stamp
+from communa.walls.cards import _templates_stamp, page_digest
 from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, stamp_of
 from communa.walls.models import Post, PostStatus
 from communa.walls.selectors import FeedCommunities
@@ -96,7 +96,7 @@ class ReaderFeed(VisitorWall):
         ):
             return None
         named = _named(per_view)
-        key = _digest(
+        key = page_digest(
             kind,
             (
                 tuple(named(row) for row in rows),

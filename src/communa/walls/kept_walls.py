@@ -24,9 +24,9 @@ from communa.core.kept import ProcessKept
 from communa.walls.cards import (
     _CSRF,
     TEMPLATES,
-    _digest,
     _person,
     _templates_stamp,
+    page_digest,
 )
 from communa.walls.comment_selectors import VisitorComments
 from communa.walls.models import Post, PostStatus
@@ -142,7 +142,7 @@ class VisitorWall:
             return None
         place = row_values(community)
         named = itemgetter(*(name for name in sorted(STAMP_FIELDS) if name not in per_view))
-        key = _digest(
+        key = page_digest(
             kind,
             (
                 place,
