@@ -117,6 +117,8 @@ def back_to(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 def cursor_of(request: HttpRequest) -> str | None:
     """The keyset cursor a list page was asked for; a malformed one reads as the first page."""
+    if not request.GET.get("cursor"):  # the first page: no form to build
+        return None
     form = CursorForm(request.GET)
     return (form.cleaned_data.get("cursor") or None) if form.is_valid() else None
 

@@ -120,7 +120,8 @@ class WallStamps:
 def _split(found: list[list[Any]], names: Sequence[str]) -> tuple[list[Any], set[int]]:
     """Rows of a stamps statement (the names' columns, then "liked") as dicts, and the ids of
     those the reader likes."""
-    rows = [dict(zip(names, row[:-1], strict=True)) for row in found]
+    # Each row is the names' columns and "liked" last, which zip leaves out.
+    rows = [dict(zip(names, row)) for row in found]  # noqa: B905 — one column more, by design
     return rows, {row["id"] for row, values in zip(rows, found, strict=True) if values[-1]}
 
 
