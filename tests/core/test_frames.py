@@ -174,3 +174,21 @@ def test_pages_the_frame_cannot_name_are_rendered_in_full(readers, renders):
     assert "&lt;b&gt;" in text.content.decode()
     assert len(frames._FRAMES) == 0
     assert renders.count(template) == 3  # each rendered in full
+
+
+def test_content_kept_as_bytes_is_framed_as_its_text_would_be(readers):
+    _staff, plain, _quiet = readers
+    template = "walls/feed.html"
+    text = mark_safe('<div class="post">Дякую ♥ Cảm ơn</div>')
+    as_text = render_framed(request_for(plain), template, {"posts_html": text}, slot="posts_html")
+    as_bytes = render_framed(
+        request_for(plain), template, {"posts_html": text.encode()}, slot="posts_html"
+    )
+    assert same_tokens(as_bytes.content.decode()) == same_tokens(as_text.content.decode())
+    assert '<div class="post">Дякую ♥ Cảm ơn</div>' in as_bytes.content.decode()
+    # With a message waiting the page is rendered in full, with the bytes' text in it.
+    request = request_for(plain)
+    request._messages.add(constants.SUCCESS, "Welcome back, Nika.")
+    full = render_framed(request, template, {"posts_html": text.encode()}, slot="posts_html")
+    assert "Welcome back, Nika." in full.content.decode()
+    assert '<div class="post">Дякую ♥ Cảm ơn</div>' in full.content.decode()

@@ -276,3 +276,28 @@ def test_the_teams_api_feed_is_built_for_them(two_groups, built):
     api_feed(owner)
     api_feed(owner)
     assert len(built) == 2
+
+
+def test_a_kept_feed_in_other_scripts_is_the_feed_built_afresh(built, settings):
+    owner = person(username="oksana", display_name="Оксана")
+    group = make_community(owner, name="Кухня Львова", slug="kukhnia")
+    posts = [
+        create_post(actor=owner, community=group, data={"body": body})
+        for body in ("Дякую за рецепт ♥", "Cảm ơn công thức, bánh mì giòn!", "Terima kasih 🍞")
+    ]
+    reader = person(username="taras")
+    add_member(group, reader)
+    like_post(actor=reader, post=posts[1])
+    client = client_of(reader)
+    Post.objects.filter(pk=posts[0].pk).update(impression_count=4321)
+
+    feed_of(client)
+    kept = feed_of(client)  # the page as kept: its UTF-8 bytes, the views and token put in
+
+    assert len(built) == 1
+    assert same_tokens(kept) == same_tokens(fresh_feed(client, settings))
+    assert "Cảm ơn công thức, bánh mì giòn!" in kept
+    assert "Кухня Львова" in kept
+    assert pressed(kept) == {posts[1].pk}
+    assert re.search(rf'data-views="{posts[0].pk}">4,?321 views', kept)
+    assert PLACEHOLDER not in kept

@@ -49,21 +49,21 @@ _PLAIN = (str, int, float, bool, type(None))
 def render_framed(
     request: HttpRequest, template: str, context: Mapping[str, Any], *, slot: str
 ) -> HttpResponse:
-    """`render(request, template, context)`, where `context[slot]` is HTML (a SafeString) the
-    template shows as it is (`{{ slot }}`, once): the rest of the page comes from a frame kept
-    in this process (see the module's text). Rendered in full when kept fragments are off
-    (CARD_CACHE_SECONDS), the slot is empty or not marked safe, another value is not plain, or
-    a message waits."""
+    """`render(request, template, context)`, where `context[slot]` is HTML (a SafeString, or
+    our own HTML as UTF-8 bytes) the template shows as it is (`{{ slot }}`, once): the rest of
+    the page comes from a frame kept in this process (see the module's text). Rendered in full
+    when kept fragments are off (CARD_CACHE_SECONDS), the slot is empty or text not marked safe,
+    another value is not plain, or a message waits."""
     content = context[slot]
     others = tuple(sorted((name, value) for name, value in context.items() if name != slot))
     if (
         not content
-        or not isinstance(content, SafeString)  # text the template would escape
+        or not isinstance(content, SafeString | bytes)  # text the template would escape
         or int_setting("CARD_CACHE_SECONDS") <= 0
         or not all(isinstance(value, _PLAIN) for _name, value in others)
         or len(get_messages(request))
     ):
-        return render(request, template, context)
+        return render(request, template, _as_text(context, slot))
     user = request.user
     key = (
         template,
@@ -81,8 +81,19 @@ def render_framed(
         filled = {**context, slot: slot_mark, "csrf_token": CSRF_PLACEHOLDER}
         frame = render_to_string(template, filled, request)
         if frame.count(_SLOT) != 1:  # not shown once as it is: this page is not framed
-            return render(request, template, context)
+            return render(request, template, _as_text(context, slot))
         _FRAMES.put(key, frame)
     if CSRF_PLACEHOLDER in frame:
         frame = frame.replace(CSRF_PLACEHOLDER, token_of(request))
-    return HttpResponse(frame.replace(_SLOT, str(content)))
+    before, _slot, after = frame.partition(_SLOT)
+    if isinstance(content, bytes):
+        return HttpResponse(b"".join((before.encode(), content, after.encode())))
+    return HttpResponse("".join((before, content, after)))
+
+
+def _as_text(context: Mapping[str, Any], slot: str) -> Mapping[str, Any]:
+    """The context with bytes in the slot (our own HTML) as the text the template shows."""
+    content = context[slot]
+    if not isinstance(content, bytes):
+        return context
+    return {**context, slot: mark_safe(content.decode())}  # noqa: S308 — our own HTML

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
+from communa.core.fragments import with_token_bytes
 from communa.walls.cards import _templates_stamp, page_digest
-from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, stamp_of
+from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, stamp_of, with_likes_bytes
 from communa.walls.models import Post, PostStatus
+from communa.walls.post_views import with_views_bytes
 from communa.walls.selectors import FeedCommunities
 from communa.walls.wall_selectors import FEED_STAMP_FIELDS, feed_stamps
 
@@ -112,6 +114,21 @@ class ReaderFeed(VisitorWall):
 
     def stamp(self, post: Post) -> dict[str, Any]:
         return feed_stamp_of(post)
+
+    def stored(self, page: Any) -> Any:
+        """A page of HTML is kept as its UTF-8 bytes, and served as they are (`reader_page`):
+        decoding 60 kilobytes, putting the views and the token in as text and encoding the
+        answer again cost a sixth of the page. The API's answer is kept as it is."""
+        return page.encode() if isinstance(page, str) else page
+
+    def reader_page(self, request: HttpRequest, kept: bytes, liked: set[int]) -> bytes | None:
+        """`reader_posts` for the kept bytes: the reader's likes pressed, the posts' views and
+        their form token put in; None when a button is not found as it was kept."""
+        html = with_likes_bytes(kept, [row for row in self.rows if row["id"] in liked])
+        if html is None:
+            return None
+        views = with_views_bytes(html, {row["id"]: row["impression_count"] for row in self.rows})
+        return with_token_bytes(request, views)
 
     def shown(self) -> list[ShownPost]:
         """The posts the page shows, for their impressions: published posts of communities."""

@@ -203,9 +203,13 @@ class VisitorWall:
             return
         seconds = int_setting("CARD_CACHE_SECONDS")
         if self.near:
-            near.keep(self.key, page, seconds)
+            near.keep(self.key, self.stored(page), seconds)
         else:
-            default_cache.set(self.key, page, timeout=seconds)
+            default_cache.set(self.key, self.stored(page), timeout=seconds)
+
+    def stored(self, page: Any) -> Any:
+        """What is kept of the page (`cached` gives it back): the page itself."""
+        return page
 
     def reader_posts(self, request: HttpRequest, kept: str, liked: set[int]) -> SafeString | None:
         """A reader's posts from the kept page: the like buttons of the posts they like pressed
@@ -279,6 +283,16 @@ def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> s
         if html.count(before) != 1:
             return None
         html = html.replace(before, after)
+    return html
+
+
+def with_likes_bytes(html: bytes, rows: Sequence[dict[str, Any]]) -> bytes | None:
+    """`with_likes(..., pressed=True)` for posts kept as UTF-8 bytes (`walls.kept_feed`)."""
+    for row in rows:
+        before = _like_button(row, liked=False).encode()
+        if html.count(before) != 1:
+            return None
+        html = html.replace(before, _like_button(row, liked=True).encode())
     return html
 
 

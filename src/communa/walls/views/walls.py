@@ -69,9 +69,9 @@ def feed(request: AuthedRequest) -> HttpResponse:
     communities = selectors.feed_communities(request.user)
     reader = ReaderFeed.of_feed(request, communities, cursor=cursor, limit=limit)
     kept = reader.cached() if reader is not None else None
-    posts_html = None
-    if reader is not None and isinstance(kept, str):
-        posts_html = reader.reader_posts(request, kept, reader.liked)
+    posts_html: SafeString | bytes | None = None
+    if reader is not None and isinstance(kept, bytes):
+        posts_html = reader.reader_page(request, kept, reader.liked)
     if posts_html is not None:
         assert reader is not None  # noqa: S101 — the kept posts are a reader's
         _show(request, reader.shown())
