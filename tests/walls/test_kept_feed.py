@@ -301,3 +301,59 @@ def test_a_kept_feed_in_other_scripts_is_the_feed_built_afresh(built, settings):
     assert pressed(kept) == {posts[1].pk}
     assert re.search(rf'data-views="{posts[0].pk}">4,?321 views', kept)
     assert PLACEHOLDER not in kept
+
+
+def _kept_html(pks: list[int]) -> str:
+    """Posts as a kept feed page holds them: like buttons and forms with the token's
+    placeholder, each post's views in its footer."""
+    from communa.walls.kept_walls import like_button
+
+    return "".join(
+        f'<article id="post-{pk}">Пост {pk} ♥'
+        + like_button({"id": pk, "like_count": pk}, liked=False)
+        + f'<span class="count views" data-views="{pk}">0 views</span>'
+        + f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{PLACEHOLDER}-9f3c">'
+        + "</form></article>"
+        for pk in pks
+    )
+
+
+def test_kept_posts_are_filled_as_the_page_would_be_rendered(rf, settings):
+    from communa.core.fragments import CSRF_PLACEHOLDER
+    from communa.walls.kept_feed import KeptPosts
+    from communa.walls.kept_walls import like_button
+    from communa.walls.post_views import views_text
+
+    request = rf.get("/feed/")
+    html = _kept_html([7, 8, 9])
+    kept = KeptPosts.of(html)
+    assert (
+        b"".join(piece for piece in kept.pieces if isinstance(piece, bytes)).count(b"0 views") == 0
+    )
+
+    filled = kept.filled(request, [{"id": 8, "like_count": 8}], {7: 1234, 8: 5}).decode()
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', filled)[1]
+    assert CSRF_PLACEHOLDER not in token
+    expected = (
+        html.replace(
+            like_button({"id": 8, "like_count": 8}, liked=False),
+            like_button({"id": 8, "like_count": 8}, liked=True),
+        )
+        .replace(CSRF_PLACEHOLDER, token)
+        .replace('data-views="7">0 views', f'data-views="7">{views_text(1234)}')
+        .replace('data-views="8">0 views', f'data-views="8">{views_text(5)}')
+    )
+    assert filled == expected  # post 9's views not given: as kept
+    assert pressed(filled) == {8}
+
+
+def test_a_like_button_not_found_as_kept_gives_no_page(rf):
+    from communa.walls.kept_feed import KeptPosts
+
+    kept = KeptPosts.of(_kept_html([7]) + _kept_html([7]))  # the same button twice
+    assert kept.filled(rf.get("/feed/"), [{"id": 7, "like_count": 7}], {}) is None
+    assert (
+        KeptPosts.of(_kept_html([7])).filled(rf.get("/feed/"), [{"id": 8, "like_count": 8}], {})
+        is None
+    )

@@ -197,16 +197,6 @@ def with_token(request: HttpRequest, html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 — our templates' output
 
 
-_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
-
-
-def with_token_bytes(request: HttpRequest, html: bytes) -> bytes:
-    """`with_token` for HTML kept as UTF-8 bytes."""
-    if _PLACEHOLDER_BYTES in html:
-        html = html.replace(_PLACEHOLDER_BYTES, token_of(request).encode())
-    return html
-
-
 def row_values(instance: Any, *, without: Collection[str] = ()) -> tuple[str, ...]:
     """Every column of a loaded row (but those named in `without`), as a kept page's key names
     it."""

@@ -9,7 +9,8 @@ plain values (`wall_selectors.feed_stamps`), one cache read, and the reader's li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, ClassVar
@@ -19,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from communa.core.conf import int_setting
-from communa.core.fragments import with_token_bytes
+from communa.core.fragments import CSRF_PLACEHOLDER, token_of
 from communa.walls.cards import _templates_stamp, page_digest
-from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, stamp_of, with_likes_bytes
+from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, like_button, stamp_of
 from communa.walls.models import Post, PostStatus
-from communa.walls.post_views import with_views_bytes
+from communa.walls.post_views import views_texts
 from communa.walls.selectors import FeedCommunities
 from communa.walls.wall_selectors import FEED_STAMP_FIELDS, feed_stamps
 
@@ -116,22 +117,102 @@ class ReaderFeed(VisitorWall):
         return feed_stamp_of(post)
 
     def stored(self, page: Any) -> Any:
-        """A page of HTML is kept as its UTF-8 bytes, and served as they are (`reader_page`):
-        decoding 60 kilobytes, putting the views and the token in as text and encoding the
-        answer again cost a sixth of the page. The API's answer is kept as it is."""
-        return page.encode() if isinstance(page, str) else page
+        """A page of HTML is kept cut where each request puts its own in (`KeptPosts`); the
+        API's answer as it is."""
+        return KeptPosts.of(page) if isinstance(page, str) else page
 
-    def reader_page(self, request: HttpRequest, kept: bytes, liked: set[int]) -> bytes | None:
-        """`reader_posts` for the kept bytes: the reader's likes pressed, the posts' views and
-        their form token put in; None when a button is not found as it was kept."""
-        html = with_likes_bytes(kept, [row for row in self.rows if row["id"] in liked])
-        if html is None:
-            return None
-        views = with_views_bytes(html, {row["id"]: row["impression_count"] for row in self.rows})
-        return with_token_bytes(request, views)
+    def reader_page(self, request: HttpRequest, kept: KeptPosts, liked: set[int]) -> bytes | None:
+        """The kept page for this reader, as UTF-8 bytes: the like buttons of the posts they
+        like pressed, the posts' views and their form token put in; None when a button is not
+        found as it was kept."""
+        return kept.filled(
+            request,
+            [row for row in self.rows if row["id"] in liked],
+            {row["id"]: row["impression_count"] for row in self.rows},
+        )
 
     def shown(self) -> list[ShownPost]:
         """The posts the page shows, for their impressions: published posts of communities."""
         return [
             ShownPost(row["id"], row["community_id"], PostStatus.PUBLISHED) for row in self.rows
         ]
+
+
+# What a kept page is cut at: a post's views ("12 views", their text), the form token.
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+_CUTS = re.compile(rb'(data-views="(\d+)">)([^<]*)</span>|' + re.escape(_PLACEHOLDER))
+
+
+@dataclass(frozen=True)
+class KeptPosts:
+    """A feed page's posts kept as UTF-8 bytes, cut where each request puts its own in.
+
+    `pieces` alternates the page's text and a slot: a post's views (its id and the views it
+    was kept with) or the form token (None). Putting them in is one join: decoding the 60
+    kilobytes of a kept page, putting the views in with a pattern and the token with a
+    replace, and encoding the answer again had cost a fifth of the page. A like button holds
+    a token, so it spans a slot: a reader's like is pressed on the pieces around it."""
+
+    pieces: tuple[bytes | tuple[int, bytes] | None, ...]
+
+    @classmethod
+    def of(cls, page: str) -> KeptPosts:
+        html = page.encode()
+        pieces: list[bytes | tuple[int, bytes] | None] = []
+        start = 0
+        for match in _CUTS.finditer(html):
+            if match.group(1) is None:  # the token
+                pieces += [html[start : match.start()], None]
+                start = match.end()
+            else:
+                pieces += [html[start : match.end(1)], (int(match.group(2)), match.group(3))]
+                start = match.end(3)
+        pieces.append(html[start:])
+        return cls(tuple(pieces))
+
+    def filled(
+        self, request: HttpRequest, liked: Sequence[dict[str, Any]], views: Mapping[int, int]
+    ) -> bytes | None:
+        pieces = list(self.pieces)
+        for row in liked:
+            if not _press(pieces, row):
+                return None
+        token = token_of(request).encode() if None in pieces else b""
+        text = views_texts()
+        out: list[bytes] = []
+        for piece in pieces:
+            if isinstance(piece, bytes):  # the page's text
+                out.append(piece)
+            elif piece is None:
+                out.append(token)
+            else:
+                pk, kept = piece
+                count = views.get(pk)
+                out.append(kept if count is None else text(count).encode())
+        return b"".join(out)
+
+
+def _press(pieces: list[Any], row: dict[str, Any]) -> bool:
+    """Press the post's like button in `pieces` (the button's text on both sides of its
+    token's slot); whether it was found there exactly once as kept."""
+    before = like_button(row, liked=False).encode()
+    after = like_button(row, liked=True).encode()
+    head, token, tail = before.partition(_PLACEHOLDER)
+    if not token:  # no token in the button: within one piece of text
+        found = [i for i in range(0, len(pieces), 2) if before in pieces[i]]
+        if len(found) != 1 or pieces[found[0]].count(before) != 1:
+            return False
+        pieces[found[0]] = pieces[found[0]].replace(before, after)
+        return True
+    pressed_head, _token, pressed_tail = after.partition(_PLACEHOLDER)
+    found = [
+        i
+        for i in range(0, len(pieces) - 2, 2)
+        if pieces[i + 1] is None and pieces[i].endswith(head) and pieces[i + 2].startswith(tail)
+    ]
+    if len(found) != 1:
+        return False
+    at = found[0]
+    pieces[at] = pieces[at][: len(pieces[at]) - len(head)] + pressed_head
+    pieces[at + 2] = pressed_tail + pieces[at + 2][len(tail) :]
+    return True

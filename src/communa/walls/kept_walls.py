@@ -260,7 +260,7 @@ _SOME_ID, _SOME_COUNT = 918273645546372819, 192837465564738291
 _BUTTONS = ProcessKept(64)
 
 
-def _like_button(row: dict[str, Any], *, liked: bool) -> str:
+def like_button(row: dict[str, Any], *, liked: bool) -> str:
     key = (liked, get_language(), _templates_stamp())
     pattern = _BUTTONS.get(key)
     if pattern is None:
@@ -279,20 +279,10 @@ def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> s
     `rows` pressed (or released); None when one of them is not there exactly once as it would
     be rendered the other way."""
     for row in rows:
-        before, after = _like_button(row, liked=not pressed), _like_button(row, liked=pressed)
+        before, after = like_button(row, liked=not pressed), like_button(row, liked=pressed)
         if html.count(before) != 1:
             return None
         html = html.replace(before, after)
-    return html
-
-
-def with_likes_bytes(html: bytes, rows: Sequence[dict[str, Any]]) -> bytes | None:
-    """`with_likes(..., pressed=True)` for posts kept as UTF-8 bytes (`walls.kept_feed`)."""
-    for row in rows:
-        before = _like_button(row, liked=False).encode()
-        if html.count(before) != 1:
-            return None
-        html = html.replace(before, _like_button(row, liked=True).encode())
     return html
 
 

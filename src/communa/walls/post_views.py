@@ -74,21 +74,3 @@ def with_views(html: str, views: Mapping[int, int]) -> str:
         return match.group(1) + text(count) + match.group(3)
 
     return _VIEWS.sub(put, html)
-
-
-_VIEWS_BYTES = re.compile(rb'(data-views="(\d+)">)[^<]*(</span>)')
-
-
-def with_views_bytes(html: bytes, views: Mapping[int, int]) -> bytes:
-    """`with_views` for a page kept as UTF-8 bytes (`walls.kept_feed`)."""
-    if b'data-views="' not in html:
-        return html
-    text = views_texts()
-
-    def put(match: re.Match[bytes]) -> bytes:
-        count = views.get(int(match.group(2)))
-        if count is None:
-            return match.group(0)
-        return match.group(1) + text(count).encode() + match.group(3)
-
-    return _VIEWS_BYTES.sub(put, html)

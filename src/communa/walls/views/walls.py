@@ -43,7 +43,7 @@ from communa.walls import forms, selectors
 from communa.walls.access import refusal_of
 from communa.walls.actions import posts as post_actions
 from communa.walls.cards import attach_cards, composer_html
-from communa.walls.kept_feed import ReaderFeed
+from communa.walls.kept_feed import KeptPosts, ReaderFeed
 from communa.walls.kept_walls import VisitorWall, stamp_of, with_likes, with_token
 from communa.walls.models import Post, PostStatus
 from communa.walls.views._shared import (
@@ -70,7 +70,7 @@ def feed(request: AuthedRequest) -> HttpResponse:
     reader = ReaderFeed.of_feed(request, communities, cursor=cursor, limit=limit)
     kept = reader.cached() if reader is not None else None
     posts_html: SafeString | bytes | None = None
-    if reader is not None and isinstance(kept, bytes):
+    if reader is not None and isinstance(kept, KeptPosts):
         posts_html = reader.reader_page(request, kept, reader.liked)
     if posts_html is not None:
         assert reader is not None  # noqa: S101 — the kept posts are a reader's
