@@ -522,3 +522,22 @@ def test_dates_are_shown_in_the_persons_time_zone(owner, group):
     assert 'datetime="2030-01-15T19:00:00+07:00"' in html
     local = datetime(2030, 1, 15, 19, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     assert date_format(local, "DATETIME_FORMAT") in html
+
+
+@pytest.mark.parametrize("query", ["", "?cursor=", "?cursor=%20%20", "?cursor=" + "x" * 600])
+def test_a_blank_or_unreadable_cursor_reads_as_the_first_page(owner, group, query):
+    post = publish(owner, group, "The first page's post")
+    client = client_of(add_member(group))
+    for path, headers in (("/feed/", {}), ("/c/cooks/wall/", HTMX)):
+        response = client.get(path + query, **headers)
+        assert response.status_code == 200
+        assert post_ids(response.content.decode()) == [post.pk]
+
+
+def test_a_cursor_that_names_no_place_is_refused_with_its_reason(owner, group):
+    publish(owner, group, "A post")
+    client = client_of(add_member(group))
+    for path, headers in (("/feed/", {}), ("/c/cooks/wall/", HTMX)):
+        response = client.get(path + "?cursor=not-a-cursor", **headers)
+        assert response.status_code == 422
+        assert "This page cursor is not valid." in response.content.decode()

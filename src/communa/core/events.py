@@ -92,27 +92,27 @@ def _first_visit_id(request: HttpRequest) -> str:
     return f"d{digest[:30]}"
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def viewer_of(request: HttpRequest, *, api: bool = False) -> Viewer:
     """The viewer behind a request: the user, or the anonymous visitor's cookie, else their
     address and user agent for the day (see METRICS.md, reach)."""
-    user = getattr(request, "user", None)
     agent = str(request.META.get("HTTP_USER_AGENT", ""))
     if api:
         platform = Platform.API
     else:
         platform = Platform.MOBILE_WEB if _MOBILE.search(agent) else Platform.WEB
-    if user is not None and user.is_authenticated:
-        return Viewer(user_id=user.pk, key=f"u{user.pk}", platform=platform)
+    if _signed_in(request):
+        pk = request.user.pk
+        return Viewer(user_id=pk, key=f"u{pk}", platform=platform)
     visitor = request.COOKIES.get(VISITOR_COOKIE) or getattr(request, "_communa_visitor", "")
     if not visitor:
         visitor = _first_visit_id(request)
     crawler = bool(_CRAWLER.search(agent))
     return Viewer(user_id=None, key=_visitor_key(visitor), platform=platform, crawler=crawler)
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated
 
 
 def viewer_for_user(user: Any, platform: str = Platform.WEB) -> Viewer:

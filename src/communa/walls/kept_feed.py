@@ -24,7 +24,7 @@ from communa.core.fragments import CSRF_PLACEHOLDER, token_of
 from communa.walls.cards import _templates_stamp, page_digest
 from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, like_button, stamp_of
 from communa.walls.models import Post, PostStatus
-from communa.walls.post_views import views_texts
+from communa.walls.post_views import VIEWS_SPAN, views_texts
 from communa.walls.selectors import FeedCommunities
 from communa.walls.wall_selectors import FEED_STAMP_FIELDS, feed_stamps
 
@@ -124,7 +124,8 @@ class ReaderFeed(VisitorWall):
     def reader_page(self, request: HttpRequest, kept: KeptPosts, liked: set[int]) -> bytes | None:
         """The kept page for this reader, as UTF-8 bytes: the like buttons of the posts they
         like pressed, the posts' views and their form token put in; None when a button is not
-        found as it was kept."""
+        found as it was kept. (A feed page is kept as `KeptPosts`, so this, not the walls'
+        `reader_posts`, serves it.)"""
         return kept.filled(
             request,
             [row for row in self.rows if row["id"] in liked],
@@ -140,7 +141,7 @@ class ReaderFeed(VisitorWall):
 
 # What a kept page is cut at: a post's views ("12 views", their text), the form token.
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
-_CUTS = re.compile(rb'(data-views="(\d+)">)([^<]*)</span>|' + re.escape(_PLACEHOLDER))
+_CUTS = re.compile(VIEWS_SPAN.encode() + b"|" + re.escape(_PLACEHOLDER))
 
 
 @dataclass(frozen=True)
@@ -195,16 +196,12 @@ class KeptPosts:
 def _press(pieces: list[Any], row: dict[str, Any]) -> bool:
     """Press the post's like button in `pieces` (the button's text on both sides of its
     token's slot); whether it was found there exactly once as kept."""
-    before = like_button(row, liked=False).encode()
-    after = like_button(row, liked=True).encode()
-    head, token, tail = before.partition(_PLACEHOLDER)
-    if not token:  # no token in the button: within one piece of text
-        found = [i for i in range(0, len(pieces), 2) if before in pieces[i]]
-        if len(found) != 1 or pieces[found[0]].count(before) != 1:
-            return False
-        pieces[found[0]] = pieces[found[0]].replace(before, after)
-        return True
-    pressed_head, _token, pressed_tail = after.partition(_PLACEHOLDER)
+    head, token, tail = like_button(row, liked=False).encode().partition(_PLACEHOLDER)
+    pressed_head, _token, pressed_tail = (
+        like_button(row, liked=True).encode().partition(_PLACEHOLDER)
+    )
+    if not token:  # a button without its form: not one a member's feed shows
+        return False
     found = [
         i
         for i in range(0, len(pieces) - 2, 2)
