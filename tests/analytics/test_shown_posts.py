@@ -1,4 +1,4 @@
-"""The buffered flush keeps one row per page view and community, not an event per post shown
+"""The buffered flush keeps one row per page view, not an event per post shown
 (ADR 0008), and the rollup adds those rows to the day cells: every statistic comes out as it
 does from the same page views recorded one event per post and rolled up."""
 
@@ -182,7 +182,7 @@ def test_the_flush_gives_every_statistic_that_events_rolled_up_give(pages, setti
         assert buffered[name] == value, name
 
 
-def test_a_page_view_is_a_row_per_community_and_the_rollup_counts_each_row_once(pages, settings):
+def test_a_page_view_is_one_row_and_the_rollup_counts_each_row_once(pages, settings):
     # given a flush of the page views
     settings.COMMUNA = {
         **settings.COMMUNA,
@@ -192,11 +192,18 @@ def test_a_page_view_is_a_row_per_community_and_the_rollup_counts_each_row_once(
     pages["show"]()
     written = flush_impressions()
 
-    # then each page view is a row per community it showed posts of, holding their ids
+    # then each page view is one row (3 days, 2 hours, 3 readers, 3 pages) holding its posts'
+    # ids by community: a feed across both communities names each post's
     rows = list(ShownPosts.objects.order_by("pk"))
+    assert len(rows) == 3 * 2 * 3 * 3
     assert sum(row.shown for row in rows) == written - 18  # the profile post: its counters only
-    assert {row.community_id for row in rows} == {pages["berlin"].pk, pages["east"].pk}
+    both = {pages["berlin"].pk, pages["east"].pk}
+    assert {c for row in rows for c, _ids in row.parts()} == both
+    assert {row.community_id for row in rows} == {*both, None}
     assert all(row.shown == len(row.ids()) == len(set(row.ids())) for row in rows)
+    community_of = dict(Post.objects.values_list("pk", "community_id"))
+    for row in rows:
+        assert all(community_of[p] == c for c, ids in row.parts() for p in ids)
     assert not CommunityDay.objects.exists()  # the cells are the rollup's
     # and the rollup adds every row to the day cells once: a second one adds nothing
     rolled_up()
@@ -251,3 +258,38 @@ def test_page_views_buffered_then_rolled_up_show_in_the_statistics_api_and_page(
     # and the best times count the members' views (the visitor and the owner's team are out)
     sample = owner.get("/communities/cooks/best-times").json()["sample"]
     assert (sample["events"], sample["members"]) == (4, 2)
+
+
+def test_a_feed_row_counts_in_each_of_its_communities_and_outlives_its_reader(settings):
+    # given a member's feed across two communities, flushed as one row
+    settings.COMMUNA = {
+        **settings.COMMUNA,
+        "IMPRESSIONS_MODE": "buffered",
+        "IMPRESSIONS_BUFFER": "database",
+    }
+    kept, gone = _community("kept", "Europe/Berlin"), _community("gone", "Asia/Vladivostok")
+    mira = person("mira")
+    for community in (kept, gone):
+        join_community(actor=mira, community=community)
+    first, second = make_post(kept, body="First"), make_post(kept, body="Second")
+    theirs = make_post(gone, body="Theirs")
+    reader = Viewer(user_id=mira.pk, key=f"u{mira.pk}", platform=Platform.WEB)
+    record_impressions(reader, [first, theirs, second])
+    assert flush_impressions() == 3
+    row = ShownPosts.objects.get()
+    assert row.community_id is None
+    assert row.parts() == [(kept.pk, [first.pk, second.pk]), (gone.pk, [theirs.pk])]
+
+    # when the reader deletes their account and one post is deleted, before the rollup
+    mira.delete()
+    second.delete()
+
+    # then the row stays, without its reader, and the rollup counts each community's part in
+    # its own day (the deleted post in its community's day only)
+    row.refresh_from_db()
+    assert row.user_id is None
+    rolled_up()
+    days = CommunityDay.objects.filter(impressions__gt=0).order_by("community_id")
+    assert list(days.values_list("community_id", "impressions")) == [(kept.pk, 2), (gone.pk, 1)]
+    posts = PostDay.objects.order_by("post_id").values_list("post_id", "impressions")
+    assert list(posts) == [(first.pk, 1), (theirs.pk, 1)]

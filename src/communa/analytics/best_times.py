@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from communa.accounts.models import User
 from communa.analytics.models import Event, ShownPosts
+from communa.analytics.models.events import community_mark
 from communa.communities.models import Community, Membership, Role
 from communa.core.activity import (
     DAYS_IN_WEEK,
@@ -186,25 +187,37 @@ def read_activity(
     hour = f"slot %% {HOURS_IN_DAY}"
 
     def part(table: str, weight: str, count: str, condition: str) -> str:
-        # Events and the flush's rows of shown posts (a row stands for `shown` impressions):
-        # the same columns under the same alias, so the offset's expression fits both.
+        # Events and the flush's rows of shown posts: the same columns under the same alias, so
+        # the offset's expression fits both. The members' rows are found by the member.
         return f"""
             SELECT e.user_id AS member_id, ({epoch} + {offset_sql}) / {HOUR} AS slot,
                    {weight} AS weight, {count} AS events, {epoch} AS at_second
             FROM {q(table)} e
             JOIN {q(Membership._meta.db_table)} m
-              ON m.community_id = e.community_id AND m.user_id = e.user_id
+              ON m.community_id = %s AND m.user_id = e.user_id
             {user_join}
-            WHERE e.community_id = %s AND {condition}
+            WHERE e.user_id IS NOT NULL AND {condition}
               AND {columns["at"]} >= %s AND {columns["at"]} < %s AND m.role IN ({roles})
         """  # noqa: S608 - every value is a parameter; names come from the models
 
+    # A row of shown posts stands for as many impressions as it holds of the community's posts:
+    # all of them in a row of one community, else as many as `community_ids` marks it.
+    shown_here = (
+        "CASE WHEN e.community_id = %s THEN e.shown"
+        " ELSE (LENGTH(e.community_ids) - LENGTH(REPLACE(e.community_ids, %s, ''))) / %s END"
+    )
+    mark = community_mark(community.pk)
+    from_events = part(
+        Event._meta.db_table, weight_sql, "1", f"e.community_id = %s AND e.kind IN ({kinds})"
+    )
+    from_shown = part(
+        ShownPosts._meta.db_table,
+        "%s",
+        shown_here,
+        "(e.community_id = %s OR e.community_ids LIKE %s)",
+    )
     sql = f"""
-        WITH counted AS (
-            {part(Event._meta.db_table, weight_sql, "1", f"e.kind IN ({kinds})")}
-            UNION ALL
-            {part(ShownPosts._meta.db_table, "%s", "e.shown", "e.shown > 0")}
-        ), slots AS (
+        WITH counted AS ({from_events} UNION ALL {from_shown}), slots AS (
             SELECT member_id, slot, MAX(weight) AS weight, SUM(events) AS events,
                    MIN(at_second) AS first_second
             FROM counted GROUP BY member_id, slot
@@ -221,11 +234,14 @@ def read_activity(
         *offset_params,
         *weight_params,
         community.pk,
+        community.pk,
         *WEIGHTS,
         *window,
         *offset_params,
         WEIGHTS[EventKind.IMPRESSION],
+        *(community.pk, mark, len(mark)),
         community.pk,
+        *(community.pk, f"%{mark}%"),
         *window,
     ]
     weights: dict[tuple[int, int], int] = {}

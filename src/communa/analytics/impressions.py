@@ -4,8 +4,8 @@ In buffered mode (`COMMUNA_IMPRESSIONS_MODE=buffered`, the default of `communa s
 that shows posts appends ONE record (viewer, user, platform, post ids, time) to a buffer: a Redis
 list when Redis is configured, else one row of `ImpressionBuffer`. The worker flushes the buffer
 in batches (`flush_impressions`). Each batch writes, in one transaction: a `ShownPosts` row per
-page view and community (not an event per post shown; the rollup adds them to the day cells),
-new `PostViewer` rows and the posts' counters. So reach stays exact (a viewer row inserted once
+page view (not an event per post shown; the rollup adds them to the day cells), new `PostViewer`
+rows and the posts' counters. So reach stays exact (a viewer row inserted once
 counts once) and every impression counts exactly once even when a flushing process dies at any
 point (docs/adr/0008-buffered-impressions.md):
 
@@ -42,7 +42,7 @@ from communa.analytics.models import (
     PostViewer,
     ShownPosts,
 )
-from communa.analytics.models.events import ids_of, joined_ids
+from communa.analytics.models.events import ids_of, joined_ids, marked_communities
 from communa.core.appends import append_rows
 from communa.core.conf import int_setting, setting
 from communa.core.events import Viewer
@@ -50,12 +50,18 @@ from communa.core.events import Viewer
 logger = logging.getLogger(__name__)
 # Rows of one INSERT of viewers: far below SQLite's and PostgreSQL's limits on parameters.
 _CHUNK = 500
-# A page view's row in one community, in the order write_batch builds it.
-_SHOWN_COLUMNS = ("community_id", "user_id", "viewer", "platform", "at", "post_ids", "shown")
+# A page view's row, in the order write_batch builds it.
+_SHOWN_COLUMNS = (
+    *("community_id", "user_id", "viewer", "platform", "at", "post_ids", "community_ids"),
+    "shown",
+)
 # Applied Redis batch ids are kept this long: far longer than any claim can wait to be taken over.
 _APPLIED_KEPT = timedelta(days=7)
 # A page view's posts, as the buffer holds them.
 Ids = tuple[int, ...]
+# A page view as the Redis buffer holds it (one encoder for all: `json.dumps` with separators of
+# its own builds a new one for every call).
+_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass(frozen=True)
@@ -69,15 +75,26 @@ class PageView:
     at: datetime
 
     def to_json(self) -> str:
-        return json.dumps(
-            [self.viewer, self.user_id, self.platform, self.post_ids, self.at.timestamp()],
-            separators=(",", ":"),
+        return _encode(
+            [self.viewer, self.user_id, self.platform, self.post_ids, self.at.timestamp()]
         )
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> PageView:
         viewer, user_id, platform, post_ids, at = json.loads(raw)
         return cls(viewer, user_id, platform, tuple(post_ids), datetime.fromtimestamp(at, tz=UTC))
+
+    @classmethod
+    def all_from_json(cls, raws: Sequence[bytes]) -> list[PageView]:
+        """Page views as the buffer holds them, read as one JSON array: a batch's thousands of
+        page views decoded one by one were a third of the flush's time in the worker."""
+        if not raws:
+            return []
+        moment = datetime.fromtimestamp
+        return [
+            cls(viewer, user_id, platform, tuple(post_ids), moment(at, tz=UTC))
+            for viewer, user_id, platform, post_ids, at in json.loads(b"[%s]" % b",".join(raws))
+        ]
 
 
 class Flushed(NamedTuple):
@@ -101,8 +118,8 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 
 def write_batch(views: Sequence[PageView]) -> int:
-    """Write the impressions of these page views: a `ShownPosts` row per page view and
-    community (the rollup adds them to the day cells), new viewers and counter increments.
+    """Write the impressions of these page views: a `ShownPosts` row per page view (the
+    rollup adds them to the day cells), new viewers and counter increments.
 
     Call inside the batch's transaction. Posts deleted since their view are skipped (their
     counters are gone with them); a post outside any community counts on its own counters only.
@@ -111,7 +128,7 @@ def write_batch(views: Sequence[PageView]) -> int:
     post_model = PostViewer._meta.get_field("post").related_model
     user_model = ShownPosts._meta.get_field("user").related_model
     # Page views that showed the same posts (a wall page's readers, a feed read again) share
-    # what depends on the posts alone: each distinct list is split by community once.
+    # what depends on the posts alone: each distinct list's row is made once.
     lists = dict.fromkeys(view.post_ids for view in views)
     post_ids = sorted({post_id for ids in lists for post_id in ids})
     communities: dict[int, int | None] = {}
@@ -122,7 +139,7 @@ def write_batch(views: Sequence[PageView]) -> int:
         communities.update(locked.select_for_update().values_list("pk", "community_id"))
     user_ids = sorted({view.user_id for view in views if view.user_id})
     users = set(user_model._default_manager.filter(pk__in=user_ids).values_list("pk", flat=True))
-    existing, parts = _split_by_community(lists, communities)
+    existing, rows = _rows_of_lists(lists, communities)
     shown: list[tuple[Any, ...]] = []
     views_of: Counter[Ids] = Counter()
     earliest: dict[tuple[Ids, str], datetime] = {}  # a viewer's first view of a list
@@ -136,8 +153,12 @@ def write_batch(views: Sequence[PageView]) -> int:
                 earliest[key] = view.at
         user_id = view.user_id if view.user_id in users else None
         platform = str(view.platform)  # a Platform member's value, as the driver takes it
-        for community_id, joined, count in parts[view.post_ids]:
-            shown.append((community_id, user_id, view.viewer, platform, view.at, joined, count))
+        row = rows[view.post_ids]
+        if row is not None:
+            community_id, joined, marks, count = row
+            shown.append(
+                (community_id, user_id, view.viewer, platform, view.at, joined, marks, count)
+            )
     impressions, first_seen = _per_post(existing, views_of, earliest)
     if not impressions:
         return 0
@@ -150,22 +171,26 @@ def write_batch(views: Sequence[PageView]) -> int:
     return sum(impressions.values())
 
 
-def _split_by_community(
+def _rows_of_lists(
     lists: Iterable[Ids], communities: dict[int, int | None]
-) -> tuple[dict[Ids, list[int]], dict[Ids, list[tuple[int, str, int]]]]:
-    """For each distinct list of posts shown: its posts not deleted since, once each; and its
-    parts by community (the community, the posts' ids as a row holds them, their number)."""
+) -> tuple[dict[Ids, list[int]], dict[Ids, tuple[int | None, str, str, int] | None]]:
+    """For each distinct list of posts shown: its posts not deleted since, once each; and what
+    its `ShownPosts` row holds (None: no post in a community): the community when there is one,
+    the posts' ids, each one's community when there are several, and their number."""
     existing: dict[Ids, list[int]] = {}
-    parts: dict[Ids, list[tuple[int, str, int]]] = {}
+    rows: dict[Ids, tuple[int | None, str, str, int] | None] = {}
     for ids in lists:
         kept = existing[ids] = [post_id for post_id in dict.fromkeys(ids) if post_id in communities]
-        in_community: dict[int, list[int]] = {}
-        for post_id in kept:
-            community_id = communities[post_id]
-            if community_id is not None:
-                in_community.setdefault(community_id, []).append(post_id)
-        parts[ids] = [(c, joined_ids(there), len(there)) for c, there in in_community.items()]
-    return existing, parts
+        placed = [(post_id, communities[post_id]) for post_id in kept]
+        shown = [(post_id, c) for post_id, c in placed if c is not None]
+        owners = {c for _post_id, c in shown}
+        joined = joined_ids(post_id for post_id, _c in shown)
+        if len(owners) == 1:
+            rows[ids] = (owners.pop(), joined, "", len(shown))
+        else:
+            marks = marked_communities(c for _post_id, c in shown)
+            rows[ids] = (None, joined, marks, len(shown)) if shown else None
+    return existing, rows
 
 
 def _per_post(
@@ -307,6 +332,16 @@ return ids[1]
 """
 
 
+# A page view's RPUSH as Redis's protocol writes it (packed here: the client's own packing was a
+# tenth of an append's time).
+_RPUSH = b"*3\r\n$5\r\nRPUSH\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n"
+
+
+def _sized(text: str) -> tuple[int, bytes]:
+    data = text.encode()
+    return len(data), data
+
+
 @cache
 def _redis_client(url: str) -> Any:
     import redis
@@ -373,6 +408,7 @@ class RedisBuffer:
         self.url = url
         self.client = _redis_client(url)
         self.queue = f"{prefix}buffer"
+        self.queue_key = self.queue.encode()
         self.claims = f"{prefix}claims"
         self.prefix = prefix
 
@@ -385,7 +421,8 @@ class RedisBuffer:
 
         settle_appends()
         try:
-            _append_connection(self.url).send_command("RPUSH", self.queue, view.to_json())
+            packed = _RPUSH % (len(self.queue_key), self.queue_key, *_sized(view.to_json()))
+            _append_connection(self.url).send_packed_command([packed], check_health=False)
         except redis.RedisError:
             # Redis is away: the view still counts, through the database buffer.
             logger.warning("impression buffer: Redis failed, buffering in the database")
@@ -410,7 +447,7 @@ class RedisBuffer:
             if not items:
                 return NOTHING
             drained = len(items) < limit
-        written = self.apply(batch_id, [PageView.from_json(item) for item in items])
+        written = self.apply(batch_id, PageView.all_from_json(items))
         self.acknowledge(batch_id)
         return Flushed(len(items), written, drained)
 
@@ -444,15 +481,20 @@ def redis_configured() -> bool:
 def default_buffer() -> DatabaseBuffer | RedisBuffer:
     """The buffer page views go to: Redis when configured, else the database."""
     if redis_configured():
-        return RedisBuffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
+        return _redis_buffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
     return DatabaseBuffer()
+
+
+@cache
+def _redis_buffer(url: str, prefix: str) -> RedisBuffer:
+    return RedisBuffer(url, prefix)
 
 
 def all_buffers() -> Iterable[DatabaseBuffer | RedisBuffer]:
     """Every buffer that may hold views: the database one always (Redis falls back to it)."""
     yield DatabaseBuffer()
     if redis_configured():
-        yield RedisBuffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
+        yield _redis_buffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
 
 
 def buffer_page_view(viewer: Viewer, post_ids: Sequence[int]) -> None:

@@ -33,7 +33,7 @@ from communa.analytics.models import (
     RollupState,
     ShownPosts,
 )
-from communa.analytics.models.events import ids_of
+from communa.analytics.models.events import shown_parts
 from communa.analytics.sketch import ReachSketch, hash_viewer
 from communa.communities.models import Community, MembershipEvent
 from communa.core.conf import int_setting
@@ -212,8 +212,8 @@ def roll_up_events() -> int:
 
 
 def roll_up_shown_posts() -> int:
-    """Add one batch of the buffered flush's rows of shown posts (a page view's impressions in
-    one community each) to the day cells; the number of rows read."""
+    """Add one batch of the buffered flush's rows of shown posts (a page view's impressions
+    each) to the day cells of their communities; the number of rows read."""
 
     def read(after: int, upto: int, batch: int) -> list[Any]:
         return list(
@@ -221,12 +221,19 @@ def roll_up_shown_posts() -> int:
             .order_by("pk")
             .annotate(moment=_UtcText("at"))
             .values_list(
-                "pk", "community_id", "user_id", "viewer", "platform", "moment", "post_ids"
+                *("pk", "community_id", "user_id", "viewer", "platform", "moment"),
+                *("post_ids", "community_ids"),
             )[:batch]
         )
 
     def add(rows: list[Any]) -> None:
-        add_shown_posts([(*row[1:6], ids_of(row[6])) for row in rows])
+        add_shown_posts(
+            [
+                (community_id, *row[2:6], ids)
+                for row in rows
+                for community_id, ids in shown_parts(row[1], row[6], row[7])
+            ]
+        )
 
     return _roll_up(SHOWN, ShownPosts, read, add, _first)
 
@@ -496,18 +503,29 @@ def _viewed_before(leave: MembershipEvent) -> list[int]:
     from impression events and from the buffered flush's rows of shown posts (posts deleted
     since are left out)."""
     window = {
-        "community_id": leave.community_id,
         "user_id": leave.user_id,
         "at__gte": leave.at - timedelta(hours=24),
         "at__lte": leave.at,
     }
     seen = set(
-        Event.objects.filter(kind=EventKind.IMPRESSION, post_id__isnull=False, **window)
+        Event.objects.filter(
+            kind=EventKind.IMPRESSION,
+            post_id__isnull=False,
+            community_id=leave.community_id,
+            **window,
+        )
         .values_list("post_id", flat=True)
         .distinct()
     )
-    for text in ShownPosts.objects.filter(**window).values_list("post_ids", flat=True):
-        seen.update(ids_of(text))
+    # The leaver's rows, each with the posts of this community it holds (a feed's row holds
+    # several communities').
+    rows = ShownPosts.objects.filter(**window).values_list(
+        "community_id", "post_ids", "community_ids"
+    )
+    for row in rows:
+        for community_id, ids in shown_parts(*row):
+            if community_id == leave.community_id:
+                seen.update(ids)
     if not seen:
         return []
     return sorted(Post.objects.filter(pk__in=seen).values_list("pk", flat=True))

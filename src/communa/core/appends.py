@@ -30,12 +30,16 @@ def _preparers(
 ) -> list[Callable[[Any], Any] | None]:
     """What turns each value into the driver's (None: the value as it is)."""
     preparers: list[Callable[[Any], Any] | None] = []
+    # PostgreSQL takes an aware moment as it is (the ORM's preparing returns it unchanged).
+    aware_as_is = connection.vendor == "postgresql"
     for name in columns:
         field = model._meta.get_field(name)
         if isinstance(field, DateTimeField):
             last: list[Any] = [object(), None]
 
             def prepare(value: Any, field: DateTimeField = field, last: list[Any] = last) -> Any:
+                if aware_as_is and isinstance(value, datetime) and value.tzinfo is not None:
+                    return value
                 # A batch repeats one moment for many rows: prepare it once.
                 if value is not last[0]:
                     last[0], last[1] = value, field.get_db_prep_save(value, connection)

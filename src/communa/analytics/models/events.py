@@ -100,22 +100,30 @@ class PostViewer(models.Model):
 
 
 class ShownPosts(models.Model):
-    """The impressions of one page view in one community, as the buffered flush writes them.
+    """The impressions of one page view, as the buffered flush writes them: one row.
 
-    A page that shows thirty posts from four communities is four rows, not thirty events
-    (`analytics.impressions.write_batch`, ADR 0008). The rollup adds them to the day cells
-    (`rollups.roll_up_shown_posts`); the best times and the leaves after a view read them beside
-    the events. Impressions recorded directly (`COMMUNA_IMPRESSIONS_MODE=direct`) stay events.
+    A page that shows thirty posts from ten communities is one row, not thirty events nor ten
+    rows (`analytics.impressions.write_batch`, ADR 0008). The rollup adds each row to the day
+    cells of the communities it names (`rollups.roll_up_shown_posts`); the best times and the
+    leaves after a view read the members' rows beside the events, through the index on the
+    person and moment. Impressions recorded directly (`COMMUNA_IMPRESSIONS_MODE=direct`) stay
+    events.
+
+    A row's posts are all in `community` (a wall, a post page), or from several communities (a
+    feed): then `community` is empty and `community_ids` names each post's, in `post_ids`'
+    order ("|7||7||12|", which SQL can count a community's posts in: `community_mark`).
     """
 
-    # Not checked by the database per inserted row (as Event's keys); the collector still
-    # deletes a community's rows and clears a person's.
+    # Not checked by the database per inserted row (as Event's keys), nor indexed: nothing reads
+    # a community's rows but through its members, and a row of several communities must outlive
+    # the deletion of one of them. A deleted community's rows stay for the rollup to skip.
     community = models.ForeignKey(
         "communities.Community",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        null=True,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # the index below begins with it
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,21 +131,56 @@ class ShownPosts(models.Model):
         null=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # the index below begins with it
     )
     viewer = models.CharField(max_length=40, blank=True)
     platform = models.CharField(max_length=12, choices=Platform.choices, default=Platform.WEB)
     at = models.DateTimeField()
     post_ids = models.TextField()  # comma-separated, in the page's order; each an impression
+    community_ids = models.TextField(blank=True, default="")  # each post's, when several
     shown = models.PositiveIntegerField()  # how many ids: the impressions the row stands for
 
     class Meta:
-        indexes = [models.Index(fields=["community", "at"])]
+        indexes = [
+            # A member's rows by moment (the best times, the leaves after a view, clearing a
+            # deleted person's); a visitor's row adds no entry.
+            models.Index(
+                fields=["user", "at"], condition=Q(user__isnull=False), name="shown_posts_user_at"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.viewer} saw {self.post_ids} at {self.at:%Y-%m-%d %H:%M:%S}"
 
     def ids(self) -> list[int]:
         return ids_of(self.post_ids)
+
+    def parts(self) -> list[tuple[int, list[int]]]:
+        return shown_parts(self.community_id, self.post_ids, self.community_ids)
+
+
+def community_mark(community_id: int) -> str:
+    """How `ShownPosts.community_ids` writes one post's community."""
+    return f"|{community_id}|"
+
+
+def marked_communities(community_ids: Iterable[int]) -> str:
+    """Each post's community as `ShownPosts.community_ids` holds them, in the posts' order."""
+    return "".join(map(community_mark, community_ids))
+
+
+def shown_parts(
+    community_id: int | None, post_ids: str, community_ids: str
+) -> list[tuple[int, list[int]]]:
+    """A `ShownPosts` row's posts by community: each community once, with its posts' ids in
+    the row's order (from the row's columns, as read without a model)."""
+    ids = ids_of(post_ids)
+    if community_id is not None:
+        return [(community_id, ids)]
+    parts: dict[int, list[int]] = {}
+    for post_id, community in zip(ids, community_ids[1:-1].split("||"), strict=True):
+        parts.setdefault(int(community), []).append(post_id)
+    return list(parts.items())
 
 
 def ids_of(text: str) -> list[int]:
