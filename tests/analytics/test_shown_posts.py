@@ -278,7 +278,7 @@ def test_a_feed_row_counts_in_each_of_its_communities_and_outlives_its_reader(se
     assert flush_impressions() == 3
     row = ShownPosts.objects.get()
     assert row.community_id is None
-    assert row.parts() == [(kept.pk, [first.pk, second.pk]), (gone.pk, [theirs.pk])]
+    assert row.parts() == [(kept.pk, (first.pk, second.pk)), (gone.pk, (theirs.pk,))]
 
     # when the reader deletes their account and one post is deleted, before the rollup
     mira.delete()

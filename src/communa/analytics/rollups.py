@@ -13,7 +13,6 @@ import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from itertools import repeat
 from typing import Any
 
 from django.db import connection, transaction
@@ -227,13 +226,16 @@ def roll_up_shown_posts() -> int:
         )
 
     def add(rows: list[Any]) -> None:
-        add_shown_posts(
-            [
-                (community_id, *row[2:6], ids)
-                for row in rows
-                for community_id, ids in shown_parts(row[1], row[6], row[7])
-            ]
-        )
+        # A batch's rows of one page (a wall's readers) are split by community once.
+        parts_of: dict[tuple[Any, ...], list[tuple[int, tuple[int, ...]]]] = {}
+        shown: list[ShownRow] = []
+        for row in rows:
+            page = row[1], row[6], row[7]
+            parts = parts_of.get(page)
+            if parts is None:
+                parts = parts_of[page] = shown_parts(*page)
+            shown += [(community_id, *row[2:6], ids) for community_id, ids in parts]
+        add_shown_posts(shown)
 
     return _roll_up(SHOWN, ShownPosts, read, add, _first)
 
@@ -268,17 +270,17 @@ def _add_events(rows: Sequence[tuple[Any, ...]]) -> None:
 
 # A page view's impressions in one community: community, user, viewer, platform, moment (a
 # datetime or UTC text), ids of the community's posts shown.
-ShownRow = tuple[int, int | None, str, str, datetime | str, Sequence[int]]
+ShownRow = tuple[int, int | None, str, str, datetime | str, tuple[int, ...]]
 
 
 def add_shown_posts(rows: Sequence[ShownRow]) -> None:
     """Add page views' impressions to the day cells, as their events would add (`_add_events`).
 
-    A row is counted as a whole (a page's posts share their viewer and moment); only the posts'
-    days go post by post.
+    A row is counted as a whole (a page's posts share their viewer and moment); the posts' days
+    go post by post once per distinct page and day, for all the page views that showed it.
     """
     cells = _Cells(row[0] for row in rows)
-    post_days: Counter[tuple[int, date]] = Counter()
+    pages: Counter[tuple[int, date, tuple[int, ...]]] = Counter()
     for community_id, user_id, viewer, platform, at, ids in rows:
         day = cells.zones.day(community_id, at)
         if day is None:
@@ -288,10 +290,14 @@ def add_shown_posts(rows: Sequence[ShownRow]) -> None:
         cell["impressions"] += shown
         cell[f"impressions_{platform}"] += shown
         cells.reached(community_id, day, platform, viewer)
-        post_days.update(zip(ids, repeat(day)))
-        cells.post_community.update(dict.fromkeys(ids, community_id))
+        pages[(community_id, day, ids)] += 1
         if user_id is not None:
             cells.member_days[(community_id, user_id, day)]["views"] += shown
+    post_days: Counter[tuple[int, date]] = Counter()
+    for (community_id, day, ids), views in pages.items():
+        for post_id in ids:
+            post_days[(post_id, day)] += views
+        cells.post_community.update(dict.fromkeys(ids, community_id))
     for key, shown in post_days.items():
         cells.post_days[key]["impressions"] += shown
     cells.write()

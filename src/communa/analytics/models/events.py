@@ -155,7 +155,7 @@ class ShownPosts(models.Model):
     def ids(self) -> list[int]:
         return ids_of(self.post_ids)
 
-    def parts(self) -> list[tuple[int, list[int]]]:
+    def parts(self) -> list[tuple[int, tuple[int, ...]]]:
         return shown_parts(self.community_id, self.post_ids, self.community_ids)
 
 
@@ -171,16 +171,16 @@ def marked_communities(community_ids: Iterable[int]) -> str:
 
 def shown_parts(
     community_id: int | None, post_ids: str, community_ids: str
-) -> list[tuple[int, list[int]]]:
+) -> list[tuple[int, tuple[int, ...]]]:
     """A `ShownPosts` row's posts by community: each community once, with its posts' ids in
     the row's order (from the row's columns, as read without a model)."""
     ids = ids_of(post_ids)
     if community_id is not None:
-        return [(community_id, ids)]
+        return [(community_id, tuple(ids))]
     parts: dict[int, list[int]] = {}
     for post_id, community in zip(ids, community_ids[1:-1].split("||"), strict=True):
         parts.setdefault(int(community), []).append(post_id)
-    return list(parts.items())
+    return [(community, tuple(there)) for community, there in parts.items()]
 
 
 def ids_of(text: str) -> list[int]:
