@@ -169,12 +169,12 @@ def session_for(user: User) -> str:
 
 
 def forget_page_views() -> None:
-    """Each run starts with no page views of earlier runs: a run writes about 600,000 rows of
-    shown posts (one per page view and community), so each run measured its writes, and
-    PostgreSQL's buffers, against a bigger table than the run before (the impressions' cost
-    went from 8 % to 16 % in three runs on one machine). The posts' impression counters go back
-    to the impressions recorded as events (none, when they are buffered), so that the exact
-    counts hold."""
+    """Each run starts with no page views of earlier runs: a run wrote about 600,000 rows of
+    shown posts (when they were one per page view and community; now one per page view), so
+    each run measured its writes, and PostgreSQL's buffers, against a bigger table than the
+    run before (the impressions' cost went from 8 % to 16 % in three runs on one machine). The
+    posts' impression counters go back to the impressions recorded as events (none, when they
+    are buffered), so that the exact counts hold."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
