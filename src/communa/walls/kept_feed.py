@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from communa.core.conf import int_setting
 from communa.core.fragments import CSRF_PLACEHOLDER, token_of
 from communa.walls.cards import _templates_stamp, page_digest
-from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, like_button, stamp_of
+from communa.walls.kept_walls import VIEWS, ShownPost, VisitorWall, like_buttons, stamp_of
 from communa.walls.models import Post, PostStatus
 from communa.walls.post_views import VIEWS_SPAN, views_texts
 from communa.walls.selectors import FeedCommunities
@@ -196,10 +196,9 @@ class KeptPosts:
 def _press(pieces: list[Any], row: dict[str, Any]) -> bool:
     """Press the post's like button in `pieces` (the button's text on both sides of its
     token's slot); whether it was found there exactly once as kept."""
-    head, token, tail = like_button(row, liked=False).encode().partition(_PLACEHOLDER)
-    pressed_head, _token, pressed_tail = (
-        like_button(row, liked=True).encode().partition(_PLACEHOLDER)
-    )
+    released, pressed = like_buttons(row)
+    head, token, tail = released.encode().partition(_PLACEHOLDER)
+    pressed_head, _token, pressed_tail = pressed.encode().partition(_PLACEHOLDER)
     if not token:  # a button without its form: not one a member's feed shows
         return False
     found = [
