@@ -45,7 +45,7 @@ from communa.analytics.models import (
 )
 from communa.analytics.models.events import ids_of, joined_ids, marked_communities
 from communa.core.appends import append_rows
-from communa.core.conf import int_setting, setting
+from communa.core.conf import int_setting
 from communa.core.events import Viewer
 
 logger = logging.getLogger(__name__)
@@ -477,17 +477,13 @@ class RedisBuffer:
         return waiting
 
 
-def redis_configured() -> bool:
-    return setting("IMPRESSIONS_BUFFER") == "redis" and bool(settings.REDIS_URL)
-
-
-def default_buffer() -> DatabaseBuffer | RedisBuffer:
-    """The buffer page views go to: Redis when configured, else the database (settings read
-    once: every page that shows posts asks)."""
+def _configured_redis() -> RedisBuffer | None:
+    """The Redis buffer when the settings choose it (they are read once: every page that shows
+    posts asks)."""
     url, communa = settings.REDIS_URL, settings.COMMUNA
     if communa["IMPRESSIONS_BUFFER"] == "redis" and url:
         return _redis_buffer(url, communa["IMPRESSIONS_REDIS_PREFIX"])
-    return DatabaseBuffer()
+    return None
 
 
 @cache
@@ -495,11 +491,21 @@ def _redis_buffer(url: str, prefix: str) -> RedisBuffer:
     return RedisBuffer(url, prefix)
 
 
+def redis_configured() -> bool:
+    return _configured_redis() is not None
+
+
+def default_buffer() -> DatabaseBuffer | RedisBuffer:
+    """The buffer page views go to: Redis when configured, else the database."""
+    return _configured_redis() or DatabaseBuffer()
+
+
 def all_buffers() -> Iterable[DatabaseBuffer | RedisBuffer]:
     """Every buffer that may hold views: the database one always (Redis falls back to it)."""
     yield DatabaseBuffer()
-    if redis_configured():
-        yield _redis_buffer(settings.REDIS_URL, setting("IMPRESSIONS_REDIS_PREFIX"))
+    redis = _configured_redis()
+    if redis is not None:
+        yield redis
 
 
 def buffer_page_view(viewer: Viewer, post_ids: Sequence[int]) -> None:
