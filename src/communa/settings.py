@@ -482,6 +482,9 @@ COMMUNA.update(
         "ROLLUP_SECONDS": env_int("ROLLUP_SECONDS", 30),
         "ROLLUP_BATCH": env_int("ROLLUP_BATCH", 20000),
         "ROLLUP_SETTLE_SECONDS": env_int("ROLLUP_SETTLE_SECONDS", 10),
+        # Each rollup fixes the members at publication of the posts published since the last
+        # one; this often it looks at every published post (one stored with an earlier moment).
+        "POST_FACTS_SWEEP_SECONDS": env_int("POST_FACTS_SWEEP_SECONDS", 86400),
         # Sites that share one Redis keep apart by their cache key prefix: their buffers too.
         "IMPRESSIONS_REDIS_PREFIX": env(
             "IMPRESSIONS_REDIS_PREFIX",

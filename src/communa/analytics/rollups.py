@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Func, Max, Model, TextField
 from django.utils import timezone
 
-from communa.analytics.metrics.audience import MEMBER_CHANGES, members_at_moments
+from communa.analytics.metrics.audience import MEMBER_CHANGES
 from communa.analytics.models import (
     CommunityDay,
     Event,
@@ -27,20 +27,19 @@ from communa.analytics.models import (
     JoinDay,
     MemberDay,
     PostDay,
-    PostFacts,
     ReachSpan,
     RollupState,
     ShownPosts,
 )
 from communa.analytics.models.events import shown_parts
+from communa.analytics.post_facts import roll_up_post_facts
 from communa.analytics.sketch import ReachSketch, hash_viewer
 from communa.communities.models import Community, MembershipEvent
 from communa.core.conf import int_setting
 from communa.core.moments import community_time_zone
-from communa.walls.models import Post, PostStatus
+from communa.walls.models import Post
 
 EVENTS, SHOWN, MEMBERSHIPS = "events", "shown", "memberships"
-_POST_FACTS_BATCH = 500
 # Event kind → the column of a day cell it adds to (an unlike subtracts from likes apart).
 _COLUMN = {
     EventKind.IMPRESSION: "impressions",
@@ -72,9 +71,10 @@ _MEMBER_COLUMN = {
 _SQL_TYPE = {"day": "date", "source": "text", "utm_campaign": "text"}
 
 
-def roll_up() -> int:
+def roll_up(*, sweep_posts: bool = False) -> int:
     """Everything due: new events, new rows of shown posts, new membership changes, facts of
-    newly published posts. Returns how many source rows were rolled up (the worker's runner)."""
+    newly published posts (of every published post with `sweep_posts`). Returns how many
+    source rows were rolled up (the worker's runner)."""
     done = 0
     for rollup in (roll_up_events, roll_up_shown_posts, roll_up_memberships):
         while True:
@@ -82,7 +82,7 @@ def roll_up() -> int:
             done += moved
             if moved == 0:
                 break
-    return done + roll_up_post_facts()
+    return done + roll_up_post_facts(sweep=sweep_posts)
 
 
 # -- the watermark ----------------------------------------------------------------------------
@@ -551,35 +551,3 @@ def _was_member_before(block: MembershipEvent) -> bool:
         .first()
     )
     return previous == MembershipEvent.Kind.JOIN
-
-
-# -- facts of published posts -------------------------------------------------------------------
-def roll_up_post_facts() -> int:
-    """Fix the members at publication of posts published since the last run (the membership
-    history of each community read once for all its new posts)."""
-    missing = list(
-        Post.objects.filter(
-            status=PostStatus.PUBLISHED, published_at__isnull=False, community__isnull=False
-        )
-        .exclude(pk__in=PostFacts.objects.values("post_id"))
-        .order_by("published_at", "pk")
-        .values_list("pk", "community_id", "published_at")[:_POST_FACTS_BATCH]
-    )
-    by_community: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    for pk, community_id, published_at in missing:
-        if community_id is not None and published_at is not None:
-            by_community[community_id].append((pk, published_at))
-    facts = []
-    for community_id, posts in by_community.items():
-        members = members_at_moments(community_id, [at for _pk, at in posts])
-        facts += [
-            PostFacts(
-                post_id=pk,
-                community_id=community_id,
-                published_at=at,
-                members_at_publication=count,
-            )
-            for (pk, at), count in zip(posts, members, strict=True)
-        ]
-    PostFacts.objects.bulk_create(facts, ignore_conflicts=True)
-    return len(missing)

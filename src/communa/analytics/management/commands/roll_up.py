@@ -11,7 +11,10 @@ from communa.analytics.rollups import roll_up
 
 
 class Command(BaseCommand):
-    help = "Roll new events and membership changes up into the statistics' day cells now."
+    help = (
+        "Roll new events and membership changes up into the statistics' day cells now, and fix"
+        " the members at publication of every published post that has none yet."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         if options["no_settle"]:
             settings.COMMUNA = {**settings.COMMUNA, "ROLLUP_SETTLE_SECONDS": 0}
         total = 0
-        while moved := roll_up():
+        while moved := roll_up(sweep_posts=True):
             total += moved
         if options["verbosity"]:
             self.stdout.write(f"Rolled up {total} rows.")
