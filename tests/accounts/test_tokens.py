@@ -111,3 +111,29 @@ def test_token_count_is_capped(api, logged_in, settings):
     response = api.post("/me/tokens", {"name": "t3"})
     assert response.status_code == 422
     assert "revoke one first" in error_of(response)["fields"]["name"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_records_its_use_once_a_minute_in_one_statement(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communa.accounts.actions import create_access_token, user_for_token
+
+    # given: a token last used two minutes ago
+    token, plaintext = create_access_token(actor=user, name="script", expires_in_days=None)
+    before = timezone.now() - timedelta(minutes=2)
+    PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=before)
+    # when: it is used twice
+    with CaptureQueriesContext(connection) as first:
+        assert user_for_token(plaintext) == user
+    used = PersonalAccessToken.objects.get(pk=token.pk).last_used_at
+    with CaptureQueriesContext(connection) as second:
+        assert user_for_token(plaintext) == user
+    # then: the first use is recorded (read, then the touch: on PostgreSQL one round trip
+    # that holds its own transaction), the second within the minute is not
+    assert used is not None
+    assert used > before
+    assert len(first.captured_queries) == 2
+    assert len(second.captured_queries) == 1
+    assert PersonalAccessToken.objects.get(pk=token.pk).last_used_at == used

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -287,18 +287,23 @@ def user_for_token(plaintext: str) -> User | None:
     return token.user
 
 
-def _touch_token(token_id: int, now: Any) -> None:
+def _touch_token(token_id: int, now: datetime) -> None:
     """Record a token's use. On PostgreSQL, outside any other transaction, the commit does not
     wait for the disk: a crash may lose the last second of "last used", never anything else, and
-    a request made with a token no longer pays a flush of the log for it."""
+    a request made with a token no longer pays a flush of the log for it. Both statements go as
+    one simple query, which PostgreSQL runs as one transaction (an error rolls it back whole):
+    one round trip instead of four. Its values are ours, written in: an id and a moment."""
     touch = PersonalAccessToken.objects.filter(pk=token_id)
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         touch.update(last_used_at=now)
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        touch.update(last_used_at=now)
+    table = connection.ops.quote_name(PersonalAccessToken._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL synchronous_commit TO OFF;"  # noqa: S608 — an id and a moment
+            f" UPDATE {table} SET \"last_used_at\" = '{now.isoformat()}'::timestamptz"
+            f' WHERE "id" = {int(token_id)}'
+        )
 
 
 def create_admin(*, username: str, email: str, password: str) -> User:
