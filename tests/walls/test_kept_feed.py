@@ -306,11 +306,11 @@ def test_a_kept_feed_in_other_scripts_is_the_feed_built_afresh(built, settings):
 def _kept_html(pks: list[int]) -> str:
     """Posts as a kept feed page holds them: like buttons and forms with the token's
     placeholder, each post's views in its footer."""
-    from communa.walls.kept_walls import like_button
+    from communa.walls.kept_walls import like_buttons
 
     return "".join(
         f'<article id="post-{pk}">Пост {pk} ♥'
-        + like_button({"id": pk, "like_count": pk}, liked=False)
+        + like_buttons({"id": pk, "like_count": pk})[0]
         + f'<span class="count views" data-views="{pk}">0 views</span>'
         + f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{PLACEHOLDER}-9f3c">'
         + "</form></article>"
@@ -321,7 +321,7 @@ def _kept_html(pks: list[int]) -> str:
 def test_kept_posts_are_filled_as_the_page_would_be_rendered(rf, settings):
     from communa.core.fragments import CSRF_PLACEHOLDER
     from communa.walls.kept_feed import KeptPosts
-    from communa.walls.kept_walls import like_button
+    from communa.walls.kept_walls import like_buttons
     from communa.walls.post_views import views_text
 
     request = rf.get("/feed/")
@@ -336,10 +336,7 @@ def test_kept_posts_are_filled_as_the_page_would_be_rendered(rf, settings):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', filled)[1]
     assert CSRF_PLACEHOLDER not in token
     expected = (
-        html.replace(
-            like_button({"id": 8, "like_count": 8}, liked=False),
-            like_button({"id": 8, "like_count": 8}, liked=True),
-        )
+        html.replace(*like_buttons({"id": 8, "like_count": 8}))
         .replace(CSRF_PLACEHOLDER, token)
         .replace('data-views="7">0 views', f'data-views="7">{views_text(1234)}')
         .replace('data-views="8">0 views', f'data-views="8">{views_text(5)}')

@@ -230,13 +230,14 @@ def test_a_like_button_from_its_kept_pattern_is_the_button_rendered(language):
     and language with the post's id and count put in: each is the button the template gives."""
     from django.utils import translation
 
-    from communa.walls.kept_walls import _render_button, like_button
+    from communa.walls.kept_walls import _render_button, like_buttons
 
     with translation.override(language):
         for pk, count in ((1, 0), (7, 1), (123456, 98765), (2**40, 10**6)):
-            for liked in (True, False):
-                row = {"id": pk, "like_count": count}
-                assert like_button(row, liked=liked) == _render_button(pk, count, liked=liked)
+            assert like_buttons({"id": pk, "like_count": count}) == (
+                _render_button(pk, count, liked=False),
+                _render_button(pk, count, liked=True),
+            )
 
 
 def test_a_reader_sees_their_held_and_refused_posts_above_the_kept_wall(group, built):

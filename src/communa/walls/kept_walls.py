@@ -289,10 +289,6 @@ def like_buttons(row: dict[str, Any]) -> tuple[str, str]:
     )
 
 
-def like_button(row: dict[str, Any], *, liked: bool) -> str:
-    return like_buttons(row)[liked]
-
-
 def with_likes(html: str, rows: Sequence[dict[str, Any]], *, pressed: bool) -> str | None:
     """`html` (posts rendered with the token placeholder) with the like buttons of the posts in
     `rows` pressed (or released); None when one of them is not there exactly once as it would
