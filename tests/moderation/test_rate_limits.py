@@ -365,6 +365,40 @@ def test_a_refusal_takes_back_every_hit_it_counted_in_either_store(clock, store_
         assert not store.client.exists(f"communa:rl:{scope}-gone:x:{start}")
 
 
+def test_redis_counts_a_writes_limits_and_takes_them_back_in_one_round_trip(clock, monkeypatch):
+    # given a person's limit and an address limit in Redis, and every command Redis is sent
+    # counted (a pipeline goes in one send)
+    import redis.connection
+
+    store = _store("redis")
+    sends: list[int] = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sends.append(1)
+        return send(self, *args, **kwargs)
+
+    scope = f"test-{uuid.uuid4().hex}"
+    person_limit = ratelimit.Limit(f"{scope}-member", 5, HOUR)
+    address_limit = ratelimit.Limit(f"{scope}-ip", 1, HOUR)
+    hits = [(person_limit, "p"), (address_limit, "a")]
+    store.client.ping()  # the connection is made before the counting starts
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+    # when a write counts both, and a second one is refused by the address
+    ratelimit.consume_all(hits, store=store)
+    with pytest.raises(ratelimit.LimitExceeded):
+        ratelimit.consume_all(hits, store=store)
+
+    # then each went to Redis once, the refusal taking back its hits in the same call
+    assert len(sends) == 2
+    start = int(clock["now"]) // HOUR * HOUR
+    monkeypatch.undo()
+    assert store.get(f"{scope}-member:p", start) == 1
+    assert store.get(f"{scope}-ip:a", start) == 1
+    assert 0 < store.client.ttl(f"communa:rl:{scope}-ip:a:{start}") <= HOUR + 1
+
+
 def test_an_ipv6_address_counts_by_its_64_bit_network():
     assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9")
     assert address_key("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
