@@ -143,3 +143,22 @@ def test_an_unknown_account_age_is_never_a_burst() -> None:
 
 def test_without_history_the_history_checks_are_skipped() -> None:
     assert check_text("Selling iPhone 13 cheap, DM me!", rules=RULES).clean
+
+
+@pytest.mark.parametrize(
+    ("text", "reduced"),
+    [
+        # Ukrainian letters read as their Russian neighbours, marks and capitals gone
+        ("Їжа є, ҐАНОК і ЁЛКА", "ижа е ганок и елка"),
+        # Vietnamese: tones and hooks gone, đ read as d
+        ("Đẹp quá, Đường phố!", "dep qua duong pho"),
+        # punctuation to one space, repeated letters squeezed, compatibility forms unfolded
+        ("Sooo   gooood!!! ﬁne...", "so god fine"),
+    ],
+)
+def test_a_fingerprint_keeps_only_what_a_repeat_can_be_told_by(text, reduced):
+    from communa.moderation.filters.normalise import fingerprint
+
+    assert fingerprint(text) == reduced
+    # the same text with other marks and cases is the same repeat
+    assert similarity(shingles(text), shingles(reduced.upper())) == 1.0

@@ -68,6 +68,7 @@ _STRIPPED = _SEPARATORS + "!*<"
 _DOUBLE = re.compile(r"(.)\1")
 _TRIPLE_OR_MORE = re.compile(r"(.)\1{2,}")
 _RUN = re.compile(r"(.)\1+")
+_combining = unicodedata.combining
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]")
 
@@ -351,7 +352,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 def fingerprint(text: str) -> str:
     """A text reduced for near-duplicate comparison: letters and digits, no marks or repeats."""
     text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(_CYRILLIC_FOLD).replace("đ", "d")
+    text = "".join([c for c in text if not _combining(c)])
+    # The folds of _CYRILLIC_FOLD (ё has lost its mark by now), and đ: replace() scans in C,
+    # where translate() looks every letter of a non-ASCII text up in a dict (3.6 against 0.6 µs).
+    text = text.replace("є", "е").replace("і", "и").replace("ґ", "г").replace("đ", "d")
     text = _NON_WORD.sub(" ", text)
     return _RUN.sub(r"\1", text).strip()

@@ -36,17 +36,21 @@ class TextHistory(Protocol):
 
 def shingles(text: str) -> frozenset[str]:
     """The overlapping 4-character pieces of a text's fingerprint (the whole of a shorter one)."""
-    reduced = fingerprint(text)
+    return _pieces(fingerprint(text))
+
+
+def _pieces(reduced: str) -> frozenset[str]:
     if len(reduced) <= SHINGLE:
         return frozenset((reduced,)) if reduced else frozenset()
-    return frozenset(reduced[i : i + SHINGLE] for i in range(len(reduced) - SHINGLE + 1))
+    return frozenset([reduced[i : i + SHINGLE] for i in range(len(reduced) - SHINGLE + 1)])
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard similarity of two shingle sets."""
+    """Jaccard similarity of two shingle sets (the union counted, not built)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 def is_near_duplicate(
@@ -56,11 +60,13 @@ def is_near_duplicate(
 
     Texts shorter than `min_chars` once reduced ("Thanks!") are never repeats.
     """
-    if len(fingerprint(text)) < min_chars:
+    reduced = fingerprint(text)
+    if len(reduced) < min_chars:
         return 0.0
-    mine = shingles(text)
+    mine = _pieces(reduced)
     best = 0.0
-    for other in earlier:
-        score = similarity(mine, shingles(other))
-        best = max(best, score)
+    # An author's history often holds the very same text again (the spam this looks for):
+    # each distinct text is reduced once.
+    for other in dict.fromkeys(earlier):
+        best = max(best, similarity(mine, shingles(other)))
     return best if best >= threshold else 0.0
