@@ -615,7 +615,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
         log(
             f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.requests:,}"
             f" | {r.errors}{f' ({r.answers})' if r.answers else ''} | {r.timeouts}"
-            f" | {100 * r.rps / floor.rps:.0f} % | {r.cpu_ms:.2f}"
+            f" | {100 * r.rps / floor.rps:.1f} % | {r.cpu_ms:.2f}"
             f" | {100 * floor.cpu_ms / r.cpu_ms if r.cpu_ms else 0:.0f} %"
             f" | {floor.cpu_parts if r.beside else ''} |"
         )
@@ -646,6 +646,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
             f"Impression recording costs {impression_cost:.1f} % of the feed API's throughput"
             " (median of the pairs of rounds above)."
         )
+    _verdict(results, impression_cost)
     wrong = check_counts(data)
     touched = len(data["spread_posts"])
     if wrong:
@@ -656,6 +657,51 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     log(f"Exact counts: likes, comments, reach and impressions of the {touched} touched posts")
     log("equal their rows.")
     return 0
+
+
+# Issue 11's targets, as this run measured them.
+READ_SHARE, READ_P99_MS, HOT_SHARE, COMMENT_SHARE, IMPRESSION_COST = 50.0, 50.0, 90.0, 30.0, 10.0
+WRITES = ("like/unlike one hot post", "likes spread over", "comments with")
+
+
+def _verdict(results: list[Result], impression_cost: float | None) -> None:
+    """Each target of issue 11 with what this run measured, met or missed (shares unrounded)."""
+
+    def share(r: Result) -> float:
+        return 100 * r.rps / (r.beside or results[0]).rps
+
+    reads = [r for r in results[1:] if not r.name.startswith(WRITES)]
+    by_name = {r.name: r for r in results}
+    lines: list[str] = []
+
+    def target(met: bool, text: str) -> None:
+        lines.append(f"  {'met' if met else 'MISSED'}: {text}")
+
+    if reads:
+        lowest, latest = min(reads, key=share), max(reads, key=lambda r: r.p99_ms)
+        slow = sum(share(r) < READ_SHARE for r in reads)
+        late = sum(r.p99_ms > READ_P99_MS for r in reads)
+        text = f"reads at >= {READ_SHARE:.0f} % of /api/health: {len(reads) - slow} of"
+        target(not slow, f"{text} {len(reads)}, the lowest {share(lowest):.2f} % ({lowest.name})")
+        text = f"reads with p99 <= {READ_P99_MS:.0f} ms: {len(reads) - late} of {len(reads)},"
+        text += f" the highest {latest.p99_ms:.1f} ms ({latest.name};"
+        target(not late, f"{text} /api/health's own {results[0].p99_ms:.1f} ms)")
+    hot = by_name.get("like/unlike one hot post, 1,000 members")
+    spread = by_name.get("likes spread over 1,000 posts")
+    if hot is not None and spread is not None:
+        ratio = 100 * hot.rps / spread.rps
+        target(ratio >= HOT_SHARE, f"hot likes at >= {HOT_SHARE:.0f} % of spread: {ratio:.1f} %")
+    comments = by_name.get("comments with the automatic checks")
+    if comments is not None:
+        text = f"commenting at >= {COMMENT_SHARE:.0f} % of /api/health"
+        target(share(comments) >= COMMENT_SHARE, f"{text}: {share(comments):.2f} %")
+    if impression_cost is not None:
+        text = f"impression recording <= {IMPRESSION_COST:.0f} % of the feed"
+        target(impression_cost <= IMPRESSION_COST, f"{text}: {impression_cost:.1f} %")
+    if lines:
+        log("Issue 11's targets in this run:")
+        for line in lines:
+            log(line)
 
 
 if __name__ == "__main__":
