@@ -92,7 +92,7 @@ _LIKED = (
 )
 # The pinned post and the page in one statement (each part ordered and limited on its own).
 _STAMP_PART = (
-    f'SELECT %s AS "part", {_STAMP_SELECT}, {_LIKED} AS "liked"'  # noqa: S608 - our columns
+    f'SELECT %s AS "part", {_STAMP_SELECT}, {{liked}} AS "liked"'  # noqa: S608 - our columns
     ' FROM "walls_post" t0 INNER JOIN "accounts_user" u ON u."id" = t0."author_id"'
     ' WHERE t0."community_id" = %s AND t0."status" = %s AND {pinned}{after}'
     " ORDER BY {order} LIMIT {limit}"
@@ -142,7 +142,14 @@ def visitor_wall_stamps(
     what a visitor's wall costs when the page itself comes from the cache.
     """
     liker = reader.pk if signed_in(reader) else None
-    base = [liker, community.pk, PostStatus.PUBLISHED.value]
+    # A visitor likes nothing: no question asked. Asked with a NULL reader, PostgreSQL found a
+    # plan made for the values (the question answered "no" before running) cheaper than its
+    # kept one, and planned the statement again on every visitor's wall: 0.4-0.5 ms each time.
+    liked, base = (
+        (_LIKED, [liker, community.pk, PostStatus.PUBLISHED.value])
+        if liker is not None
+        else ("FALSE", [community.pk, PostStatus.PUBLISHED.value])
+    )
     after, cursor_params = "", []
     if cursor:
         moment, last_id = decode_cursor(cursor, [datetime, int])
@@ -150,13 +157,15 @@ def visitor_wall_stamps(
     # The limits are written in, not bound (as core.rows.read_many writes them): PostgreSQL
     # then keeps one plan of the statement instead of planning it on every run.
     page_part = _STAMP_PART.format(
-        pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER, limit=int(limit) + 1
+        liked=liked, pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER, limit=int(limit) + 1
     )
     sql = f"SELECT * FROM ({page_part}) AS page"  # noqa: S608 - our statement
     order = ' ORDER BY "part", "published_at" DESC, "id" DESC'
     params = [1, *base, *cursor_params]
     if not cursor:
-        pinned_part = _STAMP_PART.format(pinned='t0."pinned"', after="", order='t0."id"', limit=1)
+        pinned_part = _STAMP_PART.format(
+            liked=liked, pinned='t0."pinned"', after="", order='t0."id"', limit=1
+        )
         sql = f"SELECT * FROM ({pinned_part}) AS pinned UNION ALL {sql}"  # noqa: S608
         params = [0, *base, *params]
     asks_held = held and liker is not None
