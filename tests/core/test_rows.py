@@ -276,6 +276,47 @@ def test_the_pages_statements_are_planned_once_not_on_every_run(settings):
             assert "LIMIT $" not in statement, statement
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are kept by PostgreSQL")
+def test_a_visitors_wall_asks_nothing_of_a_reader_and_keeps_its_plan(settings):
+    # given a community's wall, read by visitors
+    settings.COMMUNA = {**settings.COMMUNA, "CARD_CACHE_SECONDS": 60}
+    community = make_community(person(), privacy="open")
+    for number in range(5):
+        make_post(community, body=f"Post {number}")
+    visitor = client_of(None)
+    # when visitors read it again and again, a post edited before each read
+    for _ in range(PREPARE_AFTER + 8):
+        response = visitor.get(f"/c/{community.slug}/wall/", headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        Post.objects.filter(community=community).update(content_version=F("content_version") + 1)
+    # then the statement of a visitor's wall asks whether nobody likes each post no more
+    # (asked with a NULL reader, PostgreSQL planned it again on every read, finding a plan made
+    # for that NULL cheaper than its kept one), and it runs from its kept plan
+    plans = [p for p in plans_of('AS "part"') if "walls_like" not in p[0]]
+    assert plans
+    for statement, generic, custom in plans:
+        assert generic > 0, statement
+        assert custom <= 5, statement
+    assert not [p for p in plans_of('AS "part"') if "walls_like" in p[0]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are kept by PostgreSQL")
+def test_the_repeat_checks_question_is_planned_once_not_before_every_text():
+    # given a member who comments again and again, each text checked against their recent ones
+    from communa.core import gate
+
+    author = person()
+    since = timezone.now() - timedelta(days=1)
+    for _ in range(PREPARE_AFTER + 8):
+        gate.moderated_content().recent_texts(author, since, 100)
+    # then the statement of their recent texts runs from one kept plan: the author and the
+    # moment are asked so that any values are estimated alike, the limit is written in
+    [(statement, generic, custom)] = plans_of('"created_at" >= (SELECT $')
+    assert generic > 0, statement
+    assert custom <= 5, statement
+    assert "LIMIT $" not in statement
+
+
 def test_a_narrow_row_loads_a_deferred_column_on_use_and_saves_what_it_read():
     community = make_community()
     post = make_post(community, body="Knife skills")
