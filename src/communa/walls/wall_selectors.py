@@ -84,8 +84,8 @@ def _stamp_columns(names: Sequence[str]) -> tuple[str, list[Field]]:
 
 _STAMP_SELECT, _STAMP_FIELD_LIST = _stamp_columns(STAMP_FIELDS)
 _FEED_SELECT, _FEED_FIELD_LIST = _stamp_columns(FEED_STAMP_FIELDS)
-# Whether the reader likes the post (its parameter: the reader's id, NULL for a visitor): read
-# with the rows, not in a statement of its own, and kept apart from them.
+# Whether the reader likes the post (its parameter: the reader's id; a visitor's statement has
+# FALSE instead): read with the rows, not in a statement of its own, and kept apart from them.
 _LIKED = (
     'EXISTS (SELECT 1 FROM "walls_like" l WHERE l."post_id" = t0."id" AND l."user_id" = %s'
     ' AND l."comment_id" IS NULL)'
@@ -145,7 +145,7 @@ def visitor_wall_stamps(
     # A visitor likes nothing: no question asked. Asked with a NULL reader, PostgreSQL found a
     # plan made for the values (the question answered "no" before running) cheaper than its
     # kept one, and planned the statement again on every visitor's wall: 0.4-0.5 ms each time.
-    liked, base = (
+    likes, base = (
         (_LIKED, [liker, community.pk, PostStatus.PUBLISHED.value])
         if liker is not None
         else ("FALSE", [community.pk, PostStatus.PUBLISHED.value])
@@ -157,14 +157,14 @@ def visitor_wall_stamps(
     # The limits are written in, not bound (as core.rows.read_many writes them): PostgreSQL
     # then keeps one plan of the statement instead of planning it on every run.
     page_part = _STAMP_PART.format(
-        liked=liked, pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER, limit=int(limit) + 1
+        liked=likes, pinned='NOT t0."pinned"', after=after, order=_PAGE_ORDER, limit=int(limit) + 1
     )
     sql = f"SELECT * FROM ({page_part}) AS page"  # noqa: S608 - our statement
     order = ' ORDER BY "part", "published_at" DESC, "id" DESC'
     params = [1, *base, *cursor_params]
     if not cursor:
         pinned_part = _STAMP_PART.format(
-            liked=liked, pinned='t0."pinned"', after="", order='t0."id"', limit=1
+            liked=likes, pinned='t0."pinned"', after="", order='t0."id"', limit=1
         )
         sql = f"SELECT * FROM ({pinned_part}) AS pinned UNION ALL {sql}"  # noqa: S608
         params = [0, *base, *params]
