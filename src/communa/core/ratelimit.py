@@ -37,6 +37,10 @@ class Store(Protocol):
     def decr(self, key: str, window_start: int, amount: int = 1) -> None: ...
     def get(self, key: str, window_start: int) -> int: ...
     def clear(self, key: str, window_start: int) -> None: ...
+    def consume(self, hits: Sequence[Hit], amount: int = 1) -> int | None:
+        """Count every hit; past a ceiling, take back what was counted and give the position
+        of the hit refused (None: all counted)."""
+        ...
 
 
 class Hit(NamedTuple):
@@ -234,9 +238,7 @@ def consume_all(
         Hit(_key(limit, key), limit.window_start(now), limit.window, limit.limit)
         for limit, key in hits
     ]
-    # A store of its own (a test's) may only count one at a time.
-    consume = getattr(store, "consume", None)
-    refused = consume(asked, amount) if consume else _consume_in_turn(store, asked, amount)
+    refused = store.consume(asked, amount)
     if refused is not None:
         limit = hits[refused][0]
         raise LimitExceeded(limit, retry_after=limit.retry_after(now))
