@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from communa.accounts.models import Notification, PersonalAccessToken
 from communa.communities.models import Community
-from communa.core.writes import add_to, insert, remove
+from communa.core.writes import add_to, insert, remove, sent_together
 from communa.walls.models import Like, Post
 from tests.factories import make_community, person
 from tests.walls.support import make_post
@@ -121,3 +121,63 @@ def test_removing_rows_by_their_values_as_the_orm_deletes_them():
     # Rows other rows point at go through the ORM's collector, which cascades.
     assert remove(Post, id=post.pk) == 2  # the post and the like pointing at it
     assert not Like.objects.exists()
+
+
+def test_writes_sent_together_are_the_writes_made_one_by_one():
+    owner, other = person("olga"), person("mira")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+    with transaction.atomic(), sent_together():
+        like = insert(Like(user=other, post=post))[0]
+        notes = insert(
+            *(
+                Notification(recipient=u, kind="comment_on_post", subject="x")
+                for u in (owner, other)
+            )
+        )
+        add_to(Post, post.pk, {"like_count": 1, "comment_count": 2})
+        # A result read inside the block is there at once (at the cost of its own round trip).
+        assert add_to(Post, post.pk, {"share_count": 1}, returning=True) == [1]
+        with sent_together():  # inside another block: part of it
+            add_to(Post, post.pk, {"like_count": 1})
+    # Every new row has its id once the block has ended.
+    assert Like.objects.get(pk=like.pk).user_id == other.pk
+    assert [Notification.objects.get(pk=n.pk).recipient_id for n in notes] == [owner.pk, other.pk]
+    assert not like._state.adding
+    post.refresh_from_db()
+    assert (post.like_count, post.comment_count, post.share_count) == (2, 2, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_on_postgresql_the_block_s_statements_go_without_waiting_for_each_other():
+    owner = person("olga")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+    with transaction.atomic(), sent_together():
+        assert connection.connection._pipeline is not None
+        (note,) = insert(Notification(recipient=owner, kind="comment_on_post", subject="x"))
+        add_to(Post, post.pk, {"comment_count": 1})
+        # Nothing has been waited for yet: the id comes when the block ends.
+        assert note.pk is None
+    assert connection.connection._pipeline is None
+    assert Notification.objects.get(pk=note.pk).recipient_id == owner.pk
+
+
+def test_an_error_in_writes_sent_together_is_the_orm_s_and_writes_nothing():
+    owner = person("olga")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+    insert(Like(user=owner, post=post))
+
+    def writes() -> None:
+        with transaction.atomic(), sent_together():
+            add_to(Post, post.pk, {"comment_count": 1})
+            insert(Notification(recipient=owner, kind="comment_on_post", subject="x"))
+            insert(Like(user=owner, post=post))  # the same like again
+            add_to(Post, post.pk, {"share_count": 1})
+
+    with pytest.raises(IntegrityError):
+        writes()
+    post.refresh_from_db()
+    assert (post.comment_count, post.share_count) == (0, 0)
+    assert not Notification.objects.exists()
+    assert Like.objects.filter(post=post).count() == 1
+    # The connection serves the next statements as before.
+    assert add_to(Post, post.pk, {"like_count": 1}, returning=True) == [1]

@@ -18,7 +18,7 @@ from communa.core.errors import NotFound, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
-from communa.core.writes import add_to, insert
+from communa.core.writes import add_to, insert, sent_together
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -142,17 +142,19 @@ def count_comment(comment: Comment, *, viewer: Viewer, now: Any) -> None:
     The rows many comments share come last, so each stays locked only until the commit: the
     addressee's unread count, then the parent comment's and the post's counters (in this order
     on every path, so two comments never wait on each other crosswise)."""
-    if comment.post_id is not None:
-        record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
-    _announce_comment(comment)
-    if comment.parent_id is not None:
-        add_to(Comment, comment.parent_id, {"reply_count": 1})
-    if comment.post_id is not None:
-        add_to(Post, comment.post_id, {"comment_count": 1})
-    else:
-        Topic.objects.filter(pk=comment.topic_id).update(  # type: ignore[misc]
-            comment_count=F("comment_count") + 1, last_activity_at=now
-        )
+    # Nothing here reads what it writes: the statements go together, in one round trip.
+    with sent_together():
+        if comment.post_id is not None:
+            record_event(EventKind.COMMENT, viewer=viewer, post=comment.post, comment=comment)
+        _announce_comment(comment)
+        if comment.parent_id is not None:
+            add_to(Comment, comment.parent_id, {"reply_count": 1})
+        if comment.post_id is not None:
+            add_to(Post, comment.post_id, {"comment_count": 1})
+        else:
+            Topic.objects.filter(pk=comment.topic_id).update(  # type: ignore[misc]
+                comment_count=F("comment_count") + 1, last_activity_at=now
+            )
 
 
 def uncount_comment(comment: Comment) -> None:
