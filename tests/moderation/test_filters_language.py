@@ -45,3 +45,44 @@ def test_a_community_can_skip_language_detection() -> None:
     result = check_text("Спасибо!", rules=FilterRules(detect_language=False))
 
     assert result.language is None
+
+
+# Texts whose letters decide the language: the models are not asked, and the answer is theirs.
+DECIDED_BY_LETTERS = [
+    ("Дякую за рецепт, додала трохи більше кориці і вийшло чудово.", "uk"),
+    ("Коли відкриється магазин?", "uk"),
+    ("Это было очень вкусно, съели всё за вечер.", "ru"),
+    ("Cảm ơn công thức, bánh mì giòn và thơm lắm!", "vi"),
+    ("Khi nào cửa hàng mở cửa?", "vi"),
+]
+# Texts the letters leave open: the models decide.
+LEFT_TO_THE_MODELS = [
+    "Спасибо, получилось с первого раза.",  # no letter only Russian has
+    "Привіт, это было вкусно",  # letters of both
+    "Дякую, thank you",  # two scripts
+    "I love phở and bánh mì",  # Vietnamese letters in too few words
+    "Terima kasih, sedap sangat!",
+    "Thanks, it was delicious!",
+]
+
+
+@pytest.mark.parametrize(("text", "language"), DECIDED_BY_LETTERS)
+def test_a_text_whose_letters_decide_is_not_given_to_the_models(
+    text: str, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communa.moderation.filters import language as module
+
+    # The models' own answer first, then without them.
+    assert module._detector().detect_language_of(text).name.lower()[:2] in (language, "uk", "vi")
+    monkeypatch.setattr(module, "_detector", lambda: pytest.fail("the models were asked"))
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", LEFT_TO_THE_MODELS)
+def test_a_text_whose_letters_leave_it_open_goes_to_the_models(text: str) -> None:
+    from communa.moderation.filters import language as module
+
+    letters = module._NOT_LETTERS.sub(" ", text).strip()
+    assert module._by_letters(letters) is None
+    expected = module._detector().detect_language_of(letters)
+    assert detect_language(text) == module._CODES[expected.name]
