@@ -162,3 +162,52 @@ def test_a_fingerprint_keeps_only_what_a_repeat_can_be_told_by(text, reduced):
     assert fingerprint(text) == reduced
     # the same text with other marks and cases is the same repeat
     assert similarity(shingles(text), shingles(reduced.upper())) == 1.0
+
+
+def _best_by_sets(text: str, earlier: list[str], threshold: float) -> float:
+    """The repeat score computed the plain way: every earlier text's shingle set, compared."""
+    mine = shingles(text)
+    best = max((similarity(mine, shingles(other)) for other in earlier), default=0.0)
+    return best if best >= threshold else 0.0
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.95, 1.0])
+def test_the_repeat_score_is_the_best_similarity_of_the_shingle_sets(threshold: float) -> None:
+    import random
+
+    from communa.moderation.filters.spam import is_near_duplicate
+
+    pick = random.Random(7)
+    words = ["pie", "dough", "crust", "спасибо", "рецепт", "тесто", "дякую", "cảm", "ơn", "bánh"]
+    for _ in range(400):
+        text = " ".join(pick.choice(words) for _ in range(pick.randint(2, 14)))
+        earlier = [
+            " ".join(pick.choice(words) for _ in range(pick.randint(1, 14)))
+            for _ in range(pick.randint(0, 4))
+        ]
+        earlier.append(text + pick.choice(["", "!", " pie", " і"]))
+        found = is_near_duplicate(text, earlier, threshold=threshold, min_chars=5)
+        assert found == pytest.approx(_best_by_sets(text, earlier, threshold))
+
+
+def test_an_earlier_text_is_reduced_once_per_process_not_for_every_later_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from communa.moderation.filters import spam
+
+    spam._kept_pieces.cache_clear()
+    reduced: list[str] = []
+    real = spam.fingerprint
+
+    def counting(text: str) -> str:
+        reduced.append(text)
+        return real(text)
+
+    monkeypatch.setattr(spam, "fingerprint", counting)
+    earlier = ["Fresh bread every morning at the corner bakery", "x" * (spam.KEPT_TEXT_CHARS + 1)]
+    for text in ("Our new sourdough is out today", "The rye loaves are back on Friday"):
+        spam.is_near_duplicate(text, earlier, threshold=0.8, min_chars=5)
+    # Each new text once; the kept earlier text once in all; the overlong one every time.
+    assert reduced.count(earlier[0]) == 1
+    assert reduced.count(earlier[1]) == 2
+    assert len(reduced) == 2 + 1 + 2
