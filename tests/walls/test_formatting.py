@@ -716,3 +716,76 @@ def test_rendered_blocks_never_contain_scripts_styles_handlers_or_bad_urls(block
     assert_safe(html, BLOCK_TAGS, BLOCK_ATTRIBUTES)
     sources = [dict(attrs).get("src") for tag, attrs in read(html).tags if tag == "img"]
     assert all(src is None or src in IMAGE_URLS for src in sources)
+
+
+def _parsed(source: str) -> str:
+    """What the Markdown parser itself makes of a text (the path every text took before)."""
+    from communa.walls import formatting
+
+    return formatting.sanitise_html(formatting._md.render(formatting._scrub(source)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tried it on Sunday with the kids, the crust came out perfect. (12)",
+        'Спасибо, получилось с первого раза, "тесто" поднялось отлично!',
+        "Cảm ơn công thức, bánh mì giòn và thơm lắm 😀",
+        "Terima kasih; resepi ini sangat mudah (dan sedap) 100 % ?",
+    ],
+)
+def test_a_plain_line_is_rendered_without_the_parser_as_the_parser_renders_it(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communa.walls import formatting
+
+    expected = _parsed(text)
+    monkeypatch.setattr(formatting._md, "render", lambda *a: pytest.fail("parsed"))
+    assert render_markdown(text) == expected
+
+
+def test_every_line_taken_for_plain_renders_as_the_parser_renders_it() -> None:
+    import random
+
+    from communa.walls import formatting
+
+    pick = random.Random(11)
+    pieces = [
+        *"abc xyzАБВгдїієґăđơư()!?.,;'\"-+*_~`[]<>&#|:/\\=%$@^{}\u00a0\u2028\u3000\u200b\t\n\r",
+        *("http", "www.", "&amp;", "1.", "@user", "é", "😀", "\ud800", "\x00", "  ", "    "),
+    ]
+    plain = 0
+    for _ in range(20000):
+        text = "".join(pick.choice(pieces) for _ in range(pick.randint(1, 30)))
+        if formatting._plain_line(formatting._scrub(text)):
+            plain += 1
+            assert render_markdown(text) == _parsed(text), repr(text)
+    assert plain > 500  # the rule was tried, not only refused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. first",
+        "- item",
+        "# Title",
+        "> quote",
+        "**bold**",
+        "a_b_c",
+        "see http://x.org",
+        "a&amp;b",
+        "line\nbreak",
+        "  indented",
+        "`code`",
+        "~~gone~~",
+        "[a](b)",
+        "a\\*b",
+        "<b>x</b>",
+        "x:y",
+    ],
+)
+def test_a_line_with_anything_markdown_may_read_goes_to_the_parser(text: str) -> None:
+    from communa.walls import formatting
+
+    assert not formatting._plain_line(formatting._scrub(text))
+    assert render_markdown(text) == _parsed(text)
