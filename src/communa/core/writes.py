@@ -140,8 +140,8 @@ def sent_together(using: str = "default") -> Iterator[None]:
     error in any of them is raised there, as the database error the ORM raises (the
     transaction around is rolled back as for any other). Rows added with `insert` get their
     ids at the end of the block, not before; a statement whose result is read inside the block
-    (a select, `add_to(returning=True)`) still works, at the cost of its own round trip.
-    Elsewhere, and inside another such block, the statements go one by one, as without it."""
+    (a select, `add_to(returning=True)`) still works, at the cost of its own round trip. A
+    block inside another is part of it; on another database the statements go one by one."""
     connection = connections[using]
     if connection.vendor != "postgresql" or getattr(connection, _BATCH, None) is not None:
         yield
