@@ -181,3 +181,25 @@ def test_an_error_in_writes_sent_together_is_the_orm_s_and_writes_nothing():
     assert Like.objects.filter(post=post).count() == 1
     # The connection serves the next statements as before.
     assert add_to(Post, post.pk, {"like_count": 1}, returning=True) == [1]
+
+
+@pytest.mark.django_db(transaction=True)  # no transaction of the test's around the block
+def test_writes_sent_together_outside_a_transaction_are_one_and_an_error_writes_nothing():
+    owner = person("olga")
+    post = make_post(make_community(owner, slug="cooks"), body="Hi", author=owner)
+
+    def stopped_half_way() -> None:
+        with sent_together():
+            add_to(Post, post.pk, {"comment_count": 1})
+            insert(Notification(recipient=owner, kind="comment_on_post", subject="x"))
+            raise RuntimeError("the code, not the database, stops here")
+
+    with pytest.raises(RuntimeError):
+        stopped_half_way()
+    post.refresh_from_db()
+    assert post.comment_count == 0
+    assert not Notification.objects.exists()
+    with sent_together():
+        add_to(Post, post.pk, {"comment_count": 1})
+    post.refresh_from_db()
+    assert post.comment_count == 1

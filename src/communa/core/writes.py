@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
@@ -137,28 +137,33 @@ def sent_together(using: str = "default") -> Iterator[None]:
 
     On PostgreSQL the block runs in psycopg's pipeline mode: each statement goes without
     waiting for the one before, and the block waits once, at its end, for all of them. An
-    error in any of them is raised there, as the database error the ORM raises (the
-    transaction around is rolled back as for any other). Rows added with `insert` get their
+    error in any of them is raised there, as the database error the ORM raises. The block is
+    one transaction (part of the caller's, or its own when there is none): stopped by any
+    error, the database's or the code's, it writes nothing. Rows added with `insert` get their
     ids at the end of the block, not before; a statement whose result is read inside the block
     (a select, `add_to(returning=True)`) still works, at the cost of its own round trip. A
     block inside another is part of it; on another database the statements go one by one."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or getattr(connection, _BATCH, None) is not None:
+    if getattr(connection, _BATCH, None) is not None:
         yield
         return
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    batch: list[tuple[Any, Sequence[Model], str]] = []
-    setattr(connection, _BATCH, batch)
-    try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
+    with transaction.atomic(using=using, savepoint=False):
+        if connection.vendor != "postgresql":
             yield
-        for cursor, instances, alias in batch:
-            _give_ids(cursor, instances, alias)
-    finally:
-        setattr(connection, _BATCH, None)
-        for cursor, _instances, _alias in batch:
-            cursor.close()
+            return
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        batch: list[tuple[Any, Sequence[Model], str]] = []
+        setattr(connection, _BATCH, batch)
+        try:
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                yield
+            for cursor, instances, alias in batch:
+                _give_ids(cursor, instances, alias)
+        finally:
+            setattr(connection, _BATCH, None)
+            for cursor, _instances, _alias in batch:
+                cursor.close()
 
 
 def add_to(

@@ -172,8 +172,10 @@ def outcomes_of(stored: FilterSettings | None) -> dict[str, str]:
     """Each category's outcome: the community's choice, else the default."""
     chosen = dict(stored.outcomes) if stored is not None else {}
     return {
-        category: chosen[category] if chosen.get(category) in _OUTCOMES else default
-        for category, default in ((c, DEFAULT_OUTCOMES[c]) for c in CATEGORIES)
+        category: chosen[category]
+        if chosen.get(category) in _OUTCOMES
+        else DEFAULT_OUTCOMES[category]
+        for category in CATEGORIES
     }
 
 

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
+from communa.moderation.filters.normalise import has_cyrillic, has_latin
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
@@ -38,10 +40,8 @@ _NOT_LETTERS = re.compile(r"[\d_\W]+")
 _VIETNAMESE_LETTERS = re.compile(
     "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũõẽã]", re.IGNORECASE
 )
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_LETTERS = re.compile(r"[іїєґ]", re.IGNORECASE)
 _RUSSIAN_LETTERS = re.compile(r"[ыэъё]", re.IGNORECASE)
-_LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]", re.IGNORECASE)
 # Latin letters with a mark, and those of them only Vietnamese writes (no â, ê, ô, ã, õ: French
 # and Portuguese have them too).
 _MARKED_LATIN = re.compile(r"[\u00c0-\u00ff\u0100-\u024f\u1e00-\u1eff]", re.IGNORECASE)
@@ -128,11 +128,9 @@ def _by_letters(letters: str) -> str | None:
     words = letters.split()
     if not words:
         return None
-    if not _CYRILLIC.search(letters):
-        marked = 3 * _share(_MARKED_LATIN, words) >= 2 * len(words)
-        only_vietnamese = 3 * _share(_ONLY_VIETNAMESE, words) >= len(words)
-        return "vi" if marked and only_vietnamese else None
-    if _LATIN.search(letters):
+    if not has_cyrillic(letters):
+        return _vietnamese_by_letters(words)
+    if has_latin(letters):
         return None
     ukrainian = _share(_UKRAINIAN_LETTERS, words)
     russian = _share(_RUSSIAN_LETTERS, words)
@@ -143,12 +141,18 @@ def _by_letters(letters: str) -> str | None:
     return None
 
 
+def _vietnamese_by_letters(words: list[str]) -> str | None:
+    if 3 * _share(_MARKED_LATIN, words) < 2 * len(words):
+        return None  # most Latin texts: no second look
+    return "vi" if 3 * _share(_ONLY_VIETNAMESE, words) >= len(words) else None
+
+
 def language_evidence(text: str, words: Iterable[str], detected: str | None) -> frozenset[str]:
     """Every language the text shows signs of: its script, its letters, its words, the detector."""
     found = set()
     if detected:
         found.add(detected)
-    if _CYRILLIC.search(text):
+    if has_cyrillic(text):
         found.update(("ru", "uk"))
     if _UKRAINIAN_LETTERS.search(text):
         found.add("uk")

@@ -29,6 +29,7 @@ __all__ = [
     "canonical",
     "fingerprint",
     "has_cyrillic",
+    "has_latin",
     "letter_runs",
     "plain_reading",
     "plain_tokens",
@@ -70,7 +71,7 @@ _TRIPLE_OR_MORE = re.compile(r"(.)\1{2,}")
 _RUN = re.compile(r"(.)\1+")
 _combining = unicodedata.combining
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]", re.IGNORECASE)
 
 _CYRILLIC_FOLDS: Final = {"ё": "е", "є": "е", "і": "и", "ґ": "г"}
 _CYRILLIC_FOLD: Final = str.maketrans(_CYRILLIC_FOLDS)
@@ -143,6 +144,11 @@ def plain_reading(word: str) -> str:
 def has_cyrillic(text: str) -> bool:
     """Whether the text has any Cyrillic letter."""
     return _CYRILLIC.search(text) is not None
+
+
+def has_latin(text: str) -> bool:
+    """Whether the text has any Latin letter, marked or not, in either case."""
+    return _LATIN.search(text) is not None
 
 
 def tokenise(text: str) -> list[RawToken]:

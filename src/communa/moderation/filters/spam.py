@@ -64,7 +64,11 @@ KEPT_TEXT_CHARS = 2000
 def _hashed_pieces(text: str) -> array[int]:
     """The distinct pieces of a text's fingerprint as their hashes (8 bytes each, not a string):
     compared within the process that made them, where a string's hash does not change."""
-    return array("q", {hash(piece) for piece in shingles(text)})
+    return array("q", _piece_hashes(fingerprint(text)))
+
+
+def _piece_hashes(reduced: str) -> frozenset[int]:
+    return frozenset(map(hash, _pieces(reduced)))
 
 
 _kept_pieces = functools.lru_cache(maxsize=KEPT_TEXTS)(_hashed_pieces)
@@ -84,7 +88,7 @@ def is_near_duplicate(
     reduced = fingerprint(text)
     if len(reduced) < min_chars:
         return 0.0
-    mine = frozenset(hash(piece) for piece in _pieces(reduced))
+    mine = _piece_hashes(reduced)
     size = len(mine)
     best = 0.0
     # An author's history often holds the very same text again (the spam this looks for):
