@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from communa.accounts.models import PersonalAccessToken, User
 from communa.communities.models import Community, Membership
-from communa.core.rows import PREPARE_AFTER, Beside, complete, read_many, read_one
+from communa.core.cursors import PREPARE_AFTER
+from communa.core.rows import Beside, complete, read_many, read_one
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
 from communa.walls.models import Post
 from tests.factories import add_member, make_community, person

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from communa.accounts.models import Notification, PersonalAccessToken
 from communa.communities.models import Community
-from communa.core.writes import add_to, insert, remove, sent_together
+from communa.core.writes import add_to, insert, insert_and_add, remove, sent_together
 from communa.walls.models import Like, Post
 from tests.factories import make_community, person
 from tests.walls.support import make_post
@@ -203,3 +203,58 @@ def test_writes_sent_together_outside_a_transaction_are_one_and_an_error_writes_
         add_to(Post, post.pk, {"comment_count": 1})
     post.refresh_from_db()
     assert post.comment_count == 1
+
+
+def test_rows_and_the_counters_of_the_rows_they_point_at_in_one_write():
+    olga, ivan = person("olga"), person("ivan")
+    notes = [
+        Notification(recipient=olga, kind="comment_on_post", subject="first"),
+        Notification(recipient=ivan, kind="comment_on_post", subject="second"),
+        Notification(recipient=olga, kind="comment_on_post", subject="third"),
+    ]
+    with CaptureQueriesContext(connection) as recorded:
+        made = insert_and_add(*notes, link="recipient", deltas={"unread_notifications": 2})
+    # One statement on PostgreSQL (elsewhere the insert and the update, in one transaction).
+    if connection.vendor == "postgresql":
+        assert len(recorded.captured_queries) == 1
+    # Each instance has the id of its own row, in the order given.
+    assert [Notification.objects.get(pk=note.pk).subject for note in made] == [
+        "first",
+        "second",
+        "third",
+    ]
+    assert made[0].pk < made[1].pk < made[2].pk
+    # Each row pointed at moves once, however many new rows point at it (as add_to moves it).
+    olga.refresh_from_db()
+    ivan.refresh_from_db()
+    assert (olga.unread_notifications, ivan.unread_notifications) == (2, 2)
+
+
+def test_rows_and_counters_written_together_are_both_or_neither():
+    olga = person("olga")
+
+    def below_zero() -> None:
+        insert_and_add(
+            Notification(recipient=olga, kind="comment_on_post", subject="x"),
+            link="recipient",
+            deltas={"unread_notifications": -1},  # the column holds no number below zero
+        )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        below_zero()
+    assert not Notification.objects.exists()
+    olga.refresh_from_db()
+    assert olga.unread_notifications == 0
+
+
+def test_rows_and_counters_sent_together_get_their_ids_at_the_block_s_end():
+    olga = person("olga")
+    with transaction.atomic(), sent_together():
+        (note,) = insert_and_add(
+            Notification(recipient=olga, kind="comment_on_post", subject="x"),
+            link="recipient",
+            deltas={"unread_notifications": 1},
+        )
+    assert Notification.objects.get(pk=note.pk).recipient_id == olga.pk
+    olga.refresh_from_db()
+    assert olga.unread_notifications == 1

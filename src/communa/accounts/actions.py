@@ -37,7 +37,7 @@ from communa.core.gate import text_gate
 from communa.core.limits import limit_write
 from communa.core.rows import read_one
 from communa.core.uploads import check_image
-from communa.core.writes import add_to, insert
+from communa.core.writes import insert_and_add
 
 TOKEN_PREFIX = "cmn_"  # noqa: S105 - a public marker, not a secret
 
@@ -364,8 +364,9 @@ def notify(
 ) -> list[Notification]:
     """Tell people that something happened for them; call it in the transaction of the action.
 
-    Nobody is told about their own doing, and each recipient is told once. Two statements
-    whatever the number of recipients: the rows, and the unread counters.
+    Nobody is told about their own doing, and each recipient is told once. One statement on
+    PostgreSQL whatever the number of recipients (two elsewhere, in a transaction of their own
+    when there is none around): the rows, and the unread counters.
     """
     actor_id = getattr(actor, "pk", None)
     ids = list(dict.fromkeys(getattr(r, "pk", r) for r in recipients if r is not None))
@@ -381,12 +382,12 @@ def notify(
         "url": url[:500],
         "created_at": now,
     }
-    # Part of the action's transaction, not a savepoint of its own (two round trips fewer on
-    # every comment and reply): if this fails, the whole action is rolled back anyway.
-    with transaction.atomic(savepoint=False):
-        made = insert(*(Notification(recipient_id=pk, **shared) for pk in ids))
-        add_to(User, ids, {"unread_notifications": 1})
-    return made
+    # One statement on PostgreSQL: the rows and the counts of those they are for.
+    return insert_and_add(
+        *(Notification(recipient_id=pk, **shared) for pk in ids),
+        link="recipient",
+        deltas={"unread_notifications": 1},
+    )
 
 
 def mark_notifications_read(*, actor: User, ids: list[int] | None = None) -> int:

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from django.conf import settings
 from django.db import connections
 from django.db.models import Field, ForeignKey, Model, Value
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+
+from communa.core.cursors import statement_cursor
 
 M = TypeVar("M", bound=Model)
 
@@ -211,42 +212,6 @@ def _plain(model: type[Model]) -> bool:
     )
 
 
-# Executions of one statement on a connection before PostgreSQL keeps its plan: a statement
-# whose shape changes with its arguments (an IN list) is not prepared for a single use.
-PREPARE_AFTER = 2
-
-
-def _cursor(connection: Any) -> Any:
-    """Django's cursor; on PostgreSQL one that binds its parameters on the server, so that the
-    driver prepares the statement after `PREPARE_AFTER` uses on this connection and PostgreSQL
-    keeps its plan. Planning cost more than running for most of these statements: a visitor's
-    wall rows took 0.41 ms to plan and 0.12 ms to run. The ORM's own statements keep binding
-    on the client (Django's default), where nothing is prepared.
-
-    While queries are being recorded (debug, a test counting them) the statements bind on the
-    client too: the driver then records them with their values, which a server-bound statement
-    does not show (it records `$1`)."""
-    if (
-        connection.vendor != "postgresql"
-        or connection.queries_logged
-        or not settings.COMMUNA.get("DATABASE_PREPARED_STATEMENTS", True)
-    ):
-        return connection.cursor()
-    import psycopg
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:  # Django leaves the connection's statements unprepared
-        raw.prepare_threshold = PREPARE_AFTER
-    factory = raw.cursor_factory
-    raw.cursor_factory = psycopg.Cursor
-    try:
-        return connection.cursor()
-    finally:
-        raw.cursor_factory = factory
-
-
 # What a 64-bit integer column can hold (both databases).
 _SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
@@ -316,7 +281,7 @@ def read_one(
     rows `beside` it (their parameters first in `params`)."""
     connection = connections[using]
     statement = _statement(model, where, order_by, join, connection, beside=beside)
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         row = cursor.fetchone()
     return None if row is None else _instance(statement, row, connection)
@@ -406,7 +371,7 @@ def read_rows(
         only=only,
         beside=beside,
     )
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         rows = cursor.fetchall()
     return Rows(statement, rows, connection)
@@ -464,7 +429,7 @@ def _take(target: Model, source: Model) -> None:
 def read_ids(sql: str, params: Sequence[Any], *, using: str = "default") -> list[int]:
     """The first column of a statement written once, as a list (ids, for a page's filters)."""
     connection = connections[using]
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [_adapt(value, connection) for value in params])
         return [row[0] for row in cursor.fetchall()]
 
@@ -508,7 +473,7 @@ def read_values(
     """The rows of a statement written once, each column turned into the ORM's value by its
     field's `converters_of` (datetimes, booleans on SQLite): what `.values_list()` would give."""
     connection = connections[using]
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [_adapt(value, connection) for value in params])
         rows = cursor.fetchall()
     # Only the columns that have something to convert (on PostgreSQL, few or none).

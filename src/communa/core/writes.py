@@ -28,7 +28,7 @@ from django.db import connections, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from communa.core.rows import _cursor
+from communa.core.cursors import statement_cursor
 
 M = TypeVar("M", bound=Model)
 
@@ -92,31 +92,90 @@ def insert(*instances: M, using: str = "default") -> list[M]:
     each its id; one statement for all of them."""
     if not instances:
         return []
+    connection = connections[using]
+    prepared = _prepared(instances, connection)
+    if prepared is None:
+        return _orm_insert(instances, using)
+    sql, values = prepared
+    _run_insert(connection, sql, values, instances, using)
+    return list(instances)
+
+
+def insert_and_add(
+    *instances: M, link: str, deltas: Mapping[str, int], using: str = "default"
+) -> list[M]:
+    """`insert(*instances)`, then `add_to` the rows their foreign key `link` points at, each
+    row once: `insert_and_add(*notifications, link="recipient", deltas={"unread": 1})`. On
+    PostgreSQL one statement (the UPDATE reads the ids the INSERT returns, in one WITH), so a
+    notification and its recipient's unread count cost one statement, not two."""
+    if not instances:
+        return []
+    connection = connections[using]
+    field = type(instances[0])._meta.get_field(link)
+    target: type[Model] = field.related_model  # type: ignore[assignment]
+    prepared = _prepared(instances, connection) if connection.vendor == "postgresql" else None
+    if prepared is None:
+        with transaction.atomic(using=using, savepoint=False):  # both or neither
+            made = insert(*instances, using=using)
+            pointed = [getattr(row, field.attname) for row in made]  # type: ignore[union-attr]
+            targets = list(dict.fromkeys(pk for pk in pointed if pk is not None))
+            add_to(target, targets, deltas, using=using)
+        return made
+    names = tuple(deltas)
+    model = type(instances[0])
+
+    def make() -> tuple[str, tuple[Any, ...]]:
+        quote = connection.ops.quote_name
+        rows, _fields = _insert_statement(model, len(instances), connection)
+        pk, pointer = quote(str(model._meta.pk.column)), quote(str(field.column))  # type: ignore[union-attr]
+        columns = [str(target._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
+        sets = ", ".join(f"{quote(c)} = {quote(c)} + %s" for c in columns)
+        table, key = quote(target._meta.db_table), quote(str(target._meta.pk.column))
+        # Names from the models' metadata; every value goes as a parameter. The ids in the
+        # order of the rows: one INSERT takes its ids from the sequence in that order.
+        sql = (
+            f"WITH made AS ({rows}, {pointer}), counted AS (UPDATE {table} SET {sets}"  # noqa: S608
+            f" WHERE {key} IN (SELECT {pointer} FROM made)) SELECT {pk} FROM made ORDER BY {pk}"
+        )
+        return sql, ()
+
+    key = ("insert-add", connection.alias, model, len(instances), link, target, names)
+    sql, _ = _kept(key, make)
+    _run_insert(connection, sql, [*prepared[1], *deltas.values()], instances, using)
+    return list(instances)
+
+
+def _prepared(instances: Sequence[Model], connection: Any) -> tuple[str, list[Any]] | None:
+    """The kept INSERT for these rows and its values; None when the ORM must write them."""
     model = type(instances[0])
     if any(type(instance) is not model for instance in instances):
         raise TypeError("insert takes instances of one model")
-    connection = connections[using]
     if _through_orm(instances, connection):
-        return _orm_insert(instances, using)
+        return None
     sql, fields = _insert_statement(model, len(instances), connection)
     values: list[Any] = []
     for instance in instances:
         for field in fields:
             value = field.pre_save(instance, add=True)
             if hasattr(value, "resolve_expression"):
-                return _orm_insert(instances, using)  # an expression: the ORM compiles it
+                return None  # an expression: the ORM compiles it
             values.append(field.get_db_prep_save(value, connection=connection))
+    return sql, values
+
+
+def _run_insert(
+    connection: Any, sql: str, values: list[Any], instances: Sequence[Model], using: str
+) -> None:
     batch: list[tuple[Any, Sequence[Model], str]] | None = getattr(connection, _BATCH, None)
     if batch is not None:
         # In a block sent together: the ids are read once the block's writes have all gone.
-        cursor = _cursor(connection)
+        cursor = statement_cursor(connection, fresh=True)
         cursor.execute(sql, values)
         batch.append((cursor, instances, using))
-        return list(instances)
-    with _cursor(connection) as cursor:
+        return
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, values)
         _give_ids(cursor, instances, using)
-    return list(instances)
 
 
 def _give_ids(cursor: Any, instances: Sequence[Model], using: str) -> None:
@@ -198,7 +257,7 @@ def add_to(
 
     key = ("add", connection.alias, connection.vendor, model, names, len(keys), returning)
     sql, _ = _kept(key, make)
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [*deltas.values(), *keys])
         if returning:
             return [row[0] for row in cursor.fetchall()]
@@ -239,6 +298,6 @@ def remove(model: type[Model], using: str = "default", **values: Any) -> int:
         for name, field in zip(names, fields, strict=True)
         if values[name] is not None
     ]
-    with _cursor(connection) as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)

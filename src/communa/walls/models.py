@@ -354,14 +354,21 @@ class Comment(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
+    # The topic and the author are found by the indexes below that start with them (Meta): an
+    # index of their own would only be written, on every comment.
     topic = models.ForeignKey(
-        Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+        Topic,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
     signed_as = models.CharField(max_length=10, choices=Signature.choices, default=Signature.AUTHOR)
     body = models.TextField(_("text"))
