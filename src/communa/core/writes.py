@@ -12,6 +12,8 @@ would send: each concrete field's `pre_save` (defaults, `auto_now_add`) and `get
 `post_save` receiver, a value that is an expression, or a database that cannot return the ids
 goes through the ORM, as before. `add_to` keeps one `UPDATE … SET c = c + %s` per model, columns
 and number of rows, and can return the new values (no second read for the count a like shows).
+`insert_and_add` adds rows and moves the counters of the rows they point at (a notification and
+its recipient's unread count) in one statement on PostgreSQL.
 
 `sent_together` sends the writes of a block in one round trip on PostgreSQL (psycopg's pipeline
 mode) instead of one each: a published comment's event, notification, unread count and post
