@@ -88,7 +88,7 @@ def statement_cursor(connection: Any, *, fresh: bool = False) -> Any:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
-    if fresh or raw._pipeline is not None:
+    if fresh or getattr(raw, "_pipeline", None) is not None:  # psycopg's pipeline mode
         return _new_cursor(connection, raw)
     connection.validate_thread_sharing()
     kept: KeptCursor | None = connection.__dict__.get(_KEPT)
