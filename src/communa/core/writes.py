@@ -107,7 +107,7 @@ def insert_and_add(
     *instances: M, link: str, deltas: Mapping[str, int], using: str = "default"
 ) -> list[M]:
     """`insert(*instances)`, then `add_to` the rows their foreign key `link` points at, each
-    row once: `insert_and_add(*notifications, link="recipient", deltas={"unread": 1})`. On
+    row once: `insert_and_add(*notes, link="recipient", deltas={"unread_notifications": 1})`. On
     PostgreSQL one statement (the UPDATE reads the ids the INSERT returns, in one WITH), so a
     notification and its recipient's unread count cost one statement, not two."""
     if not instances:
