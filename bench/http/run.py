@@ -6,11 +6,12 @@
 3. Starts `communa serve` (gunicorn, BENCH_WEB_WORKERS processes, debug off, Redis for the
    cache and rate limits), a second one with impression recording switched off, and a worker.
 4. Drives each scenario with wrk (the system package) for BENCH_SECONDS with BENCH_CONNECTIONS
-   connections and prints requests per second, p50, p99, errors and the share of /api/health's
-   requests per second, measured again for BENCH_FLOOR_SECONDS just before and after each
-   scenario (a shared machine's speed drifts within a run); and the CPU the machine spent per
-   request (web servers, worker, PostgreSQL, Redis, read from /proc), with /api/health's share
-   of it: the steadier of the two ratios.
+   connections, in BENCH_SLICES slices with /api/health measured for BENCH_FLOOR_SECONDS before
+   each slice and after the last (a shared machine's speed drifts within a run; slices.py), and
+   prints requests per second, p50, p99, errors and the share of /api/health's requests per
+   second around it; and the CPU the machine spent per request (web servers, worker,
+   PostgreSQL, Redis, read from /proc), with /api/health's share of it: the steadier of the two
+   ratios.
 5. Ends with the exact-count check of every counter the scenarios touched.
 
 Nothing here is asserted as a timing: the figures are printed and recorded in
@@ -20,6 +21,7 @@ docs/performance.md.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -35,6 +37,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from slices import LUA_SLICE, LUA_SLICE_DONE, Slice, merged_percentile, parse
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var" / "bench-http"
 BIN = Path(sys.executable).parent
@@ -47,7 +52,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 # The floor measured again around each scenario, for this many seconds (0: only once, first).
-FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "5"))
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "3"))
+SLICES = max(1, int(os.environ.get("BENCH_SLICES", "3")))
 
 
 @dataclass
@@ -62,7 +68,9 @@ class Result:
     answers: str  # the statuses other than 2xx, with their counts
     cpu_ms: float = 0.0  # the machine's CPU per request: web servers, worker, PostgreSQL, Redis
     cpu_parts: str = ""  # the same, process by process
-    # /api/health measured just before and after this scenario (BENCH_FLOOR_SECONDS), their
+    cpu_used: dict[str, float] | None = None  # ms per request, process by process
+    slice: Slice | None = None  # where the next slice goes on, the latency distribution
+    # /api/health measured around this scenario's slices (BENCH_FLOOR_SECONDS), their
     # mean: its share is taken against it, so a machine whose speed drifts within the run
     # moves both alike.
     beside: Result | None = None
@@ -243,7 +251,7 @@ def lua_list(values: list) -> str:
 
 
 LUA_COMMON = """
-local counter = 0
+counter = 0
 local threads = {threads}
 local tokens = {tokens}
 local posts = {posts}
@@ -269,6 +277,7 @@ function done(summary, latency, requests)
   for status, count in pairs(total) do
     io.write(string.format("status %d: %d\\n", status, count))
   end
+__SLICE_DONE__
 end
 """
 
@@ -276,13 +285,10 @@ end
 def write_lua(name: str, data: dict, body: str) -> Path:
     """A wrk script; each thread takes members of its own (request n of thread t: member
     (n * threads + t) mod 1000), so one member's like and unlike are never in flight together."""
-    script = (
-        "__next_id = 0\n"
-        + LUA_COMMON.format(
-            threads=THREADS, tokens=lua_list(data["tokens"]), posts=lua_list(data["spread_posts"])
-        )
-        + body
+    common = LUA_COMMON.format(
+        threads=THREADS, tokens=lua_list(data["tokens"]), posts=lua_list(data["spread_posts"])
     )
+    script = "__next_id = 0\n" + common.replace("__SLICE_DONE__", LUA_SLICE_DONE) + LUA_SLICE + body
     path = VAR / f"{name}.lua"
     path.write_text(script)
     return path
@@ -352,7 +358,8 @@ def parse_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS) -> Result:
+def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS, start: int = 0) -> Result:
+    """One wrk run; `start`: the number of its first request (a slice going on from another)."""
     argv = [
         "wrk",
         f"-t{THREADS}",
@@ -362,7 +369,7 @@ def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS) -> Result
         "--timeout",
         "10s",
     ]
-    argv += ["-s", str(script), url]
+    argv += ["-s", str(script), url, "--", str(start)]
     before = cpu_times()
     output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
     after = cpu_times()
@@ -381,7 +388,10 @@ def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS) -> Result
     )
     used = {label: 1000 * (after[label] - before[label]) / max(total, 1) for label in after}
     parts = ", ".join(f"{label} {ms:.2f}" for label, ms in used.items())
-    return Result(name, rps, p50, p99, total, errors, timeouts, answers, sum(used.values()), parts)
+    cpu = sum(used.values())
+    result = Result(name, rps, p50, p99, total, errors, timeouts, answers, cpu, parts)
+    result.cpu_used, result.slice = used, parse(output)
+    return result
 
 
 class Floors:
@@ -397,26 +407,67 @@ class Floors:
         return self.last
 
     def around(self, name: str, url: str, script: Path) -> Result:
-        """The scenario, with the mean of the floor just before and just after it."""
+        """The scenario in BENCH_SLICES slices, the floor measured before each and after the
+        last (slices.py); its share is taken against the floors on either side of each slice."""
         if not FLOOR_SECONDS:
             return run_wrk(name, url, script)
-        before = self.last or self.now()
-        result = run_wrk(name, url, script)
-        after = self.now()
+        floors = [self.last or self.now()]
+        parts: list[Result] = []
+        start = 0
+        for _ in range(SLICES):
+            part = run_wrk(name, url, script, max(1, SECONDS // SLICES), start)
+            start = part.slice.next_counter if part.slice else 0
+            parts.append(part)
+            floors.append(self.now())
+        result = merged(name, parts)
+        sides = list(itertools.pairwise(floors))
         result.beside = Result(
             "floor",
-            (before.rps + after.rps) / 2,
+            statistics.fmean((a.rps + b.rps) / 2 for a, b in sides),
             0.0,
             0.0,
-            before.requests + after.requests,
+            sum(f.requests for f in floors),
             0,
             0,
             "",
-            (before.cpu_ms + after.cpu_ms) / 2,
-            f"{before.rps:,.0f} and {after.rps:,.0f} r/s, {before.cpu_ms:.2f} and"
-            f" {after.cpu_ms:.2f} ms",
+            statistics.fmean((a.cpu_ms + b.cpu_ms) / 2 for a, b in sides),
+            " / ".join(f"{f.rps:,.0f}" for f in floors)
+            + " r/s, "
+            + " / ".join(f"{f.cpu_ms:.2f}" for f in floors)
+            + " ms",
         )
         return result
+
+
+def merged(name: str, parts: list[Result]) -> Result:
+    """One scenario's slices as one measurement: requests per second over the slices' time (of
+    equal length), p50 and p99 of all their requests, CPU per request over all of them."""
+    if len(parts) == 1:
+        return parts[0]
+    total = sum(p.requests for p in parts)
+    known = [(p.requests, p.slice) for p in parts if p.slice is not None and p.slice.latencies]
+    counts: dict[str, int] = {}
+    for p in parts:
+        for status, count in re.findall(r"(\d+)×(\d+)", p.answers):
+            counts[status] = counts.get(status, 0) + int(count)
+    used: dict[str, float] = {}
+    for p in parts:
+        for label, ms in (p.cpu_used or {}).items():
+            used[label] = used.get(label, 0.0) + ms * p.requests / max(total, 1)
+    result = Result(
+        name,
+        statistics.fmean(p.rps for p in parts),
+        merged_percentile(known, 50) if known else statistics.fmean(p.p50_ms for p in parts),
+        merged_percentile(known, 99) if known else max(p.p99_ms for p in parts),
+        total,
+        sum(p.errors for p in parts),
+        sum(p.timeouts for p in parts),
+        ", ".join(f"{status}×{count}" for status, count in sorted(counts.items())),
+        sum(used.values()),
+        ", ".join(f"{label} {ms:.2f}" for label, ms in used.items()),
+    )
+    result.cpu_used = used
+    return result
 
 
 def warm_up(url: str, headers: dict[str, str], count: int = 4) -> None:
@@ -633,7 +684,7 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
     )
     log(
         "| scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | timeouts"
-        " | share of /api/health | CPU ms per request | CPU share | /api/health before and after |"
+        " | share of /api/health | CPU ms per request | CPU share | /api/health around it |"
     )
     log("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
@@ -646,9 +697,12 @@ def _report(results: list[Result], data: dict, impression_cost: float | None) ->
             f" | {floor.cpu_parts if r.beside else ''} |"
         )
     log(
-        "Shares: each scenario against the mean of /api/health measured just before and just"
-        f" after it ({FLOOR_SECONDS} s each; BENCH_FLOOR_SECONDS=0 measures it once, first):"
-        " this machine's speed drifts within a run by more than the differences measured."
+        f"Shares: each scenario in {SLICES} slices of {max(1, SECONDS // SLICES)} s, /api/health"
+        f" measured for {FLOOR_SECONDS} s before each slice and after the last; each slice"
+        " against the mean of the floors on either side of it (BENCH_SLICES,"
+        " BENCH_FLOOR_SECONDS=0 measures the floor once, first): this machine's speed drifts"
+        " within a run by more than the differences measured. p50 and p99 are those of all"
+        " the slices' requests."
     )
     by_name = {r.name: r for r in results}
     hot = by_name.get("like/unlike one hot post, 1,000 members")

@@ -75,6 +75,19 @@ class KeptCursor:
         return self.cursor.description
 
 
+class OwnCursor(KeptCursor):
+    """A server-binding cursor of one statement's own (its result is read after others ran):
+    closed when its caller is done with it."""
+
+    __slots__ = ()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cursor.close()
+
+    def close(self) -> None:
+        self.cursor.close()
+
+
 def statement_cursor(connection: Any, *, fresh: bool = False) -> Any:
     """The cursor for a statement written once on `connection` (Django's wrapper); `fresh`: one
     of its own, which the caller closes (a result read after other statements ran)."""
@@ -88,9 +101,12 @@ def statement_cursor(connection: Any, *, fresh: bool = False) -> Any:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
-    if fresh or getattr(raw, "_pipeline", None) is not None:  # psycopg's pipeline mode
-        return _new_cursor(connection, raw)
     connection.validate_thread_sharing()
+    if fresh or getattr(raw, "_pipeline", None) is not None:  # psycopg's pipeline mode
+        import psycopg
+
+        _prepare(raw)
+        return OwnCursor(psycopg.Cursor(raw), connection)
     kept: KeptCursor | None = connection.__dict__.get(_KEPT)
     if kept is None or kept.cursor.connection is not raw or kept.cursor.closed:
         import psycopg
@@ -104,16 +120,3 @@ def statement_cursor(connection: Any, *, fresh: bool = False) -> Any:
 def _prepare(raw: Any) -> None:
     if raw.prepare_threshold is None:  # Django leaves the connection's statements unprepared
         raw.prepare_threshold = PREPARE_AFTER
-
-
-def _new_cursor(connection: Any, raw: Any) -> Any:
-    """A server-binding cursor in Django's wrapper."""
-    import psycopg
-
-    _prepare(raw)
-    factory = raw.cursor_factory
-    raw.cursor_factory = psycopg.Cursor
-    try:
-        return connection.cursor()
-    finally:
-        raw.cursor_factory = factory

@@ -190,6 +190,8 @@ def _give_ids(cursor: Any, instances: Sequence[Model], using: str) -> None:
 
 # The connection's list of inserts made in a block sent together, while one is open.
 _BATCH = "_communa_sent_together"
+# The inserts of the blocks sent together inside `written_together`, given their ids at its end.
+_TRIP = "_communa_written_together"
 
 
 @contextmanager
@@ -208,6 +210,15 @@ def sent_together(using: str = "default") -> Iterator[None]:
     if getattr(connection, _BATCH, None) is not None:
         yield
         return
+    trip: list[tuple[Any, Sequence[Model], str]] | None = getattr(connection, _TRIP, None)
+    if trip is not None:
+        # Already in the pipeline of `written_together`: its end reads the ids.
+        setattr(connection, _BATCH, trip)
+        try:
+            yield
+        finally:
+            setattr(connection, _BATCH, None)
+        return
     with transaction.atomic(using=using, savepoint=False):
         if connection.vendor != "postgresql":
             yield
@@ -224,6 +235,58 @@ def sent_together(using: str = "default") -> Iterator[None]:
         finally:
             setattr(connection, _BATCH, None)
             for cursor, _instances, _alias in batch:
+                cursor.close()
+
+
+@contextmanager
+def written_together(using: str = "default") -> Iterator[None]:
+    """A transaction (`transaction.atomic`) whose BEGIN goes with its first statement and whose
+    COMMIT goes with its last: a write that reads one result costs two round trips, not four.
+
+    On PostgreSQL the block runs in psycopg's pipeline mode, and sends the transaction's BEGIN
+    and COMMIT itself (psycopg waits for its own BEGIN before anything else goes). A result read
+    in the block (a new row's id from `insert`, a select) waits for the statements before it;
+    the writes of a block sent together inside it (`sent_together`) wait for nothing, and their
+    rows get their ids when this block ends, in the round trip of the COMMIT. A published
+    comment: its row and the BEGIN in one round trip, its event, notification and counters with
+    the COMMIT in the second (before: BEGIN, the row, the rest, COMMIT).
+
+    As in `sent_together`, an error is raised when its statement's result arrives, not at the
+    statement: in the block, no savepoint catches a database error, and an ORM count or `save()`
+    of an existing row, which read what their statement did, must not be used. Any error, the
+    database's (also the COMMIT's own, such as a foreign key checked at the end) or the code's,
+    writes nothing. Inside another transaction the block is part of it; on another database it
+    is `transaction.atomic()`."""
+    connection = connections[using]
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or not connection.get_autocommit()
+        or getattr(connection, _BATCH, None) is not None
+    ):
+        with transaction.atomic(using=using):
+            yield
+        return
+    with transaction.atomic(using=using):
+        raw = connection.connection
+        ends = raw.cursor()
+        trip: list[tuple[Any, Sequence[Model], str]] = []
+        # psycopg sends no BEGIN of its own now (Django's end of the block sets autocommit back).
+        raw.autocommit = True
+        setattr(connection, _TRIP, trip)
+        try:
+            with connection.wrap_database_errors, raw.pipeline():
+                ends.execute(b"BEGIN", prepare=False)
+                yield
+                ends.execute(b"COMMIT", prepare=False)
+            # The transaction has ended: Django's commit at the end of the block finds nothing
+            # to do; after an error, its rollback ends whatever is still open.
+            for cursor, instances, alias in trip:
+                _give_ids(cursor, instances, alias)
+        finally:
+            setattr(connection, _TRIP, None)
+            ends.close()
+            for cursor, _instances, _alias in trip:
                 cursor.close()
 
 

@@ -18,7 +18,7 @@ from communa.core.errors import NotFound, PermissionRefused
 from communa.core.events import EventKind, Viewer, record_event, viewer_for_user
 from communa.core.gate import member_gate, text_gate
 from communa.core.limits import limit_write
-from communa.core.writes import add_to, insert, sent_together
+from communa.core.writes import add_to, insert, sent_together, written_together
 from communa.walls.access import (
     require_comment_visible,
     require_on_post,
@@ -88,7 +88,7 @@ def add_comment(
     text = screened.texts["body"]
     limit_write("comment", actor=actor, ip=ip)
     now = timezone.now()
-    with transaction.atomic():
+    with written_together():
         (comment,) = insert(
             Comment(
                 post=post,
