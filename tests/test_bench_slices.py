@@ -19,7 +19,7 @@ _spec.loader.exec_module(slices)
 def wrk_like(latencies_us: list[int]):
     """What a sliced script prints for these latencies: wrk's percentiles in steps of 0.1 %."""
     ordered = sorted(latencies_us)
-    lines = [f"counter {len(ordered)}", "counter 3"]
+    lines = [f"counter 0 {len(ordered)}", "counter 1 3"]
     for tenth in range(1, 1001):
         rank = max(1, -(-tenth * len(ordered) // 1000))  # the smallest value at this share
         lines.append(f"latency {tenth / 10:.1f} {ordered[rank - 1]}")
@@ -55,6 +55,7 @@ def test_the_slices_percentiles_are_those_of_all_their_requests():
 
 
 def test_a_slice_goes_on_from_the_request_its_last_one_stopped_at():
-    parsed = slices.parse("status 409: 2\ncounter 1200\ncounter 1187\nlatency 50.0 9000")
-    assert parsed.next_counter == 1200
+    parsed = slices.parse("status 409: 2\ncounter 1 1187\ncounter 0 1200\nlatency 50.0 9000")
+    # Each thread goes on from its own number (a thread's members are its own).
+    assert parsed.next_counters == [1200, 1187]
     assert parsed.latencies == [(50.0, 9000.0)]

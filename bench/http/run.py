@@ -358,8 +358,10 @@ def parse_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS, start: int = 0) -> Result:
-    """One wrk run; `start`: the number of its first request (a slice going on from another)."""
+def run_wrk(
+    name: str, url: str, script: Path, seconds: int = SECONDS, starts: list[int] | None = None
+) -> Result:
+    """One wrk run; `starts`: each thread's first request number (a slice going on)."""
     argv = [
         "wrk",
         f"-t{THREADS}",
@@ -369,7 +371,7 @@ def run_wrk(name: str, url: str, script: Path, seconds: int = SECONDS, start: in
         "--timeout",
         "10s",
     ]
-    argv += ["-s", str(script), url, "--", str(start)]
+    argv += ["-s", str(script), url, "--", *(str(start) for start in starts or [])]
     before = cpu_times()
     output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
     after = cpu_times()
@@ -413,10 +415,10 @@ class Floors:
             return run_wrk(name, url, script)
         floors = [self.last or self.now()]
         parts: list[Result] = []
-        start = 0
+        starts: list[int] = []
         for _ in range(SLICES):
-            part = run_wrk(name, url, script, max(1, SECONDS // SLICES), start)
-            start = part.slice.next_counter if part.slice else 0
+            part = run_wrk(name, url, script, max(1, SECONDS // SLICES), starts)
+            starts = part.slice.next_counters if part.slice else []
             parts.append(part)
             floors.append(self.now())
         result = merged(name, parts)

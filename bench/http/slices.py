@@ -20,17 +20,19 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# wrk's Lua: the request number a run starts at (its first argument after `--`), and at the end
-# each thread's next number and the latency distribution in steps of 0.1 %.
+# wrk's Lua: where each thread's request numbers start (the arguments after `--`, one for each
+# thread: a thread takes every member of its own, so each goes on from its own last number), and
+# at the end each thread's next number and the latency distribution in steps of 0.1 %.
 LUA_SLICE = """
 function init(args)
-  if args[1] then counter = tonumber(args[1]) end
+  local start = args[thread_index + 1]
+  if start then counter = tonumber(start) end
 end
 """
 
 LUA_SLICE_DONE = """
   for _, thread in ipairs(__threads) do
-    io.write(string.format("counter %d\\n", thread:get("counter")))
+    io.write(string.format("counter %d %d\\n", thread:get("thread_index"), thread:get("counter")))
   end
   for tenth = 1, 1000 do
     io.write(string.format("latency %.1f %d\\n", tenth / 10, latency:percentile(tenth / 10)))
@@ -42,19 +44,23 @@ LUA_SLICE_DONE = """
 class Slice:
     """What one wrk run of a slice reported besides its summary."""
 
-    next_counter: int = 0  # the request number the next slice starts at
+    # each thread's next request number, in the order of the threads: where the next slice starts
+    next_counters: list[int] = field(default_factory=list)
     # (percentile, microseconds), percentile from 0.1 to 100 in steps of 0.1
     latencies: list[tuple[float, float]] = field(default_factory=list)
 
 
 def parse(output: str) -> Slice:
     """The counters and the latency distribution a sliced script printed."""
-    counters = [int(line.split()[1]) for line in output.splitlines() if line.startswith("counter ")]
+    counters = {
+        int(parts[1]): int(parts[2])
+        for parts in (line.split() for line in output.splitlines() if line.startswith("counter "))
+    }
     latencies = [
         (float(parts[1]), float(parts[2]))
         for parts in (line.split() for line in output.splitlines() if line.startswith("latency "))
     ]
-    return Slice(max(counters, default=0), latencies)
+    return Slice([counters[index] for index in sorted(counters)], latencies)
 
 
 def merged_percentile(parts: Sequence[tuple[int, Slice]], percent: float) -> float:

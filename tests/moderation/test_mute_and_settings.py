@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from communa.core.errors import PermissionRefused
 from communa.moderation.models import FilterSettings, Sanction, SanctionAction
@@ -93,3 +94,33 @@ def test_a_member_s_comment_is_checked_against_the_settings_read_with_the_mute()
     refused = api.post(f"/posts/{post.pk}/comments", {"body": "Ещё один"})
     assert refused.status_code == 403
     assert Comment.objects.filter(author=member).count() == 2
+
+
+def test_a_comment_through_the_api_reads_the_mute_and_settings_with_its_post():
+    # given a member muted twice in this community (the later end is the one in force), a mute
+    # lifted, and a longer one in another community
+    community, elsewhere = make_community(), make_community(slug="elsewhere")
+    member = add_member(community, person("mira"))
+    add_member(elsewhere, member)
+    post = make_post(community, body="Knife skills")
+    mute(community, member, days=30, lifted=True)
+    mute(community, member, days=1)
+    latest = mute(community, member, days=3)
+    mute(elsewhere, member, days=10)
+    api = api_as(member)
+
+    # when they comment, the refusal names the mute that ends last, read with the post
+    with CaptureQueriesContext(connection) as queries:
+        refused = api.post(f"/posts/{post.pk}/comments", {"body": "Ещё один"})
+    assert refused.status_code == 403
+    until = date_format(timezone.localtime(latest.ends_at), "DATETIME_FORMAT")
+    assert until in refused.json()["error"]["message"]
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    mutes = [sql for sql in reads if Sanction._meta.db_table in sql]
+    assert len(mutes) == 1
+    assert 'FROM "walls_post"' in mutes[0]  # no statement of its own
+    assert not Comment.objects.exists()
+
+    # and once the mutes here are lifted, the one elsewhere does not stop them
+    Sanction.objects.filter(community=community).update(lifted_at=timezone.now())
+    assert api.post(f"/posts/{post.pk}/comments", {"body": "Ещё один"}).status_code == 201

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from communa.core.errors import NotFound, PermissionRefused
 from communa.core.hooks import answer
+from communa.core.rows import Beside
 
 PUBLISH = "publish"
 HOLD = "hold"
@@ -105,6 +106,17 @@ class MemberGate:
 
     def require_not_muted(self, user: Any, community: Any) -> None:
         """Refuse a muted member's new post, comment or topic, saying until when and why."""
+
+    def read_beside(self, user: Any) -> tuple[tuple[Beside, ...], list[Any]]:
+        """Rows to read in the statement of a row with a `community_id` (`t0`, a post) the
+        member is about to write under: what `require_not_muted` and the text's check will
+        ask of that community, so they need no statement of their own. With their
+        parameters, in order; nothing to read: `((), [])`."""
+        return (), []
+
+    def keep_read(self, user: Any, community: Any, row: Any) -> None:
+        """Leave what `read_beside` read with `row` (set on it under the rows' names) for the
+        checks of the member's write in `community` that follow."""
 
     def content_removed(self, *, community: Any, content: Any, moderator: Any) -> None:
         """A moderator (not its author) removed this comment: an offence of its author."""

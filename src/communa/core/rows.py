@@ -55,8 +55,9 @@ class _Part:
 @dataclass(frozen=True)
 class Beside:
     """A row of `model` read in the same statement as the base row: LEFT JOINed on `on`, SQL
-    over the base's alias `t0` and this row's alias `b<n>` (the first is `b1`), and set on the
-    base instance as `name` (None when no row matched; the first when several did, in the
+    over the base's alias `t0` and this row's alias `b<n>` (the first is `b1`; `{b}` stands for
+    it in a row that does not know its place, one another app offers), and set on the base
+    instance as `name` (None when no row matched; the first when several did, in the
     statement's order). Its parameters come before the condition's."""
 
     name: str
@@ -155,7 +156,8 @@ def _statement(
         part, columns = _part(row.model, f"b{index}", connection, None, beside=row.name)
         parts.append(part)
         selected.append(columns)
-        joins.append(f" LEFT JOIN {quote(row.model._meta.db_table)} b{index} ON {row.on}")
+        on = row.on.replace("{b}", f"b{index}")
+        joins.append(f" LEFT JOIN {quote(row.model._meta.db_table)} b{index} ON {on}")
     extras = []
     for name, expression, field in extra:
         column = Value(None, output_field=field)

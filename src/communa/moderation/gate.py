@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from communa.core import gate
+from communa.core.rows import Beside
 from communa.moderation import actions, playbooks, screening
 from communa.moderation.models import HeldItem, HeldStatus
 
@@ -79,6 +80,12 @@ class ModerationMemberGate(gate.MemberGate):
 
     def require_not_muted(self, user: Any, community: Any) -> None:
         playbooks.require_not_muted(user, community)
+
+    def read_beside(self, user: Any) -> tuple[tuple[Beside, ...], list[Any]]:
+        return playbooks.mute_beside(user)
+
+    def keep_read(self, user: Any, community: Any, row: Any) -> None:
+        playbooks.keep_mute(user, community, row)
 
     def content_removed(self, *, community: Any, content: Any, moderator: Any) -> None:
         playbooks.offence_for_deleted_comment(

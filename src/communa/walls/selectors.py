@@ -42,6 +42,7 @@ from communa.communities.permissions import (
     visible_walls,
 )
 from communa.core.errors import NotFound, PermissionRefused
+from communa.core.gate import member_gate
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
 from communa.core.rows import Beside, read_ids, read_many, read_one, read_values
 from communa.walls.access import keep_membership, require_post_visible
@@ -397,25 +398,30 @@ _MEMBERSHIP_BESIDE = Beside(
 )
 
 
-def post_to_act_on(*, actor: Any, post_id: int) -> Post:
+def post_to_act_on(*, actor: Any, post_id: int, writing: bool = False) -> Post:
     """The row of a post an action is about to like, comment on, hide or report: only 404 when
     it is missing. Who may see it is the action's own first check (`require_on_post`), so the
-    front door does not read the actor's standing a second time."""
+    front door does not read the actor's standing a second time. `writing`: the actor is about
+    to write under it (a comment), and what the member gate asks before a write (a mute, the
+    filter settings) is read in the same statement."""
     # Before every like, comment, share: one statement written once (core.rows), with the
     # author and community an action needs, and the reader's membership of the community (the
     # action's check reads their standing from it); nothing else about the reader.
     member = signed_in(actor)
+    gate_rows, gate_params = member_gate().read_beside(actor) if member and writing else ((), [])
     post = read_one(
         Post,
         't0."id" = %s',
-        [actor.pk, post_id] if member else [post_id],
+        [actor.pk, *gate_params, post_id] if member else [post_id],
         join=("author", "community"),
-        beside=(_MEMBERSHIP_BESIDE,) if member else (),
+        beside=(_MEMBERSHIP_BESIDE, *gate_rows) if member else (),
     )
     if post is None:
         raise NotFound
     if member:
         keep_membership(post, actor, post.__dict__.pop(_MEMBERSHIP_BESIDE.name))
+    if gate_rows:
+        member_gate().keep_read(actor, post.community, post)
     return post
 
 

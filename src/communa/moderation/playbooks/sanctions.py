@@ -257,14 +257,46 @@ _MUTE = Beside(
 _SETTINGS = Beside("_settings", FilterSettings, 'b2."community_id" = t0."id"')
 
 
+# The same two, read in the statement of a post the member is about to comment on (`t0`, with
+# its `community_id`): the mute that ends last is the one the subquery finds.
+_MUTE_NEAR = Beside(
+    "_mute_near",
+    Sanction,
+    f'{{b}}."id" = (SELECT s."id" FROM "{Sanction._meta.db_table}" s'  # noqa: S608 - ours
+    ' WHERE s."community_id" = t0."community_id" AND s."user_id" = %s AND s."action" = %s'
+    ' AND s."lifted_at" IS NULL AND s."ends_at" > %s ORDER BY s."ends_at" DESC LIMIT 1)',
+)
+_SETTINGS_NEAR = Beside("_settings_near", FilterSettings, '{b}."community_id" = t0."community_id"')
+# Where a community keeps the mute read with a post: (the member's id, the mute or None).
+_MUTE_READ = "_moderation_mute_read"
+
+
+def mute_beside(user: Any) -> tuple[tuple[Beside, ...], list[Any]]:
+    """The member's mute and the filter settings, to read with a post they comment on."""
+    return (_MUTE_NEAR, _SETTINGS_NEAR), [user.pk, SanctionAction.MUTE.value, timezone.now()]
+
+
+def keep_mute(user: Any, community: Any, row: Any) -> None:
+    """Leave the mute and settings read with `row` for `active_mute` and the text's check."""
+    mute, stored = row.__dict__.pop("_mute_near", None), row.__dict__.pop("_settings_near", None)
+    if community is None:
+        return
+    community.__dict__[_MUTE_READ] = (user.pk, mute)
+    keep_settings(community, stored)
+
+
 def active_mute(user: Any, community: Community | None) -> Sanction | None:
     """The mute in force that ends last, if any.
 
     The community's filter settings come in the same statement and are left for the check of
-    the text the member is about to send (`screening.settings_of`).
+    the text the member is about to send (`screening.settings_of`). Read with the post the
+    member comments on (`keep_mute`), both are there already.
     """
     if community is None or not getattr(user, "is_authenticated", False):
         return None
+    kept = community.__dict__.pop(_MUTE_READ, None)
+    if kept is not None and kept[0] == user.pk:
+        return kept[1]
     found = read_many(
         Community,
         't0."id" = %s',

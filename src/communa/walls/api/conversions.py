@@ -399,9 +399,10 @@ def post_row(actor: Actor, post_id: int, *, details: bool = True) -> Post:
     return selectors.post_for(actor=actor, post_id=post_id, details=details)
 
 
-def post_to_act_on(actor: Actor, post_id: int) -> Post:
-    """The post an action acts on; the action checks who may see it (a hidden post is a 404)."""
-    return selectors.post_to_act_on(actor=actor, post_id=post_id)
+def post_to_act_on(actor: Actor, post_id: int, *, writing: bool = False) -> Post:
+    """The post an action acts on; the action checks who may see it (a hidden post is a 404).
+    `writing`: the actor writes under it (a comment: see `selectors.post_to_act_on`)."""
+    return selectors.post_to_act_on(actor=actor, post_id=post_id, writing=writing)
 
 
 def comment_row(comment_id: int) -> Comment:

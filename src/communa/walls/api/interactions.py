@@ -62,7 +62,7 @@ def post_comments(
 @router.post("/posts/{post_id}/comments", response={201: CommentOut})
 def add_comment(request: AuthedRequest, post_id: int, payload: CommentIn) -> Status:
     """Comment on a post, or reply to a comment (`parent`); replies nest one level."""
-    post = post_to_act_on(request.auth, post_id)
+    post = post_to_act_on(request.auth, post_id, writing=True)
     parent = comment_row(payload.parent) if payload.parent is not None else None
     comment = comment_actions.add_comment(
         actor=request.auth,
