@@ -77,16 +77,14 @@ class Result:
 
 
 # Whose CPU time a request costs: our processes by their process group (each started in a
-# session of its own), PostgreSQL's and Redis's by their names. PostgreSQL's backends that ended
-# are in their postmaster's reaped children's times, so each process counts what it and its
-# reaped children used.
+# session of its own), PostgreSQL's and Redis's by their names.
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 SERVICES: dict[str, set[int]] = {"web": set(), "worker": set()}
 
 
-def cpu_times() -> dict[str, float]:
-    """Seconds of CPU used so far, by web servers, worker, PostgreSQL and Redis."""
-    totals = {"web": 0.0, "worker": 0.0, "postgres": 0.0, "redis": 0.0}
+def cpu_times() -> dict[int, tuple[str, float]]:
+    """Each counted process's owner and the seconds of CPU it has used itself so far."""
+    used: dict[int, tuple[str, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -97,14 +95,32 @@ def cpu_times() -> dict[str, float]:
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
         group = int(fields[2])
-        used = sum(int(value) for value in fields[11:15]) / _TICK  # utime stime cutime cstime
         owner = next((label for label, groups in SERVICES.items() if group in groups), None)
         if owner is None and name == "postgres":
             owner = "postgres"
         elif owner is None and name.startswith("redis-server"):
             owner = "redis"
         if owner is not None:
-            totals[owner] += used
+            used[int(entry.name)] = (owner, (int(fields[11]) + int(fields[12])) / _TICK)
+    return used
+
+
+def cpu_between(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """Seconds of CPU each owner's processes used between two readings: what each process
+    alive at the second used since the first (all of it, for one started meanwhile). A process
+    that ended meanwhile is left out. Counting its time in its parent's reaped children's
+    times instead, as this bench did, raced with the reading itself: a PostgreSQL backend that
+    ended (connections are renewed every minute) between the reading of its parent and its own
+    took its whole life's time out of a total, and a floor once read -1.64 ms a request."""
+    totals = {"web": 0.0, "worker": 0.0, "postgres": 0.0, "redis": 0.0}
+    for pid, (owner, seconds) in after.items():
+        earlier = before.get(pid)
+        if earlier is None or earlier[0] != owner:
+            totals[owner] += seconds
+        else:
+            totals[owner] += max(0.0, seconds - earlier[1])
     return totals
 
 
@@ -388,7 +404,8 @@ def run_wrk(
     answers = ", ".join(
         f"{status}×{count}" for status, count in re.findall(r"^status (\d+): (\d+)$", output, re.M)
     )
-    used = {label: 1000 * (after[label] - before[label]) / max(total, 1) for label in after}
+    spent = cpu_between(before, after)
+    used = {label: 1000 * seconds / max(total, 1) for label, seconds in spent.items()}
     parts = ", ".join(f"{label} {ms:.2f}" for label, ms in used.items())
     cpu = sum(used.values())
     result = Result(name, rps, p50, p99, total, errors, timeouts, answers, cpu, parts)
