@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from communa.accounts.actions import create_access_token
 from communa.accounts.models import Notification
 from communa.core.gate import text_gate
-from communa.walls.models import Comment
+from communa.walls.models import Comment, Topic
 from tests.factories import add_member, make_community, person
-from tests.support import Api
-from tests.walls.support import make_post
+from tests.support import Api, api_as
+from tests.walls.support import make_post, topic_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +125,34 @@ def test_a_held_comment_costs_the_same_reads_and_names_its_reasons_at_once(setti
     # and they are the reasons read back from the item for the row read afresh
     fresh = Comment.objects.get(pk=answer["id"])
     assert text_gate().held_state(fresh) == ("held", answer["held_reasons"])
+
+
+def test_outside_any_transaction_comments_replies_and_topics_move_their_counters(setting):
+    """The writes of a comment go in two round trips on PostgreSQL (`written_together`): a
+    reply's parent, a topic's count and moment, a held comment's item, all as one by one."""
+    api, post, owner = setting
+    first = api.post(f"/posts/{post.pk}/comments", {"body": "Sharp, thanks"}).json()
+    reply = api.post(f"/posts/{post.pk}/comments", {"body": "Agreed", "parent": first["id"]})
+    assert reply.status_code == 201, reply.content
+    held = api.post(
+        f"/posts/{post.pk}/comments",
+        {"body": "https://a.example https://b.example https://c.example https://d.example"},
+    ).json()
+    assert held["status"] == "held"
+    assert held["held_reasons"]
+    post.refresh_from_db()
+    assert post.comment_count == 2
+    assert Comment.objects.get(pk=first["id"]).reply_count == 1
+    owner.refresh_from_db()
+    assert owner.unread_notifications == Notification.objects.filter(recipient=owner).count() == 1
+
+    community = post.community
+    topic = topic_in(community)
+    member = add_member(community, person("ivan"))
+    before = Topic.objects.get(pk=topic.pk).last_activity_at
+    answer = api_as(member).post(f"/topics/{topic.pk}/comments", {"body": "First!"})
+    assert answer.status_code == 201, answer.content
+    topic.refresh_from_db()
+    assert topic.comment_count == 1
+    assert topic.last_activity_at > before
+    assert Comment.objects.get(pk=answer.json()["id"]).topic_id == topic.pk
