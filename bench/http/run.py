@@ -406,11 +406,15 @@ def run_wrk(
     )
     spent = cpu_between(before, after)
     used = {label: 1000 * seconds / max(total, 1) for label, seconds in spent.items()}
-    parts = ", ".join(f"{label} {ms:.2f}" for label, ms in used.items())
     cpu = sum(used.values())
-    result = Result(name, rps, p50, p99, total, errors, timeouts, answers, cpu, parts)
+    result = Result(name, rps, p50, p99, total, errors, timeouts, answers, cpu, cpu_text(used))
     result.cpu_used, result.slice = used, parse(output)
     return result
+
+
+def cpu_text(used: dict[str, float]) -> str:
+    """CPU ms a request, process by process: "web 1.60, worker 0.00, ..."."""
+    return ", ".join(f"{label} {ms:.2f}" for label, ms in used.items())
 
 
 class Floors:
@@ -483,7 +487,7 @@ def merged(name: str, parts: list[Result]) -> Result:
         sum(p.timeouts for p in parts),
         ", ".join(f"{status}×{count}" for status, count in sorted(counts.items())),
         sum(used.values()),
-        ", ".join(f"{label} {ms:.2f}" for label, ms in used.items()),
+        cpu_text(used),
     )
     result.cpu_used = used
     return result

@@ -18,6 +18,8 @@ its recipient's unread count) in one statement on PostgreSQL.
 `sent_together` sends the writes of a block in one round trip on PostgreSQL (psycopg's pipeline
 mode) instead of one each: a published comment's event, notification, unread count and post
 counter went as four round trips, now as one. The new rows' ids arrive when the block ends.
+`written_together` is a transaction that sends its BEGIN with its first statement and its COMMIT
+with its last: a comment's row, then everything else with the COMMIT, two round trips.
 """
 
 from __future__ import annotations
@@ -304,9 +306,8 @@ def written_together(using: str = "default") -> Iterator[None]:
     connection = connections[using]
     if (
         connection.vendor != "postgresql"
-        or connection.in_atomic_block
+        or connection.in_atomic_block  # also inside a block sent together
         or not connection.get_autocommit()
-        or getattr(connection, _BATCH, None) is not None
     ):
         with transaction.atomic(using=using):
             yield

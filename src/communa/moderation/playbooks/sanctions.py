@@ -246,26 +246,22 @@ def in_force(sanction: Sanction, now: datetime | None = None) -> bool:
     return sanction.is_active(now) and (block is None or block.lifted_at is None)
 
 
-# The mute in force that ends last, and the community's filter settings: both asked before
-# every post and comment a member writes, so read in one statement written once (core.rows).
-_MUTE = Beside(
-    "_mute",
-    Sanction,
-    'b1."community_id" = t0."id" AND b1."user_id" = %s AND b1."action" = %s'
-    ' AND b1."lifted_at" IS NULL AND b1."ends_at" > %s',
-)
-_SETTINGS = Beside("_settings", FilterSettings, 'b2."community_id" = t0."id"')
+def _latest_mute(community: str) -> str:
+    """The join of the member's mute in force that ends last in the community `community` names
+    (a column over `t0`): a subquery picks it, so the statement has one row whatever the mutes."""
+    return (
+        f'{{b}}."id" = (SELECT s."id" FROM "{Sanction._meta.db_table}" s'  # noqa: S608 - ours
+        f' WHERE s."community_id" = {community} AND s."user_id" = %s AND s."action" = %s'
+        ' AND s."lifted_at" IS NULL AND s."ends_at" > %s ORDER BY s."ends_at" DESC LIMIT 1)'
+    )
 
 
-# The same two, read in the statement of a post the member is about to comment on (`t0`, with
-# its `community_id`): the mute that ends last is the one the subquery finds.
-_MUTE_NEAR = Beside(
-    "_mute_near",
-    Sanction,
-    f'{{b}}."id" = (SELECT s."id" FROM "{Sanction._meta.db_table}" s'  # noqa: S608 - ours
-    ' WHERE s."community_id" = t0."community_id" AND s."user_id" = %s AND s."action" = %s'
-    ' AND s."lifted_at" IS NULL AND s."ends_at" > %s ORDER BY s."ends_at" DESC LIMIT 1)',
-)
+# The mute and the community's filter settings: both asked before every post and comment a
+# member writes, so read in one statement written once (core.rows), of the community itself ...
+_MUTE = Beside("_mute", Sanction, _latest_mute('t0."id"'))
+_SETTINGS = Beside("_settings", FilterSettings, '{b}."community_id" = t0."id"')
+# ... or of the post the member is about to comment on (`MemberGate.read_beside`).
+_MUTE_NEAR = Beside("_mute_near", Sanction, _latest_mute('t0."community_id"'))
 _SETTINGS_NEAR = Beside("_settings_near", FilterSettings, '{b}."community_id" = t0."community_id"')
 # Where a community keeps the mute read with a post: (the member's id, the mute or None).
 _MUTE_READ = "_moderation_mute_read"
@@ -301,7 +297,7 @@ def active_mute(user: Any, community: Community | None) -> Sanction | None:
         Community,
         't0."id" = %s',
         [user.pk, SanctionAction.MUTE.value, timezone.now(), community.pk],
-        order_by='b1."ends_at" DESC',
+        order_by="",
         limit=1,
         only=(("", ("id",)),),
         beside=(_MUTE, _SETTINGS),
