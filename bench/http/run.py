@@ -348,6 +348,17 @@ local texts = {{
   "Дякую за рецепт, додала трохи більше кориці і вийшло чудово.",
   "Cảm ơn công thức, bánh mì giòn và thơm lắm!",
   "Terima kasih, resepi ini sangat mudah dan sedap.",
+  "Swapped the butter for olive oil and nobody noticed a thing.",
+  "А можно заменить сметану йогуртом? Хочу попробовать на выходных.",
+  "Чудова ідея з часником, наступного разу спечу подвійну порцію.",
+  "Tôi đã thử làm theo, cả nhà đều khen ngon.",
+  "Boleh guna tepung gandum biasa atau mesti tepung roti?",
+  "My oven runs hot, so I pulled it out ten minutes early.",
+  "Жена попросила испечь ещё раз к празднику, спасибо за подробности.",
+  "Скільки часу тісто має стояти в холодильнику перед випіканням?",
+  "Lần sau tôi sẽ cho thêm chút đường cho vừa miệng.",
+  "Saya tambah sedikit kayu manis, anak-anak suka sangat.",
+  "Does this freeze well? I would like to bake a batch ahead.",
 }}
 request = function()
   local n = counter * threads + thread_index
@@ -357,8 +368,18 @@ request = function()
   local hdrs = {{["Authorization"] = "Bearer " .. tokens[member + 1],
                  ["Content-Type"] = "application/json"}}
   -- Each member's next comment is another of the texts: a member who wrote the same text
-  -- again would be held by the repeat check, not published.
-  local body = '{{"body": "' .. texts[((member + round) % #texts) + 1] .. ' (' .. n .. ')"}}'
+  -- again would be held by the repeat check, not published (and a held comment writes no
+  -- event, notification or counter: a cheaper request). The first five rounds take the five
+  -- texts of the runs before 2026-12-07; a sixth round (more than 5,000 comments, on a fast
+  -- machine) and later ones take the other eleven, so no text comes again for 16 rounds.
+  local first = 5
+  local text
+  if round < first then
+    text = texts[((member + round) % first) + 1]
+  else
+    text = texts[first + ((member + round) % (#texts - first)) + 1]
+  end
+  local body = '{{"body": "' .. text .. ' (' .. n .. ')"}}'
   return wrk.format("POST", "/api/posts/{post}/comments", hdrs, body)
 end
 """
