@@ -2,8 +2,9 @@
 
 Run by `bench/http/run.py` with COMMUNA_DATABASE_URL set to the bench database. Communities are
 made by the action (owner, default rubrics, audit entry); the bulk of the rows (members,
-memberships, posts, the comments of one post) are bulk inserts with their counters set to the
-rows written, so the exact-count check at the end starts from a consistent state.
+memberships, posts, the comments of one post, and 100,000 comments and 200,000 likes of members on
+the other communities' posts) are bulk inserts with their counters set to the rows written, so
+the exact-count check at the end starts from a consistent state.
 
 It prints one JSON object: what the scenarios need (tokens, a session, slugs and post ids).
 """
@@ -46,6 +47,14 @@ MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000"))
 EACH_IN = int(os.environ.get("BENCH_COMMUNITIES_PER_MEMBER", "10"))
 TOKENS = 1000  # distinct members who like, unlike and comment
 COMMENTS_ON_ONE_POST = 50
+# Comments members wrote on the other communities' posts weeks ago: a comments table the size
+# of a live site's, so PostgreSQL plans its reads as it would there (with 500 rows when the
+# planner counted them, it read a member's recent texts by scanning the whole table, which the
+# commenting scenario then grew tenfold: 0.02 ms became 0.5 ms a comment; docs/performance.md).
+EARLIER_COMMENTS = int(os.environ.get("BENCH_COMMENTS", "100000"))
+# ... and likes, for the same reason: a likes table empty when the planner counted it had each
+# unlike look for its row by reading every like the scenario had written.
+EARLIER_LIKES = int(os.environ.get("BENCH_LIKES", "200000"))
 PASSWORD = "bench-password"  # noqa: S105 — a throw-away local data set
 TOPICS = (
     "Sourdough that rises every time: feed the starter twice and keep it warm.",
@@ -158,6 +167,84 @@ def build() -> None:
     )
 
 
+def members_and_posts(first: Community) -> tuple[list[int], list[int]]:
+    """The members' ids and those of the posts outside the first community, in order."""
+    members = User.objects.filter(username__startswith="m").order_by("pk")
+    posts = Post.objects.exclude(community=first).order_by("pk")
+    return list(members.values_list("pk", flat=True)), list(posts.values_list("pk", flat=True))
+
+
+def add_earlier_comments(first: Community) -> None:
+    """Up to EARLIER_COMMENTS comments of members on posts outside the first community (whose
+    posts the scenarios touch), 2–300 days old: outside the repeat check's window, as most of a
+    member's texts are. Added once; the posts' counters are set to their rows."""
+    outside = Comment.objects.exclude(post__community=first)
+    missing = EARLIER_COMMENTS - outside.count()
+    if missing <= 0:
+        return
+    now = timezone.now()
+    members, posts = members_and_posts(first)
+    start = EARLIER_COMMENTS - missing
+    with transaction.atomic():
+        Comment.objects.bulk_create(
+            (
+                Comment(
+                    post_id=posts[(n * 7919) % len(posts)],
+                    author_id=members[(n * 104729) % len(members)],
+                    body=f"Saved this one for the weekend, thanks (earlier note {n}).",
+                    body_html=f"<p>Saved this one for the weekend, thanks (earlier note {n}).</p>",
+                    status=CommentStatus.VISIBLE,
+                    created_at=now - timedelta(days=2 + n % 298, minutes=n % 1440),
+                )
+                for n in range(start, EARLIER_COMMENTS)
+            ),
+            batch_size=5000,
+        )
+        count_into("comment_count", Comment, f"\"status\" = '{CommentStatus.VISIBLE.value}'", first)
+
+
+def add_earlier_likes(first: Community) -> None:
+    """Up to EARLIER_LIKES likes of members on posts outside the first community (each member's
+    on distinct posts), added once; the posts' counters are set to their rows."""
+    missing = EARLIER_LIKES - Like.objects.exclude(post__community=first).count()
+    if missing <= 0:
+        return
+    now = timezone.now()
+    members, posts = members_and_posts(first)
+    rounds = -(-EARLIER_LIKES // len(members))
+    step = max(1, len(posts) // rounds)  # a member's likes in different rounds: distinct posts
+    with transaction.atomic():
+        Like.objects.bulk_create(
+            (
+                Like(
+                    user_id=members[n % len(members)],
+                    post_id=posts[
+                        ((n % len(members)) * 37 + (n // len(members)) * step) % len(posts)
+                    ],
+                    created_at=now - timedelta(days=2 + n % 298),
+                )
+                for n in range(EARLIER_LIKES - missing, EARLIER_LIKES)
+            ),
+            batch_size=5000,
+        )
+        count_into("like_count", Like, '"post_id" IS NOT NULL', first)
+
+
+def count_into(counter: str, model: type, condition: str, first: Community) -> None:
+    """Set the counter of the posts outside the first community to their rows of `model` that
+    meet `condition`: one grouped count joined to the posts (a subquery for each of 100,000
+    posts, planned while the table's statistics still counted 500 comments, scanned them all
+    for each post)."""
+    table, posts = model._meta.db_table, Post._meta.db_table  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{posts}" AS p SET "{counter}" = c."n" FROM'  # noqa: S608 - ours
+            f' (SELECT "post_id", COUNT(*) AS "n" FROM "{table}" WHERE {condition}'
+            ' GROUP BY "post_id") AS c WHERE p."id" = c."post_id" AND p."community_id" <> %s',
+            [first.pk],
+        )
+
+
 def session_for(user: User) -> str:
     """A logged-in session, as the log-in form would make it."""
     store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
@@ -207,6 +294,8 @@ def main() -> int:
     while roll_up_post_facts():
         pass
     first = Community.objects.get(slug=slug(0))
+    add_earlier_comments(first)
+    add_earlier_likes(first)
     with transaction.atomic():
         # Each run starts with no likes on the first community, so every like and unlike of the
         # scenarios is a change (a repeated like would be a 409, not a measured write).
