@@ -28,7 +28,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import Count, OuterRef, Subquery  # noqa: E402
+from django.db.models import Count, Model, OuterRef, Subquery  # noqa: E402
 from django.db.models.functions import Coalesce  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
@@ -203,6 +203,11 @@ def add_earlier_comments(first: Community) -> None:
         count_into("comment_count", Comment, f"\"status\" = '{CommentStatus.VISIBLE.value}'", first)
 
 
+# A member's n-th like is on the post this many further on: a prime, so a member's likes fall on
+# distinct posts for as many rounds as there are posts, however many likes were added before.
+_LIKE_STEP = 4951
+
+
 def add_earlier_likes(first: Community) -> None:
     """Up to EARLIER_LIKES likes of members on posts outside the first community (each member's
     on distinct posts), added once; the posts' counters are set to their rows."""
@@ -211,15 +216,13 @@ def add_earlier_likes(first: Community) -> None:
         return
     now = timezone.now()
     members, posts = members_and_posts(first)
-    rounds = -(-EARLIER_LIKES // len(members))
-    step = max(1, len(posts) // rounds)  # a member's likes in different rounds: distinct posts
     with transaction.atomic():
         Like.objects.bulk_create(
             (
                 Like(
                     user_id=members[n % len(members)],
                     post_id=posts[
-                        ((n % len(members)) * 37 + (n // len(members)) * step) % len(posts)
+                        ((n % len(members)) * 37 + (n // len(members)) * _LIKE_STEP) % len(posts)
                     ],
                     created_at=now - timedelta(days=2 + n % 298),
                 )
@@ -230,13 +233,19 @@ def add_earlier_likes(first: Community) -> None:
         count_into("like_count", Like, '"post_id" IS NOT NULL', first)
 
 
-def count_into(counter: str, model: type, condition: str, first: Community) -> None:
+def count_into(counter: str, model: type[Model], condition: str, first: Community) -> None:
     """Set the counter of the posts outside the first community to their rows of `model` that
-    meet `condition`: one grouped count joined to the posts (a subquery for each of 100,000
-    posts, planned while the table's statistics still counted 500 comments, scanned them all
+    meet `condition`, 0 without any: one grouped count joined to the posts (a subquery for each
+    of 100,000 posts, planned while the statistics still counted 500 comments, scanned them all
     for each post)."""
-    table, posts = model._meta.db_table, Post._meta.db_table  # type: ignore[attr-defined]
+    table, posts = model._meta.db_table, Post._meta.db_table
     with connection.cursor() as cursor:
+        # Posts without such rows count none (then the others, from the grouped count).
+        cursor.execute(
+            f'UPDATE "{posts}" SET "{counter}" = 0'  # noqa: S608 - ours
+            f' WHERE "community_id" <> %s AND "{counter}" <> 0',
+            [first.pk],
+        )
         cursor.execute(
             f'UPDATE "{posts}" AS p SET "{counter}" = c."n" FROM'  # noqa: S608 - ours
             f' (SELECT "post_id", COUNT(*) AS "n" FROM "{table}" WHERE {condition}'
