@@ -7,15 +7,19 @@ other members."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 
 import pytest
 from ninja.responses import NinjaJSONEncoder
+from pydantic import TypeAdapter
 
 from communa.communities.rubrics import create_rubric
 from communa.core.schemas import Page
 from communa.walls.actions.interactions import like_post
 from communa.walls.actions.posts import pin_post, share_post
 from communa.walls.api.schemas import PostOut, WallPage
+from communa.walls.models import Post
 from tests.factories import add_member, make_community, owner_of, person
 from tests.support import api_as
 from tests.walls.support import make_post
@@ -23,9 +27,24 @@ from tests.walls.support import make_post
 pytestmark = pytest.mark.django_db
 
 
+def as_sent(value):
+    """The answer's values as they were before rendering, as near as its text tells.
+
+    django-ninja writes times to the millisecond, leaving the fraction out when a time has no
+    microseconds: "…:36.000Z" is a time with 1 to 999 microseconds, which read back as it is would
+    be a time with none, rendered "…:36Z". One microsecond keeps it what was rendered."""
+    if isinstance(value, dict):
+        return {key: as_sent(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_sent(item) for item in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", value):
+        return value[:-1] + "001Z"
+    return value
+
+
 def as_checked(schema, body: dict) -> dict:
     """The answer as django-ninja sends it after checking it against the schema."""
-    dumped = schema.model_validate(body).model_dump()
+    dumped = schema.model_validate(as_sent(body)).model_dump()
     return json.loads(json.dumps(dumped, cls=NinjaJSONEncoder))
 
 
@@ -80,7 +99,8 @@ def test_a_members_wall_is_what_the_schema_check_gives_and_follows_a_like(walls)
 
 def rendered_as_checked(schema, text: str) -> str:
     """The text django-ninja sends for this answer after checking it against the schema."""
-    return json.dumps(schema.model_validate(json.loads(text)).model_dump(), cls=NinjaJSONEncoder)
+    checked = schema.model_validate(as_sent(json.loads(text)))
+    return json.dumps(checked.model_dump(), cls=NinjaJSONEncoder)
 
 
 @pytest.mark.parametrize("reader", ["owner", "member", "visitor"])
@@ -91,6 +111,10 @@ def test_the_answers_text_is_the_one_django_ninja_renders_to_the_byte(walls, rea
     pin_post(actor=owner, post=pinned)
     share_post(actor=owner, post=labelled, to_community=community, comment="Again")
     like_post(actor=member, post=pinned)
+    # one of its times within its first millisecond, written ".000Z"
+    Post.objects.filter(pk=pinned.pk).update(
+        published_at=datetime(2026, 12, 7, 22, 8, 36, 412, tzinfo=UTC)
+    )
     api = api_as({"owner": owner, "member": member, "visitor": None}[reader])
     path = f"/communities/{community.slug}/wall"
 
@@ -102,6 +126,7 @@ def test_the_answers_text_is_the_one_django_ninja_renders_to_the_byte(walls, rea
     for text in texts:
         assert text == rendered_as_checked(WallPage, text)
         assert json.loads(text)["pinned"]["liked"] == (reader == "member")
+        assert json.loads(text)["pinned"]["published_at"] == "2026-12-07T22:08:36.000Z"
     for text in feeds:
         assert text == rendered_as_checked(Page[PostOut], text)
 
@@ -127,3 +152,15 @@ def test_a_readers_likes_on_a_kept_wall_answer_are_the_ones_a_fresh_answer_shows
     body = json.loads(kept)
     liked = {item["id"] for item in [body["pinned"], *body["items"]] if item["liked"]}
     assert liked == {pinned.pk, labelled.pk}
+
+
+def test_a_time_within_its_first_millisecond_is_rendered_again_as_it_was_sent():
+    # given times with no microseconds, fewer than a thousand, and more, rendered as ninja does
+    times = [datetime(2026, 12, 7, 22, 8, 36, micro, tzinfo=UTC) for micro in (0, 412, 5_000)]
+    texts = [json.dumps(at, cls=NinjaJSONEncoder) for at in times]
+    assert texts[1].endswith('36.000Z"')
+
+    # then each text read back as it was sent renders to the same text again
+    for text in texts:
+        again = TypeAdapter(datetime).validate_python(as_sent(json.loads(text)))
+        assert json.dumps(again, cls=NinjaJSONEncoder) == text
