@@ -73,6 +73,12 @@ class TextGate:
         """Check the texts of one submission; raise `ValidationFailed` on a rejection."""
         return Screened(PUBLISH, "", {name: value or "" for name, value in texts.items()})
 
+    def history_wanted(self) -> tuple[datetime, int] | None:
+        """The span of the author's writing the next `screen()` may ask of
+        `ModeratedContent.recent_texts`: (since, at most how many), for a content app that can
+        read it with another row; None when the checks read no history."""
+        return None
+
     def screen_profile(self, texts: Mapping[str, str]) -> None:
         """Check profile texts (name, city); raise `ValidationFailed` on any finding."""
 

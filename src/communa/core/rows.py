@@ -277,12 +277,14 @@ def read_one(
     order_by: str = "",
     join: tuple[str, ...] = (),
     beside: tuple[Beside, ...] = (),
+    extra: tuple[tuple[str, str, Field], ...] = (),
     using: str = "default",
 ) -> M | None:
     """The first row of `model` matching `where` (SQL over the alias `t0`), or None; with the
-    rows `beside` it (their parameters first in `params`)."""
+    rows `beside` it and the computed columns `extra` (as `read_many`'s: the extras'
+    parameters first in `params`, then the besides', then the condition's)."""
     connection = connections[using]
-    statement = _statement(model, where, order_by, join, connection, beside=beside)
+    statement = _statement(model, where, order_by, join, connection, beside=beside, extra=extra)
     with statement_cursor(connection) as cursor:
         cursor.execute(statement.sql, [_adapt(value, connection) for value in params])
         row = cursor.fetchone()

@@ -4,6 +4,7 @@ mutes and offences, and complaints. Plugged in by `ModerationConfig.ready()`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -45,6 +46,9 @@ class ModerationTextGate(gate.TextGate):
             exempt=exempt,
             history=history,
         )
+
+    def history_wanted(self) -> tuple[datetime, int] | None:
+        return screening.history_wanted()
 
     def screen_profile(self, texts: Mapping[str, str]) -> None:
         screening.screen_profile(texts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -179,6 +179,19 @@ def outcomes_of(stored: FilterSettings | None) -> dict[str, str]:
     }
 
 
+def _windows() -> tuple[timedelta, timedelta]:
+    """How far back the repeat check and the burst check look (the site's settings)."""
+    return (
+        timedelta(hours=int_setting("FILTER_REPEAT_HOURS")),
+        timedelta(minutes=int_setting("FILTER_BURST_MINUTES")),
+    )
+
+
+def history_wanted() -> tuple[datetime, int]:
+    """The author's writing the next check may read (`AuthorHistory`): since when, how much."""
+    return timezone.now() - max(_windows()), AuthorHistory.SAMPLE
+
+
 def rules_of(community: Any, stored: FilterSettings | None) -> FilterRules:
     """The engine's rules for a community (or for a profile, with `community` None).
 
@@ -186,11 +199,12 @@ def rules_of(community: Any, stored: FilterSettings | None) -> FilterRules:
     check off altogether, whatever outcome the automatic-checks page gives it; profiles are
     always checked.
     """
+    repeat_window, burst_window = _windows()
     base = FilterRules(
         check_obscene=community is None or bool(community.obscene_filter),
         links_allowed=community is None or bool(community.links_allowed),
-        repeat_window=timedelta(hours=int_setting("FILTER_REPEAT_HOURS")),
-        burst_window=timedelta(minutes=int_setting("FILTER_BURST_MINUTES")),
+        repeat_window=repeat_window,
+        burst_window=burst_window,
         burst_posts=max(1, int_setting("FILTER_BURST_TEXTS")),
         new_account_hours=float(int_setting("FILTER_BURST_ACCOUNT_HOURS")),
         detect_language=bool(int_setting("FILTER_DETECT_LANGUAGE")),

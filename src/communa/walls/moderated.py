@@ -15,33 +15,12 @@ from communa.communities.permissions import Action, require
 from communa.core.errors import NotFound
 from communa.core.events import viewer_for_user
 from communa.core.gate import ModeratedContent, text_gate
-from communa.core.rows import converters_of, read_values
 from communa.walls.access import thread_of
 from communa.walls.actions.comments import count_comment, uncount_comment
 from communa.walls.actions.posts import delete_post, publish_suggestion, reject_suggestion
 from communa.walls.models import Comment, CommentStatus, Post, PostStatus, Topic
+from communa.walls.recent_texts import recent_texts
 from communa.walls.states import move_comment, move_post
-
-# What an author wrote lately, newest first, for the repeat check (one index range per table):
-# each table's newest first by its (author, created_at) index, the limit written in, and the
-# author and the moment asked as scalar subqueries: PostgreSQL then estimates the statement
-# alike whatever the values, and keeps one plan of it after five runs. Bound plainly, with the
-# order and the limit only outside, a plan kept for any values went through every post (25 ms),
-# so PostgreSQL planned the statement again before every checked text: 0.12-0.16 ms, against
-# 0.015 ms now (docs/performance.md).
-_RECENT_PART = (
-    'SELECT "body", "created_at" FROM "{table}"'
-    ' WHERE "author_id" = (SELECT %s) AND "created_at" >= (SELECT %s)'
-    ' ORDER BY "created_at" DESC LIMIT {limit}'
-)
-_RECENT_EACH = " UNION ALL ".join(
-    f"SELECT * FROM ({_RECENT_PART.format(table=table, limit='{limit}')}) AS {table}"  # noqa: S608
-    for table in ("walls_post", "walls_comment", "walls_topic")
-)
-_RECENT_TEXTS = (
-    f'SELECT "body", "created_at" FROM ({_RECENT_EACH}) AS recent'  # noqa: S608 - ours
-    ' ORDER BY "created_at" DESC LIMIT {limit}'
-)
 
 
 def _post(post_id: int) -> tuple[Post, Any]:
@@ -215,10 +194,4 @@ class WallsModeratedContent(ModeratedContent):
         return [(post.reviewed_by, post.status == PostStatus.PUBLISHED) for post in reviewed]
 
     def recent_texts(self, author: Any, since: datetime, limit: int) -> list[tuple[str, datetime]]:
-        # Asked before every checked post and comment: a statement written once (core.rows).
-        converters = converters_of(
-            [Post._meta.get_field("body"), Post._meta.get_field("created_at")]
-        )
-        sql = _RECENT_TEXTS.format(limit=int(limit))
-        params = [author.pk, since] * 3
-        return [(body, at) for body, at in read_values(sql, params, converters)]
+        return recent_texts(author, since, limit)

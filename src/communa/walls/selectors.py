@@ -42,7 +42,7 @@ from communa.communities.permissions import (
     visible_walls,
 )
 from communa.core.errors import NotFound, PermissionRefused
-from communa.core.gate import member_gate
+from communa.core.gate import member_gate, text_gate
 from communa.core.pagination import Page, decode_cursor, keyset_page, page_of
 from communa.core.rows import Beside, read_ids, read_many, read_one, read_values
 from communa.walls.access import keep_membership, require_post_visible
@@ -54,6 +54,7 @@ from communa.walls.models import (
     PostStatus,
     TrackedLink,
 )
+from communa.walls.recent_texts import keep_recent_texts, recent_texts_beside
 from communa.walls.tracking import overrides_of, tag_url, tags_of
 
 ORDER = ["-published_at", "-id"]
@@ -402,19 +403,22 @@ def post_to_act_on(*, actor: Any, post_id: int, writing: bool = False) -> Post:
     """The row of a post an action is about to like, comment on, hide or report: only 404 when
     it is missing. Who may see it is the action's own first check (`require_on_post`), so the
     front door does not read the actor's standing a second time. `writing`: the actor is about
-    to write under it (a comment), and what the member gate asks before a write (a mute, the
-    filter settings) is read in the same statement."""
+    to write under it (a comment), and what the gates ask before a write (a mute, the filter
+    settings, the member's recent texts) is read in the same statement."""
     # Before every like, comment, share: one statement written once (core.rows), with the
     # author and community an action needs, and the reader's membership of the community (the
     # action's check reads their standing from it); nothing else about the reader.
     member = signed_in(actor)
     gate_rows, gate_params = member_gate().read_beside(actor) if member and writing else ((), [])
+    history = text_gate().history_wanted() if member and writing else None
+    extra, extra_params = recent_texts_beside(actor, *history) if history else ((), [])
     post = read_one(
         Post,
         't0."id" = %s',
-        [actor.pk, *gate_params, post_id] if member else [post_id],
+        [*extra_params, actor.pk, *gate_params, post_id] if member else [post_id],
         join=("author", "community"),
         beside=(_MEMBERSHIP_BESIDE, *gate_rows) if member else (),
+        extra=(extra,) if extra else (),
     )
     if post is None:
         raise NotFound
@@ -422,6 +426,8 @@ def post_to_act_on(*, actor: Any, post_id: int, writing: bool = False) -> Post:
         keep_membership(post, actor, post.__dict__.pop(_MEMBERSHIP_BESIDE.name))
     if gate_rows:
         member_gate().keep_read(actor, post.community, post)
+    if history:
+        keep_recent_texts(actor, post, *history)
     return post
 
 

@@ -28,6 +28,7 @@ from communa.walls.access import (
 )
 from communa.walls.formatting import render_markdown
 from communa.walls.models import Comment, CommentStatus, Post, Signature, Topic
+from communa.walls.recent_texts import forget_recent_texts
 from communa.walls.states import move_comment, new_comment_status
 from communa.walls.validation import clean_comment_body
 
@@ -82,9 +83,12 @@ def add_comment(
         # One level of nesting: a reply to a reply joins the top comment's thread.
         if parent.parent_id is not None:
             parent = parent.parent
-    screened = text_gate().screen(
-        author=actor, community=community, texts={"body": text}, primary="body", exempt=team
-    )
+    try:
+        screened = text_gate().screen(
+            author=actor, community=community, texts={"body": text}, primary="body", exempt=team
+        )
+    finally:
+        forget_recent_texts(actor)  # read with the post for this check alone
     text = screened.texts["body"]
     limit_write("comment", actor=actor, ip=ip)
     now = timezone.now()
