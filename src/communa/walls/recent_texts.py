@@ -40,11 +40,8 @@ _RECENT_TEXTS = (
 )
 # The same rows as one JSON text, a column of another statement: [[body, created_at], ...].
 _AS_JSON = {
-    "postgresql": (
-        'CAST(json_agg(json_build_array(r."body", r."created_at")) AS TEXT)',
-        "FROM ({rows}) AS r",
-    ),
-    "sqlite": ('json_group_array(json_array(r."body", r."created_at"))', "FROM ({rows}) AS r"),
+    "postgresql": 'CAST(json_agg(json_build_array(r."body", r."created_at")) AS TEXT)',
+    "sqlite": 'json_group_array(json_array(r."body", r."created_at"))',
 }
 # The extra column's field: one instance, so that the statement it belongs to is written once
 # (`core.rows` keys its statements by it).
@@ -75,9 +72,8 @@ def recent_texts_beside(
 ) -> tuple[tuple[str, str, TextField], list[Any]]:
     """The author's recent texts as an extra column of another statement (`core.rows`
     `extra`), with its parameters; `keep_recent_texts` takes what it read."""
-    aggregate, source = _AS_JSON[connections[using].vendor]
     rows = _RECENT_TEXTS.format(limit=int(limit))
-    expression = f"(SELECT {aggregate} {source.format(rows=rows)})"
+    expression = f"(SELECT {_AS_JSON[connections[using].vendor]} FROM ({rows}) AS r)"  # noqa: S608
     return (_KEPT, expression, _JSON_TEXT), _params(author, since)
 
 
