@@ -12,12 +12,12 @@ from communa.core.gate import text_gate
 from communa.moderation.models import HeldItem
 from communa.moderation.screening import AuthorHistory
 from communa.walls.actions.comments import add_comment
-from communa.walls.models import Comment, Post, Topic
+from communa.walls.models import Comment, CommentStatus, Post, Topic
 from communa.walls.moderated import WallsModeratedContent
 from communa.walls.recent_texts import recent_texts
 from communa.walls.selectors import post_to_act_on
 from tests.factories import add_member, make_community, owner_of, person
-from tests.support import api_as
+from tests.support import api_as, client_of
 from tests.walls.support import make_comment, make_post, topic_in
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,27 @@ def test_a_team_members_comment_leaves_no_texts_kept_on_them():
     # when they comment, the texts read with the post are not left for a later check
     add_comment(actor=owner, post=kept, body="Fresh bread on Fridays")
     assert "_walls_recent_texts" not in owner.__dict__
+
+
+@pytest.mark.real_spam_checks
+def test_a_comment_through_the_page_repeating_a_recent_text_is_held_for_a_moderator():
+    # given a member who commented on one post through the page
+    community = make_community()
+    member = add_member(community, person("vera"))
+    first, second = make_post(community, body="Bread"), make_post(community, body="Buns")
+    text = "Cheap followers, write me in private right now please"
+    client = client_of(member)
+    assert client.post(f"/p/{first.pk}/comments/", {"body": text}).status_code == 302
+
+    # when they send nearly the same text under another post
+    response = client.post(f"/p/{second.pk}/comments/", {"body": text + "!"})
+
+    # then it is kept, waiting for a moderator as a repeat, and not shown to others
+    assert response.status_code == 302
+    held = Comment.objects.get(post=second)
+    assert held.status == CommentStatus.HELD
+    assert HeldItem.objects.get(comment=held).reason == "spam_repeat"
+    page = client_of(None).get(f"/p/{second.pk}/")
+    assert page.status_code == 200
+    assert "Buns" in page.content.decode()
+    assert text not in page.content.decode()

@@ -9,6 +9,7 @@ check that follows (`keep_recent_texts`), which takes them once.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +51,16 @@ _JSON_TEXT = TextField()
 _KEPT = "_walls_recent_texts"
 
 
+@functools.cache
+def _texts_sql(limit: int) -> str:
+    return _RECENT_TEXTS.format(limit=limit)
+
+
+@functools.cache
+def _json_column(vendor: str, limit: int) -> str:
+    return f"(SELECT {_AS_JSON[vendor]} FROM ({_texts_sql(limit)}) AS r)"  # noqa: S608 - ours
+
+
 def _params(author: Any, since: datetime) -> list[Any]:
     return [author.pk, since] * 3
 
@@ -63,7 +74,7 @@ def recent_texts(author: Any, since: datetime, limit: int) -> list[tuple[str, da
         return [(body, at) for body, at in kept[2] if at >= since][:limit]
     # Asked before every checked post and comment: a statement written once (core.rows).
     converters = converters_of([Post._meta.get_field("body"), Post._meta.get_field("created_at")])
-    sql = _RECENT_TEXTS.format(limit=int(limit))
+    sql = _texts_sql(int(limit))
     return [(body, at) for body, at in read_values(sql, _params(author, since), converters)]
 
 
@@ -72,8 +83,7 @@ def recent_texts_beside(
 ) -> tuple[tuple[str, str, TextField], list[Any]]:
     """The author's recent texts as an extra column of another statement (`core.rows`
     `extra`), with its parameters; `keep_recent_texts` takes what it read."""
-    rows = _RECENT_TEXTS.format(limit=int(limit))
-    expression = f"(SELECT {_AS_JSON[connections[using].vendor]} FROM ({rows}) AS r)"  # noqa: S608
+    expression = _json_column(connections[using].vendor, int(limit))
     return (_KEPT, expression, _JSON_TEXT), _params(author, since)
 
 
