@@ -409,6 +409,12 @@ def weeks_back() -> int:
     return math.ceil((datetime.now(UTC) - last_tuesday_evening()) / timedelta(weeks=1))
 
 
+def weeks_text() -> str:
+    """The weeks covered as the page says them: "1 week" early on a Tuesday, else "2 weeks"."""
+    weeks = weeks_back()
+    return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+
+
 SEES_STATISTICS = {Relation.OWNER, Relation.ADMIN, Relation.EDITOR, Relation.ANALYST}
 
 
@@ -489,7 +495,7 @@ def test_the_page_shows_a_heat_map_table_with_scores_as_text_and_the_suggestions
     # the suggested cell shows its score and says it is suggested, besides its shade
     assert '<td class="heat-5 suggested">100<span aria-hidden="true">★</span>' in html
     assert "<strong>Tuesday, 7 p.m.–8 p.m.</strong>" in html
-    assert f"3 events from 3 members over {weeks_back()} weeks" in html
+    assert f"3 events from 3 members over {weeks_text()}" in html
 
 
 def test_the_page_starts_the_week_where_the_language_does():
@@ -506,7 +512,7 @@ def test_the_page_says_not_enough_data_with_the_sample(settings):
     settings.COMMUNA = {**settings.COMMUNA, "BEST_TIME_MIN_MEMBERS": 10}
     community = busy_community()
     html = client_of(owner_of(community)).get("/c/cooks/statistics/best-time/").content.decode()
-    assert f"Not enough data yet: 3 events from 3 members over {weeks_back()} weeks." in html
+    assert f"Not enough data yet: 3 events from 3 members over {weeks_text()}." in html
     assert "<table" not in html
 
 

@@ -67,6 +67,9 @@ def test_plan_a_week_drag_a_draft_approve_it_and_see_it_published(
         editor_page.goto(f"{live_server.url}/c/tiem-banh/planner/?view=month&day={tomorrow}")
         item = editor_page.locator(f"[data-move-url$='/drafts/{post.pk}/move/']")
         target = editor_page.locator(f".cal-day[data-day='{later}']")
+    # Both days in view before the drag: a drag that has to scroll the page on its way (the
+    # later days of the week sit low on it) drops nowhere.
+    target.scroll_into_view_if_needed()
     item.drag_to(target)
     expect(target.locator(f"a[href$='/drafts/{post.pk}/']")).to_be_visible()
     post.refresh_from_db()
